@@ -1,0 +1,90 @@
+"""Pipeline configuration: one validated YAML file (config/default.yaml documents every key).
+
+Unknown keys and wrong types stop the run at start with a message naming the key.
+Relative paths in a config file are resolved against the folder that file is in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .detect import DetectConfig
+from .ingest import IngestConfig
+from .match import MatchConfig
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout (src/ layout)
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message names the file and key."""
+
+
+class GazetteerConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dir: Path = Field(PROJECT_ROOT / "gazetteers", description="folder of gazetteer YAML files")
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ingest: IngestConfig = Field(default_factory=IngestConfig)
+    detect: DetectConfig = Field(default_factory=DetectConfig)
+    match: MatchConfig = Field(default_factory=MatchConfig)
+    gazetteer: GazetteerConfig = Field(default_factory=GazetteerConfig)
+    batch_size: int = Field(200, ge=1, description="documents per Prefect task")
+    state_dir: Path = Field(PROJECT_ROOT / "state", description="caches: compiled index, translations")
+    outputs_dir: Path = Field(PROJECT_ROOT / "outputs", description="where runs without --out write")
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+
+
+def _resolve_paths(data: Any, base: Path, model: type[BaseModel]) -> Any:
+    """Make relative Path fields absolute against `base` (the config file's folder)."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for name, field in model.model_fields.items():
+        if name not in out or out[name] is None:
+            continue
+        ann = field.annotation
+        if ann is Path or ann == (Path | None):
+            if isinstance(out[name], str) and not Path(out[name]).is_absolute():
+                out[name] = str((base / out[name]).resolve())
+        elif isinstance(ann, type) and issubclass(ann, BaseModel):
+            out[name] = _resolve_paths(out[name], base, ann)
+    return out
+
+
+def load_config(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Read and validate a config file (or the defaults when path is None)."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: config is not UTF-8") from exc
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark else str(path)
+            raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{path}: config must be a mapping of keys, not {type(raw).__name__}")
+        data = _resolve_paths(raw, Path(path).resolve().parent, Config)
+    if overrides:
+        data = {**data, **overrides}
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        raise ConfigError(f"{path or 'config'}: key '{key}': {err['msg']}{more}") from exc

@@ -1,0 +1,100 @@
+"""Folding: one key for every way a name is written.
+
+Text and gazetteer names are folded the same way, token by token, so that
+"Zaporizhzhia"/"Zaporizhzhya", "Kharkiv"/"Harkiv", "Chyragan"/"Çırağan" and
+"Kam'ianske"/"Kamianske" meet on one key. The rules are data (FOLD_RULES) applied by a
+tiny engine; keep them ordered: longer digraphs first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Letters that must become digraphs *before* diacritics are stripped (ç would become c).
+PRE_STRIP = {
+    "ç": "ch", "č": "ch", "ş": "sh", "š": "sh", "ș": "sh", "ž": "zh", "ı": "i",
+    "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d",
+    "ё": "е", "ґ": "г",
+}
+# Apostrophes, soft and hard signs, primes: they carry no identity in a name.
+DROPPED = "'’ʼ`´ʹʻ‘″ьъЬЪ\u0301"
+# Transliteration pairs, applied in order to Latin text after diacritics are stripped.
+# Upper-case letters are internal markers (input is lower-cased first), so "ch" and "c"
+# stay distinct while "kh"/"h" and "y"/"i"/"j" meet.
+FOLD_RULES: tuple[tuple[str, str], ...] = (
+    ("shch", "Š"), ("sch", "Š"), ("sz", "S"),
+    ("kh", "h"), ("zh", "Z"), ("ch", "C"), ("sh", "S"), ("tch", "C"),
+    ("ts", "c"), ("tz", "c"), ("cz", "C"),
+    ("w", "v"), ("x", "ks"), ("q", "k"),
+    ("y", "i"), ("j", "i"),
+    ("iie", "ie"), ("ii", "i"), ("ie", "e"), ("ye", "e"),
+)
+_RULE_RE = re.compile("|".join(re.escape(a) for a, _ in FOLD_RULES))
+_RULE_MAP = dict(FOLD_RULES)
+_PRE_RE = re.compile("|".join(map(re.escape, PRE_STRIP)))
+_DROP_TABLE = {ord(c): None for c in DROPPED}
+_DOUBLE_RE = re.compile(r"([a-zA-ZŠ])\1+")
+
+
+def _step(token: str) -> str:
+    s = token.lower().translate(_DROP_TABLE)
+    s = _PRE_RE.sub(lambda m: PRE_STRIP[m.group()], s)
+    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    if s.isascii() or any("a" <= c <= "z" for c in s):
+        s = _RULE_RE.sub(lambda m: _RULE_MAP[m.group()], s)
+        s = _DOUBLE_RE.sub(r"\1", s)  # Zaporizhzhia/Zaporizhia, Kryvyi/Kryvii
+    return s.lower()
+
+
+@lru_cache(maxsize=500_000)
+def fold(token: str) -> str:
+    """Fold one token (or a whole name) to its matching key.
+
+    The rules run to a fixed point, so fold(fold(x)) == fold(x) by construction.
+    """
+    for _ in range(8):
+        nxt = _step(token)
+        if nxt == token:
+            break
+        token = nxt
+    return token
+
+
+# A word: letters/digits, with inner apostrophes (Kam'ianske, Мар'їнка) but not an
+# English possessive ('s at the end of a word stays outside the name).
+WORD_RE = re.compile(r"\w+(?:['’ʼ`](?!s\b)\w+)*", re.UNICODE)
+# What may stand between two words of one name: spaces/tabs (no line break) or a hyphen.
+JOIN_RE = re.compile(r"[ \t\u00a0]*[-‐‑–][ \t\u00a0]*|[ \t\u00a0]+|\.[ \t\u00a0]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    key: str  # folded
+    joined: bool  # True if it may continue the name started by the previous token
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into word tokens with str offsets and folded keys."""
+    out: list[Token] = []
+    prev_end = None
+    prev_len = 0
+    for m in WORD_RE.finditer(text):
+        gap = text[prev_end:m.start()] if prev_end is not None else None
+        joined = bool(gap is not None and JOIN_RE.fullmatch(gap))
+        if joined and gap and "." in gap and prev_len > 3:  # "St. Petersburg", not "Kyiv. Then"
+            joined = False
+        word = m.group()
+        out.append(Token(m.start(), m.end(), word, fold(word), joined))
+        prev_end, prev_len = m.end(), len(word)
+    return out
+
+
+def fold_name(name: str) -> str:
+    """Fold a multiword name the way the scanner sees it: folded tokens joined by spaces."""
+    return " ".join(t.key for t in tokenize(name))

@@ -1,0 +1,330 @@
+"""Finding and linking names in a text against the compiled gazetteer.
+
+Three passes over one token stream (see fold.tokenize):
+1. exact: longest run of tokens whose folded key is a gazetteer name (whole words only);
+2. fuzzy: capitalised runs left over, compared (rapidfuzz) only with names in the same
+   block (first three folded letters), so cost stays flat as the gazetteer grows;
+3. unknown: capitalised runs nobody recognised, queued as `unresolved` for review.
+Ambiguous names (Odessa, Georgia, Klitschko) are settled by the document's other mentions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Callable, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz, process
+
+from .fold import Token, fold_name, tokenize
+from .gazetteer import Entry
+from .index import Index, NameRef
+from .records import Candidate, Entity
+
+
+class MatchConfig(BaseModel):
+    """Thresholds and switches of the matcher (config key `match`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    t_auto: float = Field(0.9, ge=0, le=1, description="score at or above which a mention is rewritten")
+    t_review: float = Field(0.75, ge=0, le=1, description="score at or above which a mention is queued for review")
+    fuzzy: bool = True
+    fuzzy_min_chars: int = Field(5, ge=3)
+    unknown_names: bool = Field(True, description="queue capitalised names the gazetteer lacks")
+    domain_countries: list[str] = Field(
+        default_factory=lambda: ["UA", "RU", "BY", "TR", "MD", "GE", "PL"],
+        description="countries the news is about: a prior for ambiguous names")
+
+
+# How much a name's origin is worth before context is considered.
+TAG_SCORE = {
+    "override": 1.0, "canonical": 1.0, "alias": 1.0, "short": 0.97, "historic": 0.97,
+    "colloquial": 0.97, "variant": 0.96, "surname": 0.93, "morph": 0.96,
+}
+KIND_PRIOR = {"country": 0.4, "oblast": 0.3, "federal-subject": 0.3, "autonomous-republic": 0.3,
+              "region": 0.25, "city": 0.2, "landmark": 0.2, "person": 0.2}
+# Kinds that qualify a place written just before them ("Odessa, Texas").
+CONTAINER_KINDS = {"country", "state", "oblast", "federal-subject", "province", "region", "autonomous-republic"}
+SENTENCE_OPENERS = set('.!?:;"“”«»(\n#*>•—–-')
+
+# Extra lookup keys per token (lemmas of inflected Cyrillic words); default: the folded token.
+KeysFn = Callable[[Sequence[Token]], list[tuple[str, ...]]]
+
+
+@dataclass
+class _Hit:
+    start_tok: int
+    end_tok: int  # exclusive
+    refs: dict[int, NameRef]  # entry index -> best ref
+    method: str
+    base: float = 1.0
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def _capitalised(tok: Token) -> bool:
+    return tok.text[:1].isupper()
+
+
+def _sentence_initial(text: str, tok: Token) -> bool:
+    i = tok.start - 1
+    while i >= 0 and text[i] in " \t\u00a0":
+        i -= 1
+    return i < 0 or text[i] in SENTENCE_OPENERS
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Line spans written in Title Case (headlines): no unknown-name guesses there."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        words = [w for w in line.split() if w[:1].isalpha()]
+        if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6:
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = None,
+         propose: Callable[[str], str] | None = None) -> list[Entity]:
+    """Find every name in `text` and link it to the gazetteer. Entities are sorted, disjoint."""
+    tokens = tokenize(text)
+    keys = keys_fn(tokens) if keys_fn else [(t.key,) for t in tokens]
+    hits = _exact(tokens, keys, index)
+    taken = [False] * len(tokens)
+    for h in hits:
+        for j in range(h.start_tok, h.end_tok):
+            taken[j] = True
+    leftovers = _capitalised_runs(text, tokens, taken, index)
+    unknown: list[tuple[int, int]] = []
+    for a, b in leftovers:
+        hit = _fuzzy(tokens, a, b, index, cfg) if cfg.fuzzy else None
+        if hit:
+            hits.append(hit)
+        else:
+            unknown.append((a, b))
+    hits.sort(key=lambda h: h.start_tok)
+    entities = _resolve(text, tokens, hits, index, cfg)
+    if cfg.unknown_names:
+        entities += _unknown(text, tokens, unknown, propose)
+        entities.sort(key=lambda e: e.start)
+    return entities
+
+
+def _exact(tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> list[_Hit]:
+    hits: list[_Hit] = []
+    n, i = len(tokens), 0
+    while i < n:
+        if not _capitalised(tokens[i]):
+            i += 1
+            continue
+        run = 1  # how many tokens from i can belong to one name
+        while i + run < n and run < index.max_tokens and tokens[i + run].joined:
+            run += 1
+        found = None
+        for length in range(run, 0, -1):
+            for combo in _combos(keys[i:i + length]):
+                refs = index.lookup(" ".join(combo))
+                refs = [r for r in refs if not r.upper or tokens[i].text.isupper()]
+                refs = [r for r in refs if not _rejected(index, tokens, i, i + length, r)]
+                if refs:
+                    found = _Hit(i, i + length, _best_per_entry(refs), _method(refs, combo, tokens[i:i + length]))
+                    break
+            if found:
+                break
+        if found:
+            hits.append(found)
+            i = found.end_tok
+        else:
+            i += 1
+    return hits
+
+
+def _combos(keys: Sequence[tuple[str, ...]], limit: int = 16) -> list[tuple[str, ...]]:
+    """All key combinations for a token run (lemma alternatives), capped to stay cheap."""
+    if all(len(k) == 1 for k in keys):
+        return [tuple(k[0] for k in keys)]
+    out = []
+    for c in product(*keys):
+        out.append(c)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _rejected(index: Index, tokens: list[Token], a: int, b: int, ref: NameRef) -> bool:
+    if not index.rejected:
+        return False
+    key = " ".join(t.key for t in tokens[a:b])
+    return (key, index.entries[ref.entry].id) in index.rejected
+
+
+def _best_per_entry(refs: list[NameRef]) -> dict[int, NameRef]:
+    best: dict[int, NameRef] = {}
+    for r in refs:
+        if r.entry not in best or TAG_SCORE.get(r.tag, 0.9) > TAG_SCORE.get(best[r.entry].tag, 0.9):
+            best[r.entry] = r
+    return best
+
+
+def _method(refs: list[NameRef], combo: tuple[str, ...], toks: Sequence[Token]) -> str:
+    tag = max(refs, key=lambda r: TAG_SCORE.get(r.tag, 0.9)).tag
+    if tuple(t.key for t in toks) != combo:
+        return "morph"  # matched through a lemma, not the written form
+    return {"canonical": "exact", "alias": "exact"}.get(tag, tag)
+
+
+def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: Index) -> list[tuple[int, int]]:
+    """Runs of joined capitalised tokens not matched exactly and not made of stopwords."""
+    runs, i, n = [], 0, len(tokens)
+    stop = index.lexicon.stopwords
+    while i < n:
+        t = tokens[i]
+        if taken[i] or not _capitalised(t) or t.text.isdigit():
+            i += 1
+            continue
+        j = i + 1
+        while j < n and not taken[j] and tokens[j].joined and _capitalised(tokens[j]):
+            j += 1
+        # Trim stopwords at either end ("President Ivan Petrenko" -> "Ivan Petrenko").
+        a, b = i, j
+        while a < b and tokens[a].key in stop:
+            a += 1
+        while b > a and tokens[b - 1].key in stop:
+            b -= 1
+        if a < b and fold_name(text[tokens[a].start:tokens[b - 1].end]) not in stop:
+            runs.append((a, b))
+        i = j
+    return runs
+
+
+def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig) -> _Hit | None:
+    key = " ".join(t.key for t in tokens[a:b])
+    if len(key) < cfg.fuzzy_min_chars or b - a > index.max_tokens:
+        return None
+    block = index.blocks.get(key[:3])
+    if not block:
+        return None
+    cutoff = cfg.t_review * 100
+    found = process.extract(key, block, scorer=fuzz.ratio, limit=5, score_cutoff=cutoff)
+    if not found:
+        return None
+    refs: dict[int, NameRef] = {}
+    scores: dict[int, float] = {}
+    for k, s, _ in found:
+        for r in index.lookup(k):
+            if r.upper or _rejected(index, tokens, a, b, r):
+                continue
+            if s / 100 > scores.get(r.entry, 0):
+                refs[r.entry], scores[r.entry] = r, s / 100
+    if not refs:
+        return None
+    top = max(scores.values())
+    refs = {e: r for e, r in refs.items() if scores[e] >= top - 0.02}
+    cands = [Candidate(index.entries[e].id, index.entries[e].canonical, s)
+             for e, s in sorted(scores.items(), key=lambda x: -x[1])]
+    # A fuzzy link is never as sure as a written alias: it tops out just under t_auto
+    # unless the spelling differs by a single letter in a long name.
+    base = top * (0.97 if top >= 0.93 else 0.92)
+    return _Hit(a, b, refs, "fuzzy", base, cands)
+
+
+def _context(hits: list[_Hit], index: Index) -> list[tuple[set[str], set[str]]]:
+    """What each unambiguous mention says about the document: its ids and countries.
+
+    Returned per hit, so a mention is judged by the *other* mentions, never by itself.
+    """
+    out = []
+    for h in hits:
+        ids: set[str] = set()
+        countries: set[str] = set()
+        if len(h.refs) == 1 and h.method != "fuzzy":
+            e = index.entries[next(iter(h.refs))]
+            ids = {e.id} | ({e.parent} if e.parent else set())
+            countries = {e.country} if e.country else set()
+        out.append((ids, countries))
+    return out
+
+
+def _neighbour_cue(text: str, tokens: list[Token], hits: list[_Hit], k: int, index: Index) -> Entry | None:
+    """'Odessa, Texas': a place written right after ', ' qualifies the one before it."""
+    h = hits[k]
+    if k + 1 >= len(hits):
+        return None
+    nxt = hits[k + 1]
+    gap = text[tokens[h.end_tok - 1].end:tokens[nxt.start_tok].start]
+    if gap.strip() != "," or len(nxt.refs) != 1:
+        return None
+    e = index.entries[next(iter(nxt.refs))]
+    return e if e.kind in CONTAINER_KINDS else None
+
+
+def _resolve(text: str, tokens: list[Token], hits: list[_Hit], index: Index, cfg: MatchConfig) -> list[Entity]:
+    per_hit = _context(hits, index)
+    id_count = Counter(i for ids, _ in per_hit for i in ids)
+    country_count = Counter(c for _, cs in per_hit for c in cs)
+    out: list[Entity] = []
+    for k, h in enumerate(hits):
+        own_ids, own_countries = per_hit[k]
+        ctx_ids = {i for i, n in id_count.items() if n > (i in own_ids)}
+        ctx_countries = {c for c, n in country_count.items() if n > (c in own_countries)}
+        cue = _neighbour_cue(text, tokens, hits, k, index)
+        scored = []
+        for ei, ref in h.refs.items():
+            e = index.entries[ei]
+            ev = KIND_PRIOR.get(e.kind, 0.1)
+            ev += 0.04 * math.log10((e.population or 0) + 1)
+            if e.country in cfg.domain_countries:
+                ev += 0.5
+            if e.country in ctx_countries:
+                ev += 0.3
+            if e.id in ctx_ids or (e.parent and e.parent in ctx_ids):
+                ev += 2.0
+            if cue is not None and cue.id == e.parent:
+                ev += 2.0
+            elif cue is not None and cue.country and e.country and cue.country != e.country:
+                ev -= 3.0  # "Odessa, Texas" is not the Ukrainian Odesa
+            scored.append((ev, ei, ref))
+        scored.sort(key=lambda x: -x[0])
+        ev, ei, ref = scored[0]
+        base = h.base if h.method == "fuzzy" else TAG_SCORE.get(ref.tag, 0.9)
+        score = base
+        if len(scored) > 1 and ev - scored[1][0] < 0.5:
+            score = min(score, 0.85)  # a close call between entries: a person decides
+        if ev < -1:
+            score = min(score, 0.5)  # the context contradicts the only candidates
+        e = index.entries[ei]
+        start, end = tokens[h.start_tok].start, tokens[h.end_tok - 1].end
+        status = "auto" if score >= cfg.t_auto else "review" if score >= cfg.t_review else "unresolved"
+        cands = h.candidates or [
+            Candidate(index.entries[x].id, index.entries[x].canonical, round(base if x == ei else base * 0.85, 3))
+            for _, x, _ in scored]
+        out.append(Entity(
+            start=start, end=end, surface=text[start:end], type=e.type, gazetteer_id=e.id,
+            canonical=e.canonical, score=score, method=h.method, status=status,
+            candidates=cands[:5], rewrite=(e.short or e.canonical) if ref.short else e.canonical,
+        ))
+    return out
+
+
+def _unknown(text: str, tokens: list[Token], runs: list[tuple[int, int]],
+             propose: Callable[[str], str] | None) -> list[Entity]:
+    """Capitalised names the gazetteer lacks, queued for a reviewer with a proposed spelling."""
+    heads = _headline_lines(text)
+    out = []
+    for a, b in runs:
+        start, end = tokens[a].start, tokens[b - 1].end
+        if any(s <= start < e for s, e in heads):
+            continue
+        if b - a == 1 and _sentence_initial(text, tokens[a]):
+            continue  # a capitalised first word is usually just a first word
+        if all(t.text.isupper() for t in tokens[a:b]) and end - start <= 5:
+            continue  # abbreviations are organisations far more often than places
+        surface = text[start:end]
+        out.append(Entity(
+            start=start, end=end, surface=surface, type="person" if b - a >= 2 else "place",
+            gazetteer_id=None, canonical=propose(surface) if propose else surface, score=0.0,
+            method="unknown", status="unresolved",
+        ))
+    return out

@@ -1,0 +1,77 @@
+"""Shared fixtures: the real gazetteer index, the dev set, a Prefect server for flow tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DEVSET = SHARED / "devset"
+
+
+@pytest.fixture(scope="session")
+def index(tmp_path_factory):
+    """The compiled default gazetteer (built into a temporary cache)."""
+    from transnorm.index import load_or_build
+
+    return load_or_build(ROOT / "gazetteers", tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="session")
+def seed():
+    """The labelled dev-set article: text and expected links."""
+    path = DEVSET / "seed-prisoner-exchange.expected.json"
+    if not path.exists():  # CI lays shared/ beside the clone; a bare clone gets the copy in tests/data
+        path = ROOT / "tests" / "data" / "seed-prisoner-exchange.expected.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """A real Prefect server on 127.0.0.1 for the session; yields the environment to run against it."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "DO_NOT_TRACK": "1",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING",
+           "PREFECT_UI_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    log = (home / "server.log").open("w")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start",
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/api"
+    import urllib.request
+
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+        if proc.poll() is not None:
+            raise RuntimeError(f"prefect server exited: {(home / 'server.log').read_text()[-2000:]}")
+    else:
+        proc.terminate()
+        raise RuntimeError("prefect server did not start in 90 s")
+    yield {**env, "PREFECT_API_URL": url}
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()

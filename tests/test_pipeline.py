@@ -1,0 +1,76 @@
+"""The stages end to end without Prefect: the dev-set article and bad input in one batch."""
+
+import unicodedata
+
+import pytest
+
+from transnorm.config import load_config
+from transnorm.pipeline import process_batch
+from transnorm.records import Document, IngestError
+
+
+def _norm(s):
+    return "".join(c for c in unicodedata.normalize("NFKD", s or "") if not unicodedata.combining(c)).casefold()
+
+
+def check_against_devset(rec, seed):
+    """Every expected mention: an overlapping entity, status auto, an accepted canonical."""
+    missing = []
+    for exp in seed["expect"]:
+        hits = [e for e in rec.entities if e.start < exp["end"] and exp["start"] < e.end and e.status == "auto"
+                and _norm(e.canonical) in {_norm(c) for c in exp["canonical"]}]
+        if not hits:
+            missing.append((exp["surface"], exp["start"]))
+    return missing
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory):
+    return load_config(None, {"state_dir": str(tmp_path_factory.mktemp("state"))})
+
+
+def test_seed_article_links_every_expected_name(seed, cfg):
+    (rec,) = process_batch([Document(id="seed", text=seed["text"], source="seed.txt")], cfg)
+    assert rec.lang == "en"
+    assert check_against_devset(rec, seed) == []
+
+
+def test_seed_neutral_words_are_not_linked(seed, cfg):
+    (rec,) = process_batch([Document(id="seed", text=seed["text"], source="seed.txt")], cfg)
+    linked = {e.surface for e in rec.entities if e.gazetteer_id}
+    for word in seed["neutral"]:
+        assert word not in linked
+    # and no linked mention is *only* a neutral word (e.g. "Russian" inside "Russian side")
+    assert not [e for e in rec.entities if e.gazetteer_id and e.surface in seed["neutral"]]
+
+
+def test_seed_clean_text_reads_canonical_names(seed, cfg):
+    (rec,) = process_batch([Document(id="seed", text=seed["text"], source="seed.txt")], cfg)
+    for name in ["Donetsk Oblast", "Zaporizhzhia", "Volodymyr Zelenskyy", "Çırağan Palace", "Dolmabahçe"]:
+        assert name in rec.text_en, name
+    for debris in ["Donetchina", "Zaporozhye", "Vladimir Zelensky", "Chyragan", "Dolmabakhche"]:
+        assert debris not in rec.text_en, debris
+    for e in rec.entities_en:
+        assert rec.text_en[e.start:e.end] == e.surface
+    for e in rec.entities:
+        assert rec.text[e.start:e.end] == e.surface
+
+
+def test_record_has_the_documented_shape_and_provenance(seed, cfg):
+    (rec,) = process_batch([Document(id="seed", text=seed["text"], source="seed.txt")], cfg)
+    d = rec.to_dict()
+    assert list(d)[:10] == ["id", "source", "lang", "text", "text_en", "entities", "entities_en",
+                            "warnings", "errors", "provenance"]
+    ent = d["entities"][0]
+    assert {"start", "end", "surface", "type", "gazetteer_id", "canonical", "score", "method",
+            "status"} <= set(ent)
+    assert d["provenance"]["gazetteer"] and d["provenance"]["config"] and d["provenance"]["transnorm"]
+
+
+def test_errors_become_rows_in_order_and_the_rest_is_processed(cfg):
+    items = [Document(id="a", text="Kiev today.", source="a.txt"),
+             IngestError("feed.jsonl:2", "not valid JSON"),
+             Document(id="b", text="Kharkov tomorrow.", source="b.txt")]
+    a, err, b = process_batch(items, cfg)
+    assert a.text_en == "Kyiv today." and b.text_en == "Kharkiv tomorrow."
+    assert err.errors == ["feed.jsonl:2: not valid JSON"] and err.source == "feed.jsonl:2"
