@@ -15,6 +15,11 @@ from transnorm.quiet import quiet_prefect
 quiet_prefect()
 
 from prefect import flow, task  # noqa: E402
+from prefect.artifacts import (  # noqa: E402
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from transnorm import progress  # noqa: E402
@@ -22,8 +27,10 @@ from transnorm.config import Config, load_config  # noqa: E402
 from transnorm.ingest import iter_inputs  # noqa: E402
 from transnorm.output import RunWriter, default_out_dir  # noqa: E402
 from transnorm.pipeline import get_index, process_batch  # noqa: E402
+from transnorm.report import md_escape, summary_lines  # noqa: E402
 
 IN_FLIGHT = 4  # batches submitted ahead of the writer
+REVIEW_ARTIFACT_ROWS = 200
 
 
 @task(name="prepare-gazetteer", cache_policy=NO_CACHE)
@@ -54,7 +61,22 @@ def translate_normalise(inputs: list[str], out: str | None = None, config: str |
     while pending:
         _drain_one(pending, writer)
     writer.close()
+    publish_artifacts(writer)
     return str(writer.out)
+
+
+def publish_artifacts(writer: RunWriter) -> None:
+    """Summary, review queue and a link to report.html, for teams reviewing from the Prefect UI."""
+    create_markdown_artifact(key="transnorm-run-summary", description="transnorm run summary",
+                             markdown="\n".join(summary_lines(writer.stats, writer.final_header)))
+    create_table_artifact(key="transnorm-review-queue", description="mentions needing a decision (top 200)",
+                          table=[{"surface": md_escape(g.surface), "language": g.lang, "count": g.count,
+                                  "proposed": md_escape(g.proposed_canonical or ""),
+                                  "gazetteer_id": md_escape(g.proposed_id or ""),
+                                  "context": md_escape(g.example_context)}
+                                 for g in writer.review_queue[:REVIEW_ARTIFACT_ROWS]])
+    create_link_artifact(key="transnorm-report", link=(writer.out / "report.html").resolve().as_uri(),
+                         link_text="report.html", description="open the run's HTML report")
 
 
 def _drain_one(pending: deque, writer: RunWriter) -> None:

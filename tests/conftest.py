@@ -34,6 +34,26 @@ def seed():
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="session")
+def tiny_argosmodel(tmp_path_factory) -> Path:
+    """A real (random-weight) ru->en Argos package built offline by the test suite."""
+    from argos_tiny import build_tiny_package
+
+    return build_tiny_package(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="session")
+def tiny_models_dir(tmp_path_factory) -> Path:
+    """A models folder with tiny ru->en and uk->en packages installed."""
+    from argos_tiny import build_tiny_package
+    from transnorm.models import install_from_path
+
+    md = tmp_path_factory.mktemp("models")
+    for code in ("ru", "uk"):
+        install_from_path(build_tiny_package(tmp_path_factory.mktemp(f"tiny-{code}"), from_code=code), md)
+    return md
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

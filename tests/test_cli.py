@@ -45,6 +45,12 @@ def test_run_on_seed_txt_and_jsonl(seed, env, tmp_path):
         assert "Volodymyr Zelenskyy" in rec.text_en and "Çırağan Palace" in rec.text_en
     for name in ("report.md", "report.html", "review.csv"):
         assert (out / name).exists()
+    # The run published its summary, review queue and report link to the Prefect server.
+    prefect = str(Path(sys.executable).parent / "prefect")
+    listed = subprocess.run([prefect, "artifact", "ls"], env={**env, "COLUMNS": "300"}, capture_output=True,
+                            text=True, timeout=120)
+    for key in ("transnorm-run-summary", "transnorm-review-queue", "transnorm-report"):
+        assert key in listed.stdout, listed.stdout + listed.stderr
 
 
 @pytest.mark.flow

@@ -19,12 +19,6 @@ from transnorm.models import ModelError, install_from_index, install_from_path, 
 from transnorm.translate import TranslateConfig, Translator
 
 
-@pytest.fixture(scope="session")
-def tiny_argosmodel(tmp_path_factory) -> Path:
-    """A real (random-weight) ru->en .argosmodel, built once per session."""
-    return build_tiny_package(tmp_path_factory.mktemp("tiny"))
-
-
 def test_install_from_file_then_list_and_translate(tiny_argosmodel, tmp_path):
     md = tmp_path / "models"
     info = install_from_path(tiny_argosmodel, md)

@@ -9,7 +9,6 @@ from pathlib import Path
 import ctranslate2
 import pytest
 
-from argos_tiny import build_tiny_package
 from transnorm.models import install_from_path
 from transnorm.translate import ModelMissing, TranslateConfig, Translator, split_sentences
 
@@ -21,11 +20,6 @@ DOCS = [
     "   \n",
     "Київ, 12 березня.\nВранці у місті пролунав вибух.\n\n12:40",
 ]
-
-
-@pytest.fixture(scope="session")
-def tiny_argosmodel(tmp_path_factory) -> Path:
-    return build_tiny_package(tmp_path_factory.mktemp("tiny"))
 
 
 @pytest.fixture(scope="module")

@@ -80,6 +80,106 @@ def run(
     typer.echo(out_dir)
 
 
+models_app = typer.Typer(no_args_is_help=True, help="Argos translation models: list, install, remove.")
+app.add_typer(models_app, name="models")
+ModelsDir = typer.Option(None, "--models-dir", help="default: translate.models_dir, $TRANSNORM_MODELS_DIR "
+                                                      "or ~/.local/share/transnorm/models")
+ConfigOpt = typer.Option(None, "--config", help="config YAML (its translate.models_dir is used)")
+
+
+def _models_dir(models_dir: Optional[Path], config: Optional[Path]) -> Path:
+    if models_dir:
+        return models_dir
+    try:
+        return load_config(config).translate.resolved_models_dir()
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+@models_app.command("list")
+def models_list(models_dir: Optional[Path] = ModelsDir, config: Optional[Path] = ConfigOpt) -> None:
+    """Installed translation models."""
+    from .models import list_models
+
+    folder = _models_dir(models_dir, config)
+    found = list_models(folder)
+    if not found:
+        err.print(f"no models in {folder}; install one with `transnorm models install ru en` "
+                  "or `transnorm models install PATH.argosmodel`", highlight=False, soft_wrap=True)
+    for m in found:
+        typer.echo(f"{m.from_code} -> {m.to_code}\t{m.model_id}\t{m.path}")
+
+
+@models_app.command("install")
+def models_install(
+    what: List[str] = typer.Argument(..., help="`SRC TGT` (download) or a .argosmodel file / package folder"),
+    models_dir: Optional[Path] = ModelsDir, config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Install from the Argos package index (online) or from a local file or folder (offline)."""
+    from .models import ModelError, install_from_index, install_from_path
+
+    folder = _models_dir(models_dir, config)
+    try:
+        if len(what) == 1:
+            info = install_from_path(Path(what[0]), folder)
+        elif len(what) == 2:
+            info = install_from_index(what[0], what[1], folder)
+        else:
+            fail("give `SRC TGT` (e.g. `ru en`) or one PATH.argosmodel")
+    except ModelError as exc:
+        fail(str(exc), code=1)
+    typer.echo(f"installed {info.from_code} -> {info.to_code} ({info.model_id}) in {folder}")
+
+
+@models_app.command("remove")
+def models_remove(src: str, tgt: str, models_dir: Optional[Path] = ModelsDir,
+                  config: Optional[Path] = ConfigOpt) -> None:
+    """Remove the installed SRC -> TGT model."""
+    from .models import remove
+
+    folder = _models_dir(models_dir, config)
+    removed = remove(src, tgt, folder)
+    if not removed:
+        fail(f"no {src} -> {tgt} model installed in {folder}", code=1)
+    for m in removed:
+        typer.echo(f"removed {m.model_id}")
+
+
+review_app = typer.Typer(no_args_is_help=True, help="Feed review decisions back into the gazetteers.")
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("apply")
+def review_apply(
+    csv_path: Path = typer.Argument(..., help="a run's review.csv with the `decision` column filled in"),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Validate every decision, then write them to gazetteers/overrides.yaml (all or nothing)."""
+    from .review import ReviewError, apply_review
+
+    try:
+        cfg = load_config(config)
+        index = get_index(cfg)
+    except (ConfigError, GazetteerError) as exc:
+        fail(str(exc))
+    if not csv_path.is_file():
+        fail(f"no such file: {csv_path}")
+    target = cfg.gazetteer.dir / "overrides.yaml"
+    try:
+        summary = apply_review(csv_path, {e.id: e for e in index.entries}, target)
+    except ReviewError as exc:
+        for line in exc.errors:
+            err.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
+        err.print(f"nothing written to {target}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    except GazetteerError as exc:
+        fail(str(exc))
+    typer.echo(f"{target}: {summary.accepted} accepted, {summary.rejected} rejected, {summary.created} new "
+               f"entries, {summary.unchanged} already decided, {summary.skipped} rows without a decision")
+    for line in summary.superseded:
+        typer.echo(f"replaced earlier decision: {line}")
+
+
 def main() -> None:  # console script entry point
     app()
 

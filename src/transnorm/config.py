@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .detect import DetectConfig
 from .ingest import IngestConfig
 from .match import MatchConfig
+from .translate import TranslateConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout (src/ layout)
 
@@ -35,6 +36,7 @@ class Config(BaseModel):
     detect: DetectConfig = Field(default_factory=DetectConfig)
     match: MatchConfig = Field(default_factory=MatchConfig)
     gazetteer: GazetteerConfig = Field(default_factory=GazetteerConfig)
+    translate: TranslateConfig = Field(default_factory=TranslateConfig)
     batch_size: int = Field(200, ge=1, description="documents per Prefect task")
     state_dir: Path = Field(PROJECT_ROOT / "state", description="caches: compiled index, translations")
     outputs_dir: Path = Field(PROJECT_ROOT / "outputs", description="where runs without --out write")

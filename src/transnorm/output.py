@@ -18,7 +18,7 @@ from . import __version__
 from .records import Record, record_from_dict
 from .report import write_markdown
 from .report_html import RunSummary, write_html_report
-from .review import write_review_csv
+from .review import ReviewGroup, review_groups, write_review_groups
 from .summary import Stats
 
 
@@ -34,7 +34,8 @@ class RunWriter:
     header: dict[str, str] = field(default_factory=dict)
     stats: Stats = field(default_factory=Stats)
     models: dict[str, str] = field(default_factory=dict)  # lang -> translation model id used
-    review_rows: int = 0
+    review_queue: list[ReviewGroup] = field(default_factory=list)  # set by close()
+    final_header: dict[str, str] = field(default_factory=dict)  # set by close()
 
     def __post_init__(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -60,6 +61,7 @@ class RunWriter:
         finished = datetime.now(timezone.utc)
         header = {"transnorm": __version__, "started": self.started.isoformat(timespec="seconds"),
                   "finished": finished.isoformat(timespec="seconds"), **self.header}
+        self.final_header = header
         _atomic(self.out / "report.md", lambda p: write_markdown(self.stats, p, header))
         # The HTML report and review.csv read the records back: nothing is held in memory.
         summary = RunSummary(
@@ -68,7 +70,8 @@ class RunWriter:
             translation_models=dict(self.models), config_hash=self.header.get("config", ""),
             errors=list(self.stats.errors), settled_by_overrides=self.stats.settled_by_overrides)
         write_html_report(read_records(self.records_path), self.out / "report.html", summary)
-        self.review_rows = write_review_csv(read_records(self.records_path), self.out / "review.csv")
+        self.review_queue = review_groups(read_records(self.records_path))
+        write_review_groups(self.review_queue, self.out / "review.csv")
 
 
 def read_records(path: Path) -> Iterator[Record]:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from .summary import Stats
 
+MAX_ERRORS = 1000  # listed in the report; records.jsonl has them all
+
 
 def md_escape(s: str | None) -> str:
     """Make untrusted text inert inside a Markdown table cell."""
@@ -30,7 +32,8 @@ def _counter_table(title: str, counter) -> list[str]:
     return lines + [""]
 
 
-def write_markdown(stats: Stats, path: Path, header: dict[str, str]) -> None:
+def summary_lines(stats: Stats, header: dict[str, str]) -> list[str]:
+    """The run summary: header facts and counts (also the Prefect markdown artifact)."""
     lines = ["# transnorm run report", ""]
     lines += [f"- **{k}:** {md_escape(v)}" for k, v in header.items()]
     lines += [f"- **documents:** {stats.documents}",
@@ -41,7 +44,14 @@ def write_markdown(stats: Stats, path: Path, header: dict[str, str]) -> None:
     lines += _counter_table("mentions by method", stats.mentions_by_method)
     lines += _counter_table("mentions by status", stats.mentions_by_status)
     lines += [f"## Errors ({len(stats.errors)})", ""]
-    lines += [f"- {md_escape(src)}: {md_escape(msg)}" for src, msg in stats.errors] or ["none"]
+    lines += [f"- {md_escape(src)}: {md_escape(msg)}" for src, msg in stats.errors[:MAX_ERRORS]] or ["none"]
+    if len(stats.errors) > MAX_ERRORS:
+        lines.append(f"- … and {len(stats.errors) - MAX_ERRORS} more (every error is in records.jsonl)")
+    return lines
+
+
+def write_markdown(stats: Stats, path: Path, header: dict[str, str]) -> None:
+    lines = summary_lines(stats, header)
     lines += ["", f"## Changes and queued mentions ({len(stats.changes)})", ""]
     if stats.changes:
         lines += ["| document | surface | canonical | id | score | method | status | context |",

@@ -179,7 +179,11 @@ def write_review_csv(records: Iterable[Record], path: Path) -> int:
 
     UTF-8 with BOM because Excel otherwise guesses a legacy code page and mangles Cyrillic.
     """
-    groups = review_groups(records)
+    return write_review_groups(review_groups(records), path)
+
+
+def write_review_groups(groups: list[ReviewGroup], path: Path) -> int:
+    """write_review_csv for groups already computed (the run also publishes them to Prefect)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.StringIO()

@@ -1,0 +1,494 @@
+"""Scoring name linking against labelled cases (`transnorm eval CASES.jsonl`).
+
+A case is one short news text with the names an analyst expects linked:
+
+    {"id": "en-kharkov-1", "lang": "en", "text": "Shelling in Kharkov ...",
+     "expect": [{"surface": "Kharkov", "type": "place", "canonical": ["Kharkiv"]}],
+     "neutral": ["Russian", "Armed Forces"]}
+
+* `expect[].canonical` lists every accepted spelling of the canonical name (compared ignoring
+  case and diacritics: NFKD, combining marks dropped, casefold; Turkish ı/İ, ł, ø, đ folded too).
+* `expect[].gazetteer_id` (optional, string or list): only for names whose canonical spelling is
+  itself ambiguous (Georgia the country and Georgia the US state are both "Georgia"): the link
+  must then also be to one of these entries.
+* `expect[].start`/`end` (optional) pin one occurrence; without them every whole-word
+  occurrence of `surface` in `text` is expected (occurrences inside a longer expected name are
+  left to that name).
+* `neutral` lists words that must not be linked (demonyms, institutions); occurrences inside an
+  expected name are ignored ("Russian" in "Russian Federation").
+
+Files: JSON Lines (one case per line, blank lines allowed), or one JSON object (the dev set's
+`*.expected.json`), or a JSON list of objects. A bad line stops loading with `file:line: reason`.
+
+What counts (documented choice):
+* a **prediction** is a source-side entity (`Record.entities`, offsets into the case text) with a
+  `gazetteer_id` and status `auto` or `review`: the pipeline linked it to an entry, either
+  rewriting it or queuing it with that link. `unresolved` entities (low score, or `unknown`
+  names with no entry) are not predictions: they link nothing.
+* a prediction is **correct** when its span overlaps an expected name and its canonical (or the
+  short form it is rewritten to) is one of that name's accepted forms;
+* an expected name is **found** when at least one correct prediction overlaps it.
+  Precision = correct predictions / predictions, recall = found / expected, F1 their harmonic mean.
+* every expected name not found is a **miss** (with what the pipeline did there, if anything);
+  every prediction that is not correct is a **false link** (wrong entry on an expected name, a
+  neutral word, or a name nobody expected).
+
+Translation is not scored (only source-side links), so `evaluate` runs the pipeline with
+translation switched off by default (an empty models folder: the translate stage reports the
+model missing and moves on); pass `translate=True` to run it as configured.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .config import Config
+from .records import Document, Entity, Record
+
+# Regression guard: F1 must not fall below these (the figures reached when the floors were
+# last set, minus a small margin). tests/test_eval.py enforces them; raise them when the
+# matcher improves. Keys: "devset" (the dev-set article), "cases" (eval/cases.jsonl overall),
+# "cases.<lang>" (eval/cases.jsonl per language).
+F1_FLOOR: dict[str, float] = {
+    "devset": 0.95,
+    "cases": 0.80,
+    "cases.en": 0.80,
+    "cases.ru": 0.80,
+    "cases.uk": 0.80,
+}
+
+PREDICTION_STATUSES = ("auto", "review")
+CASE_KEYS = {"id", "lang", "text", "expect", "neutral", "source", "note", "tags"}
+EXPECT_KEYS = {"surface", "type", "canonical", "start", "end", "gazetteer_id", "note"}
+TYPES = ("place", "person")
+CONTEXT_CHARS = 40
+
+
+class CaseError(ValueError):
+    """A labelled-case file that cannot be used; the message starts with `file:line:`."""
+
+
+# ---------------------------------------------------------------- cases
+
+
+@dataclass
+class Expected:
+    surface: str
+    type: str  # place | person
+    canonical: list[str]  # accepted forms
+    start: int | None = None
+    end: int | None = None
+    gazetteer_id: list[str] = field(default_factory=list)  # when set, the link must be to one of these
+
+
+@dataclass
+class Case:
+    id: str
+    lang: str
+    text: str
+    expect: list[Expected] = field(default_factory=list)
+    neutral: list[str] = field(default_factory=list)
+    where: str = ""  # file:line the case was read from
+
+
+def _fail(where: str, msg: str) -> CaseError:
+    return CaseError(f"{where}: {msg}")
+
+
+def _str_list(value: Any, where: str, key: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(where, f"'{key}' must be a list of non-empty strings")
+    return list(value)
+
+
+def case_from_dict(raw: Any, where: str) -> Case:
+    """Validate one case mapping; `where` (file:line) prefixes every error."""
+    if not isinstance(raw, dict):
+        raise _fail(where, f"a case must be a JSON object, not {type(raw).__name__}")
+    unknown = sorted(set(raw) - CASE_KEYS)
+    if unknown:
+        raise _fail(where, f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(CASE_KEYS))})")
+    for key in ("id", "lang", "text"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise _fail(where, f"missing or empty '{key}'")
+    text = raw["text"]
+    exp_raw = raw.get("expect", [])
+    if not isinstance(exp_raw, list):
+        raise _fail(where, "'expect' must be a list")
+    expect = []
+    for k, e in enumerate(exp_raw):
+        ew = f"{where}: expect[{k}]"
+        if not isinstance(e, dict):
+            raise CaseError(f"{ew}: must be an object")
+        unknown = sorted(set(e) - EXPECT_KEYS)
+        if unknown:
+            raise CaseError(f"{ew}: unknown key(s) {', '.join(unknown)}")
+        surface = e.get("surface")
+        if not isinstance(surface, str) or not surface.strip():
+            raise CaseError(f"{ew}: missing or empty 'surface'")
+        if e.get("type") not in TYPES:
+            raise CaseError(f"{ew} ({surface!r}): 'type' must be one of {', '.join(TYPES)}")
+        canon = _str_list(e.get("canonical"), ew, "canonical")
+        start, end = e.get("start"), e.get("end")
+        if (start is None) != (end is None):
+            raise CaseError(f"{ew} ({surface!r}): give both 'start' and 'end' or neither")
+        if start is not None:
+            if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+                raise CaseError(f"{ew} ({surface!r}): 'start'/'end' must be integers")
+            if text[start:end] != surface:
+                raise CaseError(f"{ew}: text[{start}:{end}] is {text[start:end]!r}, not {surface!r}")
+        elif not _occurrences(text, surface):
+            raise CaseError(f"{ew}: surface {surface!r} does not occur in the text (as a whole word)")
+        ids = _str_list(e["gazetteer_id"], ew, "gazetteer_id") if e.get("gazetteer_id") is not None else []
+        expect.append(Expected(surface, e["type"], canon, start, end, ids))
+    neutral = _str_list(raw.get("neutral", []), where, "neutral") if raw.get("neutral") else []
+    return Case(id=raw["id"], lang=raw["lang"].strip().lower(), text=text, expect=expect,
+                neutral=neutral, where=where)
+
+
+def load_cases(path: str | Path) -> list[Case]:
+    """Read labelled cases: JSON Lines, or one JSON object / list (the dev set's expected.json)."""
+    path = Path(path)
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise CaseError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CaseError(f"{path}: not UTF-8") from exc
+    stripped = content.lstrip()
+    cases: list[Case] = []
+    whole = None
+    if stripped[:1] in ("{", "["):
+        try:
+            whole = json.loads(content)
+        except json.JSONDecodeError:
+            whole = None  # more than one object: JSON Lines
+    if isinstance(whole, dict):
+        cases = [case_from_dict(whole, f"{path}:1")]
+    elif isinstance(whole, list):
+        cases = [case_from_dict(c, f"{path}: case {i + 1}") for i, c in enumerate(whole)]
+    else:
+        for no, line in enumerate(content.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CaseError(f"{path}:{no}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
+            cases.append(case_from_dict(raw, f"{path}:{no}"))
+    seen: dict[str, str] = {}
+    for c in cases:
+        if c.id in seen:
+            raise CaseError(f"{c.where}: duplicate id {c.id!r} (first at {seen[c.id]})")
+        seen[c.id] = c.where
+    if not cases:
+        raise CaseError(f"{path}: no cases")
+    return cases
+
+
+# ---------------------------------------------------------------- spans and names
+
+
+def norm_name(s: str | None) -> str:
+    """Compare canonical forms ignoring case and diacritics."""
+    s = (s or "").replace("ı", "i").replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("Ø", "O")
+    s = s.replace("đ", "d").replace("Đ", "D")
+    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    return " ".join(s.casefold().split())
+
+
+def _occurrences(text: str, surface: str) -> list[tuple[int, int]]:
+    """Whole-word occurrences of `surface` (case-sensitive): no letter or digit on either side."""
+    out = []
+    for m in re.finditer(re.escape(surface), text):
+        a, b = m.span()
+        if (a > 0 and text[a - 1].isalnum()) or (b < len(text) and text[b].isalnum()):
+            continue
+        out.append((a, b))
+    return out
+
+
+def _overlaps(a: int, b: int, c: int, d: int) -> bool:
+    return a < d and c < b
+
+
+@dataclass
+class GoldSpan:
+    start: int
+    end: int
+    exp: Expected
+
+
+def gold_spans(case: Case) -> list[GoldSpan]:
+    """Every expected occurrence; one inside a longer expected occurrence is left to that one."""
+    spans = []
+    for e in case.expect:
+        occ = [(e.start, e.end)] if e.start is not None else _occurrences(case.text, e.surface)
+        spans += [GoldSpan(a, b, e) for a, b in occ]
+    spans.sort(key=lambda g: (g.start, -(g.end - g.start)))
+    out: list[GoldSpan] = []
+    for g in spans:
+        if any(o.start <= g.start and g.end <= o.end and (o.end - o.start) > (g.end - g.start) for o in out):
+            continue
+        if any(o.start == g.start and o.end == g.end for o in out):
+            continue  # listed twice: the first label wins
+        out.append(g)
+    return out
+
+
+def neutral_spans(case: Case, gold: list[GoldSpan]) -> list[tuple[int, int, str]]:
+    out = []
+    for w in case.neutral:
+        for a, b in _occurrences(case.text, w):
+            if not any(_overlaps(a, b, g.start, g.end) for g in gold):
+                out.append((a, b, w))
+    return out
+
+
+def is_prediction(e: Entity) -> bool:
+    return e.gazetteer_id is not None and e.status in PREDICTION_STATUSES
+
+
+def _accepted(e: Entity, exp: Expected) -> bool:
+    if exp.gazetteer_id and e.gazetteer_id not in exp.gazetteer_id:
+        return False
+    ok = {norm_name(c) for c in exp.canonical}
+    return norm_name(e.canonical) in ok or (e.rewrite is not None and norm_name(e.rewrite) in ok)
+
+
+def context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    """The span in its sentence, marked «like this», on one line."""
+    a, b = max(0, start - width), min(len(text), end + width)
+    s = ("…" if a > 0 else "") + text[a:start] + "«" + text[start:end] + "»" + text[end:b] + ("…" if b < len(text) else "")
+    return " ".join(s.split())
+
+
+def _describe(e: Entity) -> str:
+    if e.gazetteer_id is None:
+        return f"{e.surface!r} unresolved ({e.method}; proposed {e.canonical!r})"
+    return f"{e.surface!r} -> {e.canonical} [{e.gazetteer_id}, {e.status}, {e.method}, {e.score:.2f}]"
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class Score:
+    n_gold: int = 0
+    found: int = 0  # expected names with a correct prediction
+    n_pred: int = 0
+    correct: int = 0  # predictions that are correct
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.n_pred if self.n_pred else (1.0 if not self.n_gold else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.n_gold if self.n_gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: "Score") -> None:
+        self.n_gold += other.n_gold
+        self.found += other.found
+        self.n_pred += other.n_pred
+        self.correct += other.correct
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4)}
+
+
+@dataclass
+class Miss:
+    case_id: str
+    lang: str
+    surface: str
+    type: str
+    start: int
+    end: int
+    accepted: list[str]
+    got: str  # what the pipeline did on this span
+    context: str
+
+
+@dataclass
+class FalseLink:
+    case_id: str
+    lang: str
+    surface: str
+    type: str
+    start: int
+    end: int
+    canonical: str | None
+    gazetteer_id: str | None
+    status: str
+    method: str
+    score: float
+    reason: str  # wrong entry (expected ...), neutral word ..., not expected
+    context: str
+
+
+@dataclass
+class EvalResult:
+    overall: Score = field(default_factory=Score)
+    by_lang: dict[str, Score] = field(default_factory=dict)
+    by_type: dict[str, Score] = field(default_factory=dict)
+    misses: list[Miss] = field(default_factory=list)
+    false_links: list[FalseLink] = field(default_factory=list)
+    neutral_hits: int = 0  # false links on neutral words
+    n_cases: int = 0
+    cases_by_lang: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # records that came back as error rows
+    seconds: float = 0.0
+
+    @property
+    def f1(self) -> float:
+        return self.overall.f1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "overall": self.overall.to_dict(),
+            "by_lang": {k: v.to_dict() for k, v in sorted(self.by_lang.items())},
+            "by_type": {k: v.to_dict() for k, v in sorted(self.by_type.items())},
+            "misses": [asdict(m) for m in self.misses],
+            "false_links": [asdict(f) for f in self.false_links],
+            "neutral_hits": self.neutral_hits, "n_cases": self.n_cases,
+            "cases_by_lang": dict(self.cases_by_lang), "errors": list(self.errors),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def score_case(case: Case, entities: Iterable[Entity], result: EvalResult) -> None:
+    """Score one case's source-side entities into `result` (counts, misses, false links)."""
+    ents = list(entities)
+    preds = [e for e in ents if is_prediction(e)]
+    gold = gold_spans(case)
+    neutral = neutral_spans(case, gold)
+    lang = result.by_lang.setdefault(case.lang, Score())
+    result.cases_by_lang[case.lang] = result.cases_by_lang.get(case.lang, 0) + 1
+    result.n_cases += 1
+
+    def bump(type_: str, **kw: int) -> None:
+        for s in (result.overall, lang, result.by_type.setdefault(type_, Score())):
+            for k, v in kw.items():
+                setattr(s, k, getattr(s, k) + v)
+
+    for g in gold:
+        ok = any(_overlaps(e.start, e.end, g.start, g.end) and _accepted(e, g.exp) for e in preds)
+        bump(g.exp.type, n_gold=1, found=int(ok))
+        if not ok:
+            near = [e for e in ents if _overlaps(e.start, e.end, g.start, g.end)]
+            got = "; ".join(_describe(e) for e in near) or "nothing"
+            result.misses.append(Miss(case.id, case.lang, g.exp.surface, g.exp.type, g.start, g.end,
+                                      list(g.exp.canonical), got, context(case.text, g.start, g.end)))
+    for e in preds:
+        over = [g for g in gold if _overlaps(e.start, e.end, g.start, g.end)]
+        ok = any(_accepted(e, g.exp) for g in over)
+        bump(e.type, n_pred=1, correct=int(ok))
+        if ok:
+            continue
+        neu = [w for a, b, w in neutral if _overlaps(e.start, e.end, a, b)]
+        if neu:
+            reason = f"neutral word {neu[0]!r}"
+            result.neutral_hits += 1
+        elif over:
+            reason = "wrong entry: expected " + " / ".join(dict.fromkeys(c for g in over for c in g.exp.canonical[:2]))
+        else:
+            reason = "not expected"
+        result.false_links.append(FalseLink(
+            case.id, case.lang, e.surface, e.type, e.start, e.end, e.canonical, e.gazetteer_id, e.status,
+            e.method, round(e.score, 3), reason, context(case.text, e.start, e.end)))
+
+
+def _no_translation(cfg: Config, folder: Path) -> Config:
+    return cfg.model_copy(update={"translate": cfg.translate.model_copy(update={"models_dir": folder})})
+
+
+def evaluate(cases: list[Case], cfg: Config, translate: bool = False) -> EvalResult:
+    """Run the pipeline (process_batch, in batches of cfg.batch_size) on the cases and score linking."""
+    import time
+
+    from .pipeline import process_batch
+
+    t0 = time.perf_counter()
+    result = EvalResult()
+    with tempfile.TemporaryDirectory(prefix="transnorm-eval-") as tmp:
+        run_cfg = cfg if translate else _no_translation(cfg, Path(tmp) / "no-models")
+        docs = [Document(id=c.id, text=c.text, source=c.where or c.id, lang=c.lang) for c in cases]
+        records: list[Record] = []
+        for i in range(0, len(docs), run_cfg.batch_size):
+            records += process_batch(docs[i:i + run_cfg.batch_size], run_cfg)
+    for case, rec in zip(cases, records):
+        if rec.errors:
+            result.errors += [f"{case.id}: {m}" for m in rec.errors]
+        score_case(case, rec.entities, result)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+# ---------------------------------------------------------------- report
+
+
+def _row(label: str, s: Score) -> str:
+    return (f"{label:<14} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+            f"{s.n_gold:6d} {s.found:6d} {s.n_pred:6d} {s.correct:7d}")
+
+
+def format_result(result: EvalResult, max_items: int | None = None) -> str:
+    """A table (overall, by language, by type), then every miss and false link with context."""
+    langs = ", ".join(f"{k} {v}" for k, v in sorted(result.cases_by_lang.items()))
+    lines = [f"{result.n_cases} cases ({langs}); a prediction = an entity with a gazetteer id and status "
+             f"{'/'.join(PREDICTION_STATUSES)}; {result.seconds:.1f} s", ""]
+    head = f"{'':<14} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'found':>6} {'pred':>6} {'correct':>7}"
+    lines += [head, "-" * len(head), _row("all", result.overall)]
+    for k, s in sorted(result.by_lang.items()):
+        lines.append(_row(f"lang {k}", s))
+    for k, s in sorted(result.by_type.items()):
+        lines.append(_row(f"type {k}", s))
+    lines.append("-" * len(head))
+    lines.append(f"false links on neutral words: {result.neutral_hits}")
+    if result.errors:
+        lines += ["", f"Error rows ({len(result.errors)}):"] + [f"  {m}" for m in result.errors]
+
+    def cut(items: list) -> list:
+        return items if max_items is None else items[:max_items]
+
+    lines += ["", f"Misses ({len(result.misses)}): expected, not linked to an accepted form"]
+    for m in cut(result.misses):
+        lines.append(f"  [{m.case_id}] {m.lang} {m.type} {m.surface!r} expected {' | '.join(m.accepted)}")
+        lines.append(f"      got: {m.got}")
+        lines.append(f"      {m.context}")
+    if max_items is not None and len(result.misses) > max_items:
+        lines.append(f"  ... {len(result.misses) - max_items} more")
+    lines += ["", f"False links ({len(result.false_links)}): linked, but not to an expected name"]
+    for f in cut(result.false_links):
+        lines.append(f"  [{f.case_id}] {f.lang} {f.surface!r} -> {f.canonical} [{f.gazetteer_id}, {f.status}, "
+                     f"{f.method}, {f.score:.2f}]: {f.reason}")
+        lines.append(f"      {f.context}")
+    if max_items is not None and len(result.false_links) > max_items:
+        lines.append(f"  ... {len(result.false_links) - max_items} more")
+    return "\n".join(lines)
+
+
+def summary_counts(result: EvalResult) -> Counter:
+    """Misses and false links per surface form (the most frequent first): a to-do list."""
+    c: Counter = Counter()
+    for m in result.misses:
+        c[f"miss {m.lang} {m.surface}"] += 1
+    for f in result.false_links:
+        c[f"false {f.lang} {f.surface} -> {f.canonical}"] += 1
+    return c

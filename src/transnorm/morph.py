@@ -1,0 +1,371 @@
+"""Morphology for Cyrillic names: inflected words in text meet gazetteer names.
+
+Russian and Ukrainian inflect names ("в Харькове", "на Харківщині", "Кривому Розі",
+"Донецкой области"). The matcher looks words up by folded key; this module gives it, per
+token, the folded surface *and* folded lemmas (pymorphy3), and gives the index the lemma
+keys of each Cyrillic gazetteer name, built with the same lemma function so both sides
+meet.
+
+The lemma of one analysis (`_lemma`):
+- nouns: pymorphy's normal form (nominative singular): Харькове -> харьков;
+- adjectives and participles: the nominative of the SAME gender and number:
+  Донецкой -> донецкая, Кривому -> кривий, Великих -> великие. Keeping the gender stops
+  Зеленской (Olena Zelenska) from becoming зеленский (Volodymyr Zelenskyy);
+- feminine surnames and patronymics likewise (ru pymorphy lemmatises Зеленская to the
+  masculine зеленский): Зеленской -> зеленская.
+
+Ukrainian analyses all score 1.0 and the first one is often wrong (Харкові -> харко, the
+right харків is third), so text tokens get every distinct lemma (capped) and the index
+lookup picks the one that is a gazetteer name. With `vocab` (the words of the index's
+keys, see `index_vocab`) lemmas that are in no gazetteer name are dropped up front, which
+keeps the scanner's combinations few.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from functools import lru_cache
+from itertools import product
+from typing import TYPE_CHECKING, Callable, Collection, Sequence
+
+from .fold import Token, fold, tokenize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .index import Index
+
+LANGS = ("ru", "uk")
+UK_LETTERS = frozenset("іїєґІЇЄҐ")
+RU_LETTERS = frozenset("ыэъёЫЭЪЁ")
+# Analyses tagged as proper names come first: they are what a gazetteer holds.
+PROPER = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})
+APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "ʹ": "'", "ʻ": "'", "‘": "'"})
+TEXT_CAP = {"ru": 3, "uk": 4}  # distinct lemmas per text token when no vocab filters them
+NAME_CAP = 3  # lemmas per name token
+NAME_COMBOS = 16  # keys per gazetteer name
+
+_analyzers: dict[str, object] = {}
+_lock = threading.Lock()
+
+
+def analyzer(lang: str):
+    """The pymorphy3 analyzer for 'ru' or 'uk', created once per process."""
+    a = _analyzers.get(lang)
+    if a is None:
+        with _lock:
+            a = _analyzers.get(lang)
+            if a is None:
+                import pymorphy3
+
+                a = _analyzers[lang] = pymorphy3.MorphAnalyzer(lang=lang)
+    return a
+
+
+def is_cyrillic_word(word: str) -> bool:
+    """Only Cyrillic letters (and inner apostrophes): the words pymorphy can analyse."""
+    has = False
+    for c in word:
+        if "\u0400" <= c <= "\u04ff":
+            has = True
+        elif c not in "'’ʼ`´ʹʻ‘":
+            return False
+    return has
+
+
+def name_langs(name: str, lang: str) -> tuple[str, ...]:
+    """Analyzers for a gazetteer name: its own language, or by letters for '*' and others."""
+    if lang in LANGS:
+        return (lang,)
+    if any(c in UK_LETTERS for c in name):
+        return ("uk",)
+    if any(c in RU_LETTERS for c in name):
+        return ("ru",)
+    return LANGS
+
+
+@lru_cache(maxsize=200_000)
+def word_langs(word: str, lang: str) -> tuple[str, ...]:
+    """Which analyzers read `word` (lower case) in a document of language `lang`.
+
+    Letters only one language has decide first; otherwise the document's language, plus
+    the other one when only the other dictionary knows the word (a misdetected or mixed
+    document, or a form one dictionary lacks: ru does not know Залужному, uk does).
+    """
+    if any(c in UK_LETTERS for c in word):
+        return ("uk",)
+    if any(c in RU_LETTERS for c in word):
+        return ("ru",)
+    if lang not in LANGS:
+        lang = "ru"
+    other = "uk" if lang == "ru" else "ru"
+    if not analyzer(lang).word_is_known(word) and analyzer(other).word_is_known(word):
+        return (lang, other)
+    return (lang,)
+
+
+_nominatives: dict[tuple, str] = {}  # (analyzer, lemma, POS, gender, number) -> nominative form
+
+
+def _lemma(p) -> str:
+    """The lemma of one analysis; keeps gender and number of adjectives and female surnames."""
+    tag = p.tag
+    pos = tag.POS
+    if pos == "ADJF":
+        if tag.gender == "masc" and tag.number != "plur":  # the normal form already is that
+            return p.normal_form
+    elif not (pos == "PRTF" or (pos == "NOUN" and ("Surn" in tag or "Patr" in tag)
+                                and tag.gender not in ("masc", None) and tag.number != "plur")):
+        return p.normal_form
+    if tag.case == "nomn":
+        return p.word
+    # Building a lexeme is the slow part of pymorphy: one per lemma, gender and number.
+    key = (type(p), p.normal_form, pos, tag.gender, tag.number)
+    got = _nominatives.get(key)
+    if got is None:
+        try:
+            f = p.inflect({"nomn"})
+        except (ValueError, KeyError):  # pragma: no cover - odd tags from the predictor
+            f = None
+        got = f.word if f is not None else p.normal_form
+        if len(_nominatives) < 200_000:
+            _nominatives[key] = got
+    return got
+
+
+def _parses(word: str, lang: str):
+    a = analyzer(lang)
+    w = word.translate(APOSTROPHES) if lang == "uk" else word
+    parses = a.parse(w)
+    # Proper names first, then pymorphy's order (ru: by score; uk: all score 1.0).
+    return sorted(parses, key=lambda p: 0 if PROPER & p.tag.grammemes else 1)
+
+
+@lru_cache(maxsize=300_000)
+def word_lemmas(word: str, lang: str) -> tuple[str, ...]:
+    """Folded distinct lemmas of a lower-case Cyrillic word (all analyses, best first)."""
+    out: list[str] = []
+    for p in _parses(word, lang):
+        k = fold(_lemma(p))
+        if k and k not in out:
+            out.append(k)
+            if len(out) >= 8:
+                break
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def name_word_lemmas(word: str, lang: str, first: bool = True) -> tuple[str, ...]:
+    """Folded lemmas of one word of a place name, other than the word itself.
+
+    Gazetteer names are written in the nominative, so a word that is its own lemma in
+    some nominative analysis (Суми, Одеса, Донецька, Сталино) adds nothing. Otherwise the
+    lemmas of its nominative analyses (plurals: Луки -> лука, Воды -> вода, Штаты -> штат;
+    Счастье -> счастие), and, for a word after the first with no nominative analysis at
+    all (a genitive complement: Ростов-на-Дону, Штаты Америки), the lemmas of all its
+    analyses. A first word with no nominative analysis adds nothing: its "lemmas" would be
+    guesses (Проскурів -> проскури).
+    """
+    parses = _parses(word, lang)
+    own = fold(word)
+    nom = [p for p in parses if p.tag.case in ("nomn", None)]  # uk "Часів": ADJF,masc, no case
+    if any(fold(_lemma(p)) == own for p in nom):
+        return ()
+    if not nom and first:
+        return ()
+    out: list[str] = []
+    for p in nom or parses:
+        k = fold(_lemma(p))
+        if k and k != own and k not in out:
+            out.append(k)
+    return tuple(out[:NAME_CAP])
+
+
+# Case endings a name may carry in text, longest first, and what may replace them to give
+# the nominative (ru and uk). Only used to propose keys that a vocabulary then filters.
+_ENDINGS = ("ами", "ями", "ові", "еві", "єві", "ого", "ому", "ему", "ою", "ею", "єю", "ой", "ей", "ом",
+            "ем", "ём", "єм", "ым", "им", "а", "я", "у", "ю", "е", "є", "і", "и", "ы", "ї")
+_RESTORE = ("", "а", "я", "ь", "й", "о")
+_RESTORE_FOLDED = tuple(dict.fromkeys(fold(r) if r else "" for r in _RESTORE))
+
+
+@lru_cache(maxsize=300_000)
+def guess_stems(word: str) -> tuple[str, ...]:
+    """Nominative guesses for an inflected name pymorphy may not know (lower case in).
+
+    Кулебы -> кулеба, Хегсетта -> хегсетт, Аваковым -> аваков, Шмигалем -> шмигаль.
+    Many guesses are wrong; callers keep only those that are words of gazetteer names.
+    """
+    out: list[str] = []
+    for end in _ENDINGS:
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            stem = fold(word[: len(word) - len(end)])  # Cyrillic folding is per letter
+            for r in _RESTORE_FOLDED:
+                k = stem + r
+                if k not in out:
+                    out.append(k)
+    return tuple(out)
+
+
+@lru_cache(maxsize=300_000)
+def _text_alts(text: str, key: str, lang: str) -> tuple[str, ...]:
+    low = text.lower()
+    out = [key]
+    for lg in word_langs(low, lang):
+        out += [k for k in word_lemmas(low, lg) if k not in out]
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def guessable(word: str, lang: str) -> bool:
+    """May ending-stripping guess this word's nominative? Not if it can be an adjective.
+
+    Минской, Луцькому are adjectives (Минская область): stripping -ой/-ому would make
+    them the city. Unknown words and plain nouns (Лапина, Кошты) may be guessed.
+    """
+    for lg in word_langs(word, lang):
+        for p in _parses(word, lg):
+            if p.tag.POS in ("ADJF", "PRTF"):
+                return False
+    return True
+
+
+def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None = None,
+               max_tokens: int = 8) -> list[tuple[str, ...]]:
+    """Per token: the folded surface key first, then folded lemmas (Cyrillic tokens only).
+
+    `lang` is the document's language ('ru' or 'uk'; anything else: decided per word by
+    letters and dictionaries). Without `vocab`: at most TEXT_CAP lemmas per token.
+
+    With `vocab` (every word of every index key, see index_vocab): only lemmas in it are
+    kept; a capitalised word none of whose keys is in it, and which cannot be an adjective,
+    gets ending-stripped guesses (guess_stems) from it instead, for surnames pymorphy does
+    not know (Кулебы -> кулеба, Хегсетта -> хегсетт); and a word is analysed only if
+    the exact scanner can reach it: capitalised, or joined to a reachable word that has a
+    key in `vocab`, fewer than `max_tokens` words after a capitalised one. Every word of
+    a matching key is in `vocab`, so the links found are the same, for a fraction of the
+    pymorphy calls (most lower-case words are never analysed).
+    """
+    cap = TEXT_CAP.get(lang, 4)
+    out: list[tuple[str, ...]] = []
+    depth = max_tokens  # words since the last capitalised one, along a chain of vocab words
+    for t in tokens:
+        upper = t.text[:1].isupper()
+        if vocab is not None:
+            depth = 0 if upper else depth + 1 if t.joined and out and any(k in vocab for k in out[-1]) \
+                else max_tokens
+            if depth >= max_tokens or not is_cyrillic_word(t.text):
+                out.append((t.key,))
+                continue
+            alts = _text_alts(t.text, t.key, lang)
+            keep = [k for k in alts[1:] if k in vocab]
+            if upper and not keep and alts[0] not in vocab and guessable(t.text.lower(), lang):
+                keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key]
+            out.append((alts[0], *keep))
+            continue
+        if not is_cyrillic_word(t.text):
+            out.append((t.key,))
+            continue
+        alts = _text_alts(t.text, t.key, lang)
+        out.append(alts[:1 + cap])
+    return out
+
+
+def name_keys(name: str, lang: str, person: bool = False, limit: int = NAME_COMBOS) -> set[str]:
+    """Keys of a gazetteer name that its inflected forms in text lemmatise to.
+
+    Always includes fold_name(name). For a place, each Cyrillic word also contributes its
+    name lemmas (name_word_lemmas) and the keys are the combinations (at most `limit`).
+    A person's name is written in the nominative singular, which is exactly what
+    token_keys lemmatises text to (gender kept: Зеленской -> зеленская), so it gets no
+    extra keys: guessed lemmas of surnames are noise (Аваков -> авак, Рябков -> рябок).
+    """
+    toks = tokenize(name)
+    if not toks:
+        return set()
+    keys = {" ".join(t.key for t in toks)}
+    if person or not any(is_cyrillic_word(t.text) for t in toks):
+        return keys
+    for lg in name_langs(name, lang):
+        per: list[tuple[str, ...]] = []
+        for i, t in enumerate(toks):
+            if not is_cyrillic_word(t.text):
+                per.append((t.key,))
+                continue
+            low = t.text.lower()
+            alts = [t.key]
+            for wl in word_langs(low, lg):
+                alts += [k for k in name_word_lemmas(low, wl, i == 0) if k not in alts]
+            per.append(tuple(alts))
+        for n, combo in enumerate(product(*per)):
+            if n >= limit:
+                break
+            keys.add(" ".join(combo))
+    return keys
+
+
+# --- integration helpers -----------------------------------------------------------
+
+_vocabs: dict[int, tuple[weakref.ref, frozenset[str]]] = {}
+
+
+def index_vocab(index: "Index") -> frozenset[str]:
+    """Every word of every key of the index (memoised per index object)."""
+    got = _vocabs.get(id(index))
+    if got is not None and got[0]() is index:
+        return got[1]
+    vocab = frozenset(w for k in index.keys for w in k.split(" "))
+    i = id(index)
+    try:
+        ref = weakref.ref(index, lambda _r, i=i: _vocabs.pop(i, None))
+    except TypeError:  # pragma: no cover - not weak-referenceable: do not memoise
+        return vocab
+    _vocabs[i] = (ref, vocab)
+    return vocab
+
+
+def keys_fn(index: "Index", lang: str) -> Callable[[Sequence[Token]], list[tuple[str, ...]]]:
+    """The `keys_fn` for match.link on a document in `lang` (ru/uk)."""
+    vocab = index_vocab(index)
+    return lambda toks: token_keys(toks, lang, vocab, index.max_tokens)
+
+
+def _cyrillic(s: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in s)
+
+
+def with_lemma_keys(keys: dict[str, list], entries: Sequence, stopwords: Collection[str] = frozenset(),
+                    ) -> dict[str, list]:
+    """Index keys plus the lemma keys of every Cyrillic written name, with the same refs.
+
+    `keys` maps a folded key to NameRefs (index.compile_index's `final`), `entries` are
+    the entries the refs point into (persons get no extra keys); the result maps
+    each extra key to the refs of the names it was derived from, merged with any refs the
+    key already had (one ref per (entry, short), the better tag wins, as in compile_index).
+    One-word lemma keys that are stopwords or shorter than 3 letters are not added.
+    """
+    from .index import _TAG_RANK
+
+    extra: dict[str, dict[tuple[int, bool], object]] = {}
+    for key, refs in keys.items():
+        for r in refs:
+            if not _cyrillic(r.written) or entries[r.entry].type == "person":
+                continue
+            for k in name_keys(r.written, r.lang):
+                if k == key or (" " not in k and (len(k) < 3 or k in stopwords)):
+                    continue
+                slots = extra.setdefault(k, {})
+                slot = (r.entry, r.short)
+                old = slots.get(slot)
+                if old is None or _TAG_RANK.get(r.tag, 99) < _TAG_RANK.get(old.tag, 99):
+                    slots[slot] = r
+    if not extra:
+        return keys
+    out = dict(keys)
+    for k, slots in extra.items():
+        merged = {(r.entry, r.short): r for r in keys.get(k, [])}
+        for slot, r in slots.items():
+            old = merged.get(slot)
+            if old is None or _TAG_RANK.get(r.tag, 99) < _TAG_RANK.get(old.tag, 99):
+                merged[slot] = r
+        out[k] = list(merged.values())
+    return out
