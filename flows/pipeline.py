@@ -2,19 +2,22 @@
 
 Documents stream from ingest in batches (config `batch_size`, hundreds per task); at most
 a few batches are in flight, and records are written in input order as they complete.
+Incremental runs, the ledger and crash safety live in transnorm.ledger; the task runner
+(threads, processes, Dask), retries and the run loop in transnorm.runner.
+
+Deployments (prefect.yaml, `transnorm serve`): `scheduled-inbox` runs with inbox=True on a
+schedule; `on-demand` takes its parameters at run time.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from itertools import islice
 from pathlib import Path
 
 from transnorm.quiet import quiet_prefect
 
 quiet_prefect()
 
-from prefect import flow, task  # noqa: E402
+from prefect import Flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import (  # noqa: E402
     create_link_artifact,
     create_markdown_artifact,
@@ -22,14 +25,12 @@ from prefect.artifacts import (  # noqa: E402
 )
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
-from transnorm import progress  # noqa: E402
+from transnorm import runner  # noqa: E402
 from transnorm.config import Config, load_config  # noqa: E402
-from transnorm.ingest import iter_inputs  # noqa: E402
-from transnorm.output import RunWriter, default_out_dir  # noqa: E402
-from transnorm.pipeline import get_index, process_batch  # noqa: E402
+from transnorm.output import RunWriter  # noqa: E402
+from transnorm.pipeline import get_index  # noqa: E402
 from transnorm.report import md_escape, summary_lines  # noqa: E402
 
-IN_FLIGHT = 4  # batches submitted ahead of the writer
 REVIEW_ARTIFACT_ROWS = 200
 
 
@@ -39,30 +40,46 @@ def prepare_gazetteer(cfg: Config) -> str:
     return get_index(cfg).digest
 
 
-@task(name="process-batch", cache_policy=NO_CACHE)
-def process(batch: list, cfg: Config) -> list:
-    return process_batch(batch, cfg)
+class PortableFlow(Flow):
+    """A flow that pickles as a stub (its name only).
+
+    Prefect sends the flow object with every task to where the task runs (the serialized flow run
+    context). Dask workers, possibly on other hosts, cannot import this file by the module name it
+    was loaded under (`pipeline`, `transnorm_flows_pipeline`), and tasks never need the flow's code.
+    """
+
+    def __reduce__(self):
+        return (runner.flow_stub, (self.name,))
 
 
-@flow(name="translate_normalise")
-def translate_normalise(inputs: list[str], out: str | None = None, config: str | None = None) -> str:
-    """Ingest `inputs`, link and rewrite names, write records.jsonl and report.md to `out`."""
+def portable_flow(**kwargs):
+    return lambda fn: PortableFlow(fn, **kwargs)
+
+
+@portable_flow(name="translate_normalise")
+def translate_normalise(inputs: list[str] | None = None, out: str | None = None, config: str | None = None,
+                        force: bool = False, inbox: bool = False) -> str:
+    """Ingest `inputs`, link and rewrite names, write records.jsonl and the reports to `out`.
+
+    inputs: files or folders; none: the configured inbox (runner.inbox), as with inbox=True.
+    inbox: process only new or changed documents (no run folder when there are none).
+    force: process every document again, whatever the ledger says.
+    Returns the run folder ("" when an inbox run had nothing to do).
+    """
     cfg = load_config(Path(config) if config else None)
+    if not inputs:
+        inbox = True
+        cfg.runner.inbox.mkdir(parents=True, exist_ok=True)
+        inputs = [str(cfg.runner.inbox)]
     digest = prepare_gazetteer(cfg)
-    writer = RunWriter(Path(out) if out else default_out_dir(cfg.outputs_dir),
-                       header={"gazetteer": digest, "config": cfg.digest(),
-                               "inputs": ", ".join(map(str, inputs))})
-    items = iter_inputs(inputs, cfg.ingest)
-    pending: deque = deque()
-    while batch := list(islice(items, cfg.batch_size)):
-        pending.append(process.submit(batch, cfg))
-        if len(pending) >= IN_FLIGHT:
-            _drain_one(pending, writer)
-    while pending:
-        _drain_one(pending, writer)
-    writer.close()
-    publish_artifacts(writer)
-    return str(writer.out)
+    result = runner.run(cfg, digest, list(inputs), out=Path(out) if out else None, force=force, inbox=inbox,
+                        header={"gazetteer": digest, "config": cfg.digest(), "inputs": ", ".join(inputs)})
+    if result.message:  # an inbox run that had nothing to do, or found another run going
+        logger = get_run_logger()
+        (logger.warning if result.message.startswith("skipped") else logger.info)(result.message)
+    if result.writer is not None:
+        publish_artifacts(result.writer)
+    return str(result.out) if result.out else ""
 
 
 def publish_artifacts(writer: RunWriter) -> None:
@@ -77,9 +94,3 @@ def publish_artifacts(writer: RunWriter) -> None:
                                  for g in writer.review_queue[:REVIEW_ARTIFACT_ROWS]])
     create_link_artifact(key="transnorm-report", link=(writer.out / "report.html").resolve().as_uri(),
                          link_text="report.html", description="open the run's HTML report")
-
-
-def _drain_one(pending: deque, writer: RunWriter) -> None:
-    records = pending.popleft().result()
-    writer.write(records)
-    progress.advance(len(records))

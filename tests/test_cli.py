@@ -126,3 +126,20 @@ def test_default_out_is_a_new_utc_folder_under_outputs(env, tmp_path):
     (run_dir,) = (tmp_path / "outputs").iterdir()
     assert run_dir.name[:8].isdigit() and run_dir.name.endswith("Z")
     assert (run_dir / "records.jsonl").exists()
+
+
+def test_eval_command_scores_the_devset(tmp_path):
+    from conftest import DEVSET, ROOT as R
+    cases = DEVSET / "seed-prisoner-exchange.expected.json"
+    if not cases.exists():
+        cases = R / "tests" / "data" / "seed-prisoner-exchange.expected.json"
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"state_dir: {tmp_path / 'state'}\n", encoding="utf-8")
+    res = run_cli(["eval", cases, "--config", cfg], os.environ.copy())
+    assert res.returncode == 0, res.stderr
+    overall = next(l for l in res.stdout.splitlines() if l.startswith("all "))
+    assert overall.split()[1:4] == ["1.000", "1.000", "1.000"]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "lang": "en", "text": "Kyiv", "expect": [{"surface": "Lviv"}]}\n', encoding="utf-8")
+    res = run_cli(["eval", bad, "--config", cfg], os.environ.copy())
+    assert res.returncode == 2 and "bad.jsonl:1" in res.stderr

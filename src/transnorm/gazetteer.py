@@ -72,7 +72,20 @@ class Entry:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of each mapping (for error messages only)."""
+    """SafeLoader that remembers the line of each mapping (for error messages only).
+
+    Anchors and aliases (&x / *x) are refused before anything is built: a gazetteer has no
+    use for them, and nested aliases are the "billion laughs" expansion bomb. Python tags
+    (!!python/object...) are refused by SafeLoader itself.
+    """
+
+    def compose_node(self, parent, index):  # noqa: D102 - yaml.composer.Composer API
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            what = f"alias *{event.anchor}" if isinstance(event, yaml.AliasEvent) else f"anchor &{event.anchor}"
+            raise yaml.composer.ComposerError(
+                None, None, f"YAML anchors and aliases are not allowed in a gazetteer ({what})", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -167,7 +180,9 @@ def load_yaml(path: Path) -> Any:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise GazetteerError(str(path), mark.line + 1 if mark else None, f"invalid YAML: {exc}") from exc
+        problem = getattr(exc, "problem", None)
+        reason = f"{problem} (column {mark.column + 1})" if problem and mark else (problem or str(exc))
+        raise GazetteerError(str(path), mark.line + 1 if mark else None, f"invalid YAML: {reason}") from exc
 
 
 def load_entries(path: Path) -> list[Entry]:
@@ -213,3 +228,141 @@ def check_entries(entries: Iterable[Entry]) -> list[str]:
         if e.parent and e.parent not in seen:
             problems.append(f"{e.origin}: parent {e.parent!r} of {e.id!r} is not a known id")
     return problems
+
+
+# --- `transnorm gazetteer check` ---------------------------------------------------------------
+
+@dataclass
+class Problem:
+    """One fault found by check_folder, at a file and line."""
+
+    path: str
+    line: int | None
+    message: str
+    severity: str = "error"  # error (exit 1) or note (shown, allowed)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+def _problem(exc: GazetteerError, severity: str = "error") -> Problem:
+    return Problem(exc.path, exc.line, exc.message, severity)
+
+
+def _split_origin(origin: str) -> tuple[str, int | None]:
+    path, _, line = origin.rpartition(":")
+    return (path, int(line)) if line.isdigit() and path else (origin, None)
+
+
+def check_file(path: Path) -> tuple[list[Entry], list[Problem]]:
+    """Every entry of one file that loads, and every fault of the file (not just the first)."""
+    try:
+        data = load_yaml(path)
+    except GazetteerError as exc:
+        return [], [_problem(exc)]
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        return [], [Problem(str(path), None, "expected a mapping with an 'entries' list")]
+    unknown = sorted(str(k) for k in data if k not in ("entries", "admin1", "__line__"))
+    problems = [Problem(str(path), data.get("__line__"), f"unknown top-level key(s) {', '.join(unknown)}")] \
+        if unknown else []
+    entries = []
+    for raw in data["entries"]:
+        if not isinstance(raw, dict):
+            problems.append(Problem(str(path), None, f"entry is not a mapping: {raw!r:.60}"))
+            continue
+        try:
+            entries.append(entry_from_mapping(raw, str(path)))
+        except GazetteerError as exc:
+            problems.append(_problem(exc))
+    return entries, problems
+
+
+def name_collisions(entries: Iterable[Entry]) -> list[Problem]:
+    """Names (canonical, aliases, colloquial) that two entries answer to, with both ids.
+
+    Within one country (or when either entry has none) it is an error: one of the two
+    names is wrong, or the two entries are one place. Across countries it is a note: a
+    deliberate ambiguity (Odessa / Odessa, Texas) that the matcher settles by context.
+    Shared short forms of people (Klitschko, Patrushev: relatives) and historic names
+    (Dzerzhinsk was several towns) are left alone: they are ambiguous by nature.
+    """
+    from .fold import fold_name
+
+    owners: dict[str, dict[str, tuple[Entry, str, str]]] = {}
+    for e in entries:
+        for name, _lang, tag in e.names():
+            if tag in ("historic",) or (tag == "short" and e.type == "person"):
+                continue
+            key = fold_name(name)
+            if key:
+                owners.setdefault(key, {}).setdefault(e.id, (e, name, tag))
+    out = []
+    for key, by in owners.items():
+        if len(by) < 2:
+            continue
+        items = list(by.values())
+        first = items[0]
+        for e, name, tag in items[1:]:
+            f, fname, ftag = first
+            same = not e.country or not f.country or e.country == f.country
+            path, line = _split_origin(e.origin)
+            out.append(Problem(path, line, (
+                f"{tag} {name!r} of {e.id!r} is also the {ftag} {fname!r} of {f.id!r} ({f.origin})"
+                + ("" if same else f": countries {e.country}/{f.country}, resolved by context")),
+                "error" if same else "note"))
+    return out
+
+
+def check_folder(folder: Path, layer_files: Iterable[Path] = ()) -> tuple[list[Entry], list[Problem]]:
+    """Validate a gazetteer folder: every YAML file (unsafe YAML, anchors/aliases, unknown
+    keys, missing or wrongly typed fields), duplicate ids, unknown parents, names shared by
+    two entries, overrides.yaml against the ids, lexicon.yaml, and imported layer files.
+    """
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for p in entry_files(folder):
+        got, probs = check_file(p)
+        entries.extend(got)
+        problems.extend(probs)
+    for msg in check_entries(entries):
+        origin, _, rest = msg.partition(": ")
+        path, line = _split_origin(origin)
+        problems.append(Problem(path, line, rest))
+    problems.extend(name_collisions(entries))
+    lex = folder / "lexicon.yaml"
+    if lex.exists():
+        try:
+            data = load_yaml(lex)
+            if not isinstance(data, dict):
+                problems.append(Problem(str(lex), None, "expected a mapping (region_words, stopwords, ...)"))
+        except GazetteerError as exc:
+            problems.append(_problem(exc))
+    ov_path = folder / "overrides.yaml"
+    if ov_path.exists():
+        from .review import check_overrides, load_overrides
+
+        try:
+            ov = load_overrides(ov_path)
+            known = {e.id for e in entries}
+            for msg in check_overrides(ov, known):
+                origin, _, rest = msg.partition(": ")
+                path, line = _split_origin(origin)
+                # an override may name an entry of a generated layer (gn-..., iso-...)
+                if "unknown gazetteer id" in rest and re.search(r"'(gn|iso)-", rest):
+                    continue
+                problems.append(Problem(path, line, rest))
+        except GazetteerError as exc:
+            problems.append(_problem(exc))
+    for p in layer_files:
+        try:
+            from .sources import is_layer_file, read_layer
+
+            if is_layer_file(p):
+                for _ in read_layer(p):
+                    pass
+        except GazetteerError as exc:
+            problems.append(_problem(exc))
+        except OSError as exc:
+            problems.append(Problem(str(p), None, f"cannot read: {exc}"))
+    return entries, problems

@@ -2,6 +2,15 @@
 
 Yields a Document per input document, or an IngestError naming the file (and line)
 when something cannot be read. One bad file or line never stops the others.
+
+Memory stays bounded whatever the input: folders are walked lazily (one directory
+listing at a time), JSONL and CSV files are read record by record, and a line, field or
+file too long to hold a document of `ingest.max_document_chars` is skipped as an error
+without being read into memory. Text is never changed (CRLF, lone CR, NUL escapes and
+zero-width characters stay, so offsets into `text` are offsets into the input), with
+one exception: a lone UTF-16 surrogate written as a JSON escape ("\\ud800") cannot be
+stored as UTF-8, so it becomes U+FFFD (one character for one, offsets unchanged) and the
+document gets a warning.
 """
 
 from __future__ import annotations
@@ -10,8 +19,10 @@ import codecs
 import csv
 import io
 import json
+import os
+import re
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +30,14 @@ from .records import Document, IngestError
 
 TEXT_SUFFIXES = {".txt", ".md"}
 SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".csv"}
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# A JSON string may spend up to 12 bytes on one character ("\ud83d\ude00"); the rest of a
+# line (id, lang, meta) gets this much on top.
+JSON_BYTES_PER_CHAR = 12
+LINE_SLACK = 1 << 20
+SKIP_CHUNK = 1 << 20  # bytes read at a time while skipping an over-long line
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
 
 
 class IngestConfig(BaseModel):
@@ -32,12 +51,12 @@ class IngestConfig(BaseModel):
 
 
 def iter_inputs(inputs: Iterable[str | Path], cfg: IngestConfig) -> Iterator[Document | IngestError]:
-    """Every document of every input, in a stable order (folders walked sorted)."""
+    """Every document of every input, in a stable order (folders walked sorted), lazily."""
     seen: set[str] = set()
     for raw in inputs:
         root = Path(raw)
         if root.is_dir():
-            files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root))
+            files: Iterable[Path] = walk(root)
             base = root
         elif root.exists():
             files, base = [root], root.parent
@@ -53,13 +72,33 @@ def iter_inputs(inputs: Iterable[str | Path], cfg: IngestConfig) -> Iterator[Doc
                 yield item
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def walk(root: Path) -> Iterator[Path]:
+    """Files under `root`, sorted by path parts (as `sorted(root.rglob("*"))`), hidden ones skipped.
+
+    One directory listing is held at a time, so a folder of a million files starts yielding
+    at once. Symlinked folders are not followed (no loops); symlinked files are read.
+    """
+    try:
+        with os.scandir(root) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = root / entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from walk(path)
+            elif entry.is_file():
+                yield path
+        except OSError:
+            continue
 
 
 def _decode(data: bytes) -> str:
     """UTF-8 (BOM tolerated) or UTF-16 with a BOM. Raises UnicodeDecodeError otherwise."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith(UTF16_BOMS):
         return data.decode("utf-16")
     return data.decode("utf-8-sig")
 
@@ -67,6 +106,30 @@ def _decode(data: bytes) -> str:
 def _bad_utf8(path: Path, data: bytes, exc: UnicodeDecodeError, line0: int = 0) -> IngestError:
     line = line0 + data[:exc.start].count(b"\n") + 1
     return IngestError(f"{path}:{line}", f"invalid UTF-8 at byte {exc.start}: {exc.reason}")
+
+
+def scrub_surrogates(value: Any) -> tuple[Any, int]:
+    """Replace lone surrogates in every string of a JSON value (keys too); returns (value, count)."""
+    if isinstance(value, str):
+        if not SURROGATE_RE.search(value):
+            return value, 0
+        return SURROGATE_RE.subn(REPLACEMENT, value)
+    if isinstance(value, list):
+        out, n = [], 0
+        for v in value:
+            v, k = scrub_surrogates(v)
+            out.append(v)
+            n += k
+        return out, n
+    if isinstance(value, dict):
+        d, n = {}, 0
+        for key, v in value.items():
+            key, k1 = scrub_surrogates(key)
+            v, k2 = scrub_surrogates(v)
+            d[key] = v
+            n += k1 + k2
+        return d, n
+    return value, 0
 
 
 def _read_file(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | IngestError]:
@@ -93,17 +156,30 @@ def _doc_id(path: Path, base: Path) -> str:
     return str(rel.with_suffix("")).replace("\\", "/")
 
 
+def _too_long(n: int, cfg: IngestConfig, what: str = "document") -> str:
+    return f"{what} of {n:,} characters exceeds ingest.max_document_chars={cfg.max_document_chars:,}"
+
+
 def _read_text(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | IngestError]:
+    size = path.stat().st_size
+    if size > 4 * cfg.max_document_chars:  # at most 4 bytes a character: too long, unread
+        yield IngestError(str(path), f"file of {size:,} bytes holds more than ingest.max_document_chars="
+                                     f"{cfg.max_document_chars:,} characters", _doc_id(path, base))
+        return
     data = path.read_bytes()
-    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if b"\x00" in data and not data.startswith(UTF16_BOMS):
         line = data[:data.index(b"\x00")].count(b"\n") + 1
         yield IngestError(f"{path}:{line}", "binary file (NUL byte): not a text document")
         return
     try:
         text = _decode(data)
     except UnicodeDecodeError as exc:
-        yield _bad_utf8(path, data, exc)
+        if data.startswith(UTF16_BOMS):
+            yield IngestError(str(path), f"invalid UTF-16 at byte {exc.start}: {exc.reason}")
+        else:
+            yield _bad_utf8(path, data, exc)
         return
+    del data
     yield from _checked(Document(id=_doc_id(path, base), text=text, source=str(path)), cfg)
 
 
@@ -111,66 +187,158 @@ def _checked(doc: Document, cfg: IngestConfig) -> Iterator[Document | IngestErro
     if not doc.text.strip():
         yield IngestError(doc.source, "empty document", doc.id)
     elif len(doc.text) > cfg.max_document_chars:
-        yield IngestError(doc.source, f"document of {len(doc.text):,} characters exceeds "
-                                      f"ingest.max_document_chars={cfg.max_document_chars:,}", doc.id)
+        yield IngestError(doc.source, _too_long(len(doc.text), cfg), doc.id)
     else:
         yield doc
 
 
+def _starts_utf16(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) in UTF16_BOMS
+
+
+def _jsonl_lines(fh: IO, limit: int) -> Iterator[tuple[int, Any]]:
+    """(line number, line) with lines longer than `limit` as (n, None), skipped unread."""
+    n = 0
+    while True:
+        raw = fh.readline(limit)
+        if not raw:
+            return
+        n += 1
+        nl = "\n" if isinstance(raw, str) else b"\n"
+        if len(raw) >= limit and not raw.endswith(nl):
+            while True:  # skip the rest of this line, a chunk at a time
+                rest = fh.readline(SKIP_CHUNK)
+                if not rest or rest.endswith(nl):
+                    break
+            yield n, None
+            continue
+        yield n, raw
+
+
 def _read_jsonl(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | IngestError]:
     stem = _doc_id(path, base)
-    with path.open("rb") as fh:
-        for n, raw in enumerate(fh, 1):
+    limit = cfg.max_document_chars * JSON_BYTES_PER_CHAR + LINE_SLACK
+    utf16 = _starts_utf16(path)
+    fh = path.open("r", encoding="utf-16", newline="\n") if utf16 else path.open("rb")
+    with fh:
+        lines = _jsonl_lines(fh, limit)
+        n = 0
+        while True:
+            try:
+                n, raw = next(lines)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as exc:  # UTF-16 is decoded as a stream: the rest is lost
+                yield IngestError(f"{path}:{n + 1}", f"invalid UTF-16: {exc.reason}; rest of the file skipped")
+                return
             where = f"{path}:{n}"
+            if raw is None:
+                yield IngestError(where, f"line longer than {limit:,} bytes: more than ingest.max_document_chars="
+                                         f"{cfg.max_document_chars:,} characters; skipped unread")
+                continue
             if not raw.strip():
                 continue
-            try:
-                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                yield IngestError(where, f"invalid UTF-8 at byte {exc.start} of the line: {exc.reason}")
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield IngestError(where, f"not valid JSON: {exc.msg} (column {exc.colno})")
-                continue
-            if not isinstance(obj, dict):
-                yield IngestError(where, f"expected a JSON object, got {type(obj).__name__}")
-                continue
-            text = obj.get("text")
-            if not isinstance(text, str):
-                yield IngestError(where, "missing 'text' (a string)" if text is None else "'text' is not a string")
-                continue
-            doc_id = obj.get("id")
-            doc_id = str(doc_id) if doc_id not in (None, "") else f"{stem}:{n}"
-            lang = obj.get("lang") if isinstance(obj.get("lang"), str) else None
-            meta = {k: v for k, v in obj.items() if k not in ("id", "text", "lang")}
-            yield from _checked(Document(id=doc_id, text=text, source=where, lang=lang, meta=meta), cfg)
+            if isinstance(raw, bytes):
+                try:
+                    line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    yield IngestError(where, f"invalid UTF-8 at byte {exc.start} of the line: {exc.reason}")
+                    continue
+            else:
+                line = raw.lstrip("\ufeff") if n == 1 else raw
+            yield from _jsonl_record(line, where, n, stem, cfg)
+
+
+def _jsonl_record(line: str, where: str, n: int, stem: str, cfg: IngestConfig) -> Iterator[Document | IngestError]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield IngestError(where, f"not valid JSON: {exc.msg} (column {exc.colno})")
+        return
+    except RecursionError:
+        yield IngestError(where, "not valid JSON: nested too deeply")
+        return
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        yield IngestError(where, f"not valid JSON: {exc}")
+        return
+    if not isinstance(obj, dict):
+        yield IngestError(where, f"expected a JSON object, got {type(obj).__name__}")
+        return
+    obj, replaced = scrub_surrogates(obj)
+    text = obj.get("text")
+    if not isinstance(text, str):
+        yield IngestError(where, "missing 'text' (a string)" if text is None else "'text' is not a string")
+        return
+    doc_id = obj.get("id")
+    doc_id = str(doc_id) if doc_id not in (None, "") else f"{stem}:{n}"
+    lang = obj.get("lang") if isinstance(obj.get("lang"), str) else None
+    meta = {k: v for k, v in obj.items() if k not in ("id", "text", "lang")}
+    doc = Document(id=doc_id, text=text, source=where, lang=lang, meta=meta)
+    if replaced:
+        doc.warnings.append(f"{where}: {replaced} lone UTF-16 surrogate escape(s) (e.g. \\ud800) replaced by "
+                            "U+FFFD: they are not characters and cannot be written as UTF-8")
+    yield from _checked(doc, cfg)
 
 
 def _read_csv(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | IngestError]:
+    """CSV records streamed; a bad record (invalid UTF-8, over-long field) loses only itself."""
     stem = _doc_id(path, base)
+    # One field may be a whole document; a longer one is an error, not the end of the file.
+    if csv.field_size_limit() < cfg.max_document_chars + 1:
+        csv.field_size_limit(cfg.max_document_chars + 1)
+    encoding = "utf-16" if _starts_utf16(path) else "utf-8-sig"
     with path.open("rb") as raw:
-        text_io = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        reader = csv.DictReader(text_io)
+        # Undecodable bytes become lone surrogates (surrogateescape): the row holding them is
+        # reported and skipped, and reading goes on with the next one.
+        text_io = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+        reader = csv.reader(text_io)
         try:
-            header = reader.fieldnames or []
-            if cfg.csv_text_column not in header:
-                yield IngestError(f"{path}:1", f"no {cfg.csv_text_column!r} column (columns: {', '.join(header) or 'none'});"
-                                               " set ingest.csv_text_column")
-                return
-            for row in reader:
-                where = f"{path}:{reader.line_num}"
-                text = row.get(cfg.csv_text_column)
-                if text is None:
-                    yield IngestError(where, f"row has no {cfg.csv_text_column!r} value")
-                    continue
-                doc_id = row.get(cfg.csv_id_column) or f"{stem}:{reader.line_num}"
-                lang = row.get(cfg.csv_lang_column) if cfg.csv_lang_column else None
-                skip = {cfg.csv_id_column, cfg.csv_text_column, cfg.csv_lang_column, None}
-                meta = {k: v for k, v in row.items() if k not in skip}
-                yield from _checked(Document(id=doc_id, text=text, source=where, lang=lang or None, meta=meta), cfg)
-        except UnicodeDecodeError as exc:
-            yield IngestError(f"{path}:{reader.line_num + 1}", f"invalid UTF-8: {exc.reason}; rest of the file skipped")
+            header = next(reader, None) or []
         except csv.Error as exc:
-            yield IngestError(f"{path}:{reader.line_num}", f"malformed CSV: {exc}; rest of the file skipped")
+            yield IngestError(f"{path}:1", f"malformed CSV header: {exc}")
+            return
+        if any(SURROGATE_RE.search(h) for h in header):
+            yield IngestError(f"{path}:1", f"invalid {'UTF-16' if encoding == 'utf-16' else 'UTF-8'} in the header")
+            return
+        if cfg.csv_text_column not in header:
+            yield IngestError(f"{path}:1", f"no {cfg.csv_text_column!r} column (columns: {', '.join(header) or 'none'});"
+                                           " set ingest.csv_text_column")
+            return
+        while True:
+            first = reader.line_num + 1  # the record's first line (blank lines are skipped below)
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                msg = str(exc)
+                if "field larger than field limit" in msg:
+                    msg = f"a field longer than ingest.max_document_chars={cfg.max_document_chars:,} characters"
+                yield IngestError(f"{path}:{first}", f"malformed CSV record: {msg}; skipped")
+                if reader.line_num < first:  # no progress: give up rather than loop
+                    return
+                continue
+            if not row:
+                continue
+            where = f"{path}:{first}"
+            if any(SURROGATE_RE.search(v) for v in row):
+                yield IngestError(where, f"invalid {'UTF-16' if encoding == 'utf-16' else 'UTF-8'} in this record; "
+                                         "skipped")
+                continue
+            rec = dict(zip(header, row))
+            warnings = []
+            if len(row) > len(header):
+                rec["_extra"] = row[len(header):]
+                warnings.append(f"{where}: {len(row) - len(header)} value(s) more than the header has columns; "
+                                "kept in meta['_extra']")
+            text = rec.get(cfg.csv_text_column)
+            if text is None:
+                yield IngestError(where, f"record has {len(row)} value(s) and no {cfg.csv_text_column!r} value")
+                continue
+            doc_id = rec.get(cfg.csv_id_column) or f"{stem}:{first}"
+            lang = rec.get(cfg.csv_lang_column) if cfg.csv_lang_column else None
+            skip = {cfg.csv_id_column, cfg.csv_text_column, cfg.csv_lang_column}
+            meta = {k: v for k, v in rec.items() if k not in skip}
+            doc = Document(id=doc_id, text=text, source=where, lang=lang or None, meta=meta, warnings=warnings)
+            yield from _checked(doc, cfg)

@@ -11,6 +11,7 @@ Ambiguous names (Odessa, Georgia, Klitschko) are settled by the document's other
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import product
@@ -21,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from .fold import Token, fold_name, tokenize
 from .gazetteer import Entry
-from .index import Index, NameRef
+from .index import GENERATED_SOURCES, Index, NameRef
 from .records import Candidate, Entity
 
 
@@ -45,7 +46,13 @@ TAG_SCORE = {
     "colloquial": 0.97, "variant": 0.96, "surname": 0.93, "morph": 0.96,
 }
 KIND_PRIOR = {"country": 0.4, "oblast": 0.3, "federal-subject": 0.3, "autonomous-republic": 0.3,
-              "region": 0.25, "city": 0.2, "landmark": 0.2, "person": 0.2}
+              "region": 0.25, "city": 0.2, "landmark": 0.2, "person": 0.2, "town": 0.15, "village": 0.1}
+# Population assumed for entries that list none (regions and countries rarely do): Crimea
+# must not lose to a village called Krym for want of a number.
+KIND_POPULATION = {"country": 10_000_000, "oblast": 1_000_000, "federal-subject": 1_000_000,
+                   "autonomous-republic": 1_000_000, "republic": 1_000_000, "krai": 1_000_000,
+                   "state": 1_000_000, "region": 500_000, "province": 500_000, "self-proclaimed": 1_000_000,
+                   "person": 100_000}  # a listed person: as newsworthy as a sizeable town
 # Kinds that qualify a place written just before them ("Odessa, Texas").
 CONTAINER_KINDS = {"country", "state", "oblast", "federal-subject", "province", "region", "autonomous-republic"}
 SENTENCE_OPENERS = set('.!?:;"“”«»(\n#*>•—–-')
@@ -62,6 +69,7 @@ class _Hit:
     method: str
     base: float = 1.0
     candidates: list[Candidate] = field(default_factory=list)
+    methods: dict[int, str] = field(default_factory=dict)  # entries found by another reading than `method`
 
 
 def _capitalised(tok: Token) -> bool:
@@ -91,7 +99,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     """Find every name in `text` and link it to the gazetteer. Entities are sorted, disjoint."""
     tokens = tokenize(text)
     keys = keys_fn(tokens) if keys_fn else [(t.key,) for t in tokens]
-    hits = _exact(tokens, keys, index)
+    hits = _first_names_dropped(_exact(tokens, keys, index), tokens, index)
     taken = [False] * len(tokens)
     for h in hits:
         for j in range(h.start_tok, h.end_tok):
@@ -124,13 +132,22 @@ def _exact(tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> li
             run += 1
         found = None
         for length in range(run, 0, -1):
+            # Every reading of the run is a candidate (the written form and its lemmas): "Луганске"
+            # is Luhansk (a lemma) as much as the village Luhanske (the written form); _resolve decides.
             for combo in _combos(keys[i:i + length]):
                 refs = index.lookup(" ".join(combo))
                 refs = [r for r in refs if not r.upper or tokens[i].text.isupper()]
                 refs = [r for r in refs if not _rejected(index, tokens, i, i + length, r)]
-                if refs:
-                    found = _Hit(i, i + length, _best_per_entry(refs), _method(refs, combo, tokens[i:i + length]))
-                    break
+                if not refs:
+                    continue
+                method = _method(refs, combo, tokens[i:i + length])
+                if found is None:
+                    found = _Hit(i, i + length, _best_per_entry(refs), method)
+                    continue
+                for ei, r in _best_per_entry(refs).items():
+                    if ei not in found.refs:
+                        found.refs[ei] = r
+                        found.methods[ei] = method
             if found:
                 break
         if found:
@@ -139,6 +156,23 @@ def _exact(tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> li
         else:
             i += 1
     return hits
+
+
+def _first_names_dropped(hits: list[_Hit], tokens: list[Token], index: Index) -> list[_Hit]:
+    """'Ivan Petrenkovych': a one-word match that only a generated village knows, followed by
+    a capitalised word nobody knows, is the start of a name, not a place (GeoNames lists
+    villages called Ivan, Maria, Nadiia...). The whole run goes to the unknown-name queue."""
+    starts = {h.start_tok for h in hits}
+    stop = index.lexicon.stopwords
+    out = []
+    for h in hits:
+        nxt = h.end_tok
+        if (h.end_tok - h.start_tok == 1 and nxt < len(tokens) and tokens[nxt].joined
+                and _capitalised(tokens[nxt]) and nxt not in starts and tokens[nxt].key not in stop
+                and all(index.entries[ei].source in GENERATED_SOURCES for ei in h.refs)):
+            continue
+        out.append(h)
+    return out
 
 
 def _combos(keys: Sequence[tuple[str, ...]], limit: int = 16) -> list[tuple[str, ...]]:
@@ -230,19 +264,61 @@ def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig) 
     return _Hit(a, b, refs, "fuzzy", base, cands)
 
 
-def _context(hits: list[_Hit], index: Index) -> list[tuple[set[str], set[str]]]:
-    """What each unambiguous mention says about the document: its ids and countries.
+CLEAR_MARGIN = 0.5  # evidence by which the best candidate must lead to be linked without review
+POPULATION_WEIGHT = 0.5  # evidence per factor of 10 in population: a town 10x its namesakes is clear
+CURATED_PRIOR = 1.0  # a person listed it: the newsworthy one of its generated namesakes
+GENERATED_ALIAS_PENALTY = 0.4  # a generated entry matched by one of GeoNames' alternate names
+PARENT_IN_CONTEXT = 2.0  # the document names the entry's state/oblast ("Odessa ... Texas")
+GENERATED_PARENT_IN_CONTEXT = 0.8  # ... for a generated place: each oblast holds thousands of them
+SURNAME_ALONE = 1.0  # a person named by the surname only, where a place has that name too
+PLACE_PREPOSITION = 1.0  # "in Zhovkva", "под Купянском": the word before says it is a place
+PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "towards", "в", "во", "под", "около", "возле",
+                                "близ", "вблизи", "під", "біля", "поблизу", "поблизу", "неподалік"})
+FOREIGN_AUTO_POPULATION = 100_000  # a generated place outside domain_countries needs this, or context
+PLURAL_REGION_RE = re.compile(r"\s+(?:regions|oblasts|provinces|Regions|Oblasts|Provinces)\b")
+LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+and|&)\s*")
 
+
+def _prior(e: Entry, ref: NameRef, cfg: MatchConfig) -> float:
+    """Evidence for an entry before the document is read: kind, population, source, country."""
+    ev = KIND_PRIOR.get(e.kind, 0.1)
+    ev += POPULATION_WEIGHT * math.log10((e.population or KIND_POPULATION.get(e.kind, 0)) + 1)
+    if e.source in GENERATED_SOURCES:
+        if ref.tag not in ("canonical", "override") and ref.lang not in ("ru", "uk"):
+            ev -= GENERATED_ALIAS_PENALTY  # Latin alternate names are GeoNames' grab bag; ru/uk are its own
+    else:
+        ev += CURATED_PRIOR
+    if e.type == "person" and ref.tag in ("short", "surname"):
+        ev -= SURNAME_ALONE  # "Zhovkva" alone: the town as much as Ihor Zhovkva
+    if e.country in cfg.domain_countries:
+        ev += 0.5
+    return ev
+
+
+def _context(hits: list[_Hit], index: Index, cfg: MatchConfig | None = None) -> list[tuple[set[str], set[str]]]:
+    """What each clear mention says about the document: its ids and countries.
+
+    A mention is clear when it has one candidate, or (with cfg) when the priors alone
+    put one candidate CLEAR_MARGIN ahead (Kharkiv the city, not a village of that name).
     Returned per hit, so a mention is judged by the *other* mentions, never by itself.
     """
     out = []
     for h in hits:
         ids: set[str] = set()
         countries: set[str] = set()
-        if len(h.refs) == 1 and h.method != "fuzzy":
-            e = index.entries[next(iter(h.refs))]
+        best = None
+        if h.method != "fuzzy":
+            if len(h.refs) == 1:
+                best = next(iter(h.refs))
+            elif cfg is not None and h.refs:
+                ranked = sorted(((_prior(index.entries[ei], r, cfg), ei) for ei, r in h.refs.items()), reverse=True)
+                if ranked[0][0] - ranked[1][0] >= CLEAR_MARGIN:
+                    best = ranked[0][1]
+        if best is not None:
+            e = index.entries[best]
             ids = {e.id} | ({e.parent} if e.parent else set())
-            countries = {e.country} if e.country else set()
+            # a person's country says little about which Geneva or Odessa a text means
+            countries = {e.country} if e.country and e.type != "person" else set()
         out.append((ids, countries))
     return out
 
@@ -260,49 +336,132 @@ def _neighbour_cue(text: str, tokens: list[Token], hits: list[_Hit], k: int, ind
     return e if e.kind in CONTAINER_KINDS else None
 
 
+def _qualified(text: str, tokens: list[Token], hits: list[_Hit], k: int, index: Index) -> Entry | None:
+    """'Atlanta, Georgia': the clear place right before ', ' that this mention qualifies."""
+    if k == 0:
+        return None
+    prev, h = hits[k - 1], hits[k]
+    gap = text[tokens[prev.end_tok - 1].end:tokens[h.start_tok].start]
+    if gap.strip() != "," or len(prev.refs) != 1:
+        return None
+    e = index.entries[next(iter(prev.refs))]
+    return e if e.type == "place" and e.kind not in CONTAINER_KINDS and e.country else None
+
+
+def _region_lists(text: str, tokens: list[Token], hits: list[_Hit], index: Index) -> None:
+    """'Kherson and Zaporizhzhia regions': every name of the list is a region, not its city.
+
+    Each such hit is pointed at the entry of '<name> region' when the index has exactly one.
+    """
+    for k, h in enumerate(hits):
+        if not PLURAL_REGION_RE.match(text, tokens[h.end_tok - 1].end):
+            continue
+        members = [k]
+        while members[-1] > 0:
+            prev, cur = hits[members[-1] - 1], hits[members[-1]]
+            gap = text[tokens[prev.end_tok - 1].end:tokens[cur.start_tok].start]
+            if not LIST_GAP_RE.fullmatch(gap):
+                break
+            members.append(members[-1] - 1)
+        for m in members:
+            hm = hits[m]
+            key = " ".join(t.key for t in tokens[hm.start_tok:hm.end_tok]) + " region"
+            refs = {r.entry: r for r in index.lookup(key) if index.entries[r.entry].kind in _REGION_KINDS}
+            if len(refs) == 1:
+                (ei, r), = refs.items()
+                hm.refs, hm.method = {ei: r._replace(tag="variant")}, "variant"
+
+
+_REGION_KINDS = {"oblast", "federal-subject", "autonomous-republic", "region", "province", "krai"}
+
+
+def _weak_position(text: str, tokens: list[Token], h: _Hit, heads: list[tuple[int, int]],
+                   covered: set[int]) -> bool:
+    """A one-word mention where a common word or a person's name is as likely as a place:
+    first word of a sentence, a Title Case headline, or glued to an unknown capitalised word
+    ("Mary Smith", where only Mary is in the gazetteer)."""
+    if h.end_tok - h.start_tok != 1:
+        return False
+    t = tokens[h.start_tok]
+    if _sentence_initial(text, t) or any(a <= t.start < b for a, b in heads):
+        return True
+    nxt = h.end_tok
+    if nxt < len(tokens) and tokens[nxt].joined and _capitalised(tokens[nxt]) and nxt not in covered:
+        return True
+    prv = h.start_tok - 1  # a sentence's first word ("Shelling Ivanivka") is capitalised for grammar
+    return (prv >= 0 and t.joined and _capitalised(tokens[prv]) and prv not in covered
+            and not _sentence_initial(text, tokens[prv]))
+
+
 def _resolve(text: str, tokens: list[Token], hits: list[_Hit], index: Index, cfg: MatchConfig) -> list[Entity]:
-    per_hit = _context(hits, index)
+    """Pick each mention's entry: priors (kind, population, curated or generated, domain
+    country), the document's other clear mentions (their ids, parents and countries), a
+    qualifying place after a comma, and 'X and Y regions'. A close call, or a generated
+    entry in a weak position or abroad without context, is capped below t_auto (review)."""
+    _region_lists(text, tokens, hits, index)
+    per_hit = _context(hits, index, cfg)
     id_count = Counter(i for ids, _ in per_hit for i in ids)
     country_count = Counter(c for _, cs in per_hit for c in cs)
+    heads = _headline_lines(text)
+    covered = {j for h in hits for j in range(h.start_tok, h.end_tok)}
     out: list[Entity] = []
     for k, h in enumerate(hits):
         own_ids, own_countries = per_hit[k]
         ctx_ids = {i for i, n in id_count.items() if n > (i in own_ids)}
         ctx_countries = {c for c, n in country_count.items() if n > (c in own_countries)}
         cue = _neighbour_cue(text, tokens, hits, k, index)
+        qualified = _qualified(text, tokens, hits, k, index)
+        place_word = h.start_tok > 0 and tokens[h.start_tok - 1].text.lower() in PLACE_PREPOSITIONS
         scored = []
         for ei, ref in h.refs.items():
             e = index.entries[ei]
-            ev = KIND_PRIOR.get(e.kind, 0.1)
-            ev += 0.04 * math.log10((e.population or 0) + 1)
-            if e.country in cfg.domain_countries:
-                ev += 0.5
+            ev = _prior(e, ref, cfg)
             if e.country in ctx_countries:
                 ev += 0.3
-            if e.id in ctx_ids or (e.parent and e.parent in ctx_ids):
+            if e.id in ctx_ids:
                 ev += 2.0
+            elif e.parent and e.parent in ctx_ids:
+                ev += GENERATED_PARENT_IN_CONTEXT if e.source in GENERATED_SOURCES else PARENT_IN_CONTEXT
+            if place_word and e.type == "place":
+                ev += PLACE_PREPOSITION
+            if qualified is not None and e.kind in CONTAINER_KINDS and e.country == qualified.country:
+                ev += 2.0  # "Atlanta, Georgia": the state of the place before the comma
+            against = False
             if cue is not None and cue.id == e.parent:
                 ev += 2.0
             elif cue is not None and cue.country and e.country and cue.country != e.country:
                 ev -= 3.0  # "Odessa, Texas" is not the Ukrainian Odesa
-            scored.append((ev, ei, ref))
+                against = True
+            scored.append((ev, ei, ref, against))
         scored.sort(key=lambda x: -x[0])
-        ev, ei, ref = scored[0]
+        ev, ei, ref, against = scored[0]
         base = h.base if h.method == "fuzzy" else TAG_SCORE.get(ref.tag, 0.9)
         score = base
-        if len(scored) > 1 and ev - scored[1][0] < 0.5:
+        if len(scored) > 1 and ev - scored[1][0] < CLEAR_MARGIN:
             score = min(score, 0.85)  # a close call between entries: a person decides
-        if ev < -1:
+        if against:
             score = min(score, 0.5)  # the context contradicts the only candidates
         e = index.entries[ei]
+        method = h.methods.get(ei, h.method)
+        if e.source in GENERATED_SOURCES and not (e.id in ctx_ids or (e.parent and e.parent in ctx_ids)):
+            if h.method == "fuzzy" and _weak_position(text, tokens, h, heads, covered):
+                continue  # "Shelling" is not a misspelt Malaysian town
+            foreign = (e.country not in cfg.domain_countries and e.country not in ctx_countries
+                       and (e.population or 0) < FOREIGN_AUTO_POPULATION)
+            if foreign and ref.tag not in ("canonical", "override"):
+                score = min(score, 0.7)  # "Yamal" is one of GeoNames' names of a Tunisian town: no link
+            elif _weak_position(text, tokens, h, heads, covered):
+                score = min(score, 0.85)  # "Police said...", "Victory Day": review, not a rewrite
+            elif foreign:
+                score = min(score, 0.85)  # a small town abroad, nothing else in the text near it
         start, end = tokens[h.start_tok].start, tokens[h.end_tok - 1].end
         status = "auto" if score >= cfg.t_auto else "review" if score >= cfg.t_review else "unresolved"
         cands = h.candidates or [
             Candidate(index.entries[x].id, index.entries[x].canonical, round(base if x == ei else base * 0.85, 3))
-            for _, x, _ in scored]
+            for _, x, _, _ in scored]
         out.append(Entity(
             start=start, end=end, surface=text[start:end], type=e.type, gazetteer_id=e.id,
-            canonical=e.canonical, score=score, method=h.method, status=status,
+            canonical=e.canonical, score=score, method=method, status=status,
             candidates=cands[:5], rewrite=(e.short or e.canonical) if ref.short else e.canonical,
         ))
     return out

@@ -44,20 +44,32 @@ class RunWriter:
         self._fh = self._tmp.open("w", encoding="utf-8")
         self.started = datetime.now(timezone.utc)
 
-    def write(self, records: list[Record]) -> None:
-        for rec in records:
+    def write(self, records: list[Record], known: list[str | None] | None = None) -> list[str]:
+        """Append records; returns their JSON lines (the ledger stores them as they are).
+
+        `known`: JSON lines already at hand (records reused from the ledger), None where not."""
+        lines = []
+        for i, rec in enumerate(records):
             model = rec.provenance.get("translation_model")
             if model and rec.lang:
                 self.models[rec.lang] = model
-            self._fh.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+            line = (known[i] if known else None) or json.dumps(rec.to_dict(), ensure_ascii=False)
+            self._fh.write(line + "\n")
+            lines.append(line)
             self.stats.add(rec)
+        return lines
+
+    def sync(self) -> None:
+        """Make everything written so far durable (the ledger commits a batch only after this)."""
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
 
     def close(self) -> None:
         """Make records.jsonl durable under its final name, then write the reports."""
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        self.sync()
         self._fh.close()
         os.replace(self._tmp, self.records_path)
+        _fsync_dir(self.out)
         finished = datetime.now(timezone.utc)
         header = {"transnorm": __version__, "started": self.started.isoformat(timespec="seconds"),
                   "finished": finished.isoformat(timespec="seconds"), **self.header}
@@ -79,6 +91,15 @@ def read_records(path: Path) -> Iterator[Record]:
         for line in fh:
             if line.strip():
                 yield record_from_dict(json.loads(line))
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _atomic(path: Path, write) -> None:

@@ -4,12 +4,19 @@ The flow in flows/pipeline.py wraps `process_batch` as a task; tests call it dir
 Per document: detect (per paragraph when paragraphs differ) -> link names in the source
 -> translate ru/uk segments (batched across the whole batch) -> align source names in
 the translation -> rewrite to canonical. A failing document becomes an error row.
+
+Long documents are cut into chunks of at most CHUNK_CHARS characters at paragraph, line or
+sentence boundaries (`chunk_spans`) and linked and translated chunk by chunk, at most
+TRANSLATE_CHARS characters per translate call, so a 50 MB document never has more than a
+chunk's tokens, lookups or sentences in flight; entity offsets are shifted back, so they
+stay exact offsets into the whole `text`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -17,27 +24,36 @@ from pathlib import Path
 from . import __version__
 from .config import Config
 from .detect import detect_batch, detect_language
-from .index import Index, load_or_build
+from .index import Index, LayerSpec, layer_files, load_or_build
 from .match import link
 from .records import Document, Entity, IngestError, Record
 from .rewrite import rewrite
 
 log = logging.getLogger(__name__)
-PARAGRAPH_RE = re.compile(r"\n[ \t]*\n\s*")
+PARAGRAPH_RE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)\s*")  # LF, CRLF, lone CR
 MIN_PARAGRAPH_LETTERS = 40  # shorter paragraphs take the document's language
+CHUNK_CHARS = 50_000  # linking and translation see at most this much of a document at a time
+TRANSLATE_CHARS = 400_000  # source characters per translate_documents call (across documents)
+CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+SENTENCE_END_RE = re.compile(r"[.!?…][\"'»”’)\]]*\s+")
 
 
 @lru_cache(maxsize=4)
-def _index_for(folder: str, cache_dir: str, stamp: float) -> Index:
-    return load_or_build(Path(folder), Path(cache_dir))
+def _index_for(folder: str, cache_dir: str, stamp: float, layers: LayerSpec) -> Index:
+    return load_or_build(Path(folder), Path(cache_dir), layers=layers)
 
 
 def get_index(cfg: Config) -> Index:
-    """The compiled gazetteer for this config, built once and memoised per process."""
+    """The compiled gazetteer for this config (curated YAML + the configured generated layers),
+    built once and memoised per process; cached on disk in state_dir/index by a hash of its
+    inputs (YAML, layer files, code, generated-layer settings)."""
     folder = cfg.gazetteer.dir
-    # Any change to the folder (a decision applied, an entry added) changes the stamp.
-    stamp = max((p.stat().st_mtime for p in folder.glob("*.yaml")), default=0.0)
-    return _index_for(str(folder), str(cfg.state_dir / "index"), stamp)
+    layers = LayerSpec.from_config(cfg.gazetteer)
+    # Any change to the folder (a decision applied, an entry added, a layer imported) changes the stamp.
+    watched = list(folder.glob("*.yaml")) + list(layer_files(folder, layers))
+    stamp = max((p.stat().st_mtime for p in watched if p.exists()), default=0.0)
+    return _index_for(str(folder), str(cfg.state_dir / "index"), stamp, layers)
 
 
 @lru_cache(maxsize=2)
@@ -107,7 +123,12 @@ def segments_of(text: str, doc_lang: str, cfg: Config) -> list[Segment]:
     for a, b in bounds:
         part = text[a:b]
         letters = sum(c.isalpha() for c in part)
-        lang = detect_language(part, cfg.detect) if letters >= MIN_PARAGRAPH_LETTERS else doc_lang
+        if letters < MIN_PARAGRAPH_LETTERS:
+            lang = doc_lang
+        elif doc_lang == "en" and not CYRILLIC_RE.search(part):
+            lang = "en"  # without Cyrillic letters lingua can only say en or a decoy (= en here)
+        else:
+            lang = detect_language(part, cfg.detect)
         lang = doc_lang if lang == "other" else lang
         if segs and segs[-1].lang == lang:
             segs[-1].end = b
@@ -118,6 +139,49 @@ def segments_of(text: str, doc_lang: str, cfg: Config) -> list[Segment]:
     for s, nxt in zip(segs, segs[1:]):
         s.end = nxt.start
     return segs
+
+
+def chunk_spans(text: str, start: int, end: int, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Cut text[start:end] into spans of at most `limit` characters that tile it exactly.
+
+    Each cut falls after a paragraph break, else after a line break (names never span
+    either), else after a sentence end, else after a space; only a text with no space in
+    `limit` characters is cut inside a word (never before a combining mark).
+    """
+    spans, pos = [], start
+    while end - pos > limit:
+        hi, lo = pos + limit, pos + limit // 4  # a cut in the first quarter would make tiny chunks
+        cut = text.rfind("\n\n", lo, hi - 1)
+        cut = cut + 2 if cut >= 0 else -1
+        if cut < 0:
+            i = max(text.rfind("\n", lo, hi), text.rfind("\r", lo, hi))
+            cut = i + 1 if i >= 0 else -1
+        if cut < 0:
+            last = None
+            for last in SENTENCE_END_RE.finditer(text, lo, hi):
+                pass
+            cut = last.end() if last else -1
+        if cut < 0:
+            i = max(text.rfind(" ", lo, hi), text.rfind("\t", lo, hi))
+            cut = i + 1 if i >= 0 else -1
+        if cut < 0:
+            cut = hi
+            while cut > pos + 1 and unicodedata.combining(text[cut]):
+                cut -= 1
+        spans.append((pos, cut))
+        pos = cut
+    spans.append((pos, end))
+    return spans
+
+
+def _chunked(text: str, segs: list[Segment]) -> list[Segment]:
+    out = []
+    for s in segs:
+        if s.end - s.start <= CHUNK_CHARS:
+            out.append(s)
+        else:
+            out.extend(Segment(a, b, s.lang) for a, b in chunk_spans(text, s.start, s.end))
+    return out
 
 
 def _link_segment(text: str, lang: str, index: Index, cfg: Config) -> list[Entity]:
@@ -134,12 +198,13 @@ def process_batch(items: list[Document | IngestError], cfg: Config) -> list[Reco
     """Turn a batch of ingested items into records, in the same order."""
     index = get_index(cfg)
     prov = Provenance(__version__, index.digest, cfg.digest())
+    items = [_valid_unicode(d) if isinstance(d, Document) else d for d in items]
     docs = [d for d in items if isinstance(d, Document)]
-    langs = detect_batch(docs, cfg.detect)
     work: dict[int, _Work] = {}
     failed: dict[int, str] = {}
-    for doc, lang in zip(docs, langs):
+    for doc in docs:
         try:
+            (lang,) = detect_batch([doc], cfg.detect)
             work[id(doc)] = _link_document(doc, lang, index, cfg)
         except Exception as exc:  # a deterministic failure on one document: an error row
             log.exception("linking %s failed", doc.id)
@@ -158,9 +223,22 @@ def process_batch(items: list[Document | IngestError], cfg: Config) -> list[Reco
     return out
 
 
+def _valid_unicode(doc: Document) -> Document:
+    """Lone surrogates (possible only from an API caller: ingest replaces them) -> U+FFFD, warned.
+
+    They cannot be written as UTF-8 (records.jsonl) nor passed to lingua, and would take
+    the whole batch down; one for one, so offsets do not move.
+    """
+    text, n = SURROGATE_RE.subn("\ufffd", doc.text)
+    if not n:
+        return doc
+    return replace(doc, text=text, warnings=[*doc.warnings, f"{n} lone surrogate(s) replaced by U+FFFD"])
+
+
 def _link_document(doc: Document, lang: str, index: Index, cfg: Config) -> _Work:
     warnings = list(doc.warnings)
     segs = segments_of(doc.text, lang, cfg) if lang != "other" else [Segment(0, len(doc.text), lang)]
+    segs = _chunked(doc.text, segs)
     for s in segs:
         s.entities = _link_segment(doc.text[s.start:s.end], s.lang, index, cfg)
     if len({s.lang for s in segs}) > 1:
@@ -177,8 +255,7 @@ def _link_document(doc: Document, lang: str, index: Index, cfg: Config) -> _Work
 
 
 def _translate(works: list[_Work], index: Index, cfg: Config, prov: Provenance) -> None:
-    """Every ru/uk segment of the batch through one translate call per language."""
-    from .align import align_names
+    """Every ru/uk segment of the batch through one translate call per language (per TRANSLATE_CHARS)."""
     from .translate import ModelMissing
 
     by_lang: dict[str, list[tuple[_Work, int]]] = {}
@@ -191,27 +268,48 @@ def _translate(works: list[_Work], index: Index, cfg: Config, prov: Provenance) 
     if not by_lang:
         return
     translator = get_translator(cfg)
-    for lang, jobs in by_lang.items():
-        texts = [w.doc.text[w.segments[i].start:w.segments[i].end] for w, i in jobs]
-        try:
-            results = translator.translate_documents(texts, lang)
-        except ModelMissing as exc:
-            for w, _ in jobs:
-                if not w.missing_model:
-                    w.warnings.append(f"text_en not produced: {exc}")
-                w.missing_model = True
-            continue
-        prov.models[lang] = translator.model_id(lang)
-        for (w, i), src_text, tr in zip(jobs, texts, results):
-            seg = w.segments[i]
-            ents, warns = align_names(src_text, seg.entities, tr, index, cfg.match, lang)
-            w.english[i] = (tr.text_en, ents)
-            w.warnings.extend(warns)
+    for lang, all_jobs in by_lang.items():
+        for jobs in _translate_groups(all_jobs):
+            texts = [w.doc.text[w.segments[i].start:w.segments[i].end] for w, i in jobs]
+            try:
+                results = translator.translate_documents(texts, lang)
+            except ModelMissing as exc:
+                for w, _ in all_jobs:
+                    if not w.missing_model:
+                        w.warnings.append(f"text_en not produced: {exc}")
+                    w.missing_model = True
+                break
+            prov.models[lang] = translator.model_id(lang)
+            _align_group(jobs, texts, results, index, cfg, lang)
+
+
+def _translate_groups(jobs: list[tuple[_Work, int]]) -> list[list[tuple[_Work, int]]]:
+    """Consecutive jobs in groups of about TRANSLATE_CHARS source characters."""
+    groups: list[list[tuple[_Work, int]]] = [[]]
+    size = 0
+    for w, i in jobs:
+        n = w.segments[i].end - w.segments[i].start
+        if groups[-1] and size + n > TRANSLATE_CHARS:
+            groups.append([])
+            size = 0
+        groups[-1].append((w, i))
+        size += n
+    return groups
+
+
+def _align_group(jobs: list[tuple[_Work, int]], texts: list[str], results: list, index: Index, cfg: Config,
+                 lang: str) -> None:
+    from .align import align_names
+
+    for (w, i), src_text, tr in zip(jobs, texts, results):
+        seg = w.segments[i]
+        ents, warns = align_names(src_text, seg.entities, tr, index, cfg.match, lang)
+        w.english[i] = (tr.text_en, ents)
+        w.warnings.extend(warns)
 
 
 def _record(w: _Work, prov: Provenance) -> Record:
     text = w.doc.text
-    entities = [replace(e, start=e.start + s.start, end=e.end + s.start) for s in w.segments for e in s.entities]
     text_en, entities_en = None, []
     if w.lang != "other" and not w.missing_model and len(w.english) == len(w.segments):
         parts, raw, pos = [], [], 0
@@ -224,6 +322,14 @@ def _record(w: _Work, prov: Provenance) -> Record:
             parts += [body, trail]
             pos += len(body) + len(trail)
         text_en, entities_en = rewrite("".join(parts), raw)
+    # Source entities are shifted to document offsets in place, after the English side has
+    # made its own copies: a copy of every entity of a huge document is not free.
+    entities: list[Entity] = []
+    for s in w.segments:
+        for e in s.entities:
+            e.start += s.start
+            e.end += s.start
+        entities.extend(s.entities)
     langs = {s.lang for s in w.segments}
     return Record(id=w.doc.id, source=w.doc.source, lang=w.lang, text=text, text_en=text_en,
                   entities=entities, entities_en=entities_en, warnings=w.warnings,

@@ -44,7 +44,8 @@ def summary_lines(stats: Stats, header: dict[str, str]) -> list[str]:
     lines += _counter_table("mentions by method", stats.mentions_by_method)
     lines += _counter_table("mentions by status", stats.mentions_by_status)
     lines += [f"## Errors ({len(stats.errors)})", ""]
-    lines += [f"- {md_escape(src)}: {md_escape(msg)}" for src, msg in stats.errors[:MAX_ERRORS]] or ["none"]
+    lines += [f"- {md_escape(msg if msg.startswith(f'{src}: ') else f'{src}: {msg}')}"  # error rows say where
+              for src, msg in stats.errors[:MAX_ERRORS]] or ["none"]
     if len(stats.errors) > MAX_ERRORS:
         lines.append(f"- … and {len(stats.errors) - MAX_ERRORS} more (every error is in records.jsonl)")
     return lines

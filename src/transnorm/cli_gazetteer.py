@@ -1,0 +1,261 @@
+"""`transnorm gazetteer ...`: build, check, look up and count the compiled gazetteer, and import
+GeoNames dump files as a generated layer. Thin: the work is in index.py, gazetteer.py and
+sources.py."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+gazetteer_app = typer.Typer(no_args_is_help=True,
+                            help="The gazetteer: build the index, check the YAML, look names up, count entries, "
+                                 "import GeoNames dumps.")
+err = Console(stderr=True)
+ConfigOpt = typer.Option(None, "--config", help="config YAML (default: built-in defaults)")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _config(config: Optional[Path]):
+    from .config import ConfigError, load_config
+
+    try:
+        return load_config(config)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _spec(cfg):
+    from .index import LayerSpec
+
+    return LayerSpec.from_config(cfg.gazetteer)
+
+
+def _index(cfg, quiet: bool = False):
+    """The compiled index (built on first use), with how long getting it took."""
+    from .gazetteer import GazetteerError
+    from .index import cache_path, load_or_build, shared_cache_dir
+
+    folder, cache_dir, spec = cfg.gazetteer.dir, cfg.state_dir / "index", _spec(cfg)
+    try:
+        path = cache_path(folder, cache_dir, spec)
+        shared = shared_cache_dir()
+        cached = path.exists() or (shared is not None and (shared / path.name).exists())
+        if not cached and not quiet:
+            err.print("building the gazetteer index (first use, or inputs changed)...", highlight=False)
+        t = time.perf_counter()
+        index = load_or_build(folder, cache_dir, layers=spec)
+        return index, time.perf_counter() - t, cached
+    except GazetteerError as exc:
+        _fail(str(exc))
+
+
+@gazetteer_app.command("build")
+def build(config: Optional[Path] = ConfigOpt,
+          force: bool = typer.Option(False, "--force", help="rebuild even when the cached index is current")) -> None:
+    """Compile the index (only when its inputs changed) and print counts and times."""
+    from .gazetteer import GazetteerError
+    from .index import build_index, cache_path, _store, shared_cache_dir
+
+    cfg = _config(config)
+    spec = _spec(cfg)
+    folder, cache_dir = cfg.gazetteer.dir, cfg.state_dir / "index"
+    path = cache_path(folder, cache_dir, spec)
+    if force:
+        t = time.perf_counter()
+        try:
+            index = build_index(folder, layers=spec, cache_dir=cache_dir, shared=shared_cache_dir())
+        except GazetteerError as exc:
+            _fail(str(exc))
+        _store(index, path.name, cache_dir, shared_cache_dir())
+        took, cached = time.perf_counter() - t, False
+    else:
+        index, took, cached = _index(cfg)
+    by_source = Counter(e.source for e in index.entries)
+    typer.echo(f"index {index.digest}: {len(index.entries):,} entries, {index.size:,} keys "
+               f"({', '.join(f'{k} {v:,}' for k, v in by_source.most_common())})")
+    absorbed = index.info.get("absorbed") or {}
+    if absorbed:
+        typer.echo("merged: " + ", ".join(f"{k} {v:,}" for k, v in absorbed.items()))
+    if cached:
+        typer.echo(f"up to date: loaded in {took:.2f} s from {path}")
+    else:
+        typer.echo(f"built in {took:.1f} s (generated layers {index.info.get('layers_seconds', 0):.1f} s); "
+                   f"cached at {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+@gazetteer_app.command("check")
+def check(config: Optional[Path] = ConfigOpt,
+          folder: Optional[Path] = typer.Argument(None, help="gazetteer folder (default: gazetteer.dir)"),
+          notes: bool = typer.Option(True, "--notes/--no-notes", help="also show allowed ambiguities")) -> None:
+    """Validate the YAML: unsafe YAML, unknown keys, missing fields, duplicate ids, unknown parents,
+    names shared by two entries. Exit 1 when there are errors."""
+    from .gazetteer import check_folder
+    from .index import layer_files
+
+    cfg = _config(config)
+    folder = folder or cfg.gazetteer.dir
+    if not folder.is_dir():
+        _fail(f"no such gazetteer folder: {folder}")
+    entries, problems = check_folder(folder, layer_files(folder, _spec(cfg)))
+    errors = [p for p in problems if p.severity == "error"]
+    for p in problems:
+        if p.severity == "error" or notes:
+            typer.echo(str(p))
+    typer.echo(f"{len(entries):,} entries checked: {len(errors)} error(s), {len(problems) - len(errors)} note(s)")
+    if errors:
+        raise typer.Exit(1)
+
+
+def _matched_name(index, entry, key: str) -> str:
+    """The written name of `entry` whose key (or generated spelling's key) is `key`."""
+    from .fold import fold_name
+    from .index import _default_variants, _variant_lang
+
+    names = list(entry.names())
+    for written, _lang, tag in names:
+        if fold_name(written) == key:
+            return f"{tag} {written!r}"
+    for written, lang, tag in names:
+        for v in _default_variants(written, _variant_lang(entry, written, lang)):
+            if fold_name(v) == key:
+                return f"variant {v!r} of {tag} {written!r}"
+    if entry.type == "person":
+        for written, _lang, tag in names:
+            if fold_name(written.rsplit(" ", 1)[-1]) == key:
+                return f"surname of {written!r}"
+    try:
+        from .morph import name_keys
+
+        for written, lang, tag in names:
+            if key in name_keys(written, lang):
+                return f"lemma key of {tag} {written!r}"
+    except ImportError:  # pragma: no cover
+        pass
+    return "(generated form)"
+
+
+@gazetteer_app.command("lookup")
+def lookup(name: str = typer.Argument(..., help="a name as written in text, e.g. Kharkov, Харькове, Odessa"),
+           lang: str = typer.Option("en", "--lang", help="language of the name: en, ru, uk"),
+           config: Optional[Path] = ConfigOpt,
+           limit: int = typer.Option(8, "--limit", help="candidates to show")) -> None:
+    """Candidates for NAME with scores, how each was matched and the name it matched."""
+    from rapidfuzz import fuzz, process
+
+    from .fold import fold_name
+    from .match import _prior
+    from .pipeline import _link_segment
+
+    cfg = _config(config)
+    index, _, _ = _index(cfg)
+    text = name if name[:1].isupper() else name[:1].upper() + name[1:]
+    ents = [e for e in _link_segment(f"Shelling near {text}.", lang, index, cfg) if e.gazetteer_id] if lang == "en" \
+        else [e for e in _link_segment(text, lang, index, cfg) if e.gazetteer_id]
+    for e in ents:
+        typer.echo(f"linked {e.surface!r} -> {e.gazetteer_id} {e.canonical!r}: {e.status} {e.score:.2f} ({e.method})")
+    keys = [fold_name(name)]
+    if lang in ("ru", "uk"):  # inflected forms: the lemma keys the matcher would try
+        from itertools import product
+
+        from . import morph
+        from .fold import tokenize
+
+        per_token = morph.keys_fn(index, lang)(tokenize(name))
+        keys += [" ".join(c) for c in list(product(*per_token))[:16] if " ".join(c) not in keys]
+    key = keys[0]
+    rows, seen = [], set()
+    for k in keys:
+        for r in index.lookup(k):
+            e = index.entries[r.entry]
+            if e.id not in seen:
+                seen.add(e.id)
+                how = "exact" if k == key else f"lemma {k!r}"
+                rows.append((_prior(e, r, cfg.match), e, r.tag, how, _matched_name(index, e, k)))
+    if not rows:
+        for k, s, _ in process.extract(key, index.blocks.get(key[:3], []), scorer=fuzz.ratio, limit=limit,
+                                       score_cutoff=cfg.match.t_review * 100):
+            for r in index.lookup(k):
+                e = index.entries[r.entry]
+                rows.append((s / 100, e, r.tag, f"fuzzy {s:.0f}", _matched_name(index, e, k)))
+    if not rows and not ents:
+        typer.echo(f"no candidates for {name!r} (key {key!r})")
+        raise typer.Exit(1)
+    rows.sort(key=lambda x: -x[0])
+    if rows:
+        typer.echo(f"key {key!r}: {len(rows)} candidate(s)")
+    for score, e, tag, how, matched in rows[:limit]:
+        where = ", ".join(x for x in (e.kind, e.country, f"pop {e.population:,}" if e.population else "") if x)
+        typer.echo(f"  {score:5.2f}  {e.id:28} {e.canonical!r} ({where}; {e.source}) via {how}: {matched}")
+
+
+@gazetteer_app.command("stats")
+def stats(config: Optional[Path] = ConfigOpt,
+          top: int = typer.Option(15, "--top", help="countries and kinds to list")) -> None:
+    """Counts of entries by source, type, country and kind (and of names and keys)."""
+    cfg = _config(config)
+    index, took, _ = _index(cfg)
+    entries = list(index.entries)
+    places = [e for e in entries if e.type == "place"]
+    typer.echo(f"entries {len(entries):,}  keys {index.size:,}  (loaded in {took:.2f} s; digest {index.digest})")
+    for title, counter in (
+        ("by source", Counter(e.source for e in entries)),
+        ("by type", Counter(e.type for e in entries)),
+        ("places by country", Counter(e.country or "-" for e in places)),
+        ("places by kind", Counter(e.kind for e in places)),
+    ):
+        items = counter.most_common(top)
+        typer.echo(f"{title}: " + ", ".join(f"{k} {v:,}" for k, v in items)
+                   + (f" (+{len(counter) - len(items)} more)" if len(counter) > len(items) else ""))
+    for cc in ("UA", "RU"):
+        mine = Counter(e.kind for e in places if e.country == cc)
+        typer.echo(f"{cc} places {sum(mine.values()):,}: " + ", ".join(f"{k} {v:,}" for k, v in mine.most_common()))
+    typer.echo(f"people {sum(1 for e in entries if e.type == 'person'):,}")
+    info = index.info
+    if info.get("layers"):
+        typer.echo("layers: " + ", ".join(f"{k} {v:,}" for k, v in info["layers"].items())
+                   + f"; curated {info.get('curated', 0):,}")
+    if info.get("absorbed"):
+        typer.echo("merged into other entries: " + ", ".join(f"{k} {v:,}" for k, v in info["absorbed"].items()))
+
+
+@gazetteer_app.command("import-geonames")
+def import_geonames(
+    main_file: Path = typer.Argument(..., help="GeoNames dump: UA.txt, RU.txt, allCountries.txt (or .zip)"),
+    alternate_names: Optional[Path] = typer.Option(None, "--alternate-names",
+                                                   help="alternateNamesV2.txt (or .zip): tagged names"),
+    admin1: Optional[Path] = typer.Option(None, "--admin1", help="admin1CodesASCII.txt: parents of other countries"),
+    countries: Optional[List[str]] = typer.Option(None, "--country", help="keep only these ISO codes (repeatable)"),
+    min_population: int = typer.Option(0, "--min-population", help="populated places below this are skipped"),
+    out: Optional[Path] = typer.Option(None, "--out", help="layer file (default: <gazetteer.dir>/generated/"
+                                                           "geonames-<name>.jsonl.gz)"),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Import GeoNames dump files as a generated layer file (streamed; the index picks it up)."""
+    from .gazetteer import GazetteerError
+    from .sources import from_geonames_dump, write_layer
+
+    cfg = _config(config)
+    for p in (main_file, alternate_names, admin1):
+        if p is not None and not p.is_file():
+            _fail(f"no such file: {p}")
+    stem = main_file.name.split(".")[0]
+    target = out or cfg.gazetteer.dir / "generated" / f"geonames-{stem}.jsonl.gz"
+    t = time.perf_counter()
+    try:
+        n = write_layer(from_geonames_dump(main_file, alternate_names, admin1, countries=countries or None,
+                                           min_population=min_population), target)
+    except (GazetteerError, OSError, ValueError) as exc:
+        _fail(f"{main_file}: {exc}")
+    typer.echo(f"wrote {n:,} entries to {target} in {time.perf_counter() - t:.1f} s")
+    if out is not None and out.parent.resolve() != (cfg.gazetteer.dir / "generated").resolve():
+        typer.echo(f"add it to gazetteer.geonames_dump in your config to use it: {target}")

@@ -1,0 +1,252 @@
+"""Incremental, idempotent, crash-safe runs: the ledger, the consolidated store and the state lock.
+
+The ledger (`<state_dir>/ledger.sqlite`, one row per document id) remembers, for every
+document ever processed, the hash of its content, the digest of the pipeline that processed it
+(code, gazetteer, config, translation models) and the record that came out. A document whose id,
+content hash and pipeline digest all match a ledger row is *unchanged*: it is not processed again
+(its stored record is reused, or, for inbox runs, it is skipped). `--force` ignores the ledger.
+
+The ledger is also the consolidated store: it holds the latest record of every document, and
+`<state_dir>/records/records.jsonl` is exported from it (sorted by id, one line per document,
+written to a temporary name, fsynced and renamed) at the end of every run that changed it.
+
+Crash safety: a batch's records are first appended to the run's part file and fsynced, and only
+then committed to the ledger (one SQLite transaction per batch, synchronous=FULL). A run killed
+at any point leaves the ledger with whole batches only; the next run processes what is missing.
+
+One run at a time per state folder: `StateLock` takes an exclusive `flock` on
+`<state_dir>/transnorm.lock`; a second run gets `StateLocked` with the holder's pid and host.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import socket
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import __version__
+from .records import Document, IngestError, Record, record_from_dict
+
+LEDGER_FILE = "ledger.sqlite"
+LOCK_FILE = "transnorm.lock"
+CONSOLIDATED = Path("records") / "records.jsonl"
+RETRY_HASH = ""  # content hash of a row that must be processed again next run (never matches)
+
+
+class StateLocked(RuntimeError):
+    """Another run holds the state folder's lock."""
+
+
+# --- hashing ----------------------------------------------------------------------------------
+
+
+def item_key(item: Document | IngestError) -> str:
+    """The ledger key: the document id (an unreadable input: its id, else its source)."""
+    if isinstance(item, Document):
+        return item.id
+    return item.id or item.source
+
+
+def content_hash(item: Document | IngestError) -> str:
+    """Everything of the input that reaches its record: a change means the record may change."""
+    if isinstance(item, Document):
+        payload = ["doc", item.id, item.source, item.lang, item.text, item.meta, item.warnings]
+    else:
+        payload = ["error", item.id, item.source, item.message]
+    raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def code_digest() -> str:
+    """Hash of the transnorm package's source: new code, new records."""
+    h = hashlib.sha256(__version__.encode())
+    for p in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def pipeline_digest(cfg, gazetteer_digest: str) -> str:
+    """What else a record depends on: code, gazetteer, config (as in provenance), installed models."""
+    from .models import list_models
+
+    try:
+        models = [m.model_id for m in list_models(cfg.translate.resolved_models_dir())
+                  if m.from_code in ("ru", "uk") and m.to_code == "en"]
+    except OSError:
+        models = []
+    raw = json.dumps([code_digest(), gazetteer_digest, cfg.digest(), models])
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+# --- the lock ---------------------------------------------------------------------------------
+
+
+class StateLock:
+    """Exclusive, non-blocking `flock` on <state_dir>/transnorm.lock (released by the OS on death)."""
+
+    def __init__(self, state_dir: Path):
+        self.path = Path(state_dir) / LOCK_FILE
+        self._fd: int | None = None
+
+    def acquire(self) -> "StateLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "unknown process"
+            os.close(fd)
+            raise StateLocked(f"another transnorm run is using the state folder {self.path.parent} "
+                              f"({holder}); wait for it to finish, or give this run another state_dir") from None
+        os.ftruncate(fd, 0)
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}, since {stamp}\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> "StateLock":
+        return self if self._fd is not None else self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def check_unlocked(state_dir: Path) -> None:
+    """Raise StateLocked now if a run holds the lock (a quick check before starting a flow)."""
+    StateLock(state_dir).acquire().release()
+
+
+# --- the ledger -------------------------------------------------------------------------------
+
+
+class Ledger:
+    """SQLite: id -> (content hash, pipeline digest, run, time, record). Used by one thread."""
+
+    def __init__(self, state_dir: Path):
+        self.state_dir = Path(state_dir)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.state_dir / LEDGER_FILE
+        self.con = sqlite3.connect(self.path, timeout=60)
+        self.con.execute("PRAGMA journal_mode=WAL")
+        self.con.execute("PRAGMA synchronous=FULL")  # a committed batch survives power loss
+        self.con.execute("""CREATE TABLE IF NOT EXISTS documents (
+            id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, pipeline TEXT NOT NULL,
+            run TEXT NOT NULL, processed_utc TEXT NOT NULL, record TEXT NOT NULL)""")
+        self.con.commit()
+        self.changed = 0  # rows written by this process
+
+    def lookup(self, key: str) -> tuple[str, str, str] | None:
+        """(content hash, pipeline digest, record JSON) of the document's latest record."""
+        return self.con.execute("SELECT content_hash, pipeline, record FROM documents WHERE id = ?",
+                                (key,)).fetchone()
+
+    def commit(self, rows: Iterable[tuple[str, str, Record | str]], pipeline: str, run: str) -> None:
+        """Record a batch (key, content hash, record or its JSON line) in one transaction.
+
+        Call only once the records are durable in the run's output."""
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        data = [(key, h, pipeline, run, stamp,
+                 rec if isinstance(rec, str) else json.dumps(rec.to_dict(), ensure_ascii=False))
+                for key, h, rec in rows]
+        with self.con:
+            self.con.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)", data)
+        self.changed += len(data)
+
+    def count(self) -> int:
+        return self.con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def processed_in(self, run: str) -> int:
+        return self.con.execute("SELECT COUNT(*) FROM documents WHERE run = ?", (run,)).fetchone()[0]
+
+    def export(self, path: Path | None = None) -> Path:
+        """Write the consolidated store: every document's latest record, sorted by id, atomically."""
+        path = Path(path) if path else self.state_dir / CONSOLIDATED
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.part")
+        with tmp.open("w", encoding="utf-8") as fh:
+            for (line,) in self.con.execute("SELECT record FROM documents ORDER BY id"):
+                fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+        return path
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- planning a run ---------------------------------------------------------------------------
+
+
+@dataclass
+class Batch:
+    """A stretch of the input, in order: `slots` holds reused records, None where `todo` fills in."""
+
+    slots: list[Record | None] = field(default_factory=list)
+    todo: list[Document | IngestError] = field(default_factory=list)
+    keys: list[tuple[str, str]] = field(default_factory=list)  # (ledger key, content hash) per todo item
+    unchanged: int = 0  # unchanged documents in this stretch (in `slots`, or left out)
+    lines: list[str | None] = field(default_factory=list)  # stored JSON line per slot, None for todo
+
+    def merge(self, processed: list[Record]) -> list[Record]:
+        it = iter(processed)
+        return [next(it) if s is None else s for s in self.slots]
+
+
+def plan(items: Iterable[Document | IngestError], ledger: Ledger | None, pipeline: str, batch_size: int,
+         force: bool = False, keep_unchanged: bool = True) -> Iterator[Batch]:
+    """Split the input into batches of up to `batch_size` documents to process.
+
+    Unchanged documents (same id, content hash and pipeline digest in the ledger) are not
+    processed: with `keep_unchanged` their stored records take their place in the output,
+    otherwise (inbox runs) they are left out.
+    """
+    cur = Batch()
+    for item in items:
+        key, h = item_key(item), content_hash(item)
+        row = None if (force or ledger is None) else ledger.lookup(key)
+        if row is not None and row[0] == h and row[1] == pipeline:
+            cur.unchanged += 1
+            if keep_unchanged:
+                cur.slots.append(record_from_dict(json.loads(row[2])))
+                cur.lines.append(row[2])
+        else:
+            cur.slots.append(None)
+            cur.lines.append(None)
+            cur.todo.append(item)
+            cur.keys.append((key, h))
+        if len(cur.todo) >= batch_size or len(cur.slots) >= 10 * batch_size:
+            yield cur
+            cur = Batch()
+    if cur.slots or cur.unchanged:
+        yield cur

@@ -1,0 +1,345 @@
+"""How a run executes: the task runner (threads, processes, Dask), retries, and the run loop.
+
+Config key `runner` (RunnerConfig). The flow in flows/pipeline.py calls `run()`; this module
+holds the logic so the flow stays thin, and imports Prefect only when a run starts (loading a
+config must stay cheap).
+
+* `threads` — Prefect's ThreadPoolTaskRunner: one process. Translation (CTranslate2) runs outside
+  the GIL; name linking does not, so English-heavy work gains little from more threads.
+* `processes` — each `process-batch` task is still a Prefect task run in a thread of the flow
+  process (visible, retried), but its work goes to a pool of `max_workers` spawned Python processes
+  that live for the whole run (they load the gazetteer index once). Prefect 3.9 does ship a
+  ProcessPoolTaskRunner, but it costs ~0.4 s per task on these machines (a task engine and settings
+  rebuilt per task in the child), against a few ms here; `benchmarks/bench_flow.py` measures both.
+* `dask` — prefect-dask's DaskTaskRunner: an existing cluster (`dask_address`, e.g.
+  tcp://scheduler:8786) or, when empty, a LocalCluster of `max_workers` single-threaded worker
+  processes. Each task costs ~130 ms there, so keep batches in the hundreds of documents or more.
+
+Every task gets `retries` retries `retry_delay_seconds` apart (a transient failure: a worker
+lost, a locked database, a full disk freed). A batch that still fails is processed again one
+document at a time in the flow: documents that fail on their own become error rows (and are
+retried by the next run); if every document fails, the error is systemic and the run fails,
+keeping what it already committed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+log = logging.getLogger(__name__)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MIN_IN_FLIGHT = 4  # batches submitted ahead of the writer, at least
+
+
+class RunnerConfig(BaseModel):
+    """Where and how batches run, retries, and the inbox deployment (config key `runner`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    task_runner: Literal["threads", "processes", "dask"] = Field(
+        "threads", description="threads | processes | dask")
+    max_workers: int = Field(0, ge=0, description="threads, processes or LocalCluster workers; 0: one per CPU core")
+    dask_address: str = Field("", description="scheduler of an existing Dask cluster; empty: a LocalCluster")
+    retries: int = Field(2, ge=0, description="retries of a batch task after a transient failure")
+    retry_delay_seconds: float = Field(10, ge=0, description="seconds between retries")
+    inbox: Path = Field(PROJECT_ROOT / "inbox", description="folder the scheduled-inbox deployment processes")
+    schedule_cron: str = Field("*/15 * * * *", description="cron of the scheduled-inbox deployment")
+    schedule_interval_seconds: int = Field(0, ge=0, description="when > 0: an interval instead of the cron")
+
+    def workers(self) -> int:
+        return self.max_workers or os.cpu_count() or 1
+
+
+# --- the work of one task ---------------------------------------------------------------------
+
+
+@dataclass
+class BatchResult:
+    records: list
+    lines: list[str]  # the records as records.jsonl lines, encoded where the task ran
+    seconds: float  # time in the stages and encoding, measured where the task ran
+
+
+def process_documents(batch: list, cfg) -> BatchResult:
+    """The stages on one batch, timed (plain function: runs in a thread, a process or a Dask worker)."""
+    from .pipeline import process_batch
+
+    t0 = time.perf_counter()
+    records = process_batch(batch, cfg)
+    lines = [json.dumps(r.to_dict(), ensure_ascii=False) for r in records]
+    return BatchResult(records, lines, time.perf_counter() - t0)
+
+
+class LocalPool:
+    """Spawned worker processes for the `processes` runner; rebuilt if a worker dies."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._lock = threading.Lock()
+        self._ex = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def run(self, fn, *args):
+        ex = self._ex
+        try:
+            return ex.submit(fn, *args).result()
+        except BrokenProcessPool:
+            with self._lock:  # replace the pool once; the task's retry runs on the new one
+                if self._ex is ex:
+                    self._ex = self._new()
+                    ex.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    def shutdown(self) -> None:
+        self._ex.shutdown(wait=True, cancel_futures=True)
+
+
+_POOL: LocalPool | None = None  # set while a `processes` run is going, in the flow process only
+
+
+def run_batch(batch: list, cfg) -> BatchResult:
+    """Body of the `process-batch` Prefect task."""
+    pool = _POOL
+    if pool is not None and cfg.runner.task_runner == "processes":
+        return pool.run(process_documents, batch, cfg)
+    return process_documents(batch, cfg)
+
+
+def batch_task(rcfg: RunnerConfig):
+    """The Prefect task (built at run time: retries come from the config)."""
+    from prefect import task
+    from prefect.cache_policies import NO_CACHE
+
+    return task(run_batch, name="process-batch", cache_policy=NO_CACHE, retries=rcfg.retries,
+                retry_delay_seconds=rcfg.retry_delay_seconds)
+
+
+@contextmanager
+def task_runner(rcfg: RunnerConfig) -> Iterator[tuple[Any, int]]:
+    """The started Prefect task runner and how many batches may run at once."""
+    global _POOL
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    with ExitStack() as stack:
+        if rcfg.task_runner == "dask":
+            os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # before dask is imported
+            try:
+                from prefect_dask import DaskTaskRunner
+            except ImportError as exc:
+                raise RuntimeError("runner.task_runner: dask needs prefect-dask: pip install prefect-dask") from exc
+
+            if rcfg.dask_address:
+                runner = DaskTaskRunner(address=rcfg.dask_address)
+            else:
+                runner = DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
+                    "n_workers": rcfg.workers(), "threads_per_worker": 1, "processes": True,
+                    "host": "127.0.0.1", "dashboard_address": ":0"})
+            stack.enter_context(runner)
+            slots = sum(runner.client.nthreads().values()) or rcfg.workers()
+        else:
+            runner = stack.enter_context(ThreadPoolTaskRunner(max_workers=rcfg.workers()))
+            slots = rcfg.workers()
+            if rcfg.task_runner == "processes":
+                _POOL = LocalPool(rcfg.workers())
+                stack.callback(_close_pool)
+        yield runner, slots
+
+
+def _close_pool() -> None:
+    global _POOL
+    pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown()
+
+
+@lru_cache(maxsize=8)
+def flow_stub(name: str):
+    """What a task's worker unpickles in place of the flow (flows/pipeline.py PortableFlow)."""
+    from prefect import Flow
+
+    return Flow(_flow_stub_body, name=name)
+
+
+def _flow_stub_body() -> None:  # never called: tasks only read the flow's name and settings
+    raise RuntimeError("flow stub")
+
+
+# --- a run ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    out: Path | None = None  # the run folder; None when an inbox run had nothing to do
+    writer: Any = None
+    processed: int = 0  # documents run through the stages
+    reused: int = 0  # unchanged documents whose stored record was written again
+    unchanged: int = 0  # unchanged documents (reused or, for inbox runs, skipped)
+    retry_next: int = 0  # documents that failed alone and are retried by the next run
+    tasks: int = 0
+    stage_seconds: float = 0.0  # inside process_batch, summed over tasks
+    write_seconds: float = 0.0  # run folder, ledger and consolidated store
+    report_seconds: float = 0.0  # report.md, report.html, review.csv
+    wall_seconds: float = 0.0
+    consolidated: Path | None = None
+    message: str = ""
+    stats: dict = field(default_factory=dict)
+
+    def summary(self, inbox: bool) -> str:
+        return (f"{self.processed} processed, {self.unchanged} unchanged since an earlier run "
+                f"({'left out' if inbox else 'stored record reused'})")
+
+
+def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, force: bool = False,
+        inbox: bool = False, header: dict[str, str] | None = None) -> RunResult:
+    """Process `inputs` incrementally into a run folder and the consolidated store.
+
+    inbox=False (a run on demand): every input document gets its line in the run's records.jsonl;
+    unchanged documents reuse their stored record. inbox=True: only new or changed documents are
+    processed and written; nothing new means no run folder. `force`: the ledger is ignored.
+    Raises StateLocked when another run holds the state folder (an inbox run just skips).
+    """
+    from . import progress
+    from .ingest import iter_inputs
+    from .ledger import RETRY_HASH, Ledger, StateLock, StateLocked, pipeline_digest, plan
+    from .output import RunWriter, default_out_dir
+
+    t0 = time.perf_counter()
+    result = RunResult()
+    lock = StateLock(cfg.state_dir)
+    try:
+        lock.acquire()
+    except StateLocked as exc:
+        if not inbox:
+            raise
+        result.message = f"skipped: {exc}"
+        return result
+    header = dict(header or {})
+
+    def writer() -> RunWriter:
+        if result.writer is None:
+            result.writer = RunWriter(out or default_out_dir(cfg.outputs_dir), header=header)
+            result.out = result.writer.out
+        return result.writer
+
+    with lock, Ledger(cfg.state_dir) as ledger, task_runner(cfg.runner) as (runner, slots):
+        pipeline = pipeline_digest(cfg, gazetteer_digest)
+        task = batch_task(cfg.runner)
+        if not inbox:
+            writer()
+        batches = plan(iter_inputs(inputs, cfg.ingest), ledger, pipeline, cfg.batch_size,
+                       force=force, keep_unchanged=not inbox)
+        in_flight = max(MIN_IN_FLIGHT, 2 * slots)
+        pending: list = []
+
+        def drain() -> None:
+            batch, fut = pending.pop(0)
+            processed, hashes, known = [], [h for _, h in batch.keys], list(batch.lines)
+            if fut is not None:
+                try:
+                    res = fut.result()
+                    processed = res.records
+                    result.stage_seconds += res.seconds
+                    fresh = iter(res.lines)
+                    known = [line if line is not None else next(fresh) for line in known]
+                except Exception as exc:  # retries exhausted
+                    processed, failed = isolate(batch.todo, cfg, exc)
+                    hashes = [RETRY_HASH if i in failed else h for i, h in enumerate(hashes)]
+                    result.retry_next += len(failed)
+            records = batch.merge(processed)
+            if not records:
+                return
+            t = time.perf_counter()
+            w = writer()
+            lines = w.write(records, known)
+            w.sync()  # durable before the ledger says so
+            fresh = [line for line, slot in zip(lines, batch.slots) if slot is None]  # the processed ones
+            ledger.commit(((k, h, line) for (k, _), h, line in zip(batch.keys, hashes, fresh)),
+                          pipeline, str(w.out))
+            result.write_seconds += time.perf_counter() - t
+            result.processed += len(processed)
+            result.reused += len(records) - len(processed)
+            progress.advance(len(records))
+
+        for batch in batches:
+            result.unchanged += batch.unchanged
+            fut = runner.submit(task, {"batch": batch.todo, "cfg": cfg}) if batch.todo else None
+            result.tasks += fut is not None
+            pending.append((batch, fut))
+            if len(pending) >= in_flight:
+                drain()
+        while pending:
+            drain()
+        t = time.perf_counter()
+        if result.writer is not None:
+            w = result.writer
+            w.header["documents"] = result.summary(inbox)
+            w.close()
+        result.report_seconds = time.perf_counter() - t
+        t = time.perf_counter()
+        if ledger.changed or not (cfg.state_dir / "records" / "records.jsonl").exists():
+            result.consolidated = ledger.export()
+        result.write_seconds += time.perf_counter() - t
+    result.wall_seconds = time.perf_counter() - t0
+    if result.out is not None:
+        _write_manifest(result, cfg)
+    else:
+        result.message = f"nothing new: {result.unchanged} unchanged document(s) in {', '.join(inputs)}"
+    return result
+
+
+def isolate(items: list, cfg, exc: BaseException) -> tuple[list, set[int]]:
+    """A batch that failed after its retries, one document at a time (in the flow process)."""
+    from .pipeline import error_record, process_batch
+    from .records import Document, Record
+
+    out, failed = [], set()
+    for i, item in enumerate(items):
+        try:
+            out.extend(process_batch([item], cfg))
+        except Exception as one:  # noqa: BLE001 - this document alone fails: an error row
+            failed.add(i)
+            if isinstance(item, Document):
+                out.append(Record(id=item.id, source=item.source, lang=None, text=item.text, text_en=None,
+                                  warnings=list(item.warnings), meta=item.meta,
+                                  errors=[f"{item.source}: internal error {type(one).__name__}: {one}"]))
+            else:
+                out.append(error_record(item))
+    if failed and len(failed) == len(items) and len(items) > 1:
+        raise exc  # every document fails: not a document problem
+    log.warning("batch failed (%s: %s); %d of %d document(s) fail on their own", type(exc).__name__, exc,
+                len(failed), len(items))
+    return out, failed
+
+
+def _write_manifest(result: RunResult, cfg) -> None:
+    """run.json: what the run did (counts, timings), for scripts and monitoring."""
+    from .ledger import fsync_dir
+
+    data = {"processed": result.processed, "unchanged": result.unchanged, "reused": result.reused,
+            "retry_next_run": result.retry_next, "tasks": result.tasks,
+            "task_runner": cfg.runner.task_runner, "workers": cfg.runner.workers(),
+            "batch_size": cfg.batch_size, "stage_seconds": round(result.stage_seconds, 3),
+            "write_seconds": round(result.write_seconds, 3), "report_seconds": round(result.report_seconds, 3),
+            "wall_seconds": round(result.wall_seconds, 3),
+            "consolidated": str(result.consolidated) if result.consolidated else None}
+    result.stats = data
+    path = result.out / "run.json"
+    tmp = path.with_name(".run.json.part")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    fsync_dir(result.out)
