@@ -267,17 +267,19 @@ def test_a_long_document_is_linked_and_translated_chunk_by_chunk(cfg, tiny_model
 # ============================================================================ reports: escaping
 
 
+# The formula documents name people no gazetteer knows (unresolved: they are review.csv rows
+# whose example context starts with the formula).
 HOSTILE = [
     Document("x | y", "| x | `rm -rf /` <script>alert(1)</script> [click](javascript:alert(1)) in Kiev and Kharkov.",
              "h1.txt", lang="en"),
     Document("evil\n# Injected heading", "<img src=x onerror=alert(1)> Odessa ``` code ``` "
              "![pixel](http://tracker.invalid/p.png) near Zaporozhye. Mister Bohdan Zhyrkevych said.", "h2.txt",
              lang="en"),
-    Document("f1", '=HYPERLINK("http://evil.invalid","x") Taras Hryhorenkovych met Mykola Brovchenkiv.', "f1.txt",
+    Document("f1", '=HYPERLINK("http://evil.invalid","x") then Xqzvor Wqxzkij met the other side in the city today.', "f1.txt",
              lang="en"),
-    Document("f2", "+cmd|' /C calc'!A0 Ostap Vyshnevetskyk said it.", "f2.txt", lang="en"),
-    Document("f3", "-2+3+cmd|' /C calc'!A0 Hnat Kovalchukevych said it.", "f3.txt", lang="en"),
-    Document("f4", "@SUM(1+1)*cmd|' /C calc'!A0 Panas Myrnyshchenko said it.", "f4.txt", lang="en"),
+    Document("f2", "+cmd|' /C calc'!A0 Xqzbel Wqxzmor said it.", "f2.txt", lang="en"),
+    Document("f3", "-2+3+cmd|' /C calc'!A0 Xqzdan Wqxzpul said it.", "f3.txt", lang="en"),
+    Document("f4", "@SUM(1+1)*cmd|' /C calc'!A0 Xqzfim Wqxzrot said it.", "f4.txt", lang="en"),
 ]
 HOSTILE_ERROR = IngestError("in/`<script>alert(2)</script>|[x](javascript:y).jsonl:3",
                             "not valid JSON: | injected | [x](javascript:z) <b>bold</b>")

@@ -9,11 +9,12 @@ config must stay cheap).
 * `processes` — each `process-batch` task is still a Prefect task run in a thread of the flow
   process (visible, retried), but its work goes to a pool of `max_workers` spawned Python processes
   that live for the whole run (they load the gazetteer index once). Prefect 3.9 does ship a
-  ProcessPoolTaskRunner, but it costs ~0.4 s per task on these machines (a task engine and settings
-  rebuilt per task in the child), against a few ms here; `benchmarks/bench_flow.py` measures both.
+  ProcessPoolTaskRunner, but it costs 0.15-0.4 s per task on these machines (a task engine and
+  settings rebuilt per task in the child), against 10-20 ms here; `benchmarks/bench_flow.py`
+  measures both.
 * `dask` — prefect-dask's DaskTaskRunner: an existing cluster (`dask_address`, e.g.
   tcp://scheduler:8786) or, when empty, a LocalCluster of `max_workers` single-threaded worker
-  processes. Each task costs ~130 ms there, so keep batches in the hundreds of documents or more.
+  processes. Each task costs 0.13-0.3 s there, so keep batches in the hundreds of documents or more.
 
 Every task gets `retries` retries `retry_delay_seconds` apart (a transient failure: a worker
 lost, a locked database, a full disk freed). A batch that still fails is processed again one
