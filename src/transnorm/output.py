@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import __version__
+from .ledger import fsync_dir
 from .records import Record, record_from_dict
 from .report import write_markdown
 from .report_html import RunSummary, write_html_report
@@ -69,7 +70,7 @@ class RunWriter:
         self.sync()
         self._fh.close()
         os.replace(self._tmp, self.records_path)
-        _fsync_dir(self.out)
+        fsync_dir(self.out)
         finished = datetime.now(timezone.utc)
         header = {"transnorm": __version__, "started": self.started.isoformat(timespec="seconds"),
                   "finished": finished.isoformat(timespec="seconds"), **self.header}
@@ -91,15 +92,6 @@ def read_records(path: Path) -> Iterator[Record]:
         for line in fh:
             if line.strip():
                 yield record_from_dict(json.loads(line))
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _atomic(path: Path, write) -> None:
