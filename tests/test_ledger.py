@@ -204,6 +204,7 @@ print(json.dumps(json.loads((Path(out) / "run.json").read_text())))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_transient_failures_are_retried_and_a_poison_document_becomes_an_error_row(prefect_server, tmp_path):
     docs = english_docs(40, seed=3)
