@@ -167,6 +167,11 @@ def latin_variants(name: str, lang: str | None = None) -> set[str]:
     Spaces and hyphens are kept; results are distinct, non-empty and Cyrillic-free.
     A name with no Cyrillic in it is returned as is (with its plain form).
     """
+    return _variants_with(_latin_variants, name, lang)
+
+
+def _variants_with(schemes, name: str, lang: str | None) -> set[str]:
+    """Run `schemes(name, lang)` on a cleaned Cyrillic name, falling back to the other language."""
     name = " ".join(name.split())
     if not name:
         return set()
@@ -174,9 +179,9 @@ def latin_variants(name: str, lang: str | None = None) -> set[str]:
         return {name, plain(name)} - {""}
     if lang not in ("uk", "ru"):
         lang = detect_lang(name)
-    out = set(_latin_variants(name, lang))
+    out = set(schemes(name, lang))
     if not out:  # e.g. lang='ru' forced on a Ukrainian spelling that schemes leave Cyrillic
-        out = set(_latin_variants(name, "uk" if lang == "ru" else "ru"))
+        out = set(schemes(name, "uk" if lang == "ru" else "ru"))
     return out
 
 
@@ -218,17 +223,7 @@ def key_variants(name: str, lang: str | None = None) -> set[str]:
 
     Folding (fold.fold_name) maps every latin_variants() spelling to the key of one of these.
     """
-    name = " ".join(name.split())
-    if not name:
-        return set()
-    if not has_cyrillic(name):
-        return {name, plain(name)} - {""}
-    if lang not in ("uk", "ru"):
-        lang = detect_lang(name)
-    out = set(_key_variants(name, lang))
-    if not out:
-        out = set(_key_variants(name, "uk" if lang == "ru" else "ru"))
-    return out
+    return _variants_with(_key_variants, name, lang)
 
 
 def propose_english(name: str, lang: str | None = None) -> str:
