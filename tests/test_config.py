@@ -1,4 +1,4 @@
-"""Config: the documented defaults are the real ones, and bad files stop with the key named."""
+"""Config: the documented defaults are the real ones, and bad files stop with file, line and key named."""
 
 from pathlib import Path
 
@@ -18,17 +18,40 @@ def test_relative_paths_resolve_against_the_config_file(tmp_path):
     assert load_config(tmp_path / "c.yaml").gazetteer.dir == tmp_path / "gaz"
 
 
-@pytest.mark.parametrize("body,key", [
-    ("match:\n  t_autoo: 0.9\n", "match.t_autoo"),
-    ("match:\n  t_auto: high\n", "match.t_auto"),
-    ("batch_size: 0\n", "batch_size"),
-    ("colour: blue\n", "colour"),
+@pytest.mark.parametrize("body,line,key", [
+    ("match:\n  t_autoo: 0.9\n", 2, "match.t_autoo"),
+    ("match:\n  t_auto: high\n", 2, "match.t_auto"),
+    ("batch_size: 0\n", 1, "batch_size"),
+    ("# comment\nbatch_size: 5\ncolour: blue\n", 3, "colour"),
+    ("batch_size: 5\n\nmatch:\n  t_review: 0.5\n  colour: blue\n", 5, "match.colour"),
+    ("batch_size: 5\nmatch: {t_auto: \"high\"}\n", 2, "match.t_auto"),
+    ("detect:\n  languages:\n    - en\n    - [ru]\n", 4, "detect.languages.1"),
+    ("match: 3\n", 1, "match"),
 ])
-def test_bad_key_or_type_names_the_key(tmp_path, body, key):
+def test_bad_key_or_type_names_file_line_and_key(tmp_path, body, line, key):
     p = tmp_path / "c.yaml"
     p.write_text(body, encoding="utf-8")
-    with pytest.raises(ConfigError, match=f"key '{key}'"):
+    with pytest.raises(ConfigError) as exc:
         load_config(p)
+    msg = str(exc.value)
+    assert msg.startswith(f"{p}:{line}: key '{key}': ") and "\n" not in msg
+
+
+def test_error_count_is_kept_on_one_line(tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text("colour: blue\nbatch_size: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"c\.yaml:2: key 'batch_size': .*\(and 1 more\)$"):
+        load_config(p)
+
+
+def test_override_errors_have_no_file_line(tmp_path):
+    with pytest.raises(ConfigError, match=r"^config: key 'batch_size': .*greater than"):
+        load_config(None, {"batch_size": 0})
+    p = tmp_path / "c.yaml"
+    p.write_text("batch_size: 5\n", encoding="utf-8")  # the bad value is the override, not line 1
+    with pytest.raises(ConfigError) as exc:
+        load_config(p, {"batch_size": 0})
+    assert str(exc.value).startswith(f"{p}: key 'batch_size': ")
 
 
 def test_malformed_yaml_names_file_and_line(tmp_path):

@@ -1,6 +1,6 @@
 """Pipeline configuration: one validated YAML file (config/default.yaml documents every key).
 
-Unknown keys and wrong types stop the run at start with a message naming the key.
+Unknown keys and wrong types stop the run at start with a message naming the file, line and key.
 Relative paths in a config file are resolved against the folder that file is in.
 """
 
@@ -81,12 +81,32 @@ def _resolve_paths(data: Any, base: Path, model: type[BaseModel]) -> Any:
     return out
 
 
+def _yaml_line(text: str, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the node at pydantic's `loc` (or its nearest parent), so errors point into the file."""
+    node, line = yaml.compose(text, Loader=yaml.SafeLoader), None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            hits = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)]
+            if not hits:
+                break
+            key_node, node = hits[-1]  # safe_load keeps the last of duplicate keys
+            line = key_node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
 def load_config(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
     """Read and validate a config file (or the defaults when path is None)."""
     data: dict[str, Any] = {}
+    text = ""
     if path is not None:
         try:
-            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+            text = Path(path).read_text(encoding="utf-8")
+            raw = yaml.safe_load(text)
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
         except UnicodeDecodeError as exc:
@@ -108,4 +128,7 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise ConfigError(f"{path or 'config'}: key '{key}': {err['msg']}{more}") from exc
+        from_file = path is not None and not (err["loc"] and err["loc"][0] in (overrides or {}))
+        line = _yaml_line(text, err["loc"]) if from_file else None
+        where = f"{path}:{line}" if line else f"{path or 'config'}"
+        raise ConfigError(f"{where}: key '{key}': {err['msg']}{more}") from exc
