@@ -606,7 +606,7 @@ while batch := list(islice(items, cfg.batch_size)):
         quarter = peak()
 end = peak()
 print(json.dumps({"records": n, "growth": end - base, "late_growth": end - (quarter or end), "bad_offsets": bad,
-                  "entities": entities, "errors": len(writer.stats.errors), "first_sha": first_sha}))
+                  "entities": entities, "errors": writer.stats.errors_total, "first_sha": first_sha}))
 """
 
 _WORDS = ("administration infrastructure reconstruction humanitarian international negotiations representatives "

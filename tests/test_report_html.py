@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from transnorm.records import Candidate, Entity, Record
-from transnorm.report_html import RunSummary, json_for_script, render_html, write_html_report
+from transnorm.report_html import ReportConfig, RunSummary, json_for_script, render_html, write_html_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "report.png"
@@ -136,6 +136,37 @@ def test_html_is_self_contained(tmp_path):
     ru = data["docs"][0]["text"]
     last = [m for m in data["mentions"] if m[0] == 0 and m[1] == 0 and m[4] == "Киев"][0]
     assert ru.encode("utf-16-le")[last[2] * 2:last[3] * 2].decode("utf-16-le") == "Киев"
+
+
+def page_data(text: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', text, re.S).group(1))
+
+
+def test_a_run_bigger_than_the_limits_shows_its_head_and_says_so():
+    """A huge run's page embeds the first documents only, but every count covers the whole run."""
+    recs = big_records(n_docs=60, per_doc=10)
+    limits = ReportConfig(max_documents=15, max_queue_rows=4)
+    text = render_html(recs, summary(), limits)
+    data = page_data(text)
+    assert [d["id"] for d in data["docs"]] == [r.id for r in recs[:15]]
+    assert len(data["mentions"]) == 150 and {m[0] for m in data["mentions"]} == set(range(15))
+    assert data["totals"]["documents"] == 60 and data["totals"]["mentions"] == 600
+    assert len(data["queue"]) == 4 and data["totals"]["queue"] > 4
+    assert '<b id="stat-docs">60</b>' in text and '<b id="stat-mentions">600</b>' in text
+    note = re.search(r'data-testid="partial-note">(.*?)</p>', text, re.S).group(1)
+    assert "15 of 60 documents" in note and f"4 most frequent of {data['totals']['queue']:,} names" in note
+    # The summary tables count every document, not only the embedded ones.
+    assert re.search(r"<td>total</td>(<td>\d+</td>)*<td>60</td></tr>", text)
+    assert 'data-testid="partial-note"' not in render_html(recs, summary())  # within the default limits
+
+
+def test_a_document_too_big_for_the_text_budget_is_left_out_not_the_rest():
+    recs = sample_records()
+    huge = Record(id="huge", source="x:1", lang="en", text="Kyiv " * 3000, text_en=None,
+                  entities=[Entity(0, 4, "Kyiv", "place", "ua-city-kyiv", "Kyiv", 1.0, "exact", "auto")])
+    data = page_data(render_html([recs[0], huge, *recs[1:]], summary(), ReportConfig(max_text_chars=5000)))
+    assert [d["id"] for d in data["docs"]] == [r.id for r in recs]
+    assert data["totals"]["documents"] == len(recs) + 1
 
 
 def test_summary_counts_and_errors():
@@ -370,7 +401,7 @@ def test_fifty_thousand_mentions(chromium, tmp_path):
     n = sum(len(r.entities) for r in recs)
     assert n == 50_000
     expected_review = sum(1 for r in recs for e in r.entities if e.status == "review")
-    out = write_html_report(recs, tmp_path / "big.html", summary())
+    out = write_html_report(recs, tmp_path / "big.html", summary(), ReportConfig(max_documents=2500))
     pg = Page(chromium, out)
     try:
         page = pg.page

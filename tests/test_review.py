@@ -64,6 +64,28 @@ def test_csv_groups_and_counts(tmp_path):
     assert ivan["proposed_gazetteer_id"] == "person-petro-petrenko"  # best candidate when not linked
 
 
+def test_run_writer_lists_every_name_to_decide_whatever_the_page_shows(tmp_path):
+    """review.csv is the decision channel: it is complete even when report.html shows a head only."""
+    from test_report_html import big_records
+
+    from transnorm.output import RunWriter
+    from transnorm.report_html import ReportConfig
+
+    recs = big_records(n_docs=40, per_doc=10)
+    writer = RunWriter(tmp_path / "run", limits=ReportConfig(max_documents=5, max_queue_rows=3))
+    for i in range(0, 40, 7):
+        writer.write(recs[i:i + 7])
+    writer.close()
+    rows = read_csv(tmp_path / "run" / "review.csv")
+    write_review_csv(recs, tmp_path / "all.csv")
+    assert rows == read_csv(tmp_path / "all.csv") and len(rows) > 3
+    assert writer.review_total == len(rows) and len(writer.review_queue) == 3
+    assert [g.surface for g in writer.review_queue] == [r["surface"] for r in rows[:3]]
+    assert sum(int(r["count"]) for r in rows) == sum(
+        1 for r in recs for e in r.entities if e.status != "auto")
+    assert not list((tmp_path / "run").glob(".review-spool*"))  # the spool is removed
+
+
 def test_csv_has_bom_for_excel(tmp_path):
     out = tmp_path / "review.csv"
     write_review_csv(sample_records(), out)

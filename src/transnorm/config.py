@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .detect import DetectConfig
 from .ingest import IngestConfig
 from .match import MatchConfig
+from .report_html import ReportConfig
 from .runner import RunnerConfig
 from .translate import TranslateConfig
 
@@ -55,10 +56,11 @@ class Config(BaseModel):
     state_dir: Path = Field(PROJECT_ROOT / "state", description="caches: compiled index, translations")
     outputs_dir: Path = Field(PROJECT_ROOT / "outputs", description="where runs without --out write")
     runner: RunnerConfig = Field(default_factory=RunnerConfig)  # how runs execute; not in digest()
+    report: ReportConfig = Field(default_factory=ReportConfig)  # how much report.html embeds; not in digest()
 
     def digest(self) -> str:
-        # `runner` (where and how batches run) never changes a record, so it is not part of the hash.
-        return hashlib.sha256(self.model_dump_json(exclude={"runner"}).encode()).hexdigest()[:16]
+        # `runner` (where and how batches run) and `report` never change a record: not part of the hash.
+        return hashlib.sha256(self.model_dump_json(exclude={"runner", "report"}).encode()).hexdigest()[:16]
 
 
 def _resolve_paths(data: Any, base: Path, model: type[BaseModel]) -> Any:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import __version__
+from .files import fsync_dir
 from .records import Document, IngestError, Record, record_from_dict
 
 LEDGER_FILE = "ledger.sqlite"
@@ -194,15 +195,6 @@ class Ledger:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --- planning a run ---------------------------------------------------------------------------

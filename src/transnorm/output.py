@@ -1,7 +1,8 @@
 """Writing a run: records.jsonl (atomically), report.md, report.html and review.csv.
 
-Records arrive batch by batch in input order and go straight to disk; only counts and
-the list of changes stay in memory. Files appear under their final names only when
+Records arrive batch by batch in input order and go straight to disk; only counts, the
+first changes and the first documents (bounded by the `report` config) stay in memory, and
+undecided mentions wait in an on-disk spool until review.csv is written. Files appear under their final names only when
 complete (temp file + rename), so a crashed run never leaves a half file that looks whole.
 """
 
@@ -12,14 +13,13 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
 
 from . import __version__
-from .ledger import fsync_dir
-from .records import Record, record_from_dict
+from .files import atomic_open, fsync_dir
+from .records import Record
 from .report import write_markdown
-from .report_html import RunSummary, write_html_report
-from .review import ReviewGroup, review_groups, write_review_groups
+from .report_html import ReportBuilder, ReportConfig, RunSummary, write_report_page
+from .review import ReviewGroup, ReviewSpool, write_review_groups
 from .summary import Stats
 
 
@@ -33,9 +33,11 @@ def default_out_dir(outputs_dir: Path) -> Path:
 class RunWriter:
     out: Path
     header: dict[str, str] = field(default_factory=dict)
+    limits: ReportConfig = field(default_factory=ReportConfig)  # how much report.html shows in full
     stats: Stats = field(default_factory=Stats)
     models: dict[str, str] = field(default_factory=dict)  # lang -> translation model id used
-    review_queue: list[ReviewGroup] = field(default_factory=list)  # set by close()
+    review_queue: list[ReviewGroup] = field(default_factory=list)  # set by close(): the head of the queue
+    review_total: int = 0  # set by close(): rows in review.csv
     final_header: dict[str, str] = field(default_factory=dict)  # set by close()
 
     def __post_init__(self) -> None:
@@ -44,6 +46,9 @@ class RunWriter:
         self._tmp = self.out / ".records.jsonl.part"
         self._fh = self._tmp.open("w", encoding="utf-8")
         self.started = datetime.now(timezone.utc)
+        self.report = ReportBuilder(self.limits)
+        self.spool = ReviewSpool(self.out)
+        self._count = 0
 
     def write(self, records: list[Record], known: list[str | None] | None = None) -> list[str]:
         """Append records; returns their JSON lines (the ledger stores them as they are).
@@ -55,9 +60,13 @@ class RunWriter:
             if model and rec.lang:
                 self.models[rec.lang] = model
             line = (known[i] if known else None) or json.dumps(rec.to_dict(), ensure_ascii=False)
-            self._fh.write(line + "\n")
+            self._fh.write(line)  # two writes, not line + "\n": a 50 MB document's line is not copied again
+            self._fh.write("\n")
             lines.append(line)
             self.stats.add(rec)
+            self.report.add(self._count, rec)
+            self.spool.add(self._count, rec)
+            self._count += 1
         return lines
 
     def sync(self) -> None:
@@ -66,7 +75,10 @@ class RunWriter:
         os.fsync(self._fh.fileno())
 
     def close(self) -> None:
-        """Make records.jsonl durable under its final name, then write the reports."""
+        """Make records.jsonl durable under its final name, then write the reports.
+
+        Nothing is read back: the reports were gathered while records streamed past (counts and
+        the first documents in memory, undecided mentions in an on-disk spool)."""
         self.sync()
         self._fh.close()
         os.replace(self._tmp, self.records_path)
@@ -75,26 +87,23 @@ class RunWriter:
         header = {"transnorm": __version__, "started": self.started.isoformat(timespec="seconds"),
                   "finished": finished.isoformat(timespec="seconds"), **self.header}
         self.final_header = header
-        _atomic(self.out / "report.md", lambda p: write_markdown(self.stats, p, header))
-        # The HTML report and review.csv read the records back: nothing is held in memory.
+        with atomic_open(self.out / "report.md") as fh:
+            write_markdown(self.stats, fh, header)
+        head, n = [], 0
+        with self.spool:
+            def groups():
+                nonlocal n
+                for g in self.spool.groups():
+                    n += 1
+                    if len(head) < self.limits.max_queue_rows:
+                        head.append(g)
+                    yield g
+            write_review_groups(groups(), self.out / "review.csv")
+        self.review_queue, self.review_total = head, n
         summary = RunSummary(
             run_id=self.out.name, started_utc=self.started, finished_utc=finished,
             transnorm_version=__version__, gazetteer_hash=self.header.get("gazetteer", ""),
             translation_models=dict(self.models), config_hash=self.header.get("config", ""),
-            errors=list(self.stats.errors), settled_by_overrides=self.stats.settled_by_overrides)
-        write_html_report(read_records(self.records_path), self.out / "report.html", summary)
-        self.review_queue = review_groups(read_records(self.records_path))
-        write_review_groups(self.review_queue, self.out / "review.csv")
+            settled_by_overrides=self.stats.settled_by_overrides)
+        write_report_page(self.report, head, n, self.out / "report.html", summary)
 
-
-def read_records(path: Path) -> Iterator[Record]:
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield record_from_dict(json.loads(line))
-
-
-def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.part")
-    write(tmp)
-    os.replace(tmp, path)

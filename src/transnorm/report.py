@@ -7,11 +7,9 @@ HTML brackets) so a document cannot inject markup into the report.
 from __future__ import annotations
 
 import html
-from pathlib import Path
+from typing import TextIO
 
 from .summary import Stats
-
-MAX_ERRORS = 1000  # listed in the report; records.jsonl has them all
 
 
 def md_escape(s: str | None) -> str:
@@ -43,17 +41,18 @@ def summary_lines(stats: Stats, header: dict[str, str]) -> list[str]:
     lines += _counter_table("document status", stats.by_doc_status)
     lines += _counter_table("mentions by method", stats.mentions_by_method)
     lines += _counter_table("mentions by status", stats.mentions_by_status)
-    lines += [f"## Errors ({len(stats.errors)})", ""]
+    lines += [f"## Errors ({stats.errors_total})", ""]
     lines += [f"- {md_escape(msg if msg.startswith(f'{src}: ') else f'{src}: {msg}')}"  # error rows say where
-              for src, msg in stats.errors[:MAX_ERRORS]] or ["none"]
-    if len(stats.errors) > MAX_ERRORS:
-        lines.append(f"- … and {len(stats.errors) - MAX_ERRORS} more (every error is in records.jsonl)")
+              for src, msg in stats.errors] or ["none"]
+    if stats.errors_total > len(stats.errors):
+        lines.append(f"- … and {stats.errors_total - len(stats.errors)} more (every error is in records.jsonl)")
     return lines
 
 
-def write_markdown(stats: Stats, path: Path, header: dict[str, str]) -> None:
+def write_markdown(stats: Stats, fh: TextIO, header: dict[str, str]) -> None:
     lines = summary_lines(stats, header)
-    lines += ["", f"## Changes and queued mentions ({len(stats.changes)})", ""]
+    shown = f"the first {len(stats.changes)} of " if stats.changes_total > len(stats.changes) else ""
+    lines += ["", f"## Changes and queued mentions ({shown}{stats.changes_total})", ""]
     if stats.changes:
         lines += ["| document | surface | canonical | id | score | method | status | context |",
                   "|---|---|---|---|---:|---|---|---|"]
@@ -63,4 +62,4 @@ def write_markdown(stats: Stats, path: Path, header: dict[str, str]) -> None:
                          f"{md_escape(c.context)} |")
     else:
         lines.append("none")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fh.write("\n".join(lines) + "\n")

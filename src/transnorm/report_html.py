@@ -16,16 +16,17 @@ import base64
 import hashlib
 import html
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from .files import atomic_open
 from .records import Record
-from .review import iter_mentions, needs_decision, review_groups
+from .review import ReviewGroup, ReviewSpool, needs_decision, record_mentions
 
 STATUSES = ("auto", "review", "unresolved")
 MAX_ERRORS_SHOWN = 300
@@ -62,44 +63,87 @@ def _doc_status(rec: Record, undecided: int) -> str:
     return "review" if undecided else "ok"
 
 
-def build_report_data(records: Iterable[Record]) -> dict[str, Any]:
-    """The JSON the page script renders: documents, mentions (compact rows) and the queue."""
-    records = list(records)
-    docs: list[dict[str, Any]] = []
-    mentions: list[list[Any]] = []
-    undecided: Counter[int] = Counter()
-    per_doc: Counter[int] = Counter()
-    conv: dict[tuple[int, bool], Any] = {}
-    for rec, m in iter_mentions(records):
-        e = m.entity
-        key = (m.record_index, m.english_side)
-        if key not in conv:
-            conv[key] = _utf16_offsets((rec.text_en if m.english_side else rec.text) or "")
-        f = conv[key]
-        # [doc, side(0 source, 1 English), start, end, surface, type, id, canonical, score, method, status, lang]
-        mentions.append([m.record_index, int(m.english_side), f(e.start), f(e.end), e.surface, e.type,
-                         e.gazetteer_id, e.canonical, round(e.score, 3), e.method, e.status, m.lang])
-        per_doc[m.record_index] += 1
-        if needs_decision(m):
-            undecided[m.record_index] += 1
-    for i, rec in enumerate(records):
-        docs.append({
+class ReportConfig(BaseModel):
+    """How much of a run report.html shows in full (config key `report`).
+
+    Counts, the summary and the review queue's totals always cover the whole run; the page
+    embeds document texts and mention rows only up to these limits, so a run over a
+    gigabyte of news still writes a report a browser opens, in bounded memory. Everything
+    is in records.jsonl, and every undecided name in review.csv.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    max_documents: int = Field(2000, ge=0, description="documents shown with their text and mentions")
+    max_text_chars: int = Field(10_000_000, ge=0, description="characters of document text embedded, in all")
+    max_mentions: int = Field(100_000, ge=0, description="mention rows in the 'All mentions' table")
+    max_queue_rows: int = Field(10_000, ge=0, description="review-queue rows shown (review.csv has them all)")
+
+
+class ReportBuilder:
+    """Collects the report while records stream past: exact counts for every record, full detail
+    (text, mention rows) for documents in input order while the ReportConfig limits allow."""
+
+    def __init__(self, limits: ReportConfig | None = None):
+        self.limits = limits or ReportConfig()
+        self.docs: list[dict[str, Any]] = []
+        self.mentions: list[list[Any]] = []  # compact rows, see add()
+        self.text_chars = 0
+        self.documents = self.total_mentions = self.undecided = 0
+        self.by_doc: Counter[tuple[str, str]] = Counter()  # (lang, status)
+        self.by_method: Counter[tuple[str, str]] = Counter()  # (method, status)
+        self.linked: Counter[str] = Counter()  # method of auto mentions with an id
+        self.errors: list[tuple[str, str]] = []  # the first MAX_ERRORS_SHOWN
+        self.errors_total = 0
+
+    def add(self, index: int, rec: Record) -> None:
+        """Count the `index`-th record of the run, and embed it if it fits."""
+        ms = list(record_mentions(index, rec))
+        undecided = sum(needs_decision(m) for m in ms)
+        status = _doc_status(rec, undecided)
+        self.documents += 1
+        self.total_mentions += len(ms)
+        self.undecided += undecided
+        self.by_doc[(rec.lang or "und", status)] += 1
+        for m in ms:
+            self.by_method[(m.entity.method, m.entity.status)] += 1
+            if m.entity.status == "auto" and m.entity.gazetteer_id:
+                self.linked[m.entity.method] += 1
+        for msg in rec.errors:
+            self.errors_total += 1
+            if len(self.errors) < MAX_ERRORS_SHOWN:
+                self.errors.append((rec.source or rec.id, msg))
+        chars = len(rec.text) + len(rec.text_en or "")
+        lim = self.limits
+        if (len(self.docs) >= lim.max_documents or self.text_chars + chars > lim.max_text_chars
+                or len(self.mentions) + len(ms) > lim.max_mentions):
+            return
+        d = len(self.docs)
+        self.text_chars += chars
+        conv = {False: _utf16_offsets(rec.text), True: _utf16_offsets(rec.text_en or "")}
+        for m in ms:
+            e, f = m.entity, conv[m.english_side]
+            # [doc, side(0 source, 1 English), start, end, surface, type, id, canonical, score, method, status, lang]
+            self.mentions.append([d, int(m.english_side), f(e.start), f(e.end), e.surface, e.type, e.gazetteer_id,
+                                  e.canonical, round(e.score, 3), e.method, e.status, m.lang])
+        self.docs.append({
             "id": rec.id, "source": rec.source, "lang": rec.lang or "und", "text": rec.text,
             "text_en": rec.text_en, "warnings": list(rec.warnings), "errors": list(rec.errors),
-            "status": _doc_status(rec, undecided[i]), "mentions": per_doc[i], "undecided": undecided[i],
+            "status": status, "mentions": len(ms), "undecided": undecided,
         })
-    queue = []
-    for g in review_groups(records):
-        ex = g.example
-        f = conv[(ex.record_index, ex.english_side)]
-        queue.append({
-            "surface": g.surface, "lang": g.lang, "type": g.type, "count": g.count, "statuses": g.statuses,
-            "proposed_id": g.proposed_id, "proposed_canonical": g.proposed_canonical,
-            "candidates": [[c.gazetteer_id, c.canonical, round(c.score, 3)] for c in g.candidates],
-            "example": [ex.record_index, int(ex.english_side), f(ex.entity.start), f(ex.entity.end)],
-            "docs": len(g.doc_ids),
-        })
-    return {"docs": docs, "mentions": mentions, "queue": queue}
+
+    def data(self, queue: list[ReviewGroup], queue_total: int) -> dict[str, Any]:
+        """The JSON the page script renders."""
+        return {
+            "docs": self.docs, "mentions": self.mentions,
+            "queue": [{
+                "surface": g.surface, "lang": g.lang, "type": g.type, "count": g.count, "statuses": g.statuses,
+                "proposed_id": g.proposed_id, "proposed_canonical": g.proposed_canonical,
+                "candidates": [[c.gazetteer_id, c.canonical, round(c.score, 3)] for c in g.candidates],
+                "context": list(g.context_parts), "docs": g.docs,
+            } for g in queue],
+            "totals": {"documents": self.documents, "mentions": self.total_mentions, "queue": queue_total,
+                       "undecided": self.undecided},
+        }
 
 
 def json_for_script(data: Any) -> str:
@@ -153,11 +197,7 @@ def _bar_chart(counts: Counter[str], testid: str) -> str:
     return "".join(parts)
 
 
-def _summary_html(data: dict[str, Any], summary: RunSummary, records_errors: list[tuple[str, str]]) -> str:
-    docs, mentions = data["docs"], data["mentions"]
-    by_doc = Counter((d["lang"], d["status"]) for d in docs)
-    by_method = Counter((m[9], m[10]) for m in mentions)
-    linked = Counter(m[9] for m in mentions if m[10] == "auto" and m[6])
+def _summary_html(b: ReportBuilder, summary: RunSummary) -> str:
     info = [
         ["run id", summary.run_id], ["started (UTC)", _when(summary.started_utc)],
         ["finished (UTC)", _when(summary.finished_utc)], ["transnorm", summary.transnorm_version],
@@ -165,12 +205,14 @@ def _summary_html(data: dict[str, Any], summary: RunSummary, records_errors: lis
         *[[f"translation model ({lang})", mid] for lang, mid in sorted(summary.translation_models.items())],
         ["settled by overrides", summary.settled_by_overrides],
     ]
-    errors = [(str(e.source), str(e.message)) if hasattr(e, "message") else (str(e[0]), str(e[1]))
-              for e in summary.errors] + records_errors
-    shown = errors[:MAX_ERRORS_SHOWN]
-    err_html = (_table(["source", "message"], [list(e) for e in shown], "errors-table")
-                + (f'<p class="muted">… and {len(errors) - len(shown)} more (see the run log).</p>'
-                   if len(errors) > len(shown) else "")) if errors else '<p class="muted">No errors.</p>'
+    extra = [(str(e.source), str(e.message)) if hasattr(e, "message") else (str(e[0]), str(e[1]))
+             for e in summary.errors]
+    errors = (extra + b.errors)[:MAX_ERRORS_SHOWN]
+    n_errors = len(extra) + b.errors_total
+    err_html = (_table(["source", "message"], [list(e) for e in errors], "errors-table")
+                + (f'<p class="muted">… and {n_errors - len(errors)} more (every error row is in records.jsonl).</p>'
+                   if n_errors > len(errors) else "")) if errors else '<p class="muted">No errors.</p>'
+    by_doc, by_method, linked = b.by_doc, b.by_method, b.linked
     return f"""
 <section id="summary" data-testid="summary">
   <h2>Run summary</h2>
@@ -180,7 +222,7 @@ def _summary_html(data: dict[str, Any], summary: RunSummary, records_errors: lis
     <div><h3>Mentions by method and status</h3>{_crosstab(by_method, list(STATUSES), "method", "mentions-by-method")}</div>
     <div class="svgwrap"><h3>Where linked names came from (method)</h3>{_bar_chart(linked, "chart-methods")}</div>
   </div>
-  <h3 id="errors" data-testid="errors">Errors ({len(errors)})</h3>
+  <h3 id="errors" data-testid="errors">Errors ({n_errors})</h3>
   {err_html}
 </section>"""
 
@@ -232,6 +274,7 @@ svg .bar{fill:#5b8def}
 @media (max-width:900px){.cols{grid-template-columns:1fr}}
 tr.sel{background:#eef3ff}
 th.sortable{cursor:pointer;color:var(--accent)}
+.partial{background:#fff6db;border:1px solid #e8d18c;border-radius:6px;padding:8px 12px}
 """
 
 # The page script. Every piece of document text reaches the DOM as a Text node
@@ -278,12 +321,14 @@ JS = r"""
     return span;
   }
 
-  // ---------- header counts
+  // Context sent ready-made as [left, mention, right] (the queue's example may be in a document
+  // the page does not embed).
+  function parts(p) {
+    var span = el('span');
+    span.append(p[0]); span.append(el('mark', {text: p[1]})); span.append(p[2]);
+    return span;
+  }
   function setText(id, v) { var e = $(id); if (e) e.textContent = String(v); }
-  var nUndecided = 0;
-  for (var i = 0; i < M.length; i++) if (M[i][STATUS] !== 'auto') nUndecided++;
-  setText('stat-docs', D.length); setText('stat-mentions', M.length);
-  setText('stat-queue', Q.length); setText('stat-undecided', nUndecided);
 
   // ---------- review queue
   var qState = {page: 0, rows: []};
@@ -311,14 +356,13 @@ JS = r"""
       });
       var show = el('button', {cls: 'link', text: 'show all', 'data-testid': 'queue-show', title: 'List every occurrence below'});
       show.addEventListener('click', (function (s) { return function () { showSurface(s); }; })(g2.surface));
-      var ex = g2.example;
       frag.append(el('tr', {'data-testid': 'queue-row'},
         el('td', {cls: 'q-surface', text: g2.surface}),
         el('td', {cls: 'q-count num', text: String(g2.count)}),
         el('td', {cls: 'q-lang', text: g2.lang}), el('td', {cls: 'q-type', text: g2.type}), st,
         el('td', {cls: 'q-proposed'}, g2.proposed_id ? (g2.proposed_id + (g2.proposed_canonical ? ' (' + g2.proposed_canonical + ')' : '')) : '\u2014'),
         cands,
-        el('td', {cls: 'ctx'}, snippet(ex[0], ex[1], ex[2], ex[3])),
+        el('td', {cls: 'ctx'}, parts(g2.context)),
         el('td', {}, show)));
     }
     body.replaceChildren(frag);
@@ -519,12 +563,35 @@ def _csp_hash(source: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode()
 
 
-def render_html(records: Iterable[Record], summary: RunSummary) -> str:
-    """The whole report as one string (no I/O), so it can be tested without a browser."""
-    records = list(records)
-    data = build_report_data(records)
-    rec_errors = [(r.source or r.id, e) for r in records for e in r.errors]
-    n_mentions = len(data["mentions"])
+def render_html(records: Iterable[Record], summary: RunSummary, limits: ReportConfig | None = None) -> str:
+    """The whole report for records at hand, as one string (no I/O): tests and small runs."""
+    builder = ReportBuilder(limits)
+    with ReviewSpool() as spool:
+        for i, rec in enumerate(records):
+            builder.add(i, rec)
+            spool.add(i, rec)
+        queue = list(spool.groups())
+    return render_page(builder, queue[:builder.limits.max_queue_rows], len(queue), summary)
+
+
+def _partial_note(b: ReportBuilder, queue_rows: int, queue_total: int) -> str:
+    """Say plainly when the page shows less than the run, and where the rest is."""
+    parts = []
+    if len(b.docs) < b.documents:
+        parts.append(f"{len(b.docs):,} of {b.documents:,} documents and {len(b.mentions):,} of "
+                     f"{b.total_mentions:,} mentions (in input order, up to the report limits)")
+    if queue_rows < queue_total:
+        parts.append(f"the {queue_rows:,} most frequent of {queue_total:,} names to decide")
+    if not parts:
+        return ""
+    return (f'<p class="partial" data-testid="partial-note">This page shows {" and ".join(parts)}. '
+            "Counts and the summary cover the whole run; every record is in records.jsonl and every "
+            "name to decide in review.csv. The <code>report</code> config section sets the limits.</p>")
+
+
+def render_page(b: ReportBuilder, queue: list[ReviewGroup], queue_total: int, summary: RunSummary) -> str:
+    """The report page from a ReportBuilder and the head of the review queue."""
+    data = b.data(queue, queue_total)
     csp = (f"default-src 'none'; script-src '{_csp_hash(JS)}'; style-src 'unsafe-inline'; "
            "img-src data:; base-uri 'none'; form-action 'none'")
     status_opts = "".join(f'<option value="{s}">{s}</option>' for s in STATUSES)
@@ -543,14 +610,15 @@ def render_html(records: Iterable[Record], summary: RunSummary) -> str:
 <header>
   <h1>transnorm normalisation report</h1>
   <span class="stat" data-testid="run-id">run <b>{_esc(summary.run_id)}</b></span>
-  <span class="stat"><b id="stat-docs">{len(data["docs"])}</b>documents</span>
-  <span class="stat"><b id="stat-mentions">{n_mentions}</b>mentions</span>
-  <span class="stat"><b id="stat-queue">{len(data["queue"])}</b>names to decide</span>
-  <span class="stat"><b id="stat-undecided">…</b>undecided mentions</span>
+  <span class="stat"><b id="stat-docs">{b.documents}</b>documents</span>
+  <span class="stat"><b id="stat-mentions">{b.total_mentions}</b>mentions</span>
+  <span class="stat"><b id="stat-queue">{queue_total}</b>names to decide</span>
+  <span class="stat"><b id="stat-undecided">{b.undecided}</b>undecided mentions</span>
 </header>
 <nav><a href="#review-queue">Review queue</a><a href="#summary">Summary</a><a href="#mentions">All mentions</a><a href="#documents">Documents</a></nav>
 <main>
 <noscript><p><b>This report needs JavaScript to show its tables.</b> The summary below works without it.</p></noscript>
+{_partial_note(b, len(queue), queue_total)}
 
 <section id="review-queue" data-testid="review-queue">
   <h2>Review queue</h2>
@@ -566,7 +634,7 @@ def render_html(records: Iterable[Record], summary: RunSummary) -> str:
     <tbody id="review-queue-body"></tbody>
   </table>
 </section>
-{_summary_html(data, summary, rec_errors)}
+{_summary_html(b, summary)}
 <section id="mentions" data-testid="mentions">
   <h2>All mentions</h2>
   <div class="controls">
@@ -620,20 +688,18 @@ def render_html(records: Iterable[Record], summary: RunSummary) -> str:
 """
 
 
-def write_html_report(records: Iterable[Record], out_path: Path, summary: RunSummary) -> Path:
+def write_html_report(records: Iterable[Record], out_path: Path, summary: RunSummary,
+                      limits: ReportConfig | None = None) -> Path:
     """Write the report atomically (temp file + rename) so a reader never sees half a file."""
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    text = render_html(records, summary)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, out_path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return out_path
+    return _write(out_path, render_html(records, summary, limits))
+
+
+def write_report_page(b: ReportBuilder, queue: list[ReviewGroup], queue_total: int, out_path: Path,
+                      summary: RunSummary) -> Path:
+    return _write(out_path, render_page(b, queue, queue_total, summary))
+
+
+def _write(out_path: Path, text: str) -> Path:
+    with atomic_open(Path(out_path), errors="replace", newline="\n") as fh:
+        fh.write(text)
+    return Path(out_path)

@@ -14,17 +14,19 @@ import io
 import json
 import os
 import re
+import sqlite3
 import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import yaml
 
 from .gazetteer import TYPES, Entry, GazetteerError, entry_from_mapping, load_yaml
-from .records import Candidate, Entity, Record
+from .files import atomic_open, atomic_write_text
+from .records import Candidate, Entity, Record, entity_from_dict
 
 NEEDS_DECISION = ("review", "unresolved")
 CONTEXT_CHARS = 60
@@ -65,31 +67,38 @@ class ReviewGroup:
     proposed_id: str | None
     proposed_canonical: str | None
     candidates: list[Candidate]  # best score per gazetteer id over all occurrences
-    example: Mention
+    example: Mention  # the first occurrence
     example_context: str  # plain text, the surface in [brackets]
-    doc_ids: list[str] = field(default_factory=list)  # distinct, in input order
+    docs: int = 0  # distinct documents it occurs in
+    context_parts: tuple[str, str, str] = ("", "", "")  # (left, surface, right) of example_context
 
 
-def iter_mentions(records: Iterable[Record]) -> Iterable[tuple[Record, Mention]]:
-    """Flatten records into mentions, dropping an English-side span that repeats a source span.
+def record_mentions(index: int, rec: Record) -> Iterator[Mention]:
+    """The mentions of one record (the `index`-th of the run), an English-side span that repeats a
+    source span dropped.
 
     English documents may list the same span in `entities` and `entities_en`; counting it
     twice would double every number in the report.
     """
+    seen: set[tuple[bool, int, int]] = set()
+    # An English-side span is a repeat when text_en is the very same text.
+    en_is_src = rec.text_en == rec.text
+    for english_side, ents in ((False, rec.entities), (True, rec.entities_en)):
+        text = rec.text_en if english_side else rec.text
+        if text is None:
+            continue
+        lang = "en" if english_side else (rec.lang or "und")
+        for ent in ents:
+            key = (english_side and not en_is_src, ent.start, ent.end)
+            if key not in seen:
+                seen.add(key)
+                yield Mention(index, rec.id, lang, english_side, ent)
+
+
+def iter_mentions(records: Iterable[Record]) -> Iterator[tuple[Record, Mention]]:
     for i, rec in enumerate(records):
-        seen: set[tuple[bool, int, int]] = set()
-        # An English-side span is a repeat when text_en is the very same text.
-        en_is_src = rec.text_en == rec.text
-        for english_side, ents in ((False, rec.entities), (True, rec.entities_en)):
-            text = rec.text_en if english_side else rec.text
-            if text is None:
-                continue
-            lang = "en" if english_side else (rec.lang or "und")
-            for ent in ents:
-                key = (english_side and not en_is_src, ent.start, ent.end)
-                if key not in seen:
-                    seen.add(key)
-                    yield rec, Mention(i, rec.id, lang, english_side, ent)
+        for m in record_mentions(i, rec):
+            yield rec, m
 
 
 def context_of(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str, str]:
@@ -106,49 +115,115 @@ def needs_decision(m: Mention) -> bool:
     return m.entity.status in NEEDS_DECISION and not (m.english_side and m.entity.method == "aligned")
 
 
+class ReviewSpool:
+    """Undecided mentions gathered on disk (SQLite) while a run streams, grouped at the end.
+
+    A run over a gigabyte of news has millions of mentions and hundreds of thousands of
+    distinct unknown names; holding them would make memory grow with the corpus. SQLite
+    keeps one row per undecided mention in a temp file and does the grouping and sorting
+    on disk, so memory stays flat however big the run.
+    """
+
+    def __init__(self, folder: Path | None = None):
+        fd, self.path = tempfile.mkstemp(prefix=".review-spool.", suffix=".sqlite", dir=folder)
+        os.close(fd)
+        self.con = sqlite3.connect(self.path)
+        self.con.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = FILE;
+            PRAGMA cache_size = -16000;
+            CREATE TABLE m (surface TEXT, lang TEXT, type TEXT, status TEXT, gid TEXT, canonical TEXT,
+                            cands TEXT, doc INTEGER);
+            CREATE TABLE ex (surface TEXT, lang TEXT, mention TEXT, context TEXT, PRIMARY KEY (surface, lang));
+        """)
+        self.mentions = 0
+
+    def add(self, index: int, rec: Record) -> None:
+        """Spool the undecided mentions of the `index`-th record of the run."""
+        rows, examples = [], []
+        for m in record_mentions(index, rec):
+            if not needs_decision(m):
+                continue
+            e = m.entity
+            rows.append((e.surface, m.lang, e.type, e.status, e.gazetteer_id, e.canonical,
+                         json.dumps([[c.gazetteer_id, c.canonical, c.score] for c in e.candidates],
+                                    ensure_ascii=False) if e.candidates else None, index))
+            text = (rec.text_en if m.english_side else rec.text) or ""
+            mention = [m.record_index, m.doc_id, int(m.english_side), e.to_dict()]
+            examples.append((e.surface, m.lang, json.dumps(mention, ensure_ascii=False),
+                             json.dumps(context_of(text, e.start, e.end), ensure_ascii=False)))
+        if rows:
+            self.mentions += len(rows)
+            self.con.executemany("INSERT INTO m VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self.con.executemany("INSERT OR IGNORE INTO ex VALUES (?, ?, ?, ?)", examples)
+
+    def groups(self) -> Iterator[ReviewGroup]:
+        """Every (surface, lang) group, most frequent first (then by surface, lang)."""
+        self.con.execute("CREATE INDEX IF NOT EXISTS m_key ON m (surface, lang)")
+        keys = self.con.execute(
+            "SELECT surface, lang, COUNT(*) AS n, COUNT(DISTINCT doc) FROM m GROUP BY surface, lang "
+            "ORDER BY n DESC, surface, lang")
+        for surface, lang, n, docs in keys:
+            rows = self.con.execute("SELECT type, status, gid, canonical, cands FROM m "
+                                    "WHERE surface = ? AND lang = ? ORDER BY rowid", (surface, lang))
+            mention, context = self.con.execute("SELECT mention, context FROM ex WHERE surface = ? AND lang = ?",
+                                                (surface, lang)).fetchone()
+            yield _group(surface, lang, n, docs, rows, json.loads(mention), tuple(json.loads(context)))
+
+    def close(self) -> None:
+        self.con.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+    def __enter__(self) -> "ReviewSpool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _group(surface: str, lang: str, count: int, docs: int, rows: Iterable[tuple], mention: list,
+           context: tuple[str, str, str]) -> ReviewGroup:
+    """Fold one group's rows (type, status, gazetteer id, canonical, candidates JSON) into a ReviewGroup."""
+    types: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    linked: Counter[str] = Counter()
+    canonical_of: dict[str, str] = {}  # first canonical seen per linked id
+    best: dict[str, Candidate] = {}
+    for type_, status, gid, canonical, cands in rows:
+        types[type_] += 1
+        statuses[status] += 1
+        if gid:
+            linked[gid] += 1
+            if canonical and gid not in canonical_of:
+                canonical_of[gid] = canonical
+        for cid, ccanon, score in json.loads(cands) if cands else ():
+            if cid not in best or score > best[cid].score:
+                best[cid] = Candidate(cid, ccanon, score)
+    cands_sorted = sorted(best.values(), key=lambda c: (-c.score, c.gazetteer_id))[:MAX_CANDIDATES]
+    proposed_id = proposed_canonical = None
+    if linked:
+        proposed_id = sorted(linked.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        proposed_canonical = canonical_of.get(proposed_id) or (
+            best[proposed_id].canonical if proposed_id in best else None)
+    elif cands_sorted:
+        proposed_id, proposed_canonical = cands_sorted[0].gazetteer_id, cands_sorted[0].canonical
+    index, doc_id, english_side, ent = mention
+    left, mid, right = context
+    return ReviewGroup(
+        surface=surface, lang=lang, type=sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0],
+        count=count, statuses=dict(statuses), proposed_id=proposed_id, proposed_canonical=proposed_canonical,
+        candidates=cands_sorted, example=Mention(index, doc_id, lang, bool(english_side), entity_from_dict(ent)),
+        example_context=f"{left}[{mid}]{right}", docs=docs, context_parts=(left, mid, right))
+
+
 def review_groups(records: Iterable[Record]) -> list[ReviewGroup]:
     """Group undecided mentions by (surface, lang), most frequent first."""
-    buckets: dict[tuple[str, str], list[tuple[Record, Mention]]] = {}
-    for rec, m in iter_mentions(records):
-        if needs_decision(m):
-            buckets.setdefault((m.entity.surface, m.lang), []).append((rec, m))
-    groups = []
-    for (surface, lang), items in buckets.items():
-        ents = [m.entity for _, m in items]
-        best: dict[str, Candidate] = {}
-        for e in ents:
-            for c in e.candidates:
-                if c.gazetteer_id not in best or c.score > best[c.gazetteer_id].score:
-                    best[c.gazetteer_id] = Candidate(c.gazetteer_id, c.canonical, c.score)
-        cands = sorted(best.values(), key=lambda c: (-c.score, c.gazetteer_id))[:MAX_CANDIDATES]
-        linked = Counter(e.gazetteer_id for e in ents if e.gazetteer_id)
-        proposed_id = proposed_canonical = None
-        if linked:
-            proposed_id = sorted(linked.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            proposed_canonical = next(
-                (e.canonical for e in ents if e.gazetteer_id == proposed_id and e.canonical), None
-            ) or (best[proposed_id].canonical if proposed_id in best else None)
-        elif cands:
-            proposed_id, proposed_canonical = cands[0].gazetteer_id, cands[0].canonical
-        rec0, m0 = items[0]
-        text0 = rec0.text_en if m0.english_side else rec0.text
-        left, mid, right = context_of(text0 or "", m0.entity.start, m0.entity.end)
-        types = Counter(e.type for e in ents)
-        groups.append(ReviewGroup(
-            surface=surface,
-            lang=lang,
-            type=sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0],
-            count=len(items),
-            statuses=dict(Counter(e.status for e in ents)),
-            proposed_id=proposed_id,
-            proposed_canonical=proposed_canonical,
-            candidates=cands,
-            example=m0,
-            example_context=f"{left}[{mid}]{right}",
-            doc_ids=list(dict.fromkeys(m.doc_id for _, m in items)),
-        ))
-    groups.sort(key=lambda g: (-g.count, g.surface, g.lang))
-    return groups
+    with ReviewSpool() as spool:
+        for i, rec in enumerate(records):
+            spool.add(i, rec)
+        return list(spool.groups())
 
 
 # --------------------------------------------------------------------------- CSV export
@@ -182,21 +257,20 @@ def write_review_csv(records: Iterable[Record], path: Path) -> int:
     return write_review_groups(review_groups(records), path)
 
 
-def write_review_groups(groups: list[ReviewGroup], path: Path) -> int:
-    """write_review_csv for groups already computed (the run also publishes them to Prefect)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(CSV_COLUMNS)
-    for g in groups:
-        w.writerow([neutralise_cell(v) for v in (
-            g.surface, g.lang, g.type, g.count, g.example_context, g.proposed_id or "",
-            g.proposed_canonical or "",
-            "; ".join(f"{c.gazetteer_id}={c.score:.2f}" for c in g.candidates), "",
-        )])
-    _atomic_write(path, buf.getvalue(), encoding="utf-8-sig", errors="replace")
-    return len(groups)
+def write_review_groups(groups: Iterable[ReviewGroup], path: Path) -> int:
+    """write_review_csv for groups already computed or streamed from a ReviewSpool; returns the row count."""
+    n = 0
+    with atomic_open(Path(path), encoding="utf-8-sig", errors="replace", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\r\n")
+        w.writerow(CSV_COLUMNS)
+        for g in groups:
+            n += 1
+            w.writerow([neutralise_cell(v) for v in (
+                g.surface, g.lang, g.type, g.count, g.example_context, g.proposed_id or "",
+                g.proposed_canonical or "",
+                "; ".join(f"{c.gazetteer_id}={c.score:.2f}" for c in g.candidates), "",
+            )])
+    return n
 
 
 # --------------------------------------------------------------------------- overrides
@@ -605,21 +679,4 @@ def write_overrides(ov: Overrides, path: Path) -> None:
         raise RuntimeError("overrides.yaml would not read back as written; refusing to write it")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, text)
-
-
-def _atomic_write(path: Path, text: str, encoding: str = "utf-8", errors: str = "strict") -> None:
-    """Temp file in the same folder + os.replace: readers see the old file or the new one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, errors=errors, newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write_text(path, text)

@@ -233,7 +233,7 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
 
     def writer() -> RunWriter:
         if result.writer is None:
-            result.writer = RunWriter(out or default_out_dir(cfg.outputs_dir), header=header)
+            result.writer = RunWriter(out or default_out_dir(cfg.outputs_dir), header=header, limits=cfg.report)
             result.out = result.writer.out
         return result.writer
 
@@ -329,7 +329,7 @@ def isolate(items: list, cfg, exc: BaseException) -> tuple[list, set[int]]:
 
 def _write_manifest(result: RunResult, cfg) -> None:
     """run.json: what the run did (counts, timings), for scripts and monitoring."""
-    from .ledger import fsync_dir
+    from .files import atomic_write_text, fsync_dir
 
     data = {"processed": result.processed, "unchanged": result.unchanged, "reused": result.reused,
             "retry_next_run": result.retry_next, "tasks": result.tasks,
@@ -339,8 +339,5 @@ def _write_manifest(result: RunResult, cfg) -> None:
             "wall_seconds": round(result.wall_seconds, 3),
             "consolidated": str(result.consolidated) if result.consolidated else None}
     result.stats = data
-    path = result.out / "run.json"
-    tmp = path.with_name(".run.json.part")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(result.out / "run.json", json.dumps(data, indent=2) + "\n")
     fsync_dir(result.out)

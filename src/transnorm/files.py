@@ -1,0 +1,48 @@
+"""Durable file writing shared by the run writer, the reports, the review loop and the ledger.
+
+A reader (a person, a scheduled job, a crashed run's successor) must see either the old
+file or the complete new one, never half a file under the final name.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_open(path: Path, encoding: str = "utf-8", errors: str = "strict",
+                newline: str | None = None) -> Iterator[IO[str]]:
+    """Write to a temp file in the same folder; fsync and rename it into place on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, errors=errors, newline=newline) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def atomic_write_text(path: Path, text: str, encoding: str = "utf-8", errors: str = "strict") -> None:
+    with atomic_open(path, encoding=encoding, errors=errors, newline="") as fh:
+        fh.write(text)
