@@ -3,6 +3,7 @@
     python benchmarks/bench_huge.py                       # 1 GB JSONL and a 50 MB document
     python benchmarks/bench_huge.py --jsonl-size 20M --doc-size 5M
     python benchmarks/bench_huge.py --only doc --doc-size 50M --reports
+    python benchmarks/bench_huge.py --only cli --jsonl-size 1G --config c.yaml   # `transnorm run` itself
 
 Inputs are generated in a temporary folder (`--tmp`) from the paragraphs in samples/
 (English articles and wires, Russian and Ukrainian Telegram posts), so the corpus has the
@@ -15,6 +16,12 @@ child warms up first (gazetteer index, lingua models, pymorphy dictionaries) and
 * the peak reached after the first quarter of the input (a streaming run plateaus: the
   growth over the last three quarters is small however big the input);
 * throughput: input MB/s and documents/s; progress lines go to stderr as it runs.
+
+`--only cli` runs the real command instead, `transnorm run corpus.jsonl --out ... --config ...`
+(Prefect flow, ledger, task runner from the config, e.g. `runner: {task_runner: processes}`),
+and samples the resident memory of its whole process tree every 2 s from /proc: it reports
+the largest single process and the tree's total, overall and after the first quarter of the
+records were written.
 
 `--reports` also closes the writer, which writes report.md, report.html and review.csv
 (reported as a separate phase: report.html embeds every document, so its cost grows with
@@ -76,13 +83,30 @@ def paragraphs() -> list[str]:
     return out
 
 
+FIRST = ["Ivan", "Olena", "Serhiy", "Natalia", "Mykola", "Iryna", "Dmitry", "Oksana", "Andriy", "Svetlana"]
+SYLLABLES = ["ko", "va", "len", "dor", "shen", "mar", "tyn", "bur", "zel", "pol", "rad", "vich", "gor", "lyk",
+             "sten", "hrab", "nov", "char", "dub", "myr"]
+
+
+def unknown_sentence(rng: random.Random) -> str:
+    """A sentence with a person and a place no gazetteer has: real news is full of them, and they
+    are what fills the review queue (about 8,000 surnames and 8,000 village names in play)."""
+    surname = "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize() + rng.choice(["enko", "uk", "ov", "ych"])
+    village = "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize() + rng.choice(["ivka", "ove", "ne"])
+    return f"{rng.choice(FIRST)} {surname}, head of the {village} community, said the shelling had stopped."
+
+
 def make_jsonl(path: Path, size: int, seed: int = 1) -> int:
-    """About `size` bytes of JSONL, documents of 1-6 sample paragraphs; returns the count."""
+    """About `size` bytes of JSONL, documents of 1-6 sample paragraphs, half of them with a sentence
+    naming an unknown person and village; returns the count."""
     rng, paras, n, written = random.Random(seed), paragraphs(), 0, 0
     with path.open("w", encoding="utf-8") as fh:
         while written < size:
             n += 1
-            text = "\n\n".join(rng.choice(paras) for _ in range(rng.randint(1, 6)))
+            parts = [rng.choice(paras) for _ in range(rng.randint(1, 6))]
+            if rng.random() < 0.5:
+                parts.append(unknown_sentence(rng))
+            text = "\n\n".join(parts)
             line = json.dumps({"id": f"doc-{n}", "text": text, "channel": f"ch-{n % 17}"}, ensure_ascii=False)
             fh.write(line + "\n")
             written += len(line.encode("utf-8")) + 1
@@ -158,6 +182,88 @@ def child(kind: str, path: Path, out: Path, batch_size: int, reports: bool, max_
     return result
 
 
+# ----------------------------------------------------------------------------- the real command
+
+def tree_rss_mb(pid: int) -> tuple[float, float]:
+    """(largest process, sum) of resident memory over `pid` and its descendants, from /proc."""
+    page = os.sysconf("SC_PAGE_SIZE") / 2**20
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    sizes, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm") as fh:
+                sizes.append(int(fh.read().split()[1]) * page)
+        except OSError:
+            pass
+        todo += children.get(p, [])
+    return (max(sizes, default=0.0), sum(sizes))
+
+
+def run_cli(path: Path, out: Path, args) -> dict:
+    """`transnorm run` on the corpus, sampling the process tree's memory as it goes."""
+    env = {**os.environ, "TRANSNORM_MODELS_DIR": str(args.models_dir or out / "no-models")}
+    exe = Path(sys.executable).with_name("transnorm")
+    cmd = [str(exe), "run", str(path), "--out", str(out / "run")] + (["--config", str(args.config)] if args.config else [])
+    part = out / "run" / ".records.jsonl.part"
+    samples = []  # (seconds, bytes of records written, largest process MB, tree MB)
+    t0, cpu0 = time.perf_counter(), os.times()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    last_log = t0
+    while proc.poll() is None:
+        time.sleep(2)
+        size = part.stat().st_size if part.exists() else (out / "run" / "records.jsonl").stat().st_size \
+            if (out / "run" / "records.jsonl").exists() else 0
+        big, total = tree_rss_mb(proc.pid)
+        now = time.perf_counter()
+        samples.append((now - t0, size, big, total))
+        if now - last_log > 60:
+            last_log = now
+            print(f"  cli: {size / 2**20:8.1f} MB of records, {now - t0:7.0f} s, largest process {big:.0f} MB, "
+                  f"tree {total:.0f} MB", file=sys.stderr, flush=True)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"transnorm run failed (exit {proc.returncode})")
+    cpu1 = os.times()
+    final = (out / "run" / "records.jsonl").stat().st_size
+    manifest = json.loads((out / "run" / "run.json").read_text(encoding="utf-8"))
+    docs = manifest["processed"] + manifest["reused"]
+    after = [s for s in samples if s[1] >= final / 4] or samples[-1:]
+    before = [s for s in samples if s[1] < final / 4] or samples[:1]
+    peak_big, peak_tree = max(s[2] for s in samples), max(s[3] for s in samples)
+    size = path.stat().st_size
+    return {
+        "scenario": f"transnorm run, {args.jsonl_size} JSONL", "input_bytes": size, "documents": docs,
+        "seconds": round(seconds, 1), "cpu_seconds": round(cpu1.children_user + cpu1.children_system
+                                                           - cpu0.children_user - cpu0.children_system, 1),
+        "mb_per_s": round(size / 2**20 / seconds, 3), "docs_per_s": round(docs / seconds, 1),
+        "records_mb": round(final / 2**20), "rss_largest_process_peak_mb": round(peak_big),
+        "rss_tree_peak_mb": round(peak_tree),
+        "rss_tree_at_first_quarter_mb": round(max(s[3] for s in before)),
+        "tree_growth_after_first_quarter_mb": round(peak_tree - max(s[3] for s in before)),
+        "report_seconds": manifest.get("report_seconds"),
+        "task_runner": manifest.get("task_runner"), "workers": manifest.get("workers"),
+    }
+
+
+def cli_table(r: dict) -> str:
+    return "\n".join([
+        "| scenario | input | docs | wall time | throughput | task runner | largest process, peak | process tree, "
+        "peak | tree at 1st quarter | growth after | reports |", "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        f"| {r['scenario']} | {r['input_bytes'] / 2**20:,.0f} MB | {r['documents']:,} | {r['seconds']:,.0f} s | "
+        f"{r['mb_per_s']:.2f} MB/s, {r['docs_per_s']:,.0f} docs/s | {r['task_runner']} x{r['workers']} | "
+        f"{r['rss_largest_process_peak_mb']} MB | {r['rss_tree_peak_mb']} MB | {r['rss_tree_at_first_quarter_mb']} MB"
+        f" | {r['tree_growth_after_first_quarter_mb']} MB | {r['report_seconds']:.0f} s |"])
+
+
 # ----------------------------------------------------------------------------- parent
 
 def run_child(kind: str, path: Path, out: Path, args) -> dict:
@@ -190,7 +296,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--jsonl-size", default="1G", help="size of the generated JSONL corpus (default 1G)")
     ap.add_argument("--doc-size", default="50M", help="size of the generated single document (default 50M)")
-    ap.add_argument("--only", choices=["jsonl", "doc", "both"], default="both")
+    ap.add_argument("--only", choices=["jsonl", "doc", "both", "cli"], default="both",
+                    help="cli: `transnorm run` on the JSONL corpus (whole process tree measured)")
     ap.add_argument("--batch-size", type=int, default=200)
     ap.add_argument("--max-document-chars", type=int, default=100_000_000,
                     help="ingest.max_document_chars for the run (the default config's 5,000,000 would "
@@ -211,6 +318,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         tmp = Path(tmp)
         results = []
+        if args.only == "cli":
+            path = tmp / "corpus.jsonl"
+            n = make_jsonl(path, parse_size(args.jsonl_size))
+            print(f"generated {path.stat().st_size / 2**20:,.0f} MB JSONL, {n:,} documents", file=sys.stderr, flush=True)
+            result = run_cli(path, tmp, args)
+            print(cli_table(result))
+            if args.json:
+                args.json.write_text(json.dumps([result], indent=2) + "\n", encoding="utf-8")
+            return
         if args.only in ("jsonl", "both"):
             size = parse_size(args.jsonl_size)
             path = tmp / "corpus.jsonl"

@@ -676,3 +676,18 @@ def test_a_jsonl_corpus_streams_in_bounded_memory(tmp_path):
     # as much English text and ~20,000 entities on each side).
     assert result["late_growth"] < 15, result
     assert result["growth"] < 100, result
+
+
+def test_reports_are_written_with_ordinary_permissions(tmp_path):
+    """Atomic writes must not leave reports readable by their owner only (a team reviews them)."""
+    from transnorm.output import RunWriter
+
+    old = os.umask(0o022)
+    try:
+        writer = RunWriter(tmp_path / "run")
+        writer.close()
+    finally:
+        os.umask(old)
+    for name in ("records.jsonl", "report.md", "report.html", "review.csv"):
+        assert (tmp_path / "run" / name).stat().st_mode & 0o777 == 0o644, name
+    assert [p.name for p in (tmp_path / "run").iterdir() if p.name.startswith(".")] == []

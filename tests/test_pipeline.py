@@ -1,12 +1,13 @@
 """The stages end to end without Prefect: the dev-set article and bad input in one batch."""
 
+import json
 import unicodedata
 
 import pytest
 
 from transnorm.config import load_config
 from transnorm.pipeline import process_batch
-from transnorm.records import Document, IngestError
+from transnorm.records import Candidate, Document, Entity, IngestError, Record
 
 
 def _norm(s):
@@ -74,3 +75,20 @@ def test_errors_become_rows_in_order_and_the_rest_is_processed(cfg):
     a, err, b = process_batch(items, cfg)
     assert a.text_en == "Kyiv today." and b.text_en == "Kharkiv tomorrow."
     assert err.errors == ["feed.jsonl:2: not valid JSON"] and err.source == "feed.jsonl:2"
+
+
+
+def test_record_json_line_is_plain_json_dumps_of_the_record(monkeypatch):
+    """Record.to_json builds the line in blocks (memory); it must be identical to json.dumps."""
+    from transnorm import records
+
+    ents = [Entity(i, i + 4, "Kyiv", "place", "ua-city-kyiv", "Kyiv", 0.98765, "exact", "auto",
+                   [Candidate("ua-city-kyiv", "Kyiv", 0.98765), Candidate("x", 'Ky"iv', 0.5)]) for i in range(5)]
+    recs = [Record('d"1', "s:1", "en", "Kyiv — «Київ» \u2028 😀", None, warnings=["w"], meta={"k": [1, None]}),
+            Record("d2", "s:2", None, "", None, errors=["e"]),
+            Record("d3", "s:3", "ru", "x", "y", entities=ents, entities_en=ents[:2],
+                   provenance={"transnorm": "0", "translation_model": None})]
+    monkeypatch.setattr(records, "JSON_BLOCK", 2)  # several blocks, and a partial last one
+    for rec in recs:
+        assert rec.to_json() == json.dumps(rec.to_dict(), ensure_ascii=False)
+        assert records.record_from_dict(json.loads(rec.to_json())).to_dict() == rec.to_dict()

@@ -7,7 +7,7 @@ file or the complete new one, never half a file under the final name.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
@@ -28,7 +28,10 @@ def atomic_open(path: Path, encoding: str = "utf-8", errors: str = "strict",
     """Write to a temp file in the same folder; fsync and rename it into place on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # Not mkstemp: its 0600 would make reports unreadable to the team; 0666 minus the umask is
+    # what an ordinary write gives.
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding=encoding, errors=errors, newline=newline) as fh:
             yield fh

@@ -21,6 +21,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
@@ -52,7 +53,7 @@ class IngestConfig(BaseModel):
 
 def iter_inputs(inputs: Iterable[str | Path], cfg: IngestConfig) -> Iterator[Document | IngestError]:
     """Every document of every input, in a stable order (folders walked sorted), lazily."""
-    seen: set[str] = set()
+    seen = SeenIds()
     for raw in inputs:
         root = Path(raw)
         if root.is_dir():
@@ -66,10 +67,23 @@ def iter_inputs(inputs: Iterable[str | Path], cfg: IngestConfig) -> Iterator[Doc
         for path in files:
             for item in _read_file(path, base, cfg):
                 if isinstance(item, Document):
-                    if item.id in seen:
+                    if not seen.add(item.id):
                         item.warnings.append(f"duplicate id {item.id!r}: kept, ids in this run are not unique")
-                    seen.add(item.id)
                 yield item
+
+
+class SeenIds:
+    """The ids read so far in this run, for the duplicate warning, in a private temporary SQLite
+    database (on disk, deleted on close): a set of ten million ids would be a gigabyte of memory."""
+
+    def __init__(self) -> None:
+        self.con = sqlite3.connect("", check_same_thread=False)
+        self.con.execute("CREATE TABLE ids (id BLOB PRIMARY KEY) WITHOUT ROWID")
+
+    def add(self, doc_id: str) -> bool:
+        """Record `doc_id`; False when it was already there."""
+        key = doc_id.encode("utf-8", "surrogatepass")  # any str, even one with a lone surrogate
+        return self.con.execute("INSERT OR IGNORE INTO ids VALUES (?)", (key,)).rowcount == 1
 
 
 def walk(root: Path) -> Iterator[Path]:

@@ -161,7 +161,7 @@ class Ledger:
         Call only once the records are durable in the run's output."""
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
         data = [(key, h, pipeline, run, stamp,
-                 rec if isinstance(rec, str) else json.dumps(rec.to_dict(), ensure_ascii=False))
+                 rec if isinstance(rec, str) else rec.to_json())
                 for key, h, rec in rows]
         with self.con:
             self.con.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)", data)

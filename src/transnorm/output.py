@@ -8,7 +8,6 @@ complete (temp file + rename), so a crashed run never leaves a half file that lo
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -59,7 +58,7 @@ class RunWriter:
             model = rec.provenance.get("translation_model")
             if model and rec.lang:
                 self.models[rec.lang] = model
-            line = (known[i] if known else None) or json.dumps(rec.to_dict(), ensure_ascii=False)
+            line = (known[i] if known else None) or rec.to_json()
             self._fh.write(line)  # two writes, not line + "\n": a 50 MB document's line is not copied again
             self._fh.write("\n")
             lines.append(line)

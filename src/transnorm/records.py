@@ -7,11 +7,13 @@ records.jsonl (schema documented in the README).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 EntityType = Literal["place", "person"]
 Status = Literal["auto", "review", "unresolved"]
+JSON_BLOCK = 2000  # entities serialised per block by Record.to_json
 
 
 @dataclass
@@ -35,7 +37,7 @@ class IngestError:
     id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A gazetteer entry considered for a mention, with its score."""
 
@@ -44,7 +46,7 @@ class Candidate:
     score: float
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a 50 MB document has a million of them
 class Entity:
     """A name found in a text. Invariant: text[start:end] == surface (Python str offsets)."""
 
@@ -101,6 +103,24 @@ class Record:
             "provenance": dict(self.provenance),
             "meta": dict(self.meta),
         }
+
+    def to_json(self) -> str:
+        """The records.jsonl line: exactly json.dumps(self.to_dict(), ensure_ascii=False), built in
+        blocks of entities so a huge document never has every entity as a dict at once."""
+        dumps = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+
+        def entities(ents: list[Entity]) -> str:
+            blocks = [", ".join(dumps(e.to_dict()) for e in ents[i:i + JSON_BLOCK])
+                      for i in range(0, len(ents), JSON_BLOCK)]
+            return "[" + ", ".join(blocks) + "]"
+
+        head = {"id": self.id, "source": self.source, "lang": self.lang}
+        return "".join([
+            dumps(head)[:-1], ", \"text\": ", dumps(self.text), ", \"text_en\": ", dumps(self.text_en),
+            ", \"entities\": ", entities(self.entities), ", \"entities_en\": ", entities(self.entities_en),
+            ", \"warnings\": ", dumps(list(self.warnings)), ", \"errors\": ", dumps(list(self.errors)),
+            ", \"provenance\": ", dumps(dict(self.provenance)), ", \"meta\": ", dumps(dict(self.meta)), "}",
+        ])
 
 
 def entity_from_dict(d: dict[str, Any]) -> Entity:

@@ -97,17 +97,18 @@ class ReportBuilder:
 
     def add(self, index: int, rec: Record) -> None:
         """Count the `index`-th record of the run, and embed it if it fits."""
-        ms = list(record_mentions(index, rec))
-        undecided = sum(needs_decision(m) for m in ms)
-        status = _doc_status(rec, undecided)
-        self.documents += 1
-        self.total_mentions += len(ms)
-        self.undecided += undecided
-        self.by_doc[(rec.lang or "und", status)] += 1
-        for m in ms:
+        n = undecided = 0
+        for m in record_mentions(index, rec):  # a generator: a huge document's mentions are never all held
+            n += 1
+            undecided += needs_decision(m)
             self.by_method[(m.entity.method, m.entity.status)] += 1
             if m.entity.status == "auto" and m.entity.gazetteer_id:
                 self.linked[m.entity.method] += 1
+        status = _doc_status(rec, undecided)
+        self.documents += 1
+        self.total_mentions += n
+        self.undecided += undecided
+        self.by_doc[(rec.lang or "und", status)] += 1
         for msg in rec.errors:
             self.errors_total += 1
             if len(self.errors) < MAX_ERRORS_SHOWN:
@@ -115,12 +116,12 @@ class ReportBuilder:
         chars = len(rec.text) + len(rec.text_en or "")
         lim = self.limits
         if (len(self.docs) >= lim.max_documents or self.text_chars + chars > lim.max_text_chars
-                or len(self.mentions) + len(ms) > lim.max_mentions):
+                or len(self.mentions) + n > lim.max_mentions):
             return
         d = len(self.docs)
         self.text_chars += chars
         conv = {False: _utf16_offsets(rec.text), True: _utf16_offsets(rec.text_en or "")}
-        for m in ms:
+        for m in record_mentions(index, rec):
             e, f = m.entity, conv[m.english_side]
             # [doc, side(0 source, 1 English), start, end, surface, type, id, canonical, score, method, status, lang]
             self.mentions.append([d, int(m.english_side), f(e.start), f(e.end), e.surface, e.type, e.gazetteer_id,
@@ -128,7 +129,7 @@ class ReportBuilder:
         self.docs.append({
             "id": rec.id, "source": rec.source, "lang": rec.lang or "und", "text": rec.text,
             "text_en": rec.text_en, "warnings": list(rec.warnings), "errors": list(rec.errors),
-            "status": status, "mentions": len(ms), "undecided": undecided,
+            "status": status, "mentions": n, "undecided": undecided,
         })
 
     def data(self, queue: list[ReviewGroup], queue_total: int) -> dict[str, Any]:

@@ -44,7 +44,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # --------------------------------------------------------------------------- grouping
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One entity occurrence flattened with the document it is in (shared with the report)."""
 

@@ -80,7 +80,7 @@ def process_documents(batch: list, cfg) -> BatchResult:
 
     t0 = time.perf_counter()
     records = process_batch(batch, cfg)
-    lines = [json.dumps(r.to_dict(), ensure_ascii=False) for r in records]
+    lines = [r.to_json() for r in records]
     return BatchResult(records, lines, time.perf_counter() - t0)
 
 
@@ -288,7 +288,7 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
         t = time.perf_counter()
         if result.writer is not None:
             w = result.writer
-            w.header["documents"] = result.summary(inbox)
+            w.header["processing"] = result.summary(inbox)
             w.close()
         result.report_seconds = time.perf_counter() - t
         t = time.perf_counter()
