@@ -35,6 +35,10 @@ AMBIGUOUS = {
     "moscow": {"ru-city-moscow", "us-city-moscow-id"},
     "paris": {"fr-city-paris", "us-city-paris-tx"},
     "georgia": {"country-ge", "us-state-georgia"},
+    # a river and its city: river cues (lexicon.yaml) pick the river, the city wins without one
+    "dnipro": {"ua-city-dnipro", "ua-river-dnipro"},
+    "днепр": {"ua-city-dnipro", "ua-river-dnipro"},
+    "дніпро": {"ua-city-dnipro", "ua-river-dnipro"},
 }
 
 # Surfaces of the seed article (devset/seed-prisoner-exchange) and the canonical forms accepted for them.

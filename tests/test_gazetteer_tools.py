@@ -110,6 +110,34 @@ def test_cross_country_namesakes_are_notes_not_errors(tmp_path):
     assert result.exit_code == 0 and "0 error(s), 1 note(s)" in result.output
 
 
+RIVER = """- id: ua-city-dnipro
+  type: place
+  kind: city
+  canonical: Dnipro
+  country: UA
+  aliases:
+    ru: [Днепр]
+- id: ua-river-dnipro
+  type: place
+  kind: river
+  canonical: Dnipro River
+  country: UA
+  aliases:
+    en: [Dnipro]
+    ru: [Днепр]
+"""
+
+
+def test_a_river_may_share_its_name_with_a_town_but_not_with_another_place(tmp_path):
+    gaz = _gaz(tmp_path, "entries:\n" + RIVER)
+    _, problems = check_folder(gaz)
+    assert [p.severity for p in problems] == ["note", "note"]
+    assert all("a river and a town" in p.message for p in problems)
+    oblast = RIVER.replace("kind: city", "kind: oblast")
+    _, problems = check_folder(_gaz(tmp_path, "entries:\n" + oblast))
+    assert [p.severity for p in problems] == ["error", "error"]
+
+
 def test_the_bundled_gazetteer_passes_check():
     _, problems = check_folder(ROOT / "gazetteers")
     assert [str(p) for p in problems if p.severity == "error"] == []

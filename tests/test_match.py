@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from transnorm.fold import fold
 from transnorm.gazetteer import Entry
 from transnorm.index import Lexicon, compile_index
 from transnorm.match import MatchConfig, link
@@ -157,3 +158,50 @@ def test_rejected_pair_is_never_linked():
     idx2 = compile_index(entries, Lexicon(), "t", variants=lambda n, l: (), accepted=[("Odesy", "odesa")])
     (e,) = link("In Odesy today.", idx2, CFG)
     assert (e.gazetteer_id, e.method, e.status) == ("odesa", "override", "auto")
+
+
+# --- a river named like a town: the words before the name decide ------------------------------------
+
+@pytest.fixture(scope="module")
+def river():
+    """The city of Dnipro and the Dnipro River share 'Dnipro'; lexicon river_cues pick the river."""
+    entries = [
+        E("dnipro", "Dnipro", country="UA", parent="dnipro-obl", population=968000, aliases={"en": ["Dnepr"]}),
+        E("dnipro-obl", "Dnipropetrovsk Oblast", kind="oblast", country="UA"),
+        E("dnipro-river", "Dnipro River", kind="river", country="UA", aliases={"en": ["Dnipro", "Dnieper"]}),
+        E("kherson", "Kherson", country="UA", population=280000),
+    ]
+    lex = Lexicon(stopwords={"russian"}, river_cues={fold(w) for w in ("bank", "banks", "crossed", "along", "river")},
+                  river_cue_skip={"the", "of"})
+    return compile_index(entries, lex, "test", variants=lambda n, l: ())
+
+
+@pytest.mark.parametrize("text", [
+    "Ukrainian marines crossed the Dnipro near Kherson.",
+    "Russian troops control the left bank of the Dnipro.",
+    "Fighting continued along the Dnipro.",
+    "Boats sailed down the river Dnipro.",
+    "Russian missiles hit Dnipro overnight. Kherson is shelled from the left bank of the Dnipro.",
+])
+def test_a_river_cue_before_a_shared_name_picks_the_river(river, text):
+    last = [s for s in spans(text, river) if s[0] == "Dnipro"][-1]
+    assert last == ("Dnipro", "dnipro-river", "auto")
+
+
+@pytest.mark.parametrize("text", [
+    "A missile hit an apartment block in Dnipro.",
+    "The city of Dnipro lies on the Dnieper.",
+    "Dnipro's mayor Borys Filatov spoke to reporters.",
+    "The banks. Dnipro officials said nothing.",  # punctuation between the cue and the name
+    "Troops crossed into Dnipro.",  # 'into' is no skip word
+    "Russian missiles hit Dnipro overnight.",
+])
+def test_without_a_cue_the_town_wins(river, text):
+    got = [s for s in spans(text, river) if s[0] == "Dnipro"]
+    assert got and got[0] == ("Dnipro", "dnipro", "auto"), got
+
+
+def test_the_cue_only_concerns_rivers(river):
+    """A cue word before a name no river has changes nothing."""
+    assert spans("the left bank of the Kherson", river)[0] == ("Kherson", "kherson", "auto")
+    assert spans("on the banks of the Dnieper", river)[0] == ("Dnieper", "dnipro-river", "auto")

@@ -309,6 +309,64 @@ def test_offsets_and_disjointness(small, parts):
             assert a.end <= b.start
 
 
+# --- common words and stopwords in inflected text ----------------------------------------
+
+def _word_forms_index(source="geonames"):
+    """GeoNames villages whose names are word forms of common words, stopwords and names."""
+    lex = Lexicon(stopwords=STOP | {fold_name(w) for w in ("Из", "Із")},
+                  common_words={fold_name(w) for w in ("Родина", "Миронов", "Мирон")})
+    places = [
+        E("rodino", "Rodino", kind="town", country="RU", population=9500, source=source, aliases={"ru": ["Родино"]}),
+        E("iza", "Iza", kind="town", country="UA", population=5200, source=source,
+          aliases={"uk": ["Іза", "Иза"], "ru": ["Иза"]}),
+        E("myrony", "Myrony", kind="village", country="UA", population=700, source=source,
+          aliases={"ru": ["Мирони"], "uk": ["Мирони"]}),
+    ]
+    return compile_index(ENTRIES + places, lex, "test", variants=lambda n, l: ())
+
+
+@pytest.fixture(scope="module")
+def word_forms():
+    return _word_forms_index()
+
+
+@pytest.mark.parametrize("lang,text,word", [
+    ("uk", "Родина виїхала з Донецька у 2014 році.", "Родина"),  # родина -> родино (Rodino)
+    ("ru", "Родина ждала его восемь лет.", "Родина"),
+    ("ru", "Миронов заявил, что фракция поддержит законопроект.", "Миронов"),  # миронов -> мирон (Мирони)
+    ("ru", "Из Харькова эвакуировали пострадавших.", "Из"),  # из -> иза (Iza): a stopword
+    ("uk", "Із Харкова евакуювали поранених.", "Із"),
+])
+def test_common_words_and_stopwords_never_link_a_generated_place_by_a_lemma(word_forms, lang, text, word):
+    got = linked(text, word_forms, lang)
+    assert not any(s == word for s, _ in got), got
+    assert ("Харькова" in text) <= (("Харькова", "kharkiv") in got)
+    for vocab in (True, False):  # also without the vocabulary filter (token_keys' own lemmas)
+        assert not any(s == word for s, _ in linked(text, word_forms, lang, vocab)), vocab
+
+
+def test_stopword_tokens_are_not_lemmatised():
+    keys = keys_of("Из Харькова", "ru")
+    assert "иза" in keys["Из"]  # pymorphy's reading, without the stopword list
+    got = dict(zip(["Из", "Харькова"], morph.token_keys(tokenize("Из Харькова"), "ru", stopwords={"из"})))
+    assert got["Из"] == ("из",) and fold("харьков") in got["Харькова"]
+
+
+def test_the_places_themselves_still_link(word_forms):
+    assert ("Родино", "rodino") in linked("Бои шли в Родино.", word_forms, "ru")
+    assert ("Іза", "iza") in linked("Сильна злива пройшла в селищі Іза.", word_forms, "uk")
+    assert ("Миронах", "myrony") in linked("У Миронах відкрили школу.", word_forms, "uk")
+
+
+def test_lemma_keys_of_generated_entries_respect_common_words(word_forms):
+    """Мирони lemmatises to мирон, a first name in common_words: no such key for a generated entry,
+    as for its written names; a curated entry keeps it."""
+    assert "мирон" not in word_forms.keys
+    curated = _word_forms_index(source="curated")
+    assert [curated.entries[r.entry].id for r in curated.lookup("мирон")] == ["myrony"]
+    assert ("Родина", "rodino") in linked("Родина ждала его восемь лет.", curated, "ru")
+
+
 # --- the real gazetteer ------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@
 * ordinary words, titles and first names that GeoNames also gives to places are not places
   (lexicon.yaml `common_words` / `stopwords`): "Mister Lavrov", "Taras Shevchenko", "the Central Bank";
 * rivers and reservoirs (landmarks.yaml) resolve to the river under names no town shares
-  ("Dnieper", "Dnipro River", "Siverskyi Donets", "Днестр"), while the city of Dnipro stays the city;
+  ("Dnieper", "Dnipro River", "Siverskyi Donets", "Днестр"), and a bare "Dnipro"/"Днепр" after a river
+  cue ("crossed the", "берега"; lexicon.yaml `river_cues`), while the city of Dnipro stays the city;
 * places the news needs (Ramstein, Tiraspol, Krynky, Dovzhansk, ...) link to their curated entry.
 
 The pipeline runs with the default config (curated YAML + the generated GeoNames/pycountry layers,
@@ -66,6 +67,13 @@ NOT_PLACES = [
     ("Партизани підірвали автомобіль окупантів у Мелітополі.", "uk", ["Партизани"]),
     ("Партизаны сообщили о поджоге локомотива под Джанкоем.", "ru", ["Партизаны"]),
     ("Анна и Ольга уехали из Харькова в 2022 году.", "ru", ["Анна", "Ольга"]),
+    # word forms: a common word or stopword never reaches a generated place through its lemma
+    ("Родина виїхала з Донецька у 2014 році.", "uk", ["Родина"]),  # родино: Rodino (Altai Krai)
+    ("Родина погибшего получит компенсацию, пообещал губернатор.", "ru", ["Родина"]),
+    ("Из Кривого Рога эвакуировали пострадавших в Днепр.", "ru", ["Из"]),  # иза: Iza (Zakarpattia)
+    ("Из Вашингтона в Москву и Киев направлены новые предложения.", "ru", ["Из"]),
+    ("Миронов заявил, что фракция поддержит законопроект о мобилизации.", "ru", ["Миронов"]),  # мирон: Myrony
+    ("Лидер партии Сергей Миронов выступил в Госдуме.", "ru", ["Миронов"]),
 ]
 
 
@@ -74,6 +82,12 @@ def test_common_words_titles_and_first_names_do_not_link(links, text, lang, word
     got = links(text, lang)
     for w in words:
         assert not any(w in surface.split() for surface in got), (w, got)
+
+
+def test_the_places_next_to_word_forms_still_link(links):
+    got = links("Из Кривого Рога эвакуировали пострадавших в Днепр.", "ru")
+    assert got["Кривого Рога"][0] == "ua-city-kryvyi-rih" and got["Днепр"][0] == "ua-city-dnipro"
+    assert links("Родина виїхала з Донецька у 2014 році.", "uk")["Донецька"][0] == "ua-city-donetsk"
 
 
 def test_the_places_next_to_them_still_link(links):
@@ -136,14 +150,43 @@ def test_city_and_river_in_one_sentence(links):
     assert got["Dnipro River"] == ("ua-river-dnipro", "auto")
 
 
-@pytest.mark.xfail(strict=True, reason="a bare 'Dnipro'/'Днепр' is both the city and the river: picking the river "
-                                       "from 'crossed the', 'bank of the', 'берега' needs a context cue in match.py")
-@pytest.mark.parametrize("text,lang,surface", [
+# A bare "Dnipro"/"Днепр"/"Дніпро" is both the city and the river: a lexicon `river_cues` word right
+# before it ("crossed the", "bank of the", "берега", "вдоль") makes it the river; without one, the city.
+BARE_RIVER = [
     ("Ukrainian marines crossed the Dnipro near Krynky.", "en", "Dnipro"),
+    ("Ukrainian marines withdrew from Krynky, a village on the left bank of the Dnipro in the Kherson region.", "en",
+     "Dnipro"),
+    ("Russian troops shelled Kherson from the left bank of the Dnieper overnight.", "en", "Dnieper"),
+    ("Boats carried supplies across the Dnipro to the bridgehead.", "en", "Dnipro"),
+    ("Russian forces dug in along the Dnipro after leaving Kherson.", "en", "Dnipro"),
     ("Херсон обстреливают с левого берега Днепра.", "ru", "Днепра"),
-])
+    ("Российские войска укрепляются вдоль Днепра на юге.", "ru", "Днепра"),
+    ("Морпехи переправились через Днепр у Крынок.", "ru", "Днепр"),
+    ("Херсон обстрілюють з лівого берега Дніпра.", "uk", "Дніпра"),
+    ("Окупанти закріпилися на лівому березі Дніпра.", "uk", "Дніпра"),
+    ("Росіяни відійшли за річку Дніпро.", "uk", "Дніпро"),
+]
+
+
+@pytest.mark.parametrize("text,lang,surface", BARE_RIVER, ids=[t[:40] for t, _, _ in BARE_RIVER])
 def test_bare_river_name_after_a_river_cue(links, text, lang, surface):
-    assert links(text, lang).get(surface, (None,))[0] == "ua-river-dnipro"
+    assert links(text, lang).get(surface) == ("ua-river-dnipro", "auto")
+
+
+BARE_CITY = [
+    ("Two people were killed when a missile hit a bus station in Dnipro.", "en", "Dnipro"),
+    ("The city of Dnipro was shelled again on Sunday.", "en", "Dnipro"),
+    ("Dnipro's mayor Borys Filatov said the water supply had been restored.", "en", "Dnipro"),
+    ("У Дніпрі рятувальники розбирають завали багатоповерхівки.", "uk", "Дніпрі"),
+    ("В Днепре обломки ракеты повредили жилой дом.", "ru", "Днепре"),
+    ("Удар по Днепру: погибли три человека.", "ru", "Днепру"),
+    ("14 березня у Дніпрі пролунали вибухи.", "uk", "Дніпрі"),  # березня (March) is no берег
+]
+
+
+@pytest.mark.parametrize("text,lang,surface", BARE_CITY, ids=[t[:40] for t, _, _ in BARE_CITY])
+def test_bare_city_name_without_a_river_cue_is_the_city(links, text, lang, surface):
+    assert links(text, lang).get(surface) == ("ua-city-dnipro", "auto")
 
 
 # --- places the news needs ---------------------------------------------------------------------------

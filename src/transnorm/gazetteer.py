@@ -21,6 +21,16 @@ ENTRY_KEYS = {
     "role", "note", "source",
 }
 TYPES = {"place", "person"}
+# A river may share its bare name with a town of its country ("Dnipro", "Днепр", "Дніпро"):
+# the matcher reads the words before the name (lexicon `river_cues`), and the town wins without one.
+RIVER_KINDS = frozenset({"river"})
+SETTLEMENT_KINDS = frozenset({"city", "town", "village", "settlement"})
+
+
+def river_and_town(a: "Entry", b: "Entry") -> bool:
+    """A river and a settlement: a name they share is a deliberate ambiguity, not an error."""
+    return {a.kind in RIVER_KINDS, b.kind in RIVER_KINDS} == {True, False} and \
+        (a.kind in SETTLEMENT_KINDS or b.kind in SETTLEMENT_KINDS)
 
 
 class GazetteerError(ValueError):
@@ -283,7 +293,8 @@ def name_collisions(entries: Iterable[Entry]) -> list[Problem]:
 
     Within one country (or when either entry has none) it is an error: one of the two
     names is wrong, or the two entries are one place. Across countries it is a note: a
-    deliberate ambiguity (Odessa / Odessa, Texas) that the matcher settles by context.
+    deliberate ambiguity (Odessa / Odessa, Texas) that the matcher settles by context; so
+    is a river named like a town (Dnipro the river and the city), settled by river cues.
     Shared short forms of people (Klitschko, Patrushev: relatives) and historic names
     (Dzerzhinsk was several towns) are left alone: they are ambiguous by nature.
     """
@@ -306,11 +317,13 @@ def name_collisions(entries: Iterable[Entry]) -> list[Problem]:
         for e, name, tag in items[1:]:
             f, fname, ftag = first
             same = not e.country or not f.country or e.country == f.country
+            river = river_and_town(e, f)
             path, line = _split_origin(e.origin)
             out.append(Problem(path, line, (
                 f"{tag} {name!r} of {e.id!r} is also the {ftag} {fname!r} of {f.id!r} ({f.origin})"
-                + ("" if same else f": countries {e.country}/{f.country}, resolved by context")),
-                "error" if same else "note"))
+                + (": a river and a town, resolved by river cues (lexicon river_cues)" if river
+                   else "" if same else f": countries {e.country}/{f.country}, resolved by context")),
+                "error" if same and not river else "note"))
     return out
 
 

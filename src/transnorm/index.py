@@ -179,6 +179,8 @@ class Lexicon:
     of_forms: list[str] = field(default_factory=list)
     stopwords: set[str] = field(default_factory=set)  # folded
     common_words: set[str] = field(default_factory=set)  # folded: never a generated entry's name alone
+    river_cues: set[str] = field(default_factory=set)  # folded words before a name that make it the river
+    river_cue_skip: set[str] = field(default_factory=set)  # folded words allowed between cue and name
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -187,12 +189,15 @@ class Lexicon:
         data = load_yaml(path) or {}
         data.pop("__line__", None)
         rw = {k: v for k, v in (data.get("region_words") or {}).items() if k != "__line__"}
+        rc = data.get("river_cues") or {}
         return cls(
             region_words=rw,
             region_kinds=set(data.get("region_kinds") or []),
             of_forms=list(data.get("of_forms") or []),
             stopwords={fold_name(w) for w in data.get("stopwords") or []},
             common_words={fold_name(str(w)) for w in data.get("common_words") or []},
+            river_cues={fold_name(str(w)) for w in rc.get("words") or []},
+            river_cue_skip={fold_name(str(w)) for w in rc.get("skip") or []},
         )
 
 
@@ -381,7 +386,7 @@ def compile_index(
     if lemma_keys:
         from . import morph
 
-        final = morph.with_lemma_keys(final, entries, stop)
+        final = morph.with_lemma_keys(final, entries, stop, lexicon.common_words)
     # Fuzzy blocking holds the keys of curated entries and of big places only: with 10^5
     # generated villages every misspelling (or "Shelling") would be near one of them.
     blocks: dict[str, list[str]] = defaultdict(list)

@@ -5,7 +5,8 @@ Three passes over one token stream (see fold.tokenize):
 2. fuzzy: capitalised runs left over, compared (rapidfuzz) only with names in the same
    block (first three folded letters), so cost stays flat as the gazetteer grows;
 3. unknown: capitalised runs nobody recognised, queued as `unresolved` for review.
-Ambiguous names (Odessa, Georgia, Klitschko) are settled by the document's other mentions.
+Ambiguous names (Odessa, Georgia, Klitschko) are settled by the document's other mentions;
+a name a river shares with a town (Dnipro) by the words right before it (lexicon river_cues).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
 
 from .fold import Token, fold_name, tokenize
-from .gazetteer import Entry
+from .gazetteer import RIVER_KINDS, Entry
 from .index import GENERATED_SOURCES, Index, NameRef
 from .records import Candidate, Entity
 
@@ -122,6 +123,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
 
 def _exact(tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> list[_Hit]:
     hits: list[_Hit] = []
+    lex = index.lexicon
     n, i = len(tokens), 0
     while i < n:
         if not _capitalised(tokens[i]):
@@ -138,6 +140,10 @@ def _exact(tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> li
                 refs = index.lookup(" ".join(combo))
                 refs = [r for r in refs if not r.upper or tokens[i].text.isupper()]
                 refs = [r for r in refs if not _rejected(index, tokens, i, i + length, r)]
+                if refs and _common_word_read_as_lemma(combo, tokens[i:i + length], lex):
+                    # "Родина" (a common word) read as the lemma "родино" is no GeoNames Rodino,
+                    # "Из" no Iza: the rule compile_index applies to written names, for readings
+                    refs = [r for r in refs if index.entries[r.entry].source not in GENERATED_SOURCES]
                 if not refs:
                     continue
                 method = _method(refs, combo, tokens[i:i + length])
@@ -185,6 +191,15 @@ def _combos(keys: Sequence[tuple[str, ...]], limit: int = 16) -> list[tuple[str,
         if len(out) >= limit:
             break
     return out
+
+
+def _common_word_read_as_lemma(combo: tuple[str, ...], toks: Sequence[Token], lex) -> bool:
+    """Is this a lemma reading of a run written as one of the lexicon's common_words or stopwords?"""
+    surface = tuple(t.key for t in toks)
+    if surface == combo:
+        return False
+    key = " ".join(surface)
+    return key in lex.common_words or key in lex.stopwords
 
 
 def _rejected(index: Index, tokens: list[Token], a: int, b: int, ref: NameRef) -> bool:
@@ -274,6 +289,7 @@ SURNAME_ALONE = 1.0  # a person named by the surname only, where a place has tha
 PLACE_PREPOSITION = 1.0  # "in Zhovkva", "под Купянском": the word before says it is a place
 PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "towards", "в", "во", "под", "около", "возле",
                                 "близ", "вблизи", "під", "біля", "поблизу", "поблизу", "неподалік"})
+RIVER_CUE = 6.0  # "crossed the Dnipro", "берега Днепра": outweighs the city's size and the city named elsewhere
 FOREIGN_AUTO_POPULATION = 100_000  # a generated place outside domain_countries needs this, or context
 PLURAL_REGION_RE = re.compile(r"\s+(?:regions|oblasts|provinces|Regions|Oblasts|Provinces)\b")
 LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+and|&)\s*")
@@ -295,23 +311,32 @@ def _prior(e: Entry, ref: NameRef, cfg: MatchConfig) -> float:
     return ev
 
 
-def _context(hits: list[_Hit], index: Index, cfg: MatchConfig | None = None) -> list[tuple[set[str], set[str]]]:
+def _cue(e: Entry, river_cue: bool) -> float:
+    """Evidence the words around a mention give one of its entries (a river after 'banks of the')."""
+    return RIVER_CUE if river_cue and e.kind in RIVER_KINDS else 0.0
+
+
+def _context(hits: list[_Hit], index: Index, cfg: MatchConfig | None = None,
+             river_cues: Sequence[bool] = ()) -> list[tuple[set[str], set[str]]]:
     """What each clear mention says about the document: its ids and countries.
 
-    A mention is clear when it has one candidate, or (with cfg) when the priors alone
-    put one candidate CLEAR_MARGIN ahead (Kharkiv the city, not a village of that name).
-    Returned per hit, so a mention is judged by the *other* mentions, never by itself.
+    A mention is clear when it has one candidate, or (with cfg) when the priors alone (and
+    a river cue: `river_cues` per hit) put one candidate CLEAR_MARGIN ahead (Kharkiv the
+    city, not a village of that name). Returned per hit, so a mention is judged by the
+    *other* mentions, never by itself.
     """
     out = []
-    for h in hits:
+    for k, h in enumerate(hits):
         ids: set[str] = set()
         countries: set[str] = set()
         best = None
+        cued = k < len(river_cues) and river_cues[k]
         if h.method != "fuzzy":
             if len(h.refs) == 1:
                 best = next(iter(h.refs))
             elif cfg is not None and h.refs:
-                ranked = sorted(((_prior(index.entries[ei], r, cfg), ei) for ei, r in h.refs.items()), reverse=True)
+                ranked = sorted(((_prior(index.entries[ei], r, cfg) + _cue(index.entries[ei], cued), ei)
+                                 for ei, r in h.refs.items()), reverse=True)
                 if ranked[0][0] - ranked[1][0] >= CLEAR_MARGIN:
                     best = ranked[0][1]
         if best is not None:
@@ -321,6 +346,27 @@ def _context(hits: list[_Hit], index: Index, cfg: MatchConfig | None = None) -> 
             countries = {e.country} if e.country and e.type != "person" else set()
         out.append((ids, countries))
     return out
+
+
+def _river_cue(text: str, tokens: list[Token], h: _Hit, index: Index) -> bool:
+    """'crossed the Dnipro', 'left bank of the Dnieper', 'с левого берега Днепра', 'вдоль Днепра':
+    a lexicon `river_cues` word right before the mention, with only `river_cues.skip` words
+    ('the', 'of') between and nothing but spaces between the words. Only asked when the
+    mention has a river among its candidates."""
+    lex = index.lexicon
+    if not lex.river_cues or not any(index.entries[ei].kind in RIVER_KINDS for ei in h.refs):
+        return False
+    j = h.start_tok
+    for _ in range(4):
+        if j == 0 or text[tokens[j - 1].end:tokens[j].start].strip():
+            return False  # the start of the text, or punctuation: a cue does not reach across it
+        j -= 1
+        key = tokens[j].key
+        if key in lex.river_cues:
+            return True
+        if key not in lex.river_cue_skip:
+            return False
+    return False
 
 
 def _neighbour_cue(text: str, tokens: list[Token], hits: list[_Hit], k: int, index: Index) -> Entry | None:
@@ -396,10 +442,12 @@ def _weak_position(text: str, tokens: list[Token], h: _Hit, heads: list[tuple[in
 def _resolve(text: str, tokens: list[Token], hits: list[_Hit], index: Index, cfg: MatchConfig) -> list[Entity]:
     """Pick each mention's entry: priors (kind, population, curated or generated, domain
     country), the document's other clear mentions (their ids, parents and countries), a
-    qualifying place after a comma, and 'X and Y regions'. A close call, or a generated
-    entry in a weak position or abroad without context, is capped below t_auto (review)."""
+    qualifying place after a comma, 'X and Y regions', and a river cue before a name a river
+    shares with a town ('crossed the Dnipro'; without one the town wins). A close call, or a
+    generated entry in a weak position or abroad without context, is capped below t_auto (review)."""
     _region_lists(text, tokens, hits, index)
-    per_hit = _context(hits, index, cfg)
+    river_cues = [_river_cue(text, tokens, h, index) for h in hits]
+    per_hit = _context(hits, index, cfg, river_cues)
     id_count = Counter(i for ids, _ in per_hit for i in ids)
     country_count = Counter(c for _, cs in per_hit for c in cs)
     heads = _headline_lines(text)
@@ -415,7 +463,7 @@ def _resolve(text: str, tokens: list[Token], hits: list[_Hit], index: Index, cfg
         scored = []
         for ei, ref in h.refs.items():
             e = index.entries[ei]
-            ev = _prior(e, ref, cfg)
+            ev = _prior(e, ref, cfg) + _cue(e, river_cues[k])
             if e.country in ctx_countries:
                 ev += 0.3
             if e.id in ctx_ids:

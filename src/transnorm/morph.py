@@ -230,7 +230,7 @@ def guessable(word: str, lang: str) -> bool:
 
 
 def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None = None,
-               max_tokens: int = 8) -> list[tuple[str, ...]]:
+               max_tokens: int = 8, stopwords: Collection[str] = frozenset()) -> list[tuple[str, ...]]:
     """Per token: the folded surface key first, then folded lemmas (Cyrillic tokens only).
 
     `lang` is the document's language ('ru' or 'uk'; anything else: decided per word by
@@ -244,6 +244,9 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
     key in `vocab`, fewer than `max_tokens` words after a capitalised one. Every word of
     a matching key is in `vocab`, so the links found are the same, for a fraction of the
     pymorphy calls (most lower-case words are never analysed).
+
+    A token whose folded surface is one of `stopwords` (the lexicon's: Из, Под, Президент)
+    keeps that key alone: its lemmas are other words (из -> иза, a village's name).
     """
     cap = TEXT_CAP.get(lang, 4)
     out: list[tuple[str, ...]] = []
@@ -253,7 +256,11 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
         if vocab is not None:
             depth = 0 if upper else depth + 1 if t.joined and out and any(k in vocab for k in out[-1]) \
                 else max_tokens
-            if depth >= max_tokens or not is_cyrillic_word(t.text):
+        if t.key in stopwords or not is_cyrillic_word(t.text):
+            out.append((t.key,))
+            continue
+        if vocab is not None:
+            if depth >= max_tokens:
                 out.append((t.key,))
                 continue
             alts = _text_alts(t.text, t.key, lang)
@@ -261,9 +268,6 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
             if upper and not keep and alts[0] not in vocab and guessable(t.text.lower(), lang):
                 keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key]
             out.append((alts[0], *keep))
-            continue
-        if not is_cyrillic_word(t.text):
-            out.append((t.key,))
             continue
         alts = _text_alts(t.text, t.key, lang)
         out.append(alts[:1 + cap])
@@ -326,7 +330,8 @@ def index_vocab(index: "Index") -> frozenset[str]:
 def keys_fn(index: "Index", lang: str) -> Callable[[Sequence[Token]], list[tuple[str, ...]]]:
     """The `keys_fn` for match.link on a document in `lang` (ru/uk)."""
     vocab = index_vocab(index)
-    return lambda toks: token_keys(toks, lang, vocab, index.max_tokens)
+    stop = index.lexicon.stopwords
+    return lambda toks: token_keys(toks, lang, vocab, index.max_tokens, stop)
 
 
 def _cyrillic(s: str) -> bool:
@@ -334,24 +339,32 @@ def _cyrillic(s: str) -> bool:
 
 
 def with_lemma_keys(keys: dict[str, list], entries: Sequence, stopwords: Collection[str] = frozenset(),
-                    ) -> dict[str, list]:
+                    common_words: Collection[str] = frozenset()) -> dict[str, list]:
     """Index keys plus the lemma keys of every Cyrillic written name, with the same refs.
 
     `keys` maps a folded key to NameRefs (index.compile_index's `final`), `entries` are
     the entries the refs point into (persons get no extra keys); the result maps
     each extra key to the refs of the names it was derived from, merged with any refs the
     key already had (one ref per (entry, short), the better tag wins, as in compile_index).
-    One-word lemma keys that are stopwords or shorter than 3 letters are not added.
+    One-word lemma keys that are stopwords or shorter than 3 letters are not added, and a
+    generated entry (GeoNames, pycountry) gets no lemma key that is a stopword or one of
+    `common_words`, the rule compile_index applies to its written names (Мирони -> мирон,
+    a first name); curated entries keep theirs.
     """
-    from .index import _TAG_RANK
+    from .index import _TAG_RANK, GENERATED_SOURCES
 
+    blocked = set(stopwords) | set(common_words)
     extra: dict[str, dict[tuple[int, bool], object]] = {}
     for key, refs in keys.items():
         for r in refs:
-            if not _cyrillic(r.written) or entries[r.entry].type == "person":
+            e = entries[r.entry]
+            if not _cyrillic(r.written) or e.type == "person":
                 continue
+            generated = e.source in GENERATED_SOURCES
             for k in name_keys(r.written, r.lang):
                 if k == key or (" " not in k and (len(k) < 3 or k in stopwords)):
+                    continue
+                if generated and k in blocked:
                     continue
                 slots = extra.setdefault(k, {})
                 slot = (r.entry, r.short)
