@@ -84,6 +84,19 @@ def test_consolidated_store_holds_each_document_once_latest_wins(tmp_path):
     assert not list(path.parent.glob(".*.part"))
 
 
+def test_lines_stored_as_text_by_older_versions_are_reused_and_exported(tmp_path):
+    """Lines are stored as UTF-8 BLOBs now; a ledger written when they were TEXT keeps working."""
+    a, b = doc(1, "Обстріл Харкова."), doc(2, "Обстрел Харькова.")
+    with Ledger(tmp_path) as led:
+        led.commit([(a.id, content_hash(a), rec(a).to_json())], "P", "old")  # as older versions stored it
+        led.commit([(b.id, content_hash(b), rec(b).to_line())], "P", "new")
+        [batch] = list(plan([a, b], led, "P", 10))
+        path = led.export()
+    assert batch.todo == [] and [r.id for r in batch.slots] == ["d1", "d2"]
+    assert [json.loads(line)["text"] for line in batch.lines] == [a.text, b.text]
+    assert path.read_bytes().decode("utf-8") == rec(a).to_json() + "\n" + rec(b).to_json() + "\n"
+
+
 def test_state_lock_is_exclusive_and_names_the_holder(tmp_path):
     with StateLock(tmp_path):
         with pytest.raises(StateLocked, match=rf"pid {os.getpid()}"):

@@ -91,4 +91,5 @@ def test_record_json_line_is_plain_json_dumps_of_the_record(monkeypatch):
     monkeypatch.setattr(records, "JSON_BLOCK", 2)  # several blocks, and a partial last one
     for rec in recs:
         assert rec.to_json() == json.dumps(rec.to_dict(), ensure_ascii=False)
+        assert rec.to_line() == json.dumps(rec.to_dict(), ensure_ascii=False).encode("utf-8")
         assert records.record_from_dict(json.loads(rec.to_json())).to_dict() == rec.to_dict()

@@ -33,7 +33,7 @@ from typing import Iterable, Iterator
 
 from . import __version__
 from .files import fsync_dir
-from .records import Document, IngestError, Record, record_from_dict
+from .records import Document, IngestError, Line, Record, record_from_dict
 
 LEDGER_FILE = "ledger.sqlite"
 LOCK_FILE = "transnorm.lock"
@@ -150,18 +150,18 @@ class Ledger:
         self.con.commit()
         self.changed = 0  # rows written by this process
 
-    def lookup(self, key: str) -> tuple[str, str, str] | None:
+    def lookup(self, key: str) -> tuple[str, str, Line] | None:
         """(content hash, pipeline digest, record JSON) of the document's latest record."""
         return self.con.execute("SELECT content_hash, pipeline, record FROM documents WHERE id = ?",
                                 (key,)).fetchone()
 
-    def commit(self, rows: Iterable[tuple[str, str, Record | str]], pipeline: str, run: str) -> None:
+    def commit(self, rows: Iterable[tuple[str, str, Record | Line]], pipeline: str, run: str) -> None:
         """Record a batch (key, content hash, record or its JSON line) in one transaction.
 
         Call only once the records are durable in the run's output."""
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
         data = [(key, h, pipeline, run, stamp,
-                 rec if isinstance(rec, str) else rec.to_json())
+                 rec.to_line() if isinstance(rec, Record) else rec)
                 for key, h, rec in rows]
         with self.con:
             self.con.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)", data)
@@ -178,9 +178,10 @@ class Ledger:
         path = Path(path) if path else self.state_dir / CONSOLIDATED
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.part")
-        with tmp.open("w", encoding="utf-8") as fh:
+        with tmp.open("wb") as fh:
             for (line,) in self.con.execute("SELECT record FROM documents ORDER BY id"):
-                fh.write(line + "\n")
+                fh.write(line.encode("utf-8") if isinstance(line, str) else line)  # TEXT rows from older versions
+                fh.write(b"\n")
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -208,7 +209,7 @@ class Batch:
     todo: list[Document | IngestError] = field(default_factory=list)
     keys: list[tuple[str, str]] = field(default_factory=list)  # (ledger key, content hash) per todo item
     unchanged: int = 0  # unchanged documents in this stretch (in `slots`, or left out)
-    lines: list[str | None] = field(default_factory=list)  # stored JSON line per slot, None for todo
+    lines: list[Line | None] = field(default_factory=list)  # stored JSON line per slot, None for todo
 
     def merge(self, processed: list[Record]) -> list[Record]:
         it = iter(processed)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .files import atomic_open, fsync_dir
-from .records import Record
+from .records import Line, Record
 from .report import write_markdown
 from .report_html import ReportBuilder, ReportConfig, RunSummary, write_report_page
 from .review import ReviewGroup, ReviewSpool, write_review_groups
@@ -43,24 +43,24 @@ class RunWriter:
         self.out.mkdir(parents=True, exist_ok=True)
         self.records_path = self.out / "records.jsonl"
         self._tmp = self.out / ".records.jsonl.part"
-        self._fh = self._tmp.open("w", encoding="utf-8")
+        self._fh = self._tmp.open("wb")
         self.started = datetime.now(timezone.utc)
         self.report = ReportBuilder(self.limits)
         self.spool = ReviewSpool(self.out)
         self._count = 0
 
-    def write(self, records: list[Record], known: list[str | None] | None = None) -> list[str]:
+    def write(self, records: list[Record], known: list[Line | None] | None = None) -> list[Line]:
         """Append records; returns their JSON lines (the ledger stores them as they are).
 
-        `known`: JSON lines already at hand (records reused from the ledger), None where not."""
+        `known`: lines already at hand (encoded by the task, or reused from the ledger), None where not."""
         lines = []
         for i, rec in enumerate(records):
             model = rec.provenance.get("translation_model")
             if model and rec.lang:
                 self.models[rec.lang] = model
-            line = (known[i] if known else None) or rec.to_json()
-            self._fh.write(line)  # two writes, not line + "\n": a 50 MB document's line is not copied again
-            self._fh.write("\n")
+            line = (known[i] if known else None) or rec.to_line()
+            self._fh.write(line.encode("utf-8") if isinstance(line, str) else line)
+            self._fh.write(b"\n")  # not line + "\n": a 50 MB document's line is not copied again
             lines.append(line)
             self.stats.add(rec)
             self.report.add(self._count, rec)

@@ -70,7 +70,7 @@ class RunnerConfig(BaseModel):
 @dataclass
 class BatchResult:
     records: list
-    lines: list[str]  # the records as records.jsonl lines, encoded where the task ran
+    lines: list[bytearray]  # the records as records.jsonl lines (UTF-8), encoded where the task ran
     seconds: float  # time in the stages and encoding, measured where the task ran
 
 
@@ -80,7 +80,7 @@ def process_documents(batch: list, cfg) -> BatchResult:
 
     t0 = time.perf_counter()
     records = process_batch(batch, cfg)
-    lines = [r.to_json() for r in records]
+    lines = [r.to_line() for r in records]
     return BatchResult(records, lines, time.perf_counter() - t0)
 
 
