@@ -41,6 +41,7 @@ import re
 import resource
 import sys
 import time
+from timeit import repeat
 from functools import lru_cache
 from pathlib import Path
 
@@ -188,15 +189,6 @@ def f1_of(cases, entities: list[list[Entity]]) -> float:
     return r.overall.f1
 
 
-def best_of(repeats: int, fn) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -255,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
         def run_ours():
             ents_ours[:] = link_ours(cases, index, cfg)
 
-        t_ours = best_of(args.repeats, run_ours)
+        t_ours = min(repeat(run_ours, number=1, repeat=args.repeats))
         f1_ours = f1_of(cases, ents_ours)
         # baseline: time a sample of spans
         bl = Baseline(index, args.scorer, args.cutoff)

@@ -26,7 +26,7 @@ import gc
 import random
 import sys
 import tempfile
-import time
+from timeit import repeat
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,16 +102,6 @@ def release_argos() -> None:
     gc.collect()
 
 
-def best_of(repeats: int, fn) -> float:
-    """Fastest of several runs: the least disturbed by whatever else the machine does."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=100)
@@ -140,15 +130,15 @@ def main() -> None:
         # Each path is warmed up first (model loaded) and its model freed before the next.
         argos = argos_translate_fn(models_dir, src, tgt, cfg)
         argos("Прогрев.")
-        t_argos = best_of(r, lambda: [argos(d) for d in docs])
+        t_argos = min(repeat(lambda: [argos(d) for d in docs], number=1, repeat=r))
         rows.append(("argostranslate.translate() per document", t_argos, "one translate_batch per line"))
         release_argos()
 
         ours = Translator(cfg)
         ours.translate_documents(["Прогрев."], src, tgt)
-        t_doc = best_of(r, lambda: [ours.translate_documents([d], src, tgt) for d in docs])
+        t_doc = min(repeat(lambda: [ours.translate_documents([d], src, tgt) for d in docs], number=1, repeat=r))
         rows.append(("transnorm, one document per call", t_doc, "-"))
-        t_batch = best_of(r, lambda: ours.translate_documents(docs, src, tgt))
+        t_batch = min(repeat(lambda: ours.translate_documents(docs, src, tgt), number=1, repeat=r))
         rows.append(("transnorm, batched across documents", t_batch, f"{ours.last_stats.batches} translate_batch calls"))
         del ours
         gc.collect()
@@ -159,7 +149,7 @@ def main() -> None:
             t = Translator(cfg.model_copy(update={"cache_path": tmp / f"fill{next(runs)}.sqlite"}))
             t.translate_documents(docs, src, tgt)
 
-        t_fill = best_of(r, fill)  # includes loading the model: a fresh cache, as on a first run
+        t_fill = min(repeat(fill, number=1, repeat=r))  # includes loading the model: a fresh cache, as on a first run
         rows.append(("transnorm, batched, cache cold (filling)", t_fill, "incl. model load + SQLite writes"))
         gc.collect()
         warm_cfg = cfg.model_copy(update={"cache_path": tmp / "fill0.sqlite"})
@@ -170,7 +160,7 @@ def main() -> None:
             t.translate_documents(docs, src, tgt)
             stats.append(t.last_stats)
 
-        t_warm = best_of(r, warm)
+        t_warm = min(repeat(warm, number=1, repeat=r))
         s = stats[-1]
         rows.append(("transnorm, cache warm (new Translator)", t_warm, f"{s.cache_hits} hits, {s.batches} model calls"))
 
