@@ -5,7 +5,11 @@
 * rivers and reservoirs (landmarks.yaml) resolve to the river under names no town shares
   ("Dnieper", "Dnipro River", "Siverskyi Donets", "Днестр"), and a bare "Dnipro"/"Днепр" after a river
   cue ("crossed the", "берега"; lexicon.yaml `river_cues`), while the city of Dnipro stays the city;
-* places the news needs (Ramstein, Tiraspol, Krynky, Dovzhansk, ...) link to their curated entry.
+* places the news needs (Ramstein, Tiraspol, Krynky, Dovzhansk, ...) link to their curated entry;
+* first names (lexicon.yaml `given_names`) are never fuzzy-matched alone ("Yaroslav" is no Yaroslavl),
+  and "Firstname Surname" of someone nobody listed goes to the unknown-name queue as a person
+  instead of being fuzzy-linked to another person ("Viktor Sokolov" is not Viktor Zolotov);
+* a river cue after the name ("the Dnipro's left bank") and the bare Desna, Oskil and Inhulets.
 
 The pipeline runs with the default config (curated YAML + the generated GeoNames/pycountry layers,
 built once into the per-user cache) and translation off.
@@ -240,3 +244,140 @@ def test_engels_air_base_is_the_base_and_engels_the_city(links):
     got = links("Drones attacked the Engels air base overnight, and debris fell in Engels itself.")
     assert got["Engels air base"] == ("ru-facility-engels-air-base", "auto")
     assert got["Engels"] == ("ru-city-engels", "auto")
+
+
+# --- first names: never fuzzy-matched alone, the start of an unknown person's name --------------------
+
+@pytest.fixture(scope="module")
+def entities(cfg):
+    """text, lang -> {surface: Entity} of every source entity, unresolved ones included."""
+    def run(text: str, lang: str = "en") -> dict:
+        rec = process_batch([Document(id="q", text=text, source="test_quality", lang=lang)], cfg)[0]
+        return {e.surface: e for e in rec.entities}
+    return run
+
+
+FIRST_NAMES_ALONE = [
+    ("Yaroslav said the shelling lasted all night in Kharkiv.", "en", "Yaroslav"),  # was Yaroslavl, auto
+    ('"We have nothing left," said Maria, a pensioner from Kherson.', "en", "Maria"),  # was Marinka, review
+    ("Residents such as Maria told reporters the water had been cut off.", "en", "Maria"),
+    ("Brittany, a nurse from Ohio, travelled to Lviv to volunteer.", "en", "Brittany"),  # was United Kingdom
+    ("Olena, a teacher from Bucha, returned home after two years.", "en", "Olena"),
+    ("Волонтеры передали Марии лекарства из Харькова.", "ru", "Марии"),
+]
+
+
+@pytest.mark.parametrize("text,lang,word", FIRST_NAMES_ALONE, ids=[w for _, _, w in FIRST_NAMES_ALONE])
+def test_a_first_name_alone_is_neither_linked_nor_queued_as_a_place(entities, text, lang, word):
+    got = entities(text, lang)
+    assert not any(word in surface.split() for surface in got), got
+
+
+UNKNOWN_PEOPLE = [
+    ("Viktor Sokolov, a deputy commander, was reported killed in the strike.", "en", "Viktor Sokolov"),
+    ("Об этом сообщил Виктор Соколов, заместитель командующего.", "ru", "Виктор Соколов"),
+    ("Про це повідомив Віктор Соколов, заступник командувача.", "uk", "Віктор Соколов"),
+    ("According to Serhiy Lavrenko, the convoy left Zaporizhzhia at dawn.", "en", "Serhiy Lavrenko"),  # no Marchenko
+    ("According to Dmitry Kulebin, the talks were postponed.", "en", "Dmitry Kulebin"),  # no Kuleba
+    ("Maria Zakharchenko, a volunteer from Kharkiv, delivers insulin to the front.", "en", "Maria Zakharchenko"),
+    ("Марія Захарченко, волонтерка з Харкова, возить інсулін на фронт.", "uk", "Марія Захарченко"),
+    ("Ivan Franko's house in Lviv is now a museum.", "en", "Ivan Franko"),  # no Ivano-Frankivsk
+    ("Yaroslav Hnatiuk, a volunteer, said the shelling lasted all night.", "en", "Yaroslav Hnatiuk"),
+]
+
+
+@pytest.mark.parametrize("text,lang,name", UNKNOWN_PEOPLE, ids=[n for _, _, n in UNKNOWN_PEOPLE])
+def test_first_name_and_unknown_surname_is_an_unknown_person(entities, text, lang, name):
+    e = entities(text, lang).get(name)
+    assert e is not None, entities(text, lang)
+    assert (e.gazetteer_id, e.status, e.type) == (None, "unresolved", "person")
+
+
+LISTED_PEOPLE = [
+    ("Viktor Zolotov, head of the Rosgvardia, commented on the strike.", "en", "Viktor Zolotov",
+     "person-viktor-zolotov"),
+    ("According to Andrii Yermack, the delegation arrived in Riyadh.", "en", "Andrii Yermack",
+     "person-andriy-yermak"),  # a misspelt surname still links: Yermack ~ Yermak
+    ("Maria Zakharova accused Kyiv of provocations.", "en", "Maria Zakharova", "person-maria-zakharova"),
+    ("Мария Захарова обвинила Киев в провокациях.", "ru", "Мария Захарова", "person-maria-zakharova"),
+    ("Oleksandr Zakharchenko was killed in a Donetsk cafe in 2018.", "en", "Oleksandr Zakharchenko",
+     "person-alexander-zakharchenko"),
+    ("Zakharchenko was killed in a Donetsk cafe in 2018.", "en", "Zakharchenko", "person-alexander-zakharchenko"),
+    ("Vladimir Zelensky spoke to reporters in Kyiv.", "en", "Vladimir Zelensky", "person-volodymyr-zelenskyy"),
+]
+
+
+@pytest.mark.parametrize("text,lang,name,gid", LISTED_PEOPLE, ids=[n for _, _, n, _ in LISTED_PEOPLE])
+def test_listed_people_still_link(links, text, lang, name, gid):
+    assert links(text, lang).get(name, (None,))[0] == gid
+
+
+def test_places_named_like_first_names_still_link_exactly(links):
+    """A curated entry named exactly like a first name keeps it (Sofia); Yaroslavl and Marinka too."""
+    assert links("The summit in Sofia ended without a statement.")["Sofia"] == ("bg-city-sofia", "auto")
+    assert links("Drones hit an oil refinery in Yaroslavl overnight.")["Yaroslavl"] == ("ru-city-yaroslavl", "auto")
+    assert links("Ukrainian troops held Marinka for months.")["Marinka"] == ("ua-city-marinka", "auto")
+
+
+# --- river cues after the name; the bare Desna, Oskil and Inhulets ----------------------------------------
+
+RIVER_AFTER = [
+    ("The Dnipro's left bank remains under Russian control.", "en", "Dnipro", "ua-river-dnipro"),
+    ("Russian troops mined the Dnipro's eastern shore near Oleshky.", "en", "Dnipro", "ua-river-dnipro"),
+    ("Russian troops shelled villages on the Dnipro river banks overnight.", "en", "Dnipro river",
+     "ua-river-dnipro"),
+    ("The Oskil's eastern bank is under Russian control.", "en", "Oskil", "ua-river-oskil"),
+    ("Sappers cleared the Desna riverbank north of Chernihiv.", "en", "Desna", "ua-river-desna"),
+]
+
+
+@pytest.mark.parametrize("text,lang,surface,gid", RIVER_AFTER, ids=[t[:40] for t, _, _, _ in RIVER_AFTER])
+def test_a_river_cue_after_the_name(links, text, lang, surface, gid):
+    assert links(text, lang).get(surface) == (gid, "auto")
+
+
+CITY_THEN_WORD = [
+    ("Police patrolled the Dnipro embankment after the strike.", "en"),  # a street of the city
+    ("Dnipro's left-bank districts were hit by missiles.", "en"),
+    ("Dnipro Bank branches reopened after the blackout.", "en"),
+    ("Dnipro's mayor Borys Filatov said the water supply had been restored.", "en"),
+]
+
+
+@pytest.mark.parametrize("text,lang", CITY_THEN_WORD, ids=[t[:40] for t, _ in CITY_THEN_WORD])
+def test_the_city_of_dnipro_before_other_words(links, text, lang):
+    assert links(text, lang).get("Dnipro") == ("ua-city-dnipro", "auto")
+
+
+BARE_OTHER_RIVERS = [
+    ("Ukrainian troops crossed the Oskil near Kupiansk.", "en", "Oskil", "ua-river-oskil"),
+    ("Russian forces advanced along the Desna toward Chernihiv.", "en", "Desna", "ua-river-desna"),
+    ("Ukrainian forces pushed back across the Inhulets in the Kherson region.", "en", "Inhulets",
+     "ua-river-inhulets"),
+    ("Ukrainian troops hold the western bank of the Oskil.", "en", "Oskil", "ua-river-oskil"),
+    ("ЗСУ переправилися через Оскіл.", "uk", "Оскіл", "ua-river-oskil"),
+    ("Бої тривають уздовж Десни.", "uk", "Десни", "ua-river-desna"),
+    ("Росіяни відійшли за річку Інгулець.", "uk", "Інгулець", "ua-river-inhulets"),
+    ("Бои идут вдоль Ингульца.", "ru", "Ингульца", "ua-river-inhulets"),
+    ("Российские войска отошли на левый берег Десны.", "ru", "Десны", "ua-river-desna"),
+]
+
+
+@pytest.mark.parametrize("text,lang,surface,gid", BARE_OTHER_RIVERS, ids=[t[:40] for t, _, _, _ in BARE_OTHER_RIVERS])
+def test_bare_desna_oskil_inhulets_after_a_river_cue(links, text, lang, surface, gid):
+    assert links(text, lang).get(surface) == (gid, "auto")
+
+
+TOWNS_NOT_RIVERS = [
+    ("Fighting continued near Oskil on Monday, the General Staff said.", "en", "Oskil"),
+    ("Russian shelling hit Inhulets and Kryvyi Rih overnight.", "en", "Inhulets"),
+    ("Shelling damaged houses in Desna, Chernihiv region.", "en", "Desna"),
+    ("Окупанти обстріляли Оскіл на Харківщині.", "uk", "Оскіл"),
+    ("Окупанти обстріляли Інгулець.", "uk", "Інгулець"),
+]
+
+
+@pytest.mark.parametrize("text,lang,surface", TOWNS_NOT_RIVERS, ids=[t[:40] for t, _, _ in TOWNS_NOT_RIVERS])
+def test_without_a_cue_the_town_or_village_wins(links, text, lang, surface):
+    gid, _ = links(text, lang)[surface]
+    assert gid.startswith("gn-"), gid  # the GeoNames settlement, never the river

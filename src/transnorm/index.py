@@ -179,8 +179,13 @@ class Lexicon:
     of_forms: list[str] = field(default_factory=list)
     stopwords: set[str] = field(default_factory=set)  # folded
     common_words: set[str] = field(default_factory=set)  # folded: never a generated entry's name alone
+    # folded first names: never fuzzy-matched alone, the start of a person's name; load() adds them
+    # to common_words too (one list in lexicon.yaml serves both)
+    given_names: set[str] = field(default_factory=set)
     river_cues: set[str] = field(default_factory=set)  # folded words before a name that make it the river
     river_cue_skip: set[str] = field(default_factory=set)  # folded words allowed between cue and name
+    river_cues_after: set[str] = field(default_factory=set)  # folded lower-case words after the name
+    river_cue_after_skip: set[str] = field(default_factory=set)  # folded words allowed between name and those
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -190,14 +195,18 @@ class Lexicon:
         data.pop("__line__", None)
         rw = {k: v for k, v in (data.get("region_words") or {}).items() if k != "__line__"}
         rc = data.get("river_cues") or {}
+        given = {fold_name(str(w)) for w in data.get("given_names") or []}
         return cls(
             region_words=rw,
             region_kinds=set(data.get("region_kinds") or []),
             of_forms=list(data.get("of_forms") or []),
             stopwords={fold_name(w) for w in data.get("stopwords") or []},
-            common_words={fold_name(str(w)) for w in data.get("common_words") or []},
+            common_words={fold_name(str(w)) for w in data.get("common_words") or []} | given,
+            given_names=given,
             river_cues={fold_name(str(w)) for w in rc.get("words") or []},
             river_cue_skip={fold_name(str(w)) for w in rc.get("skip") or []},
+            river_cues_after={fold_name(str(w)) for w in rc.get("after") or []},
+            river_cue_after_skip={fold_name(str(w)) for w in rc.get("after_skip") or []},
         )
 
 

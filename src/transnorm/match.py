@@ -6,7 +6,9 @@ Three passes over one token stream (see fold.tokenize):
    block (first three folded letters), so cost stays flat as the gazetteer grows;
 3. unknown: capitalised runs nobody recognised, queued as `unresolved` for review.
 Ambiguous names (Odessa, Georgia, Klitschko) are settled by the document's other mentions;
-a name a river shares with a town (Dnipro) by the words right before it (lexicon river_cues).
+a name a river shares with a town (Dnipro) by the words right before or after it (lexicon
+river_cues). A first name (lexicon given_names) is never fuzzy-matched alone, and starts a
+person's name: "Viktor Sokolov" is an unknown person, not a place or another Viktor.
 """
 
 from __future__ import annotations
@@ -100,7 +102,10 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     """Find every name in `text` and link it to the gazetteer. Entities are sorted, disjoint."""
     tokens = tokenize(text)
     keys = keys_fn(tokens) if keys_fn else [(t.key,) for t in tokens]
+    given_names = index.lexicon.given_names
+    given = [_capitalised(t) and any(k in given_names for k in ks) for t, ks in zip(tokens, keys)]
     hits = _first_names_dropped(_exact(tokens, keys, index), tokens, index)
+    hits = _surnames_after_a_first_name_dropped(hits, tokens, keys, given, index)
     taken = [False] * len(tokens)
     for h in hits:
         for j in range(h.start_tok, h.end_tok):
@@ -108,7 +113,9 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     leftovers = _capitalised_runs(text, tokens, taken, index)
     unknown: list[tuple[int, int]] = []
     for a, b in leftovers:
-        hit = _fuzzy(tokens, a, b, index, cfg) if cfg.fuzzy else None
+        if b - a == 1 and given[a]:
+            continue  # a first name alone: no misspelt place ("Yaroslav", "Maria"), no place to queue
+        hit = _fuzzy(tokens, a, b, index, cfg, person=given[a]) if cfg.fuzzy else None
         if hit:
             hits.append(hit)
         else:
@@ -181,6 +188,43 @@ def _first_names_dropped(hits: list[_Hit], tokens: list[Token], index: Index) ->
     return out
 
 
+FIRST_NAME_SIMILAR = 60  # rapidfuzz ratio: Alexander ~ Oleksandr (84), Georgy ~ Heorhii (67); Olena !~ Oleksandr (57)
+
+
+def _surnames_after_a_first_name_dropped(hits: list[_Hit], tokens: list[Token], keys: list[tuple[str, ...]],
+                                         given: list[bool], index: Index) -> list[_Hit]:
+    """'Viktor Sokolov', 'Maria Zakharchenko': a first name (lexicon given_names) that no match
+    covers, followed by a one-word match that is only a generated place's name (GeoNames lists
+    Sokolov among the names of Sokołów Podlaski) or only the surname of listed people none of
+    whom has that first name, is one person nobody listed: the hit is dropped and the whole
+    run goes to the unknown-name queue as a person."""
+    covered = {j for h in hits for j in range(h.start_tok, h.end_tok)}
+    out = []
+    for h in hits:
+        prv = h.start_tok - 1
+        if (h.end_tok - h.start_tok == 1 and prv >= 0 and given[prv] and prv not in covered
+                and tokens[h.start_tok].joined):
+            entries = [index.entries[ei] for ei in h.refs]
+            if all(e.source in GENERATED_SOURCES for e in entries):
+                continue
+            if (all(e.type == "person" and r.tag in ("surname", "short") for e, r in zip(entries, h.refs.values()))
+                    and not any(_first_name_of(e, keys[prv]) for e in entries)):
+                continue
+        out.append(h)
+    return out
+
+
+def _first_name_of(e: Entry, first: tuple[str, ...]) -> bool:
+    """Is one of the readings `first` (folded) close to the first word of one of e's full names?"""
+    for name, _, _ in e.names():
+        words = name.split()
+        if len(words) >= 2:
+            head = fold_name(words[0])
+            if any(fuzz.ratio(k, head) >= FIRST_NAME_SIMILAR for k in first):
+                return True
+    return False
+
+
 def _combos(keys: Sequence[tuple[str, ...]], limit: int = 16) -> list[tuple[str, ...]]:
     """All key combinations for a token run (lemma alternatives), capped to stay cheap."""
     if all(len(k) == 1 for k in keys):
@@ -248,7 +292,21 @@ def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: 
     return runs
 
 
-def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig) -> _Hit | None:
+SURNAME_MIN = 85  # rapidfuzz ratio a fuzzy person match needs on the surname alone (Yermack ~ Yermak: 91)
+
+
+def _surname_kept(span_last: str, name_key: str) -> bool:
+    """A fuzzy person match may respell a surname, not swap it for another: its first two
+    letters stay and the surname alone scores SURNAME_MIN ("Lavrenko" is no Marchenko,
+    "Sokolov" no Zolotov, "Kulebin" no Kuleba)."""
+    last = name_key.rsplit(" ", 1)[-1]
+    return last[:2] == span_last[:2] and fuzz.ratio(span_last, last) >= SURNAME_MIN
+
+
+def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig,
+           person: bool = False) -> _Hit | None:
+    """Near misses of curated names and big places. `person`: the run starts with a first
+    name, so only a listed person's full name may match it."""
     key = " ".join(t.key for t in tokens[a:b])
     if len(key) < cfg.fuzzy_min_chars or b - a > index.max_tokens:
         return None
@@ -265,6 +323,11 @@ def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig) 
         for r in index.lookup(k):
             if r.upper or _rejected(index, tokens, a, b, r):
                 continue
+            e = index.entries[r.entry]
+            if person and (e.type != "person" or " " not in k):
+                continue  # "Ivan Franko" is no Ivano-Frankivsk
+            if e.type == "person" and not _surname_kept(tokens[b - 1].key, k):
+                continue  # "Viktor Sokolov" is not Viktor Zolotov
             if s / 100 > scores.get(r.entry, 0):
                 refs[r.entry], scores[r.entry] = r, s / 100
     if not refs:
@@ -351,21 +414,48 @@ def _context(hits: list[_Hit], index: Index, cfg: MatchConfig | None = None,
 def _river_cue(text: str, tokens: list[Token], h: _Hit, index: Index) -> bool:
     """'crossed the Dnipro', 'left bank of the Dnieper', 'с левого берега Днепра', 'вдоль Днепра':
     a lexicon `river_cues` word right before the mention, with only `river_cues.skip` words
-    ('the', 'of') between and nothing but spaces between the words. Only asked when the
-    mention has a river among its candidates."""
+    ('the', 'of') between and nothing but spaces between the words; or a cue after it
+    (_river_cue_after: "the Dnipro's left bank"). Only asked when the mention has a river
+    among its candidates."""
     lex = index.lexicon
-    if not lex.river_cues or not any(index.entries[ei].kind in RIVER_KINDS for ei in h.refs):
+    if not any(index.entries[ei].kind in RIVER_KINDS for ei in h.refs):
         return False
     j = h.start_tok
     for _ in range(4):
-        if j == 0 or text[tokens[j - 1].end:tokens[j].start].strip():
-            return False  # the start of the text, or punctuation: a cue does not reach across it
+        if not lex.river_cues or j == 0 or text[tokens[j - 1].end:tokens[j].start].strip():
+            break  # the start of the text, or punctuation: a cue does not reach across it
         j -= 1
         key = tokens[j].key
         if key in lex.river_cues:
             return True
         if key not in lex.river_cue_skip:
+            break
+    return _river_cue_after(text, tokens, h, lex)
+
+
+POSSESSIVE = frozenset({"'", "’", "ʼ"})
+
+
+def _river_cue_after(text: str, tokens: list[Token], h: _Hit, lex) -> bool:
+    """'the Dnipro's left bank', 'the Desna riverbank': a lower-case lexicon `river_cues.after`
+    word right after the name or its "'s", with only `after_skip` words ('left', 'eastern')
+    between and nothing but spaces between the words ('Dnipro's left-bank districts' are the city's)."""
+    if not lex.river_cues_after:
+        return False
+    k, end = h.end_tok, tokens[h.end_tok - 1].end
+    if k < len(tokens) and tokens[k].key == "s" and text[end:tokens[k].start] in POSSESSIVE:
+        end, k = tokens[k].end, k + 1
+    for _ in range(3):
+        if k >= len(tokens) or not text[end:tokens[k].start].isspace():
             return False
+        t = tokens[k]
+        if not t.text.islower():
+            return False  # "Dnipro Bank" is a bank
+        if t.key in lex.river_cues_after:
+            return True
+        if t.key not in lex.river_cue_after_skip:
+            return False
+        end, k = t.end, k + 1
     return False
 
 
