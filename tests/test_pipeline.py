@@ -93,3 +93,22 @@ def test_record_json_line_is_plain_json_dumps_of_the_record(monkeypatch):
         assert rec.to_json() == json.dumps(rec.to_dict(), ensure_ascii=False)
         assert rec.to_line() == json.dumps(rec.to_dict(), ensure_ascii=False).encode("utf-8")
         assert records.record_from_dict(json.loads(rec.to_json())).to_dict() == rec.to_dict()
+
+
+def test_a_mixed_document_lingua_calls_other_is_processed_paragraph_by_paragraph():
+    """Whole, this ru + en text reads to lingua as neither; its paragraphs are plainly ru and en."""
+    text = ("Ночью враг атаковал Харьков и Харьковскую область. В Донецкой области погибли два человека.\n\n"
+            "The governor of the Belgorod region, Vyacheslav Gladkov, said Ukrainian drones attacked Shebekino.\n\n"
+            "# Frontline digest\n\n"
+            "Dmitry Lenhrabstenenko, head of the Marzelnovivka community, said the shelling had stopped.")
+    cfg = load_config()
+    from transnorm.detect import detect_language
+
+    assert detect_language(text, cfg.detect) == "other"  # the premise: lingua's verdict on the whole
+    [rec] = process_batch([Document(id="mix", text=text, source="t:1")], cfg)
+    assert rec.lang == "en" and not rec.errors
+    got = {e.surface: e.gazetteer_id for e in rec.entities}
+    assert got["Донецкой области"] == "ua-oblast-donetsk"  # ru morphology on the ru paragraph
+    assert got["Харьковскую область"] == "ua-oblast-kharkiv" and got["Belgorod region"] == "ru-oblast-belgorod"
+    assert any("different languages" in w for w in rec.warnings)
+    assert all(text[e.start:e.end] == e.surface for e in rec.entities)

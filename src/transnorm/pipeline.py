@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -141,6 +142,26 @@ def segments_of(text: str, doc_lang: str, cfg: Config) -> list[Segment]:
     return segs
 
 
+def _majority_language(segs: list[Segment]) -> tuple[str, list[Segment]]:
+    """For a document detected as `other`: the configured language most of its paragraphs are in,
+    taken by the rest as segments_of does (still `other` when no paragraph is in one)."""
+    sizes: Counter[str] = Counter()
+    for s in segs:
+        if s.lang != "other":
+            sizes[s.lang] += s.end - s.start
+    if not sizes:
+        return "other", [Segment(0, segs[-1].end, "other")]
+    lang = sizes.most_common(1)[0][0]
+    merged: list[Segment] = []
+    for s in segs:
+        s.lang = lang if s.lang == "other" else s.lang
+        if merged and merged[-1].lang == s.lang:
+            merged[-1].end = s.end
+        else:
+            merged.append(s)
+    return lang, merged
+
+
 def chunk_spans(text: str, start: int, end: int, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
     """Cut text[start:end] into spans of at most `limit` characters that tile it exactly.
 
@@ -237,7 +258,9 @@ def _valid_unicode(doc: Document) -> Document:
 
 def _link_document(doc: Document, lang: str, index: Index, cfg: Config) -> _Work:
     warnings = list(doc.warnings)
-    segs = segments_of(doc.text, lang, cfg) if lang != "other" else [Segment(0, len(doc.text), lang)]
+    segs = segments_of(doc.text, lang, cfg)
+    if lang == "other":  # lingua often calls a mix of configured languages something else as a whole
+        lang, segs = _majority_language(segs)
     segs = _chunked(doc.text, segs)
     for s in segs:
         s.entities = _link_segment(doc.text[s.start:s.end], s.lang, index, cfg)
