@@ -81,7 +81,7 @@ def test_consolidated_store_holds_each_document_once_latest_wins(tmp_path):
     lines = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in lines] == ["d1", "d2"]  # sorted by id, once each
     assert lines[1]["text_en"].endswith(" v2")
-    assert not list(path.parent.glob(".*.part"))
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left behind
 
 
 def test_lines_stored_as_text_by_older_versions_are_reused_and_exported(tmp_path):

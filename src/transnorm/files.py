@@ -23,9 +23,11 @@ def fsync_dir(folder: Path) -> None:
 
 
 @contextmanager
-def atomic_open(path: Path, encoding: str = "utf-8", errors: str = "strict",
-                newline: str | None = None) -> Iterator[IO[str]]:
-    """Write to a temp file in the same folder; fsync and rename it into place on success."""
+def atomic_open(path: Path, mode: str = "w", encoding: str = "utf-8", errors: str = "strict",
+                newline: str | None = None) -> Iterator[IO]:
+    """Write to a temp file in the same folder; fsync and rename it into place on success.
+
+    mode "w" (text, with encoding/errors/newline) or "wb" (bytes)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Not mkstemp: its 0600 would make reports unreadable to the team; 0666 minus the umask is
@@ -33,7 +35,8 @@ def atomic_open(path: Path, encoding: str = "utf-8", errors: str = "strict",
     tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, errors=errors, newline=newline) as fh:
+        text = {} if "b" in mode else {"encoding": encoding, "errors": errors, "newline": newline}
+        with os.fdopen(fd, mode, **text) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import __version__
-from .files import fsync_dir
+from .files import atomic_open, fsync_dir
 from .records import Document, IngestError, Line, Record, record_from_dict
 
 LEDGER_FILE = "ledger.sqlite"
@@ -176,15 +176,10 @@ class Ledger:
     def export(self, path: Path | None = None) -> Path:
         """Write the consolidated store: every document's latest record, sorted by id, atomically."""
         path = Path(path) if path else self.state_dir / CONSOLIDATED
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.part")
-        with tmp.open("wb") as fh:
+        with atomic_open(path, "wb") as fh:
             for (line,) in self.con.execute("SELECT record FROM documents ORDER BY id"):
                 fh.write(line.encode("utf-8") if isinstance(line, str) else line)  # TEXT rows from older versions
                 fh.write(b"\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
         fsync_dir(path.parent)
         return path
 
