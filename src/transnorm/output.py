@@ -47,7 +47,6 @@ class RunWriter:
         self.started = datetime.now(timezone.utc)
         self.report = ReportBuilder(self.limits)
         self.spool = ReviewSpool(self.out)
-        self._count = 0
 
     def write(self, records: list[Record], known: list[Line | None] | None = None) -> list[Line]:
         """Append records; returns their JSON lines (the ledger stores them as they are).
@@ -62,10 +61,9 @@ class RunWriter:
             self._fh.write(line.encode("utf-8") if isinstance(line, str) else line)
             self._fh.write(b"\n")  # not line + "\n": a 50 MB document's line is not copied again
             lines.append(line)
+            self.spool.add(self.stats.documents, rec)  # the record's index in the run
             self.stats.add(rec)
-            self.report.add(self._count, rec)
-            self.spool.add(self._count, rec)
-            self._count += 1
+            self.report.add(rec)
         return lines
 
     def sync(self) -> None:

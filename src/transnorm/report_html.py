@@ -95,10 +95,10 @@ class ReportBuilder:
         self.errors: list[tuple[str, str]] = []  # the first MAX_ERRORS_SHOWN
         self.errors_total = 0
 
-    def add(self, index: int, rec: Record) -> None:
-        """Count the `index`-th record of the run, and embed it if it fits."""
+    def add(self, rec: Record) -> None:
+        """Count the next record of the run, and embed it if it fits."""
         n = undecided = 0
-        for m in record_mentions(index, rec):  # a generator: a huge document's mentions are never all held
+        for m in record_mentions(rec):  # a generator: a huge document's mentions are never all held
             n += 1
             undecided += needs_decision(m)
             self.by_method[(m.entity.method, m.entity.status)] += 1
@@ -121,7 +121,7 @@ class ReportBuilder:
         d = len(self.docs)
         self.text_chars += chars
         conv = {False: _utf16_offsets(rec.text), True: _utf16_offsets(rec.text_en or "")}
-        for m in record_mentions(index, rec):
+        for m in record_mentions(rec):
             e, f = m.entity, conv[m.english_side]
             # [doc, side(0 source, 1 English), start, end, surface, type, id, canonical, score, method, status, lang]
             self.mentions.append([d, int(m.english_side), f(e.start), f(e.end), e.surface, e.type, e.gazetteer_id,
@@ -569,7 +569,7 @@ def render_html(records: Iterable[Record], summary: RunSummary, limits: ReportCo
     builder = ReportBuilder(limits)
     with ReviewSpool() as spool:
         for i, rec in enumerate(records):
-            builder.add(i, rec)
+            builder.add(rec)
             spool.add(i, rec)
         queue = list(spool.groups())
     return render_page(builder, queue[:builder.limits.max_queue_rows], len(queue), summary)

@@ -26,7 +26,7 @@ import yaml
 
 from .gazetteer import TYPES, Entry, GazetteerError, entry_from_mapping, load_yaml
 from .files import atomic_open, atomic_write_text
-from .records import Candidate, Entity, Record, entity_from_dict
+from .records import Candidate, Entity, Record
 
 NEEDS_DECISION = ("review", "unresolved")
 CONTEXT_CHARS = 60
@@ -46,10 +46,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(slots=True)
 class Mention:
-    """One entity occurrence flattened with the document it is in (shared with the report)."""
+    """One entity occurrence with the side of the record it is on (shared with the report)."""
 
-    record_index: int
-    doc_id: str
     lang: str  # language of the text the surface was found in ("en" for entities_en)
     english_side: bool  # True when found in text_en
     entity: Entity
@@ -67,15 +65,18 @@ class ReviewGroup:
     proposed_id: str | None
     proposed_canonical: str | None
     candidates: list[Candidate]  # best score per gazetteer id over all occurrences
-    example: Mention  # the first occurrence
-    example_context: str  # plain text, the surface in [brackets]
-    docs: int = 0  # distinct documents it occurs in
-    context_parts: tuple[str, str, str] = ("", "", "")  # (left, surface, right) of example_context
+    docs: int  # distinct documents it occurs in
+    context_parts: tuple[str, str, str]  # (left, surface, right) around the first occurrence
+
+    @property
+    def example_context(self) -> str:
+        """The first occurrence in plain text, the surface in [brackets] (review.csv, artifacts)."""
+        left, mid, right = self.context_parts
+        return f"{left}[{mid}]{right}"
 
 
-def record_mentions(index: int, rec: Record) -> Iterator[Mention]:
-    """The mentions of one record (the `index`-th of the run), an English-side span that repeats a
-    source span dropped.
+def record_mentions(rec: Record) -> Iterator[Mention]:
+    """The mentions of one record, an English-side span that repeats a source span dropped.
 
     English documents may list the same span in `entities` and `entities_en`; counting it
     twice would double every number in the report.
@@ -92,13 +93,7 @@ def record_mentions(index: int, rec: Record) -> Iterator[Mention]:
             key = (english_side and not en_is_src, ent.start, ent.end)
             if key not in seen:
                 seen.add(key)
-                yield Mention(index, rec.id, lang, english_side, ent)
-
-
-def iter_mentions(records: Iterable[Record]) -> Iterator[tuple[Record, Mention]]:
-    for i, rec in enumerate(records):
-        for m in record_mentions(i, rec):
-            yield rec, m
+                yield Mention(lang, english_side, ent)
 
 
 def context_of(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str, str]:
@@ -133,14 +128,13 @@ class ReviewSpool:
             PRAGMA cache_size = -16000;
             CREATE TABLE m (surface TEXT, lang TEXT, type TEXT, status TEXT, gid TEXT, canonical TEXT,
                             cands TEXT, doc INTEGER);
-            CREATE TABLE ex (surface TEXT, lang TEXT, mention TEXT, context TEXT, PRIMARY KEY (surface, lang));
+            CREATE TABLE ex (surface TEXT, lang TEXT, ctx_before TEXT, ctx_name TEXT, ctx_after TEXT, PRIMARY KEY (surface, lang));
         """)
-        self.mentions = 0
 
     def add(self, index: int, rec: Record) -> None:
         """Spool the undecided mentions of the `index`-th record of the run."""
         rows, examples = [], []
-        for m in record_mentions(index, rec):
+        for m in record_mentions(rec):
             if not needs_decision(m):
                 continue
             e = m.entity
@@ -148,13 +142,10 @@ class ReviewSpool:
                          json.dumps([[c.gazetteer_id, c.canonical, c.score] for c in e.candidates],
                                     ensure_ascii=False) if e.candidates else None, index))
             text = (rec.text_en if m.english_side else rec.text) or ""
-            mention = [m.record_index, m.doc_id, int(m.english_side), e.to_dict()]
-            examples.append((e.surface, m.lang, json.dumps(mention, ensure_ascii=False),
-                             json.dumps(context_of(text, e.start, e.end), ensure_ascii=False)))
+            examples.append((e.surface, m.lang, *context_of(text, e.start, e.end)))  # the first one stays
         if rows:
-            self.mentions += len(rows)
             self.con.executemany("INSERT INTO m VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            self.con.executemany("INSERT OR IGNORE INTO ex VALUES (?, ?, ?, ?)", examples)
+            self.con.executemany("INSERT OR IGNORE INTO ex VALUES (?, ?, ?, ?, ?)", examples)
 
     def groups(self) -> Iterator[ReviewGroup]:
         """Every (surface, lang) group, most frequent first (then by surface, lang)."""
@@ -165,9 +156,9 @@ class ReviewSpool:
         for surface, lang, n, docs in keys:
             rows = self.con.execute("SELECT type, status, gid, canonical, cands FROM m "
                                     "WHERE surface = ? AND lang = ? ORDER BY rowid", (surface, lang))
-            mention, context = self.con.execute("SELECT mention, context FROM ex WHERE surface = ? AND lang = ?",
-                                                (surface, lang)).fetchone()
-            yield _group(surface, lang, n, docs, rows, json.loads(mention), tuple(json.loads(context)))
+            context = self.con.execute("SELECT ctx_before, ctx_name, ctx_after FROM ex WHERE surface = ? AND lang = ?",
+                                       (surface, lang)).fetchone()
+            yield _group(surface, lang, n, docs, rows, context)
 
     def close(self) -> None:
         self.con.close()
@@ -183,7 +174,7 @@ class ReviewSpool:
         self.close()
 
 
-def _group(surface: str, lang: str, count: int, docs: int, rows: Iterable[tuple], mention: list,
+def _group(surface: str, lang: str, count: int, docs: int, rows: Iterable[tuple],
            context: tuple[str, str, str]) -> ReviewGroup:
     """Fold one group's rows (type, status, gazetteer id, canonical, candidates JSON) into a ReviewGroup."""
     types: Counter[str] = Counter()
@@ -209,13 +200,10 @@ def _group(surface: str, lang: str, count: int, docs: int, rows: Iterable[tuple]
             best[proposed_id].canonical if proposed_id in best else None)
     elif cands_sorted:
         proposed_id, proposed_canonical = cands_sorted[0].gazetteer_id, cands_sorted[0].canonical
-    index, doc_id, english_side, ent = mention
-    left, mid, right = context
     return ReviewGroup(
         surface=surface, lang=lang, type=sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0],
         count=count, statuses=dict(statuses), proposed_id=proposed_id, proposed_canonical=proposed_canonical,
-        candidates=cands_sorted, example=Mention(index, doc_id, lang, bool(english_side), entity_from_dict(ent)),
-        example_context=f"{left}[{mid}]{right}", docs=docs, context_parts=(left, mid, right))
+        candidates=cands_sorted, docs=docs, context_parts=tuple(context))
 
 
 def review_groups(records: Iterable[Record]) -> list[ReviewGroup]:
