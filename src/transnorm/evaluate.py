@@ -66,7 +66,7 @@ F1_FLOOR: dict[str, float] = {
 }
 
 PREDICTION_STATUSES = ("auto", "review")
-CASE_KEYS = {"id", "lang", "text", "expect", "neutral", "source", "note", "tags"}
+CASE_KEYS = {"id", "lang", "text", "expect", "neutral", "source", "note", "tags", "url", "split", "topic"}
 EXPECT_KEYS = {"surface", "type", "canonical", "start", "end", "gazetteer_id", "note"}
 TYPES = ("place", "person")
 CONTEXT_CHARS = 40

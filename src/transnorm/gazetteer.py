@@ -18,7 +18,7 @@ import yaml
 ENTRY_KEYS = {
     "id", "type", "kind", "canonical", "short", "country", "parent", "geonames_id",
     "lat", "lon", "population", "aliases", "short_aliases", "historic", "colloquial",
-    "role", "note", "source",
+    "role", "note", "source", "successor", "renamed",
 }
 TYPES = {"place", "person"}
 # A river may share its bare name with a town of its country ("Dnipro", "Днепр", "Дніпро"):
@@ -62,6 +62,8 @@ class Entry:
     role: str | None = None
     note: str | None = None
     source: str = "curated"  # curated, pycountry, geonames, override...
+    successor: str | None = None  # id of the entry that replaced a former unit (a pre-2020 raion)
+    renamed: int | None = None  # year the current name was given (historic names are the older ones)
     origin: str = ""  # file:line it was read from (for error messages)
 
     def names(self) -> Iterator[tuple[str, str, str]]:
@@ -151,10 +153,10 @@ def entry_from_mapping(raw: dict, path: str) -> Entry:
             raise GazetteerError(path, line, f"missing or empty '{key}'")
     if raw["type"] not in TYPES:
         raise GazetteerError(path, line, f"type must be one of {sorted(TYPES)}, not {raw['type']!r}")
-    for key, kind in (("population", int), ("geonames_id", int), ("lat", (int, float)), ("lon", (int, float))):
+    for key, kind in (("population", int), ("geonames_id", int), ("renamed", int), ("lat", (int, float)), ("lon", (int, float))):
         if raw.get(key) is not None and (not isinstance(raw[key], kind) or isinstance(raw[key], bool)):
             raise GazetteerError(path, line, f"'{key}' must be a number")
-    for key in ("kind", "short", "country", "parent", "role", "note", "source"):
+    for key in ("kind", "short", "country", "parent", "role", "note", "source", "successor"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise GazetteerError(path, line, f"'{key}' must be a string")
     return Entry(
@@ -176,6 +178,8 @@ def entry_from_mapping(raw: dict, path: str) -> Entry:
         role=raw.get("role"),
         note=raw.get("note"),
         source=raw.get("source") or "curated",
+        successor=raw.get("successor"),
+        renamed=raw.get("renamed"),
         origin=f"{path}:{line}" if line else path,
     )
 
@@ -237,6 +241,8 @@ def check_entries(entries: Iterable[Entry]) -> list[str]:
     for e in entries:
         if e.parent and e.parent not in seen:
             problems.append(f"{e.origin}: parent {e.parent!r} of {e.id!r} is not a known id")
+        if e.successor and e.successor not in seen:
+            problems.append(f"{e.origin}: successor {e.successor!r} of {e.id!r} is not a known id")
     return problems
 
 
