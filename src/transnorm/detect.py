@@ -4,25 +4,12 @@ lingua is restricted to the configured languages plus a few "decoys" (German, Po
 Bulgarian...), so a text in a language we do not process is called `other` instead of
 being forced into the nearest configured one.
 """
-
 from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from .records import Document
-
-
-class DetectConfig(BaseModel):
-    """Config key `detect`."""
-
-    model_config = ConfigDict(extra="forbid")
-    languages: list[str] = Field(default_factory=lambda: ["en", "ru", "uk"],
-                                 description="ISO 639-1 codes processed; others become 'other'")
-    decoys: list[str] = Field(default_factory=lambda: ["de", "fr", "es", "it", "pl", "tr", "be", "bg", "sr"],
-                              description="languages recognised only to be reported as 'other'")
-
+from transnorm.config import DetectConfig
+from transnorm.records import Document
 
 SHORT_TEXT = 40  # letters
 

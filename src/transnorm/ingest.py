@@ -12,7 +12,6 @@ one exception: a lone UTF-16 surrogate written as a JSON escape ("\\ud800") cann
 stored as UTF-8, so it becomes U+FFFD (one character for one, offsets unchanged) and the
 document gets a warning.
 """
-
 from __future__ import annotations
 
 import codecs
@@ -25,13 +24,14 @@ import sqlite3
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from .records import Document, IngestError
+from transnorm.config import IngestConfig
+from transnorm.records import Document, IngestError
 
 TEXT_SUFFIXES = {".txt", ".md"}
 SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".csv"}
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 # A JSON string may spend up to 12 bytes on one character ("\ud83d\ude00"); the rest of a
 # line (id, lang, meta) gets this much on top.
 JSON_BYTES_PER_CHAR = 12
@@ -39,16 +39,6 @@ LINE_SLACK = 1 << 20
 SKIP_CHUNK = 1 << 20  # bytes read at a time while skipping an over-long line
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
-
-
-class IngestConfig(BaseModel):
-    """How inputs are read (config key `ingest`)."""
-
-    model_config = ConfigDict(extra="forbid")
-    csv_id_column: str = "id"
-    csv_text_column: str = "text"
-    csv_lang_column: str | None = "lang"
-    max_document_chars: int = Field(5_000_000, ge=1, description="longer documents become an error row")
 
 
 def iter_inputs(inputs: Iterable[str | Path], cfg: IngestConfig) -> Iterator[Document | IngestError]:
@@ -149,7 +139,8 @@ def scrub_surrogates(value: Any) -> tuple[Any, int]:
 def _read_file(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | IngestError]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        yield IngestError(str(path), f"unsupported file type {suffix or '(none)'!r}: expected .txt, .md, .jsonl or .csv")
+        yield IngestError(str(path), f"unsupported file type {suffix or '(none)'!r}: "
+                                     "expected .txt, .md, .jsonl or .csv")
         return
     try:
         if path.stat().st_size == 0:
@@ -316,7 +307,8 @@ def _read_csv(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | 
             yield IngestError(f"{path}:1", f"invalid {'UTF-16' if encoding == 'utf-16' else 'UTF-8'} in the header")
             return
         if cfg.csv_text_column not in header:
-            yield IngestError(f"{path}:1", f"no {cfg.csv_text_column!r} column (columns: {', '.join(header) or 'none'});"
+            yield IngestError(f"{path}:1", f"no {cfg.csv_text_column!r} column "
+                                           f"(columns: {', '.join(header) or 'none'});"
                                            " set ingest.csv_text_column")
             return
         while True:

@@ -22,13 +22,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
-from .config import Config
-from .detect import detect_batch, detect_language
-from .index import Index, LayerSpec, layer_files, load_or_build
-from .match import link
-from .records import Document, Entity, IngestError, Record
-from .rewrite import rewrite
+from transnorm.config import Config
+from transnorm.detect import detect_batch, detect_language
+from transnorm.gazetteer.index import Index
+from transnorm.gazetteer.layers import LayerSpec, layer_files
+from transnorm.gazetteer.store import load_or_build
+from transnorm.linking.match import link
+from transnorm.linking.rewrite import rewrite
+from transnorm.records import Document, Entity, IngestError, Record
+from transnorm.version import __version__
 
 log = logging.getLogger(__name__)
 PARAGRAPH_RE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)\s*")  # LF, CRLF, lone CR
@@ -59,7 +61,8 @@ def get_index(cfg: Config) -> Index:
 
 @lru_cache(maxsize=2)
 def _translator_for(cfg_json: str):
-    from .translate import TranslateConfig, Translator
+    from transnorm.config import TranslateConfig
+    from transnorm.translation.translate import Translator
 
     return Translator(TranslateConfig.model_validate_json(cfg_json))
 
@@ -80,7 +83,7 @@ class Provenance:
     models: dict[str, str] = field(default_factory=dict)
 
     def for_doc(self, langs: set[str]) -> dict:
-        models = sorted({self.models[l] for l in langs if l in self.models})
+        models = sorted({self.models[ln] for ln in langs if ln in self.models})
         return {"transnorm": self.version, "gazetteer": self.gazetteer, "config": self.config,
                 "translation_model": ", ".join(models) or None}
 
@@ -205,12 +208,13 @@ def _chunked(text: str, segs: list[Segment]) -> list[Segment]:
     return out
 
 
-def _link_segment(text: str, lang: str, index: Index, cfg: Config) -> list[Entity]:
+def link_segment(text: str, lang: str, index: Index, cfg: Config) -> list[Entity]:
     keys_fn = propose = None
     if lang in ("ru", "uk"):
-        from . import morph, translit
+        from transnorm.linking.keys import keys_fn as lemma_keys
+        from transnorm.text import translit
 
-        keys_fn = morph.keys_fn(index, lang)
+        keys_fn = lemma_keys(index, lang)
         propose = lambda s: translit.propose_english(s, lang)  # noqa: E731
     return link(text, index, cfg.match, keys_fn=keys_fn, propose=propose)
 
@@ -263,7 +267,7 @@ def _link_document(doc: Document, lang: str, index: Index, cfg: Config) -> _Work
         lang, segs = _majority_language(segs)
     segs = _chunked(doc.text, segs)
     for s in segs:
-        s.entities = _link_segment(doc.text[s.start:s.end], s.lang, index, cfg)
+        s.entities = link_segment(doc.text[s.start:s.end], s.lang, index, cfg)
     if len({s.lang for s in segs}) > 1:
         warnings.append("paragraphs in different languages: " + ", ".join(
             sorted({s.lang for s in segs})) + "; each was processed in its own language")
@@ -279,7 +283,7 @@ def _link_document(doc: Document, lang: str, index: Index, cfg: Config) -> _Work
 
 def _translate(works: list[_Work], index: Index, cfg: Config, prov: Provenance) -> None:
     """Every ru/uk segment of the batch through one translate call per language (per TRANSLATE_CHARS)."""
-    from .translate import ModelMissing
+    from transnorm.translation.translate import ModelMissing
 
     by_lang: dict[str, list[tuple[_Work, int]]] = {}
     for w in works:
@@ -322,7 +326,7 @@ def _translate_groups(jobs: list[tuple[_Work, int]]) -> list[list[tuple[_Work, i
 
 def _align_group(jobs: list[tuple[_Work, int]], texts: list[str], results: list, index: Index, cfg: Config,
                  lang: str) -> None:
-    from .align import align_names
+    from transnorm.linking.align import align_names
 
     for (w, i), src_text, tr in zip(jobs, texts, results):
         seg = w.segments[i]

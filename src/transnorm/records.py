@@ -2,7 +2,7 @@
 
 Every stage takes and returns these, never loose dicts, so a newcomer can read the
 shape of the data in one place. `Record.to_json()` is the exact line written to
-records.jsonl (schema documented in the README).
+records.jsonl (schema documented in docs/usage.md).
 """
 
 from __future__ import annotations

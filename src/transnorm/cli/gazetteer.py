@@ -10,40 +10,35 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
+
+from transnorm.cli.common import ConfigOpt, err, fail
 
 gazetteer_app = typer.Typer(no_args_is_help=True,
                             help="The gazetteer: build the index, check the YAML, look names up, count entries, "
                                  "import GeoNames dumps.")
-err = Console(stderr=True)
-ConfigOpt = typer.Option(None, "--config", help="config YAML (default: built-in defaults)")
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def _config(config: Optional[Path]):
-    from .config import ConfigError, load_config
+    from transnorm.config import ConfigError, load_config
 
     try:
         return load_config(config)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _spec(cfg):
-    from .index import LayerSpec
+    from transnorm.gazetteer.layers import LayerSpec
 
     return LayerSpec.from_config(cfg.gazetteer)
 
 
 def _index(cfg, quiet: bool = False):
     """The compiled index (built on first use), with how long getting it took."""
-    from .gazetteer import GazetteerError
-    from .index import cache_path, load_or_build, shared_cache_dir
+    from transnorm.gazetteer.schema import GazetteerError
+    from transnorm.gazetteer.store import cache_path, load_or_build, shared_cache_dir
 
     folder, cache_dir, spec = cfg.gazetteer.dir, cfg.state_dir / "index", _spec(cfg)
     try:
@@ -56,15 +51,20 @@ def _index(cfg, quiet: bool = False):
         index = load_or_build(folder, cache_dir, layers=spec)
         return index, time.perf_counter() - t, cached
     except GazetteerError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @gazetteer_app.command("build")
 def build(config: Optional[Path] = ConfigOpt,
           force: bool = typer.Option(False, "--force", help="rebuild even when the cached index is current")) -> None:
     """Compile the index (only when its inputs changed) and print counts and times."""
-    from .gazetteer import GazetteerError
-    from .index import build_index, cache_path, _store, shared_cache_dir
+    from transnorm.gazetteer.schema import GazetteerError
+    from transnorm.gazetteer.store import (
+        build_index,
+        cache_path,
+        shared_cache_dir,
+        store_cached,
+    )
 
     cfg = _config(config)
     spec = _spec(cfg)
@@ -75,8 +75,8 @@ def build(config: Optional[Path] = ConfigOpt,
         try:
             index = build_index(folder, layers=spec, cache_dir=cache_dir, shared=shared_cache_dir())
         except GazetteerError as exc:
-            _fail(str(exc))
-        _store(index, path.name, cache_dir, shared_cache_dir())
+            fail(str(exc))
+        store_cached(index, path.name, cache_dir, shared_cache_dir())
         took, cached = time.perf_counter() - t, False
     else:
         index, took, cached = _index(cfg)
@@ -99,13 +99,13 @@ def check(config: Optional[Path] = ConfigOpt,
           notes: bool = typer.Option(True, "--notes/--no-notes", help="also show allowed ambiguities")) -> None:
     """Validate the YAML: unsafe YAML, unknown keys, missing fields, duplicate ids, unknown parents,
     names shared by two entries. Exit 1 when there are errors."""
-    from .gazetteer import check_folder
-    from .index import layer_files
+    from transnorm.gazetteer.check import check_folder
+    from transnorm.gazetteer.layers import layer_files
 
     cfg = _config(config)
     folder = folder or cfg.gazetteer.dir
     if not folder.is_dir():
-        _fail(f"no such gazetteer folder: {folder}")
+        fail(f"no such gazetteer folder: {folder}")
     entries, problems = check_folder(folder, layer_files(folder, _spec(cfg)))
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
@@ -118,15 +118,15 @@ def check(config: Optional[Path] = ConfigOpt,
 
 def _matched_name(index, entry, key: str) -> str:
     """The written name of `entry` whose key (or generated spelling's key) is `key`."""
-    from .fold import fold_name
-    from .index import _default_variants, _variant_lang
+    from transnorm.gazetteer.compile import default_variants, variant_lang
+    from transnorm.text.fold import fold_name
 
     names = list(entry.names())
     for written, _lang, tag in names:
         if fold_name(written) == key:
             return f"{tag} {written!r}"
     for written, lang, tag in names:
-        for v in _default_variants(written, _variant_lang(entry, written, lang)):
+        for v in default_variants(written, variant_lang(entry, written, lang)):
             if fold_name(v) == key:
                 return f"variant {v!r} of {tag} {written!r}"
     if entry.type == "person":
@@ -134,7 +134,7 @@ def _matched_name(index, entry, key: str) -> str:
             if fold_name(written.rsplit(" ", 1)[-1]) == key:
                 return f"surname of {written!r}"
     try:
-        from .morph import name_keys
+        from transnorm.text.morph import name_keys
 
         for written, lang, tag in names:
             if key in name_keys(written, lang):
@@ -152,23 +152,23 @@ def lookup(name: str = typer.Argument(..., help="a name as written in text, e.g.
     """Candidates for NAME with scores, how each was matched and the name it matched."""
     from rapidfuzz import fuzz, process
 
-    from .fold import fold_name
-    from .match import _prior
-    from .pipeline import _link_segment
+    from transnorm.linking.resolve import prior
+    from transnorm.pipeline import link_segment
+    from transnorm.text.fold import fold_name
 
     cfg = _config(config)
     index, _, _ = _index(cfg)
     text = name if name[:1].isupper() else name[:1].upper() + name[1:]
-    ents = [e for e in _link_segment(f"Shelling near {text}.", lang, index, cfg) if e.gazetteer_id] if lang == "en" \
-        else [e for e in _link_segment(text, lang, index, cfg) if e.gazetteer_id]
+    ents = [e for e in link_segment(f"Shelling near {text}.", lang, index, cfg) if e.gazetteer_id] if lang == "en" \
+        else [e for e in link_segment(text, lang, index, cfg) if e.gazetteer_id]
     for e in ents:
         typer.echo(f"linked {e.surface!r} -> {e.gazetteer_id} {e.canonical!r}: {e.status} {e.score:.2f} ({e.method})")
     keys = [fold_name(name)]
     if lang in ("ru", "uk"):  # inflected forms: the lemma keys the matcher would try
         from itertools import product
 
-        from . import morph
-        from .fold import tokenize
+        from transnorm.text import morph
+        from transnorm.text.fold import tokenize
 
         per_token = morph.keys_fn(index, lang)(tokenize(name))
         keys += [" ".join(c) for c in list(product(*per_token))[:16] if " ".join(c) not in keys]
@@ -180,7 +180,7 @@ def lookup(name: str = typer.Argument(..., help="a name as written in text, e.g.
             if e.id not in seen:
                 seen.add(e.id)
                 how = "exact" if k == key else f"lemma {k!r}"
-                rows.append((_prior(e, r, cfg.match), e, r.tag, how, _matched_name(index, e, k)))
+                rows.append((prior(e, r, cfg.match), e, r.tag, how, _matched_name(index, e, k)))
     if not rows:
         for k, s, _ in process.extract(key, index.blocks.get(key[:3], []), scorer=fuzz.ratio, limit=limit,
                                        score_cutoff=cfg.match.t_review * 100):
@@ -241,13 +241,14 @@ def import_geonames(
     config: Optional[Path] = ConfigOpt,
 ) -> None:
     """Import GeoNames dump files as a generated layer file (streamed; the index picks it up)."""
-    from .gazetteer import GazetteerError
-    from .sources import from_geonames_dump, write_layer
+    from transnorm.gazetteer.schema import GazetteerError
+    from transnorm.gazetteer.sources.dump import from_geonames_dump
+    from transnorm.gazetteer.sources.layerfile import write_layer
 
     cfg = _config(config)
     for p in (main_file, alternate_names, admin1):
         if p is not None and not p.is_file():
-            _fail(f"no such file: {p}")
+            fail(f"no such file: {p}")
     stem = main_file.name.split(".")[0]
     target = out or cfg.gazetteer.dir / "generated" / f"geonames-{stem}.jsonl.gz"
     t = time.perf_counter()
@@ -255,7 +256,7 @@ def import_geonames(
         n = write_layer(from_geonames_dump(main_file, alternate_names, admin1, countries=countries or None,
                                            min_population=min_population), target)
     except (GazetteerError, OSError, ValueError) as exc:
-        _fail(f"{main_file}: {exc}")
+        fail(f"{main_file}: {exc}")
     typer.echo(f"wrote {n:,} entries to {target} in {time.perf_counter() - t:.1f} s")
     if out is not None and out.parent.resolve() != (cfg.gazetteer.dir / "generated").resolve():
         typer.echo(f"add it to gazetteer.geonames_dump in your config to use it: {target}")

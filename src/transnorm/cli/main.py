@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from .config import PROJECT_ROOT, ConfigError, load_config
-from .gazetteer import GazetteerError
-from .pipeline import get_index
-from .quiet import quiet_prefect
+from transnorm.cli.common import ConfigOpt, err, fail
+from transnorm.cli.gazetteer import gazetteer_app
+from transnorm.cli.models import models_app
+from transnorm.cli.ops import serve, server_app
+from transnorm.config import ConfigError, load_config
+from transnorm.gazetteer.schema import GazetteerError
+from transnorm.ops.quiet import quiet_prefect
+from transnorm.pipeline import get_index
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Russian/Ukrainian news to clean English records with canonical names.")
-err = Console(stderr=True)
 
 
 @app.callback()
 def _root() -> None:
     """Russian/Ukrainian news to clean English records with canonical names."""
-
-
-def fail(message: str, code: int = 2) -> None:
-    """One-line reason, exit 2: usage and config errors."""
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def load_flow_module():
-    """flows/pipeline.py is the deployments' entry point; the CLI runs that same flow."""
-    quiet_prefect()
-    path = PROJECT_ROOT / "flows" / "pipeline.py"
-    spec = importlib.util.spec_from_file_location("transnorm_flows_pipeline", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @app.command()
@@ -53,7 +36,7 @@ def run(
                                                       "unchanged since an earlier run reuse its record)"),
 ) -> None:
     """Run the pipeline: records.jsonl and report.md in the output folder."""
-    from .ledger import StateLocked, check_unlocked
+    from transnorm.ops.ledger import StateLocked, check_unlocked
 
     try:
         cfg = load_config(config)
@@ -64,10 +47,11 @@ def run(
     missing = [str(p) for p in inputs if not p.exists()]
     if missing and len(missing) == len(inputs):
         fail(f"no such input: {', '.join(missing)}")
-    flows = load_flow_module()
+    quiet_prefect()
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from . import progress as hook
+    from transnorm.ops import flow as flows
+    from transnorm.ops import progress as hook
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} documents"),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
@@ -88,70 +72,7 @@ def run(
     typer.echo(out_dir)
 
 
-models_app = typer.Typer(no_args_is_help=True, help="Argos translation models: list, install, remove.")
 app.add_typer(models_app, name="models")
-ModelsDir = typer.Option(None, "--models-dir", help="default: translate.models_dir, $TRANSNORM_MODELS_DIR "
-                                                      "or ~/.local/share/transnorm/models")
-ConfigOpt = typer.Option(None, "--config", help="config YAML (its translate.models_dir is used)")
-
-
-def _models_dir(models_dir: Optional[Path], config: Optional[Path]) -> Path:
-    if models_dir:
-        return models_dir
-    try:
-        return load_config(config).translate.resolved_models_dir()
-    except ConfigError as exc:
-        fail(str(exc))
-
-
-@models_app.command("list")
-def models_list(models_dir: Optional[Path] = ModelsDir, config: Optional[Path] = ConfigOpt) -> None:
-    """Installed translation models."""
-    from .models import list_models
-
-    folder = _models_dir(models_dir, config)
-    found = list_models(folder)
-    if not found:
-        err.print(f"no models in {folder}; install one with `transnorm models install ru en` "
-                  "or `transnorm models install PATH.argosmodel`", highlight=False, soft_wrap=True)
-    for m in found:
-        typer.echo(f"{m.from_code} -> {m.to_code}\t{m.model_id}\t{m.path}")
-
-
-@models_app.command("install")
-def models_install(
-    what: List[str] = typer.Argument(..., help="`SRC TGT` (download) or a .argosmodel file / package folder"),
-    models_dir: Optional[Path] = ModelsDir, config: Optional[Path] = ConfigOpt,
-) -> None:
-    """Install from the Argos package index (online) or from a local file or folder (offline)."""
-    from .models import ModelError, install_from_index, install_from_path
-
-    folder = _models_dir(models_dir, config)
-    try:
-        if len(what) == 1:
-            info = install_from_path(Path(what[0]), folder)
-        elif len(what) == 2:
-            info = install_from_index(what[0], what[1], folder)
-        else:
-            fail("give `SRC TGT` (e.g. `ru en`) or one PATH.argosmodel")
-    except ModelError as exc:
-        fail(str(exc), code=1)
-    typer.echo(f"installed {info.from_code} -> {info.to_code} ({info.model_id}) in {folder}")
-
-
-@models_app.command("remove")
-def models_remove(src: str, tgt: str, models_dir: Optional[Path] = ModelsDir,
-                  config: Optional[Path] = ConfigOpt) -> None:
-    """Remove the installed SRC -> TGT model."""
-    from .models import remove
-
-    folder = _models_dir(models_dir, config)
-    removed = remove(src, tgt, folder)
-    if not removed:
-        fail(f"no {src} -> {tgt} model installed in {folder}", code=1)
-    for m in removed:
-        typer.echo(f"removed {m.model_id}")
-
 
 review_app = typer.Typer(no_args_is_help=True, help="Feed review decisions back into the gazetteers.")
 app.add_typer(review_app, name="review")
@@ -163,7 +84,7 @@ def review_apply(
     config: Optional[Path] = ConfigOpt,
 ) -> None:
     """Validate every decision, then write them to gazetteers/overrides.yaml (all or nothing)."""
-    from .review import ReviewError, apply_review
+    from transnorm.review.apply import ReviewError, apply_review
 
     try:
         cfg = load_config(config)
@@ -188,9 +109,7 @@ def review_apply(
         typer.echo(f"replaced earlier decision: {line}")
 
 
-from .cli_ops import serve, server_app  # noqa: E402  (operating commands: README "Running it for real")
-
-app.command()(serve)
+app.command()(serve)  # operating commands: docs/operations.md
 app.add_typer(server_app, name="server")
 
 
@@ -202,7 +121,8 @@ def eval_cmd(
     max_items: Optional[int] = typer.Option(None, "--max", help="list at most N misses and false links"),
 ) -> None:
     """Precision, recall and F1 of name linking on labelled cases, with every miss and false link."""
-    from .evaluate import CaseError, evaluate, format_result, load_cases
+    from transnorm.evaluation.cases import CaseError, load_cases
+    from transnorm.evaluation.score import evaluate, format_result
 
     try:
         cfg = load_config(config)
@@ -214,9 +134,7 @@ def eval_cmd(
                else format_result(result, max_items))
 
 
-from .cli_gazetteer import gazetteer_app  # noqa: E402  (README "Gazetteers")
-
-app.add_typer(gazetteer_app, name="gazetteer")
+app.add_typer(gazetteer_app, name="gazetteer")  # docs/gazetteers.md
 
 
 def main() -> None:  # console script entry point

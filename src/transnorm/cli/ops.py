@@ -1,7 +1,7 @@
 """Operating commands: `transnorm serve` (both deployments from this machine) and `transnorm server start`.
 
-Registered on the main Typer app in cli.py. The work-pool route (prefect.yaml, `prefect deploy`,
-`prefect worker start --pool NAME`) needs no command of ours: see README "Running it for real".
+Registered on the main Typer app in cli/main.py. The work-pool route (prefect.yaml, `prefect deploy`,
+`prefect worker start --pool NAME`) needs no command of ours: see docs/operations.md.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Optional
 
 import typer
 
-from .quiet import quiet_prefect
+from transnorm.ops.quiet import quiet_prefect
 
 ON_DEMAND = "on-demand"
 SCHEDULED = "scheduled-inbox"
@@ -35,7 +35,7 @@ def server_start(port: int = typer.Option(DEFAULT_PORT, "--port", help="port on 
     """Run `prefect server start --host 127.0.0.1` in the foreground (Ctrl-C stops it).
 
     Single machine only: the server listens on 127.0.0.1 and keeps its database (SQLite) in
-    $PREFECT_HOME. For several machines see README "Running it for real" (PostgreSQL).
+    $PREFECT_HOME. For several machines see docs/operations.md (PostgreSQL).
     """
     quiet_prefect()
     url = f"http://127.0.0.1:{port}/api"
@@ -65,10 +65,10 @@ def serve(
     `prefect deployment run 'translate_normalise/on-demand' --param inputs='["PATH"]'`.
     Stop with Ctrl-C, or SIGTERM when running in the background.
     """
-    from .cli import fail, load_flow_module
-    from .config import ConfigError, load_config
-    from .gazetteer import GazetteerError
-    from .pipeline import get_index
+    from transnorm.cli.common import fail
+    from transnorm.config import ConfigError, load_config
+    from transnorm.gazetteer.schema import GazetteerError
+    from transnorm.pipeline import get_index
 
     quiet_prefect()
     url = _api_url()
@@ -95,8 +95,9 @@ def serve(
     else:
         schedule = {"cron": rcfg.schedule_cron}
         when = f"cron {rcfg.schedule_cron!r}"
-    flows = load_flow_module()
     from prefect import serve as prefect_serve
+
+    from transnorm.ops import flow as flows
 
     flow = flows.translate_normalise
     try:

@@ -1,25 +1,5 @@
 """Scoring name linking against labelled cases (`transnorm eval CASES.jsonl`).
 
-A case is one short news text with the names an analyst expects linked:
-
-    {"id": "en-kharkov-1", "lang": "en", "text": "Shelling in Kharkov ...",
-     "expect": [{"surface": "Kharkov", "type": "place", "canonical": ["Kharkiv"]}],
-     "neutral": ["Russian", "Armed Forces"]}
-
-* `expect[].canonical` lists every accepted spelling of the canonical name (compared ignoring
-  case and diacritics: NFKD, combining marks dropped, casefold; Turkish ı/İ, ł, ø, đ folded too).
-* `expect[].gazetteer_id` (optional, string or list): only for names whose canonical spelling is
-  itself ambiguous (Georgia the country and Georgia the US state are both "Georgia"): the link
-  must then also be to one of these entries.
-* `expect[].start`/`end` (optional) pin one occurrence; without them every whole-word
-  occurrence of `surface` in `text` is expected (occurrences inside a longer expected name are
-  left to that name).
-* `neutral` lists words that must not be linked (demonyms, institutions); occurrences inside an
-  expected name are ignored ("Russian" in "Russian Federation").
-
-Files: JSON Lines (one case per line, blank lines allowed), or one JSON object (the dev set's
-`*.expected.json`), or a JSON list of objects. A bad line stops loading with `file:line: reason`.
-
 What counts (documented choice):
 * a **prediction** is a source-side entity (`Record.entities`, offsets into the case text) with a
   `gazetteer_id` and status `auto` or `review`: the pipeline linked it to an entry, either
@@ -37,11 +17,8 @@ Translation is not scored (only source-side links), so `evaluate` runs the pipel
 translation switched off by default (an empty models folder: the translate stage reports the
 model missing and moves on); pass `translate=True` to run it as configured.
 """
-
 from __future__ import annotations
 
-import json
-import re
 import tempfile
 import unicodedata
 from collections import Counter
@@ -49,8 +26,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .config import Config
-from .records import Document, Entity, Record
+from transnorm.config import Config
+from transnorm.evaluation.cases import Case, Expected, occurrences
+from transnorm.records import Document, Entity, Record
 
 # Regression guard: F1 must not fall below these. Set to the figures reached when the floors
 # were last set, minus a margin of 0.02 (dev set: one error of slack). tests/test_eval.py
@@ -64,139 +42,8 @@ F1_FLOOR: dict[str, float] = {
     "cases.ru": 0.95,
     "cases.uk": 0.96,
 }
-
 PREDICTION_STATUSES = ("auto", "review")
-CASE_KEYS = {"id", "lang", "text", "expect", "neutral", "source", "note", "tags", "url", "split", "topic"}
-EXPECT_KEYS = {"surface", "type", "canonical", "start", "end", "gazetteer_id", "note"}
-TYPES = ("place", "person")
 CONTEXT_CHARS = 40
-
-
-class CaseError(ValueError):
-    """A labelled-case file that cannot be used; the message starts with `file:line:`."""
-
-
-# ---------------------------------------------------------------- cases
-
-
-@dataclass
-class Expected:
-    surface: str
-    type: str  # place | person
-    canonical: list[str]  # accepted forms
-    start: int | None = None
-    end: int | None = None
-    gazetteer_id: list[str] = field(default_factory=list)  # when set, the link must be to one of these
-
-
-@dataclass
-class Case:
-    id: str
-    lang: str
-    text: str
-    expect: list[Expected] = field(default_factory=list)
-    neutral: list[str] = field(default_factory=list)
-    where: str = ""  # file:line the case was read from
-
-
-def _fail(where: str, msg: str) -> CaseError:
-    return CaseError(f"{where}: {msg}")
-
-
-def _str_list(value: Any, where: str, key: str) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _fail(where, f"'{key}' must be a list of non-empty strings")
-    return list(value)
-
-
-def case_from_dict(raw: Any, where: str) -> Case:
-    """Validate one case mapping; `where` (file:line) prefixes every error."""
-    if not isinstance(raw, dict):
-        raise _fail(where, f"a case must be a JSON object, not {type(raw).__name__}")
-    unknown = sorted(set(raw) - CASE_KEYS)
-    if unknown:
-        raise _fail(where, f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(CASE_KEYS))})")
-    for key in ("id", "lang", "text"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise _fail(where, f"missing or empty '{key}'")
-    text = raw["text"]
-    exp_raw = raw.get("expect", [])
-    if not isinstance(exp_raw, list):
-        raise _fail(where, "'expect' must be a list")
-    expect = []
-    for k, e in enumerate(exp_raw):
-        ew = f"{where}: expect[{k}]"
-        if not isinstance(e, dict):
-            raise CaseError(f"{ew}: must be an object")
-        unknown = sorted(set(e) - EXPECT_KEYS)
-        if unknown:
-            raise CaseError(f"{ew}: unknown key(s) {', '.join(unknown)}")
-        surface = e.get("surface")
-        if not isinstance(surface, str) or not surface.strip():
-            raise CaseError(f"{ew}: missing or empty 'surface'")
-        if e.get("type") not in TYPES:
-            raise CaseError(f"{ew} ({surface!r}): 'type' must be one of {', '.join(TYPES)}")
-        canon = _str_list(e.get("canonical"), ew, "canonical")
-        start, end = e.get("start"), e.get("end")
-        if (start is None) != (end is None):
-            raise CaseError(f"{ew} ({surface!r}): give both 'start' and 'end' or neither")
-        if start is not None:
-            if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
-                raise CaseError(f"{ew} ({surface!r}): 'start'/'end' must be integers")
-            if text[start:end] != surface:
-                raise CaseError(f"{ew}: text[{start}:{end}] is {text[start:end]!r}, not {surface!r}")
-        elif not _occurrences(text, surface):
-            raise CaseError(f"{ew}: surface {surface!r} does not occur in the text (as a whole word)")
-        ids = _str_list(e["gazetteer_id"], ew, "gazetteer_id") if e.get("gazetteer_id") is not None else []
-        expect.append(Expected(surface, e["type"], canon, start, end, ids))
-    neutral = _str_list(raw.get("neutral", []), where, "neutral") if raw.get("neutral") else []
-    return Case(id=raw["id"], lang=raw["lang"].strip().lower(), text=text, expect=expect,
-                neutral=neutral, where=where)
-
-
-def load_cases(path: str | Path) -> list[Case]:
-    """Read labelled cases: JSON Lines, or one JSON object / list (the dev set's expected.json)."""
-    path = Path(path)
-    try:
-        content = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CaseError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise CaseError(f"{path}: not UTF-8") from exc
-    stripped = content.lstrip()
-    cases: list[Case] = []
-    whole = None
-    if stripped[:1] in ("{", "["):
-        try:
-            whole = json.loads(content)
-        except json.JSONDecodeError:
-            whole = None  # more than one object: JSON Lines
-    if isinstance(whole, dict):
-        cases = [case_from_dict(whole, f"{path}:1")]
-    elif isinstance(whole, list):
-        cases = [case_from_dict(c, f"{path}: case {i + 1}") for i, c in enumerate(whole)]
-    else:
-        for no, line in enumerate(content.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CaseError(f"{path}:{no}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
-            cases.append(case_from_dict(raw, f"{path}:{no}"))
-    seen: dict[str, str] = {}
-    for c in cases:
-        if c.id in seen:
-            raise CaseError(f"{c.where}: duplicate id {c.id!r} (first at {seen[c.id]})")
-        seen[c.id] = c.where
-    if not cases:
-        raise CaseError(f"{path}: no cases")
-    return cases
-
-
-# ---------------------------------------------------------------- spans and names
 
 
 def norm_name(s: str | None) -> str:
@@ -205,17 +52,6 @@ def norm_name(s: str | None) -> str:
     s = s.replace("đ", "d").replace("Đ", "D")
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     return " ".join(s.casefold().split())
-
-
-def _occurrences(text: str, surface: str) -> list[tuple[int, int]]:
-    """Whole-word occurrences of `surface` (case-sensitive): no letter or digit on either side."""
-    out = []
-    for m in re.finditer(re.escape(surface), text):
-        a, b = m.span()
-        if (a > 0 and text[a - 1].isalnum()) or (b < len(text) and text[b].isalnum()):
-            continue
-        out.append((a, b))
-    return out
 
 
 def _overlaps(a: int, b: int, c: int, d: int) -> bool:
@@ -233,7 +69,7 @@ def gold_spans(case: Case) -> list[GoldSpan]:
     """Every expected occurrence; one inside a longer expected occurrence is left to that one."""
     spans = []
     for e in case.expect:
-        occ = [(e.start, e.end)] if e.start is not None else _occurrences(case.text, e.surface)
+        occ = [(e.start, e.end)] if e.start is not None else occurrences(case.text, e.surface)
         spans += [GoldSpan(a, b, e) for a, b in occ]
     spans.sort(key=lambda g: (g.start, -(g.end - g.start)))
     out: list[GoldSpan] = []
@@ -249,7 +85,7 @@ def gold_spans(case: Case) -> list[GoldSpan]:
 def neutral_spans(case: Case, gold: list[GoldSpan]) -> list[tuple[int, int, str]]:
     out = []
     for w in case.neutral:
-        for a, b in _occurrences(case.text, w):
+        for a, b in occurrences(case.text, w):
             if not any(_overlaps(a, b, g.start, g.end) for g in gold):
                 out.append((a, b, w))
     return out
@@ -269,7 +105,8 @@ def _accepted(e: Entity, exp: Expected) -> bool:
 def context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
     """The span in its sentence, marked «like this», on one line."""
     a, b = max(0, start - width), min(len(text), end + width)
-    s = ("…" if a > 0 else "") + text[a:start] + "«" + text[start:end] + "»" + text[end:b] + ("…" if b < len(text) else "")
+    s = (("…" if a > 0 else "") + text[a:start] + "«" + text[start:end] + "»" + text[end:b]
+         + ("…" if b < len(text) else ""))
     return " ".join(s.split())
 
 
@@ -277,9 +114,6 @@ def _describe(e: Entity) -> str:
     if e.gazetteer_id is None:
         return f"{e.surface!r} unresolved ({e.method}; proposed {e.canonical!r})"
     return f"{e.surface!r} -> {e.canonical} [{e.gazetteer_id}, {e.status}, {e.method}, {e.score:.2f}]"
-
-
-# ---------------------------------------------------------------- results
 
 
 @dataclass
@@ -423,7 +257,7 @@ def evaluate(cases: list[Case], cfg: Config, translate: bool = False) -> EvalRes
     """Run the pipeline (process_batch, in batches of cfg.batch_size) on the cases and score linking."""
     import time
 
-    from .pipeline import process_batch
+    from transnorm.pipeline import process_batch
 
     t0 = time.perf_counter()
     result = EvalResult()
@@ -439,9 +273,6 @@ def evaluate(cases: list[Case], cfg: Config, translate: bool = False) -> EvalRes
         score_case(case, rec.entities, result)
     result.seconds = time.perf_counter() - t0
     return result
-
-
-# ---------------------------------------------------------------- report
 
 
 def _row(label: str, s: Score) -> str:
@@ -493,32 +324,3 @@ def summary_counts(result: EvalResult) -> Counter:
     for f in result.false_links:
         c[f"false {f.lang} {f.surface} -> {f.canonical}"] += 1
     return c
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m transnorm.evaluate CASES [--config FILE] [--json] [--max N]` (the CLI's `eval`)."""
-    import argparse
-    import sys
-
-    from .config import ConfigError, load_config
-
-    ap = argparse.ArgumentParser(prog="python -m transnorm.evaluate", description=main.__doc__)
-    ap.add_argument("cases", type=Path)
-    ap.add_argument("--config", type=Path)
-    ap.add_argument("--json", action="store_true", help="print the result as JSON")
-    ap.add_argument("--max", type=int, default=None, help="list at most N misses and false links")
-    args = ap.parse_args(argv)
-    try:
-        cfg = load_config(args.config)
-        cases = load_cases(args.cases)
-    except (ConfigError, CaseError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    result = evaluate(cases, cfg)
-    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json
-          else format_result(result, args.max))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -24,12 +24,13 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
-from . import translit
-from .fold import Token, fold_name, tokenize
-from .index import Index
-from .match import MatchConfig, link
-from .records import Entity
-from .translate import Translation
+from transnorm.config import MatchConfig
+from transnorm.gazetteer.index import Index
+from transnorm.linking.match import link
+from transnorm.records import Entity
+from transnorm.text import translit
+from transnorm.text.fold import Token, fold_name, tokenize
+from transnorm.translation.translate import Translation
 
 METHOD = "aligned"
 MIN_QUALITY = 0.75  # folded similarity at which a token run counts as the rendering

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .records import Entity
+from transnorm.records import Entity
 
 
 def rewrite(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:

@@ -31,9 +31,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import __version__
-from .files import atomic_open, fsync_dir
-from .records import Document, IngestError, Line, Record, record_from_dict
+from transnorm.files import atomic_open, fsync_dir
+from transnorm.records import Document, IngestError, Line, Record, record_from_dict
+from transnorm.version import __version__
 
 LEDGER_FILE = "ledger.sqlite"
 LOCK_FILE = "transnorm.lock"
@@ -68,18 +68,20 @@ def content_hash(item: Document | IngestError) -> str:
 def code_digest() -> str:
     """Hash of the transnorm package's source: new code, new records."""
     h = hashlib.sha256(__version__.encode())
-    for p in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
+    pkg = Path(__file__).resolve().parents[1]
+    for p in sorted(pkg.rglob("*")):
+        if p.suffix in (".py", ".j2", ".js", ".css") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(pkg).as_posix().encode())
+            h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
 def pipeline_digest(cfg, gazetteer_digest: str) -> str:
     """What else a record depends on: code, gazetteer, config (as in provenance), installed models."""
-    from .models import list_models
+    from transnorm.translation.models import list_models, models_dir_for
 
     try:
-        models = [m.model_id for m in list_models(cfg.translate.resolved_models_dir())
+        models = [m.model_id for m in list_models(models_dir_for(cfg.translate))
                   if m.from_code in ("ru", "uk") and m.to_code == "en"]
     except OSError:
         models = []

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import __version__
-from .files import atomic_open, fsync_dir
-from .records import Line, Record
-from .report import write_markdown
-from .report_html import ReportBuilder, ReportConfig, RunSummary, write_report_page
-from .review import ReviewGroup, ReviewSpool, write_review_groups
-from .summary import Stats
+from transnorm.config import ReportConfig
+from transnorm.files import atomic_open, fsync_dir
+from transnorm.records import Line, Record
+from transnorm.review.queue import ReviewGroup, ReviewSpool, write_review_groups
+from transnorm.review.report_html import ReportBuilder, RunSummary, write_report_page
+from transnorm.review.report_md import write_markdown
+from transnorm.review.summary import Stats
+from transnorm.version import __version__
 
 
 def default_out_dir(outputs_dir: Path) -> Path:

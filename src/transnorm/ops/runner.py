@@ -22,7 +22,6 @@ document at a time in the flow: documents that fail on their own become error ro
 retried by the next run); if every document fails, the error is systemic and the run fails,
 keeping what it already committed.
 """
-
 from __future__ import annotations
 
 import json
@@ -37,34 +36,12 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Iterator
 
-from pydantic import BaseModel, ConfigDict, Field
+from transnorm.config import RunnerConfig
 
 log = logging.getLogger(__name__)
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MIN_IN_FLIGHT = 4  # batches submitted ahead of the writer, at least
-
-
-class RunnerConfig(BaseModel):
-    """Where and how batches run, retries, and the inbox deployment (config key `runner`)."""
-
-    model_config = ConfigDict(extra="forbid")
-    task_runner: Literal["threads", "processes", "dask"] = Field(
-        "threads", description="threads | processes | dask")
-    max_workers: int = Field(0, ge=0, description="threads, processes or LocalCluster workers; 0: one per CPU core")
-    dask_address: str = Field("", description="scheduler of an existing Dask cluster; empty: a LocalCluster")
-    retries: int = Field(2, ge=0, description="retries of a batch task after a transient failure")
-    retry_delay_seconds: float = Field(10, ge=0, description="seconds between retries")
-    inbox: Path = Field(PROJECT_ROOT / "inbox", description="folder the scheduled-inbox deployment processes")
-    schedule_cron: str = Field("*/15 * * * *", description="cron of the scheduled-inbox deployment")
-    schedule_interval_seconds: int = Field(0, ge=0, description="when > 0: an interval instead of the cron")
-
-    def workers(self) -> int:
-        return self.max_workers or os.cpu_count() or 1
-
-
-# --- the work of one task ---------------------------------------------------------------------
 
 
 @dataclass
@@ -76,7 +53,7 @@ class BatchResult:
 
 def process_documents(batch: list, cfg) -> BatchResult:
     """The stages on one batch, timed (plain function: runs in a thread, a process or a Dask worker)."""
-    from .pipeline import process_batch
+    from transnorm.pipeline import process_batch
 
     t0 = time.perf_counter()
     records = process_batch(batch, cfg)
@@ -180,9 +157,6 @@ def _flow_stub_body() -> None:  # never called: tasks only read the flow's name 
     raise RuntimeError("flow stub")
 
 
-# --- a run ------------------------------------------------------------------------------------
-
-
 @dataclass
 class RunResult:
     out: Path | None = None  # the run folder; None when an inbox run had nothing to do
@@ -214,10 +188,17 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
     processed and written; nothing new means no run folder. `force`: the ledger is ignored.
     Raises StateLocked when another run holds the state folder (an inbox run just skips).
     """
-    from . import progress
-    from .ingest import iter_inputs
-    from .ledger import RETRY_HASH, Ledger, StateLock, StateLocked, pipeline_digest, plan
-    from .output import RunWriter, default_out_dir
+    from transnorm.ingest import iter_inputs
+    from transnorm.ops import progress
+    from transnorm.ops.ledger import (
+        RETRY_HASH,
+        Ledger,
+        StateLock,
+        StateLocked,
+        pipeline_digest,
+        plan,
+    )
+    from transnorm.ops.output import RunWriter, default_out_dir
 
     t0 = time.perf_counter()
     result = RunResult()
@@ -305,8 +286,8 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
 
 def isolate(items: list, cfg, exc: BaseException) -> tuple[list, set[int]]:
     """A batch that failed after its retries, one document at a time (in the flow process)."""
-    from .pipeline import error_record, process_batch
-    from .records import Document, Record
+    from transnorm.pipeline import error_record, process_batch
+    from transnorm.records import Document, Record
 
     out, failed = [], set()
     for i, item in enumerate(items):
@@ -329,7 +310,7 @@ def isolate(items: list, cfg, exc: BaseException) -> tuple[list, set[int]]:
 
 def _write_manifest(result: RunResult, cfg) -> None:
     """run.json: what the run did (counts, timings), for scripts and monitoring."""
-    from .files import atomic_write_text, fsync_dir
+    from transnorm.files import atomic_write_text, fsync_dir
 
     data = {"processed": result.processed, "unchanged": result.unchanged, "reused": result.reused,
             "retry_next_run": result.retry_next, "tasks": result.tasks,

@@ -1,47 +1,36 @@
-"""Human review loop: export undecided names to CSV, fold the decisions into overrides.yaml.
+"""The review queue: every undecided mention grouped by written form, and review.csv.
 
-A reviewer decides once per distinct (surface, language), not once per occurrence, so
-`review_groups` is shared with the HTML report: the queue a person sees there is exactly
-the rows of the CSV. Decisions land in `gazetteers/overrides.yaml`, which the matcher
-reads with `load_overrides` on the next run.
+A reviewer decides once per distinct (surface, language), not once per occurrence, so the
+groups are shared with the HTML report: the queue a person sees there is exactly the rows of
+the CSV. Grouping spills to a temporary SQLite file, so a run of any size groups in bounded memory.
 """
-
 from __future__ import annotations
 
 import csv
-import hashlib
-import io
 import json
 import os
 import re
 import sqlite3
 import tempfile
-import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator
 
-import yaml
-
-from .gazetteer import TYPES, Entry, GazetteerError, entry_from_mapping, load_yaml
-from .files import atomic_open, atomic_write_text
-from .records import Candidate, Entity, Record
+from transnorm.files import atomic_open
+from transnorm.records import Candidate, Entity, Record
 
 NEEDS_DECISION = ("review", "unresolved")
 CONTEXT_CHARS = 60
 MAX_CANDIDATES = 5
-
 CSV_COLUMNS = [
     "surface", "language", "type", "count", "example_context", "proposed_gazetteer_id",
     "proposed_canonical", "candidates", "decision",
 ]
-REQUIRED_APPLY_COLUMNS = ("surface", "language", "type", "proposed_gazetteer_id", "decision")
+
+
 # A spreadsheet treats a cell starting with one of these as a formula (or strips it).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-# --------------------------------------------------------------------------- grouping
 
 
 @dataclass(slots=True)
@@ -128,7 +117,8 @@ class ReviewSpool:
             PRAGMA cache_size = -16000;
             CREATE TABLE m (surface TEXT, lang TEXT, type TEXT, status TEXT, gid TEXT, canonical TEXT,
                             cands TEXT, doc INTEGER);
-            CREATE TABLE ex (surface TEXT, lang TEXT, ctx_before TEXT, ctx_name TEXT, ctx_after TEXT, PRIMARY KEY (surface, lang));
+            CREATE TABLE ex (surface TEXT, lang TEXT, ctx_before TEXT, ctx_name TEXT, ctx_after TEXT,
+                             PRIMARY KEY (surface, lang));
         """)
 
     def add(self, index: int, rec: Record) -> None:
@@ -214,9 +204,6 @@ def review_groups(records: Iterable[Record]) -> list[ReviewGroup]:
         return list(spool.groups())
 
 
-# --------------------------------------------------------------------------- CSV export
-
-
 def neutralise_cell(value: Any) -> str:
     """Prefix a quote to cells a spreadsheet would run as a formula (CSV injection).
 
@@ -259,412 +246,3 @@ def write_review_groups(groups: Iterable[ReviewGroup], path: Path) -> int:
                 "; ".join(f"{c.gazetteer_id}={c.score:.2f}" for c in g.candidates), "",
             )])
     return n
-
-
-# --------------------------------------------------------------------------- overrides
-
-
-@dataclass(frozen=True)
-class OverrideLink:
-    """One accept or reject decision: this surface (in this language) and this entry."""
-
-    surface: str
-    lang: str
-    gazetteer_id: str
-    origin: str = field(default="", compare=False)  # file:line, for messages
-
-
-@dataclass
-class Overrides:
-    """The decisions in overrides.yaml, as the matcher consumes them."""
-
-    accept: list[OverrideLink] = field(default_factory=list)
-    reject: list[OverrideLink] = field(default_factory=list)
-    entries: list[Entry] = field(default_factory=list)
-
-
-OVERRIDE_SECTIONS = ("accept", "reject", "entries")
-LINK_KEYS = ("surface", "lang", "gazetteer_id")
-
-
-def load_overrides(path: Path) -> Overrides:
-    """Read and validate overrides.yaml; a missing or empty file means no overrides.
-
-    Raises GazetteerError with file and line so a hand edit gone wrong is easy to find.
-    """
-    path = Path(path)
-    if not path.exists():
-        return Overrides()
-    data = load_yaml(path)
-    p = str(path)
-    if data is None:
-        return Overrides()
-    if not isinstance(data, dict):
-        raise GazetteerError(p, None, "expected a mapping with 'accept', 'reject' and 'entries' lists")
-    unknown = sorted(str(k) for k in data if k not in OVERRIDE_SECTIONS and k != "__line__")
-    if unknown:
-        raise GazetteerError(p, None, f"unknown section(s) {', '.join(unknown)}; expected accept, reject, entries")
-    out = Overrides()
-    for section in OVERRIDE_SECTIONS:
-        items = data.get(section)
-        if items is None:
-            continue
-        if not isinstance(items, list):
-            raise GazetteerError(p, None, f"'{section}' must be a list")
-        for raw in items:
-            if not isinstance(raw, dict):
-                raise GazetteerError(p, None, f"{section}: item is not a mapping: {raw!r:.60}")
-            if section == "entries":
-                out.entries.append(entry_from_mapping(raw, p))
-            else:
-                getattr(out, section).append(_link_from_mapping(raw, p, section))
-    _check_overrides_consistent(out, p)
-    return out
-
-
-def _link_from_mapping(raw: dict, path: str, section: str) -> OverrideLink:
-    line = raw.get("__line__")
-    unknown = sorted(str(k) for k in raw if k not in LINK_KEYS and k != "__line__")
-    if unknown:
-        raise GazetteerError(path, line, f"{section}: unknown key(s) {', '.join(unknown)}")
-    for key in LINK_KEYS:
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise GazetteerError(path, line, f"{section}: missing or empty '{key}' (must be a string)")
-    return OverrideLink(raw["surface"].strip(), raw["lang"].strip(), raw["gazetteer_id"].strip(),
-                        f"{path}:{line}" if line else path)
-
-
-def _check_overrides_consistent(ov: Overrides, path: str) -> None:
-    """Reject contradictions the matcher could not resolve; drop exact duplicates."""
-    accepted: dict[tuple[str, str], OverrideLink] = {}
-    uniq = []
-    for link in ov.accept:
-        prev = accepted.get((link.surface, link.lang))
-        if prev and prev.gazetteer_id != link.gazetteer_id:
-            raise GazetteerError(path, _line(link), f"accept: {link.surface!r} ({link.lang}) is linked to "
-                                 f"{prev.gazetteer_id!r} at {prev.origin} and to {link.gazetteer_id!r}")
-        if not prev:
-            accepted[(link.surface, link.lang)] = link
-            uniq.append(link)
-    ov.accept = uniq
-    ov.reject = list(dict.fromkeys(ov.reject))
-    for link in ov.reject:
-        prev = accepted.get((link.surface, link.lang))
-        if prev and prev.gazetteer_id == link.gazetteer_id:
-            raise GazetteerError(path, _line(link), f"reject: {link.surface!r} ({link.lang}) -> "
-                                 f"{link.gazetteer_id!r} is also accepted at {prev.origin}")
-    ids: dict[str, Entry] = {}
-    for e in ov.entries:
-        if e.id in ids:
-            raise GazetteerError(path, _line(e), f"entries: duplicate id {e.id!r} (first at {ids[e.id].origin})")
-        ids[e.id] = e
-
-
-def _line(obj: OverrideLink | Entry) -> int | None:
-    tail = obj.origin.rsplit(":", 1)
-    return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
-
-
-def check_overrides(ov: Overrides, known_ids: Iterable[str]) -> list[str]:
-    """Problems against a gazetteer: links to ids that no longer exist, id clashes."""
-    known = set(known_ids)
-    own = {e.id for e in ov.entries}
-    problems = []
-    for e in ov.entries:
-        if e.id in known - own:
-            problems.append(f"{e.origin}: entry id {e.id!r} already exists in the gazetteer")
-    for section in ("accept", "reject"):
-        for link in getattr(ov, section):
-            if link.gazetteer_id not in known | own:
-                problems.append(f"{link.origin}: {section} refers to unknown gazetteer id {link.gazetteer_id!r}")
-    return problems
-
-
-# --------------------------------------------------------------------------- apply
-
-
-class ReviewError(ValueError):
-    """The review CSV has bad rows; `errors` lists every one (nothing was written)."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__("\n".join(errors))
-
-
-@dataclass
-class ApplySummary:
-    """What `apply_review` changed, for the CLI to print."""
-
-    rows: int = 0
-    skipped: int = 0  # empty decision
-    accepted: int = 0  # new accept links written
-    rejected: int = 0  # new reject links written
-    created: int = 0  # new entries written
-    unchanged: int = 0  # decisions already in overrides.yaml
-    superseded: list[str] = field(default_factory=list)  # older decisions this file replaced
-    path: Path | None = None
-
-
-def slugify(name: str) -> str:
-    """ASCII id fragment for a new entry; a hash when nothing Latin is left (e.g. Cyrillic)."""
-    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    return s or "x" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
-
-
-def _read_csv_rows(csv_path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    try:
-        text = Path(csv_path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReviewError([f"{csv_path}: not UTF-8 ({exc.reason}); save it as 'CSV UTF-8'"]) from exc
-    except OSError as exc:
-        raise ReviewError([f"{csv_path}: cannot read: {exc}"]) from exc
-    first = text.split("\n", 1)[0]
-    # Spreadsheets in comma-decimal locales save with ';'.
-    delim = max((",", ";", "\t"), key=first.count)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delim)
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    return header, list(reader)
-
-
-def apply_review(
-    csv_path: Path,
-    gazetteer_ids: set[str] | Mapping[str, Entry],
-    overrides_path: Path,
-) -> ApplySummary:
-    """Validate every row of a filled-in review CSV, then merge it into overrides.yaml.
-
-    All-or-nothing: one bad row raises ReviewError listing every bad row, and the
-    overrides file is left untouched. Row numbers are as a spreadsheet shows them
-    (header = row 1). A newer decision on the same surface replaces an older one.
-    """
-    overrides_path = Path(overrides_path)
-    try:
-        existing = load_overrides(overrides_path)
-    except GazetteerError as exc:
-        raise ReviewError([f"cannot merge into {overrides_path}: {exc}"]) from exc
-    header, rows = _read_csv_rows(csv_path)
-    missing = [c for c in REQUIRED_APPLY_COLUMNS if c not in header]
-    if missing:
-        raise ReviewError([f"{csv_path}: missing column(s) {', '.join(missing)}"])
-
-    base_ids = set(gazetteer_ids)
-    own_entries = {e.id: e for e in existing.entries}
-    errors: list[tuple[int, str]] = []
-    parsed: list[tuple[int, str, str, str, str, str]] = []  # row, action, surface, lang, id, type
-    new_entries: dict[str, Entry] = {}
-    new_rows: dict[str, int] = {}
-
-    def err(n: int, msg: str) -> None:
-        errors.append((n, f"{csv_path}: row {n}: {msg}"))
-
-    # Pass 1: syntax, and the entries this file creates (other rows may link to them).
-    for n, row in enumerate(rows, start=2):
-        cell = lambda k: unneutralise_cell((row.get(k) or "").strip()).strip()  # noqa: E731
-        decision, surface, lang, etype = cell("decision"), cell("surface"), cell("language"), cell("type")
-        proposed = cell("proposed_gazetteer_id")
-        if not decision:
-            parsed.append((n, "skip", surface, lang, "", etype))
-            continue
-        if not surface or not lang:
-            err(n, "surface and language must not be empty")
-            continue
-        low = decision.lower()
-        if low == "accept":
-            if not proposed:
-                err(n, "'accept' but the row has no proposed_gazetteer_id; write the gazetteer id instead")
-                continue
-            parsed.append((n, "accept", surface, lang, proposed, etype))
-        elif low == "reject":
-            if not proposed:
-                err(n, "'reject' but the row has no proposed_gazetteer_id")
-                continue
-            parsed.append((n, "reject", surface, lang, proposed, etype))
-        elif low.startswith("new:"):
-            canonical = re.sub(r"\s+", " ", decision[4:]).strip()
-            if not canonical:
-                err(n, "'new:' needs a canonical name, e.g. new:Ivan Petrenko")
-                continue
-            if etype not in TYPES:
-                err(n, f"'new:' needs the type column to be one of {sorted(TYPES)}, not {etype!r}")
-                continue
-            eid = "review-" + slugify(canonical)
-            prev = new_entries.get(eid) or own_entries.get(eid)
-            if eid in base_ids and eid not in own_entries:
-                err(n, f"new entry id {eid!r} already exists in the gazetteer; write {eid} as the decision")
-                continue
-            if prev and (prev.canonical != canonical or prev.type != etype):
-                err(n, f"new entry id {eid!r} is already used by {prev.canonical!r} ({prev.type})"
-                    + (f" on row {new_rows[eid]}" if eid in new_rows else f" at {prev.origin}"))
-                continue
-            if eid not in new_entries:
-                src = own_entries.get(eid)
-                if src:  # extend the entry an earlier review created
-                    new_entries[eid] = replace(src, aliases={k: list(v) for k, v in src.aliases.items()})
-                else:
-                    new_entries[eid] = Entry(id=eid, type=etype, kind="person" if etype == "person" else "place",
-                                             canonical=canonical, source="review")
-                new_rows[eid] = n
-            names = new_entries[eid].aliases.setdefault(lang, [])
-            if surface not in names:
-                names.append(surface)
-            parsed.append((n, "new", surface, lang, eid, etype))
-        elif re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]*", decision):
-            parsed.append((n, "link", surface, lang, decision, etype))
-        else:
-            err(n, f"malformed decision {decision!r}; use accept, reject, a gazetteer id or new:Canonical Name")
-
-    # Pass 2: ids exist, and rows do not contradict each other.
-    known = base_ids | set(own_entries) | set(new_entries)
-    link_of: dict[tuple[str, str], tuple[int, str]] = {}
-    reject_of: dict[tuple[str, str, str], int] = {}
-    for n, action, surface, lang, gid, _ in parsed:
-        if action in ("skip", "new"):
-            continue
-        if gid not in known:
-            what = "proposed_gazetteer_id" if action in ("accept", "reject") else "decision"
-            err(n, f"unknown gazetteer id {gid!r} in {what}")
-            continue
-        key = (surface, lang)
-        if action == "reject":
-            reject_of.setdefault((surface, lang, gid), n)
-        else:
-            prev = link_of.get(key)
-            if prev and prev[1] != gid:
-                err(n, f"{surface!r} ({lang}) is linked to {prev[1]!r} on row {prev[0]} and to {gid!r} here")
-                continue
-            link_of.setdefault(key, (n, gid))
-    for (surface, lang, gid), n in reject_of.items():
-        if link_of.get((surface, lang), (0, None))[1] == gid:
-            err(n, f"{surface!r} ({lang}) is both linked to and rejected for {gid!r} "
-                f"(row {link_of[(surface, lang)][0]})")
-    if errors:
-        raise ReviewError([msg for _, msg in sorted(errors, key=lambda e: e[0])])
-
-    # Merge: newer decisions replace contradicting older ones; exact repeats are no-ops.
-    summary = ApplySummary(rows=len(rows), path=overrides_path)
-    summary.skipped = sum(1 for p in parsed if p[1] == "skip")
-    accept = list(existing.accept)
-    reject = list(existing.reject)
-    for (surface, lang), (n, gid) in sorted(link_of.items(), key=lambda kv: kv[1][0]):
-        link = OverrideLink(surface, lang, gid)
-        keep = []
-        for old in accept:
-            if (old.surface, old.lang) == (surface, lang) and old.gazetteer_id != gid:
-                summary.superseded.append(f"accept {surface!r} ({lang}) -> {old.gazetteer_id} replaced by {gid} (row {n})")
-            else:
-                keep.append(old)
-        accept = keep
-        if link in reject:
-            reject.remove(link)
-            summary.superseded.append(f"reject {surface!r} ({lang}) -> {gid} dropped, row {n} accepts it")
-        if link in accept:
-            summary.unchanged += 1
-        else:
-            accept.append(link)
-            summary.accepted += 1
-    for (surface, lang, gid), n in sorted(reject_of.items(), key=lambda kv: kv[1]):
-        link = OverrideLink(surface, lang, gid)
-        if link in accept:
-            accept.remove(link)
-            summary.superseded.append(f"accept {surface!r} ({lang}) -> {gid} dropped, row {n} rejects it")
-        if link in reject:
-            summary.unchanged += 1
-        else:
-            reject.append(link)
-            summary.rejected += 1
-    entries = []
-    for e in existing.entries:
-        if e.id in new_entries:
-            if new_entries[e.id].aliases != e.aliases:
-                summary.superseded.append(f"entry {e.id}: aliases extended")
-            entries.append(new_entries.pop(e.id))
-        else:
-            entries.append(e)
-    summary.created = len(new_entries)
-    entries.extend(new_entries.values())
-    write_overrides(Overrides(accept, reject, entries), overrides_path)
-    return summary
-
-
-# --------------------------------------------------------------------------- YAML writing
-
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
-
-
-def _scalar(value: Any, plain_ok: bool = False) -> str:
-    """One YAML scalar: identifiers plain (as in the documented format), text double-quoted."""
-    if isinstance(value, bool) or value is None:
-        raise TypeError(f"unexpected value {value!r}")
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if plain_ok and _PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS:
-        return value
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
-
-
-def _names(values: list[str]) -> str:
-    return "[" + ", ".join(_scalar(v) for v in values) + "]"
-
-
-def _by_lang(d: dict[str, list[str]]) -> str:
-    return "{" + ", ".join(f"{_scalar(k, True)}: {_names(v)}" for k, v in d.items()) + "}"
-
-
-def _entry_flow(e: Entry) -> str:
-    parts = [f"id: {_scalar(e.id, True)}", f"type: {_scalar(e.type, True)}",
-             f"kind: {_scalar(e.kind, True)}", f"canonical: {_scalar(e.canonical)}"]
-    for key, plain in (("short", False), ("country", True), ("parent", True), ("geonames_id", False),
-                       ("lat", False), ("lon", False), ("population", False)):
-        v = getattr(e, key)
-        if v is not None:
-            parts.append(f"{key}: {_scalar(v, plain)}")
-    for key in ("aliases", "short_aliases"):
-        if getattr(e, key):
-            parts.append(f"{key}: {_by_lang(getattr(e, key))}")
-    for key in ("historic", "colloquial"):
-        if getattr(e, key):
-            parts.append(f"{key}: {_names(getattr(e, key))}")
-    for key in ("role", "note"):
-        if getattr(e, key) is not None:
-            parts.append(f"{key}: {_scalar(getattr(e, key))}")
-    parts.append(f"source: {_scalar(e.source, True)}")
-    return "{" + ", ".join(parts) + "}"
-
-
-def _link_flow(link: OverrideLink) -> str:
-    return (f"{{surface: {_scalar(link.surface)}, lang: {_scalar(link.lang, True)}, "
-            f"gazetteer_id: {_scalar(link.gazetteer_id, True)}}}")
-
-
-def render_overrides(ov: Overrides) -> str:
-    """The overrides.yaml text: one flow mapping per line, so diffs show one decision per line."""
-    comments = {
-        "accept": '# surface as written -> entry; the next run links it with status auto, method "override"',
-        "reject": "# never link this surface to this entry",
-        "entries": '# new entries, same shape as other gazetteer files (id "review-<slug>", source "review")',
-    }
-    out = ["# Written by transnorm review apply. Hand edits are kept, comments other than these are not.\n"]
-    for section, items, flow in (("accept", ov.accept, _link_flow), ("reject", ov.reject, _link_flow),
-                                 ("entries", ov.entries, _entry_flow)):
-        head = f"{section}:" if items else f"{section}: []"
-        out.append(f"{head:<10}{comments[section]}\n")
-        out.extend(f"  - {flow(item)}\n" for item in items)
-    return "".join(out)
-
-
-def write_overrides(ov: Overrides, path: Path) -> None:
-    """Write atomically, after checking the text parses back to the same decisions."""
-    text = render_overrides(ov)
-    data = yaml.safe_load(text)
-    links = lambda items: [(d["surface"], d["lang"], d["gazetteer_id"]) for d in items or []]  # noqa: E731
-    entries = [entry_from_mapping(d, str(path)) for d in data["entries"] or []]
-    if (links(data["accept"]) != [(a.surface, a.lang, a.gazetteer_id) for a in ov.accept]
-            or links(data["reject"]) != [(r.surface, r.lang, r.gazetteer_id) for r in ov.reject]
-            or [replace(e, origin="") for e in entries] != [replace(e, origin="") for e in ov.entries]):
-        raise RuntimeError("overrides.yaml would not read back as written; refusing to write it")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, text)

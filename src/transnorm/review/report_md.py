@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import TextIO
 
-from .summary import Stats
+from transnorm.review.summary import Stats
 
 
 def md_escape(s: str | None) -> str:

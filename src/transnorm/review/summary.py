@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .records import Record
+from transnorm.records import Record
 
 SNIPPET = 50  # characters of context either side of a mention
 

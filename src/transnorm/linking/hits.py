@@ -1,0 +1,47 @@
+"""A candidate span (Hit) and the token tests every linking pass shares.
+
+Capitalised, sentence-initial, inside a Title Case headline: where a word stands says how
+likely it is to be a name rather than a common word written with a capital.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from transnorm.gazetteer.index import NameRef
+from transnorm.records import Candidate
+from transnorm.text.fold import Token
+
+SENTENCE_OPENERS = set('.!?:;"“”«»(\n#*>•—–-')
+
+
+@dataclass
+class Hit:
+    start_tok: int
+    end_tok: int  # exclusive
+    refs: dict[int, NameRef]  # entry index -> best ref
+    method: str
+    base: float = 1.0
+    candidates: list[Candidate] = field(default_factory=list)
+    methods: dict[int, str] = field(default_factory=dict)  # entries found by another reading than `method`
+
+
+def capitalised(tok: Token) -> bool:
+    return tok.text[:1].isupper()
+
+
+def sentence_initial(text: str, tok: Token) -> bool:
+    i = tok.start - 1
+    while i >= 0 and text[i] in " \t\u00a0":
+        i -= 1
+    return i < 0 or text[i] in SENTENCE_OPENERS
+
+
+def headline_lines(text: str) -> list[tuple[int, int]]:
+    """Line spans written in Title Case (headlines): no unknown-name guesses there."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        words = [w for w in line.split() if w[:1].isalpha()]
+        if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6:
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans

@@ -1,0 +1,302 @@
+"""Choosing an entry for each found name, and how sure to be.
+
+Evidence per candidate: kind, population, curated or generated, domain country, the
+document's other clear mentions (same entry, parent, country), a qualifying place after a
+comma ("Odessa, Texas"), "X and Y regions", a river cue. The best must lead by a margin or
+the mention goes to review; a generated entry in a weak position (sentence start, headline,
+next to an unknown capitalised word) or abroad without context is capped below auto.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Sequence
+
+from transnorm.config import MatchConfig
+from transnorm.gazetteer.entries import RIVER_KINDS, Entry
+from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
+from transnorm.linking.hits import Hit, capitalised, headline_lines, sentence_initial
+from transnorm.records import Candidate, Entity
+from transnorm.text.fold import Token
+
+# How much a name's origin is worth before context is considered.
+TAG_SCORE = {
+    "override": 1.0, "canonical": 1.0, "alias": 1.0, "short": 0.97, "historic": 0.97,
+    "colloquial": 0.97, "variant": 0.96, "surname": 0.93, "morph": 0.96,
+}
+KIND_PRIOR = {"country": 0.4, "oblast": 0.3, "federal-subject": 0.3, "autonomous-republic": 0.3,
+              "region": 0.25, "city": 0.2, "landmark": 0.2, "person": 0.2, "town": 0.15, "village": 0.1}
+
+
+# Population assumed for entries that list none (regions and countries rarely do): Crimea
+# must not lose to a village called Krym for want of a number.
+KIND_POPULATION = {"country": 10_000_000, "oblast": 1_000_000, "federal-subject": 1_000_000,
+                   "autonomous-republic": 1_000_000, "republic": 1_000_000, "krai": 1_000_000,
+                   "state": 1_000_000, "region": 500_000, "province": 500_000, "self-proclaimed": 1_000_000,
+                   "person": 100_000}  # a listed person: as newsworthy as a sizeable town
+
+
+# Kinds that qualify a place written just before them ("Odessa, Texas").
+CONTAINER_KINDS = {"country", "state", "oblast", "federal-subject", "province", "region", "autonomous-republic"}
+CLEAR_MARGIN = 0.5  # evidence by which the best candidate must lead to be linked without review
+POPULATION_WEIGHT = 0.5  # evidence per factor of 10 in population: a town 10x its namesakes is clear
+CURATED_PRIOR = 1.0  # a person listed it: the newsworthy one of its generated namesakes
+GENERATED_ALIAS_PENALTY = 0.4  # a generated entry matched by one of GeoNames' alternate names
+PARENT_IN_CONTEXT = 2.0  # the document names the entry's state/oblast ("Odessa ... Texas")
+GENERATED_PARENT_IN_CONTEXT = 0.8  # ... for a generated place: each oblast holds thousands of them
+SURNAME_ALONE = 1.0  # a person named by the surname only, where a place has that name too
+PLACE_PREPOSITION = 1.0  # "in Zhovkva", "под Купянском": the word before says it is a place
+PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "towards", "в", "во", "под", "около", "возле",
+                                "близ", "вблизи", "під", "біля", "поблизу", "поблизу", "неподалік"})
+RIVER_CUE = 6.0  # "crossed the Dnipro", "берега Днепра": outweighs the city's size and the city named elsewhere
+FOREIGN_AUTO_POPULATION = 100_000  # a generated place outside domain_countries needs this, or context
+PLURAL_REGION_RE = re.compile(r"\s+(?:regions|oblasts|provinces|Regions|Oblasts|Provinces)\b")
+LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+and|&)\s*")
+
+
+def prior(e: Entry, ref: NameRef, cfg: MatchConfig) -> float:
+    """Evidence for an entry before the document is read: kind, population, source, country."""
+    ev = KIND_PRIOR.get(e.kind, 0.1)
+    ev += POPULATION_WEIGHT * math.log10((e.population or KIND_POPULATION.get(e.kind, 0)) + 1)
+    if e.source in GENERATED_SOURCES:
+        if ref.tag not in ("canonical", "override") and ref.lang not in ("ru", "uk"):
+            ev -= GENERATED_ALIAS_PENALTY  # Latin alternate names are GeoNames' grab bag; ru/uk are its own
+    else:
+        ev += CURATED_PRIOR
+    if e.type == "person" and ref.tag in ("short", "surname"):
+        ev -= SURNAME_ALONE  # "Zhovkva" alone: the town as much as Ihor Zhovkva
+    if e.country in cfg.domain_countries:
+        ev += 0.5
+    return ev
+
+
+def _cue(e: Entry, river_cue: bool) -> float:
+    """Evidence the words around a mention give one of its entries (a river after 'banks of the')."""
+    return RIVER_CUE if river_cue and e.kind in RIVER_KINDS else 0.0
+
+
+def _context(hits: list[Hit], index: Index, cfg: MatchConfig | None = None,
+             river_cues: Sequence[bool] = ()) -> list[tuple[set[str], set[str]]]:
+    """What each clear mention says about the document: its ids and countries.
+
+    A mention is clear when it has one candidate, or (with cfg) when the priors alone (and
+    a river cue: `river_cues` per hit) put one candidate CLEAR_MARGIN ahead (Kharkiv the
+    city, not a village of that name). Returned per hit, so a mention is judged by the
+    *other* mentions, never by itself.
+    """
+    out = []
+    for k, h in enumerate(hits):
+        ids: set[str] = set()
+        countries: set[str] = set()
+        best = None
+        cued = k < len(river_cues) and river_cues[k]
+        if h.method != "fuzzy":
+            if len(h.refs) == 1:
+                best = next(iter(h.refs))
+            elif cfg is not None and h.refs:
+                ranked = sorted(((prior(index.entries[ei], r, cfg) + _cue(index.entries[ei], cued), ei)
+                                 for ei, r in h.refs.items()), reverse=True)
+                if ranked[0][0] - ranked[1][0] >= CLEAR_MARGIN:
+                    best = ranked[0][1]
+        if best is not None:
+            e = index.entries[best]
+            ids = {e.id} | ({e.parent} if e.parent else set())
+            # a person's country says little about which Geneva or Odessa a text means
+            countries = {e.country} if e.country and e.type != "person" else set()
+        out.append((ids, countries))
+    return out
+
+
+def _river_cue(text: str, tokens: list[Token], h: Hit, index: Index) -> bool:
+    """'crossed the Dnipro', 'left bank of the Dnieper', 'с левого берега Днепра', 'вдоль Днепра':
+    a lexicon `river_cues` word right before the mention, with only `river_cues.skip` words
+    ('the', 'of') between and nothing but spaces between the words; or a cue after it
+    (_river_cue_after: "the Dnipro's left bank"). Only asked when the mention has a river
+    among its candidates."""
+    lex = index.lexicon
+    if not any(index.entries[ei].kind in RIVER_KINDS for ei in h.refs):
+        return False
+    j = h.start_tok
+    for _ in range(4):
+        if not lex.river_cues or j == 0 or text[tokens[j - 1].end:tokens[j].start].strip():
+            break  # the start of the text, or punctuation: a cue does not reach across it
+        j -= 1
+        key = tokens[j].key
+        if key in lex.river_cues:
+            return True
+        if key not in lex.river_cue_skip:
+            break
+    return _river_cue_after(text, tokens, h, lex)
+
+
+POSSESSIVE = frozenset({"'", "’", "ʼ"})
+
+
+def _river_cue_after(text: str, tokens: list[Token], h: Hit, lex) -> bool:
+    """'the Dnipro's left bank', 'the Desna riverbank': a lower-case lexicon `river_cues.after`
+    word right after the name or its "'s", with only `after_skip` words ('left', 'eastern')
+    between and nothing but spaces between the words ('Dnipro's left-bank districts' are the city's)."""
+    if not lex.river_cues_after:
+        return False
+    k, end = h.end_tok, tokens[h.end_tok - 1].end
+    if k < len(tokens) and tokens[k].key == "s" and text[end:tokens[k].start] in POSSESSIVE:
+        end, k = tokens[k].end, k + 1
+    for _ in range(3):
+        if k >= len(tokens) or not text[end:tokens[k].start].isspace():
+            return False
+        t = tokens[k]
+        if not t.text.islower():
+            return False  # "Dnipro Bank" is a bank
+        if t.key in lex.river_cues_after:
+            return True
+        if t.key not in lex.river_cue_after_skip:
+            return False
+        end, k = t.end, k + 1
+    return False
+
+
+def _neighbour_cue(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Entry | None:
+    """'Odessa, Texas': a place written right after ', ' qualifies the one before it."""
+    h = hits[k]
+    if k + 1 >= len(hits):
+        return None
+    nxt = hits[k + 1]
+    gap = text[tokens[h.end_tok - 1].end:tokens[nxt.start_tok].start]
+    if gap.strip() != "," or len(nxt.refs) != 1:
+        return None
+    e = index.entries[next(iter(nxt.refs))]
+    return e if e.kind in CONTAINER_KINDS else None
+
+
+def _qualified(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Entry | None:
+    """'Atlanta, Georgia': the clear place right before ', ' that this mention qualifies."""
+    if k == 0:
+        return None
+    prev, h = hits[k - 1], hits[k]
+    gap = text[tokens[prev.end_tok - 1].end:tokens[h.start_tok].start]
+    if gap.strip() != "," or len(prev.refs) != 1:
+        return None
+    e = index.entries[next(iter(prev.refs))]
+    return e if e.type == "place" and e.kind not in CONTAINER_KINDS and e.country else None
+
+
+def _region_lists(text: str, tokens: list[Token], hits: list[Hit], index: Index) -> None:
+    """'Kherson and Zaporizhzhia regions': every name of the list is a region, not its city.
+
+    Each such hit is pointed at the entry of '<name> region' when the index has exactly one.
+    """
+    for k, h in enumerate(hits):
+        if not PLURAL_REGION_RE.match(text, tokens[h.end_tok - 1].end):
+            continue
+        members = [k]
+        while members[-1] > 0:
+            prev, cur = hits[members[-1] - 1], hits[members[-1]]
+            gap = text[tokens[prev.end_tok - 1].end:tokens[cur.start_tok].start]
+            if not LIST_GAP_RE.fullmatch(gap):
+                break
+            members.append(members[-1] - 1)
+        for m in members:
+            hm = hits[m]
+            key = " ".join(t.key for t in tokens[hm.start_tok:hm.end_tok]) + " region"
+            refs = {r.entry: r for r in index.lookup(key) if index.entries[r.entry].kind in _REGION_KINDS}
+            if len(refs) == 1:
+                (ei, r), = refs.items()
+                hm.refs, hm.method = {ei: r._replace(tag="variant")}, "variant"
+
+
+_REGION_KINDS = {"oblast", "federal-subject", "autonomous-republic", "region", "province", "krai"}
+
+
+def _weak_position(text: str, tokens: list[Token], h: Hit, heads: list[tuple[int, int]],
+                   covered: set[int]) -> bool:
+    """A one-word mention where a common word or a person's name is as likely as a place:
+    first word of a sentence, a Title Case headline, or glued to an unknown capitalised word
+    ("Mary Smith", where only Mary is in the gazetteer)."""
+    if h.end_tok - h.start_tok != 1:
+        return False
+    t = tokens[h.start_tok]
+    if sentence_initial(text, t) or any(a <= t.start < b for a, b in heads):
+        return True
+    nxt = h.end_tok
+    if nxt < len(tokens) and tokens[nxt].joined and capitalised(tokens[nxt]) and nxt not in covered:
+        return True
+    prv = h.start_tok - 1  # a sentence's first word ("Shelling Ivanivka") is capitalised for grammar
+    return (prv >= 0 and t.joined and capitalised(tokens[prv]) and prv not in covered
+            and not sentence_initial(text, tokens[prv]))
+
+
+def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: MatchConfig) -> list[Entity]:
+    """Pick each mention's entry: priors (kind, population, curated or generated, domain
+    country), the document's other clear mentions (their ids, parents and countries), a
+    qualifying place after a comma, 'X and Y regions', and a river cue before a name a river
+    shares with a town ('crossed the Dnipro'; without one the town wins). A close call, or a
+    generated entry in a weak position or abroad without context, is capped below t_auto (review)."""
+    _region_lists(text, tokens, hits, index)
+    river_cues = [_river_cue(text, tokens, h, index) for h in hits]
+    per_hit = _context(hits, index, cfg, river_cues)
+    id_count = Counter(i for ids, _ in per_hit for i in ids)
+    country_count = Counter(c for _, cs in per_hit for c in cs)
+    heads = headline_lines(text)
+    covered = {j for h in hits for j in range(h.start_tok, h.end_tok)}
+    out: list[Entity] = []
+    for k, h in enumerate(hits):
+        own_ids, own_countries = per_hit[k]
+        ctx_ids = {i for i, n in id_count.items() if n > (i in own_ids)}
+        ctx_countries = {c for c, n in country_count.items() if n > (c in own_countries)}
+        cue = _neighbour_cue(text, tokens, hits, k, index)
+        qualified = _qualified(text, tokens, hits, k, index)
+        place_word = h.start_tok > 0 and tokens[h.start_tok - 1].text.lower() in PLACE_PREPOSITIONS
+        scored = []
+        for ei, ref in h.refs.items():
+            e = index.entries[ei]
+            ev = prior(e, ref, cfg) + _cue(e, river_cues[k])
+            if e.country in ctx_countries:
+                ev += 0.3
+            if e.id in ctx_ids:
+                ev += 2.0
+            elif e.parent and e.parent in ctx_ids:
+                ev += GENERATED_PARENT_IN_CONTEXT if e.source in GENERATED_SOURCES else PARENT_IN_CONTEXT
+            if place_word and e.type == "place":
+                ev += PLACE_PREPOSITION
+            if qualified is not None and e.kind in CONTAINER_KINDS and e.country == qualified.country:
+                ev += 2.0  # "Atlanta, Georgia": the state of the place before the comma
+            against = False
+            if cue is not None and cue.id == e.parent:
+                ev += 2.0
+            elif cue is not None and cue.country and e.country and cue.country != e.country:
+                ev -= 3.0  # "Odessa, Texas" is not the Ukrainian Odesa
+                against = True
+            scored.append((ev, ei, ref, against))
+        scored.sort(key=lambda x: -x[0])
+        ev, ei, ref, against = scored[0]
+        base = h.base if h.method == "fuzzy" else TAG_SCORE.get(ref.tag, 0.9)
+        score = base
+        if len(scored) > 1 and ev - scored[1][0] < CLEAR_MARGIN:
+            score = min(score, 0.85)  # a close call between entries: a person decides
+        if against:
+            score = min(score, 0.5)  # the context contradicts the only candidates
+        e = index.entries[ei]
+        method = h.methods.get(ei, h.method)
+        if e.source in GENERATED_SOURCES and not (e.id in ctx_ids or (e.parent and e.parent in ctx_ids)):
+            if h.method == "fuzzy" and _weak_position(text, tokens, h, heads, covered):
+                continue  # "Shelling" is not a misspelt Malaysian town
+            foreign = (e.country not in cfg.domain_countries and e.country not in ctx_countries
+                       and (e.population or 0) < FOREIGN_AUTO_POPULATION)
+            if foreign and ref.tag not in ("canonical", "override"):
+                score = min(score, 0.7)  # "Yamal" is one of GeoNames' names of a Tunisian town: no link
+            elif _weak_position(text, tokens, h, heads, covered):
+                score = min(score, 0.85)  # "Police said...", "Victory Day": review, not a rewrite
+            elif foreign:
+                score = min(score, 0.85)  # a small town abroad, nothing else in the text near it
+        start, end = tokens[h.start_tok].start, tokens[h.end_tok - 1].end
+        status = "auto" if score >= cfg.t_auto else "review" if score >= cfg.t_review else "unresolved"
+        cands = h.candidates or [
+            Candidate(index.entries[x].id, index.entries[x].canonical, round(base if x == ei else base * 0.85, 3))
+            for _, x, _, _ in scored]
+        out.append(Entity(
+            start=start, end=end, surface=text[start:end], type=e.type, gazetteer_id=e.id,
+            canonical=e.canonical, score=score, method=method, status=status,
+            candidates=cands[:5], rewrite=(e.short or e.canonical) if ref.short else e.canonical,
+        ))
+    return out
