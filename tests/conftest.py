@@ -20,7 +20,7 @@ DEVSET = SHARED / "devset"
 @pytest.fixture(scope="session")
 def index(tmp_path_factory):
     """The compiled default gazetteer (built into a temporary cache)."""
-    from transnorm.index import load_or_build
+    from transnorm.gazetteer.store import load_or_build
 
     return load_or_build(ROOT / "gazetteers", tmp_path_factory.mktemp("index"))
 
@@ -46,7 +46,8 @@ def tiny_argosmodel(tmp_path_factory) -> Path:
 def tiny_models_dir(tmp_path_factory) -> Path:
     """A models folder with tiny ru->en and uk->en packages installed."""
     from argos_tiny import build_tiny_package
-    from transnorm.models import install_from_path
+
+    from transnorm.translation.models import install_from_path
 
     md = tmp_path_factory.mktemp("models")
     for code in ("ru", "uk"):

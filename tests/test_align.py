@@ -10,13 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transnorm.align import align_names
-from transnorm.gazetteer import Entry
-from transnorm.index import Lexicon, compile_index
-from transnorm.match import MatchConfig, link
+from transnorm.config import MatchConfig
+from transnorm.gazetteer.compile import compile_index
+from transnorm.gazetteer.entries import Entry
+from transnorm.gazetteer.lexicon import Lexicon
+from transnorm.linking.align import align_names
+from transnorm.linking.match import link
+from transnorm.linking.rewrite import rewrite
 from transnorm.records import Entity
-from transnorm.rewrite import rewrite
-from transnorm.translate import SentencePair, Translation
+from transnorm.translation.translate import SentencePair, Translation
 
 CFG = MatchConfig()
 NO_FUZZY = MatchConfig(fuzzy=False)
@@ -49,7 +51,7 @@ LEX = Lexicon(region_words={"en": ["Oblast", "region", "province"]}, region_kind
 @pytest.fixture(scope="module")
 def plain():
     """Only the written names: every MT transliteration must be found by alignment."""
-    return compile_index(ENTRIES, LEX, "plain", variants=lambda n, l: ())
+    return compile_index(ENTRIES, LEX, "plain", variants=lambda n, ln: ())
 
 
 @pytest.fixture(scope="module")
@@ -244,11 +246,12 @@ def test_alignment_stays_in_the_aligned_sentence(plain):
 def test_source_decides_between_english_candidates(plain):
     """The English linker picked another entry; the source's link wins the same span."""
     idx = compile_index(ENTRIES + [E("kharkiv-ru", "Kharkov (village)", country="RU", aliases={"en": ["Kharkov"]})],
-                        LEX, "amb", variants=lambda n, l: ())
+                        LEX, "amb", variants=lambda n, ln: ())
     src, tr = translation([("Удар по Харькову.", "A strike on Kharkov.")])
     ents, _ = align_names(src, [src_ent(src, "Харькову", "kharkiv-ru", idx)], tr, idx, CFG, "ru")
     (k,) = ents
-    assert (k.surface, k.gazetteer_id, k.canonical, k.method) == ("Kharkov", "kharkiv-ru", "Kharkov (village)", "aligned")
+    got = (k.surface, k.gazetteer_id, k.canonical, k.method)
+    assert got == ("Kharkov", "kharkiv-ru", "Kharkov (village)", "aligned")
 
 
 def test_unlinked_source_entities_are_ignored(plain):
@@ -270,16 +273,21 @@ def test_no_sentence_pairs_searches_the_whole_text(plain):
 
 # ---------------------------------------------------------------- properties
 
-NOISE = st.lists(st.sampled_from(list("abz XYKQ.,-'’\n\t") + ["Kharkov", "Zaporozhye ", " Turkey", "Зл", "Ё"]),
-                 min_size=1, max_size=6).map("".join)
+NOISE = st.lists(
+    st.sampled_from(list("abz XYKQ.,-'’\n\t") + ["Kharkov", "Zaporozhye ", " Turkey", "Зл", "Ё"]),
+    min_size=1,
+    max_size=6,
+).map("".join)
 
 
 def insert(tr: Translation, pos: int, noise: str) -> Translation:
     """Insert noise into the English text, keeping the sentence offsets consistent."""
     n = len(noise)
     text = tr.text_en[:pos] + noise + tr.text_en[pos:]
-    pairs = [SentencePair(p.src_start, p.src_end, p.en_start + n * (p.en_start > pos), p.en_end + n * (p.en_end >= pos))
-             for p in tr.sentences]
+    pairs = [
+        SentencePair(p.src_start, p.src_end, p.en_start + n * (p.en_start > pos), p.en_end + n * (p.en_end >= pos))
+        for p in tr.sentences
+    ]
     return Translation(text_en=text, sentences=pairs, model_id=tr.model_id)
 
 
@@ -305,8 +313,9 @@ def test_noise_anywhere_keeps_offsets_valid(plain, data):
     check_invariants(clean, out)
 
 
-WORD_GAPS = st.lists(st.sampled_from(["very", "reportedly", "(sic)", "—", "42", "and,", "of the"]),
-                     min_size=1, max_size=5)
+WORD_GAPS = st.lists(
+    st.sampled_from(["very", "reportedly", "(sic)", "—", "42", "and,", "of the"]), min_size=1, max_size=5
+)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -320,5 +329,4 @@ def test_noise_words_between_words_keep_every_name(plain, data):
     ents, warnings = align_names(src, sources, tr, plain, CFG, "ru")
     assert warnings == []
     check_invariants(tr.text_en, ents)
-    assert sorted(e.gazetteer_id for e in ents if e.method == "aligned") == sorted(
-        e.gazetteer_id for e in sources)
+    assert sorted(e.gazetteer_id for e in ents if e.method == "aligned") == sorted(e.gazetteer_id for e in sources)

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from test_pipeline import check_against_devset
+
 from transnorm.records import record_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +21,7 @@ def run_cli(args, env, cwd=None, timeout=300):
 
 
 def records(out: Path):
-    return [record_from_dict(json.loads(l)) for l in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [record_from_dict(json.loads(ln)) for ln in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_broken_gazetteer_exits_2_naming_file_and_line(tmp_path):
     (tmp_path / "a.txt").write_text("Kyiv", encoding="utf-8")
     res = run_cli(["run", tmp_path / "a.txt", "--config", cfg], os.environ.copy())
     assert res.returncode == 2
-    assert "places.yaml:2" in res.stderr and "colour" in res.stderr
+    assert "places.yaml:5" in res.stderr and "colour" in res.stderr  # the line of the unknown key
 
 
 @pytest.mark.slow
@@ -129,7 +129,8 @@ def test_default_out_is_a_new_utc_folder_under_outputs(env, tmp_path):
 
 
 def test_eval_command_scores_the_devset(tmp_path):
-    from conftest import DEVSET, ROOT as R
+    from conftest import DEVSET
+    from conftest import ROOT as R
     cases = DEVSET / "seed-prisoner-exchange.expected.json"
     if not cases.exists():
         cases = R / "tests" / "data" / "seed-prisoner-exchange.expected.json"
@@ -137,7 +138,7 @@ def test_eval_command_scores_the_devset(tmp_path):
     cfg.write_text(f"state_dir: {tmp_path / 'state'}\n", encoding="utf-8")
     res = run_cli(["eval", cases, "--config", cfg], os.environ.copy())
     assert res.returncode == 0, res.stderr
-    overall = next(l for l in res.stdout.splitlines() if l.startswith("all "))
+    overall = next(ln for ln in res.stdout.splitlines() if ln.startswith("all "))
     assert overall.split()[1:4] == ["1.000", "1.000", "1.000"]
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "lang": "en", "text": "Kyiv", "expect": [{"surface": "Lviv"}]}\n', encoding="utf-8")

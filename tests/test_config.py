@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from casedata import table
 
 from transnorm.config import Config, ConfigError, load_config
 
@@ -18,16 +19,7 @@ def test_relative_paths_resolve_against_the_config_file(tmp_path):
     assert load_config(tmp_path / "c.yaml").gazetteer.dir == tmp_path / "gaz"
 
 
-@pytest.mark.parametrize("body,line,key", [
-    ("match:\n  t_autoo: 0.9\n", 2, "match.t_autoo"),
-    ("match:\n  t_auto: high\n", 2, "match.t_auto"),
-    ("batch_size: 0\n", 1, "batch_size"),
-    ("# comment\nbatch_size: 5\ncolour: blue\n", 3, "colour"),
-    ("batch_size: 5\n\nmatch:\n  t_review: 0.5\n  colour: blue\n", 5, "match.colour"),
-    ("batch_size: 5\nmatch: {t_auto: \"high\"}\n", 2, "match.t_auto"),
-    ("detect:\n  languages:\n    - en\n    - [ru]\n", 4, "detect.languages.1"),
-    ("match: 3\n", 1, "match"),
-])
+@pytest.mark.parametrize("body,line,key", table("config", "bad_key_or_type_names_file_line_and_key", "body,line,key"))
 def test_bad_key_or_type_names_file_line_and_key(tmp_path, body, line, key):
     p = tmp_path / "c.yaml"
     p.write_text(body, encoding="utf-8")

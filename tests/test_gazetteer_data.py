@@ -11,10 +11,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from casedata import table
 from translitua import translit
 
-from transnorm.fold import fold_name
-from transnorm.gazetteer import Entry, check_entries, load_entries
+from transnorm.gazetteer.check import check_entries
+from transnorm.gazetteer.entries import Entry, load_entries
+from transnorm.text.fold import fold_name
 
 GAZ = Path(__file__).resolve().parents[1] / "gazetteers"
 PLACE_FILES = ["places-ua.yaml", "places-ru.yaml", "countries.yaml", "landmarks.yaml", "places-world.yaml"]
@@ -42,20 +44,7 @@ AMBIGUOUS = {
 }
 
 # Surfaces of the seed article (devset/seed-prisoner-exchange) and the canonical forms accepted for them.
-SEED = [
-    ("Russian Federation", {"Russia"}),
-    ("Republic of Belarus", {"Belarus"}),
-    ("Istanbul", {"Istanbul"}),
-    ("Mariupol", {"Mariupol"}),
-    ("Donetchina", {"Donetsk Oblast"}),
-    ("Luhansk", {"Luhansk Oblast", "Luhansk"}),
-    ("Zaporozhye", {"Zaporizhzhia Oblast", "Zaporizhzhia"}),
-    ("Kherson region", {"Kherson Oblast"}),
-    ("Kharkiv region", {"Kharkiv Oblast"}),
-    ("Chernihiv region", {"Chernihiv Oblast"}),
-    ("Chyragan", {"Çırağan"}),
-    ("Dolmabakhche", {"Dolmabahçe"}),
-]
+SEED = table("gazetteer_data", "seed", "surface,accepted")
 
 
 @pytest.fixture(scope="module")
@@ -187,13 +176,7 @@ def test_ukrainian_canonical_is_kmu_2010(entries):
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("old,new", [
-    ("Dnipropetrovsk", "Dnipro"), ("Kirovograd", "Kropyvnytskyi"), ("Kirovohrad", "Kropyvnytskyi"),
-    ("Dneprodzerzhinsk", "Kamianske"), ("Artemivsk", "Bakhmut"), ("Artyomovsk", "Bakhmut"),
-    ("Krasnoarmeysk", "Pokrovsk"), ("Dimitrov", "Myrnohrad"), ("Komsomolsk", "Horishni Plavni"),
-    ("Dzerzhinsk", "Toretsk"), ("Krasny Liman", "Lyman"), ("Артемовск", "Bakhmut"), ("Voroshilovgrad", "Luhansk"),
-    ("Leningrad", "Saint Petersburg"), ("Stalingrad", "Volgograd"),
-])
+@pytest.mark.parametrize("old,new", table("gazetteer_data", "historic_names", "old,new"))
 def test_historic_names(entries, old, new):
     hits = {e.canonical for e in entries if _fold(old) in {_fold(h) for h in e.historic}}
     assert hits == {new}

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from transnorm.cli import app
-from transnorm.gazetteer import GazetteerError, check_folder, load_yaml
+from transnorm.cli.main import app
+from transnorm.gazetteer.check import check_folder
+from transnorm.gazetteer.schema import GazetteerError
+from transnorm.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "geonames"
@@ -48,17 +50,40 @@ entries:
 # Each fault: file body, the line it must be reported on, and a phrase of the message.
 BOMB = "entries:\n- id: a\n  type: place\n  canonical: A\n  note: &lol lol\n  role: [*lol, *lol, *lol]\n"
 FAULTS = {
-    "duplicate id": (GOOD + "- id: ua-city-odesa\n  type: place\n  canonical: Odesa again\n", 28, "duplicate id 'ua-city-odesa'"),
-    "missing canonical": ("entries:\n- id: x\n  type: place\n  kind: city\n", 2, "missing or empty 'canonical'"),
-    "unknown key": ("entries:\n- id: x\n  type: place\n  canonical: X\n  populaton: 5\n", 2, "unknown key(s) populaton"),
-    "alias collision": (GOOD + "- id: ua-village-kharkiv\n  type: place\n  kind: village\n  canonical: Kharkivka\n"
-                        "  country: UA\n  aliases:\n    en: [Kharkov]\n", 28, "ua-city-kharkiv"),
+    "duplicate id": (
+        GOOD + "- id: ua-city-odesa\n  type: place\n  canonical: Odesa again\n",
+        28,
+        "duplicate id 'ua-city-odesa'",
+    ),
+    "missing canonical": (
+        "entries:\n- id: x\n  type: place\n  kind: city\n",
+        2,
+        "key 'entries.0.canonical' is required",
+    ),
+    "unknown key": (
+        "entries:\n- id: x\n  type: place\n  canonical: X\n  populaton: 5\n",
+        5,
+        "unknown key 'entries.0.populaton'",
+    ),  # the key's own line
+    "alias collision": (
+        GOOD + "- id: ua-village-kharkiv\n  type: place\n  kind: village\n  canonical: Kharkivka\n"
+        "  country: UA\n  aliases:\n    en: [Kharkov]\n",
+        28,
+        "ua-city-kharkiv",
+    ),
     "billion laughs": (BOMB, 5, "anchors and aliases are not allowed"),
-    "python tag": ("entries:\n- id: x\n  type: place\n  canonical: !!python/object/apply:os.system ['echo pwned']\n",
-                   4, "could not determine a constructor"),
+    "python tag": (
+        "entries:\n- id: x\n  type: place\n  canonical: !!python/object/apply:os.system ['echo pwned']\n",
+        4,
+        "could not determine a constructor",
+    ),
     "bad yaml": ("entries:\n- id: x\n  type: [place\n", 4, "invalid YAML"),
     "unknown parent": ("entries:\n- {id: x, type: place, canonical: X, parent: nowhere}\n", 2, "parent 'nowhere'"),
-    "wrong type": ("entries:\n- {id: x, type: place, canonical: X, population: many}\n", 2, "'population' must be a number"),
+    "wrong type": (
+        "entries:\n- {id: x, type: place, canonical: X, population: many}\n",
+        2,
+        "key 'entries.0.population': Input should be a valid integer",
+    ),
 }
 
 
@@ -71,9 +96,11 @@ def _gaz(tmp_path: Path, body: str = GOOD, name: str = "places.yaml") -> Path:
 
 def _config(tmp_path: Path, gaz: Path, generated: bool = False) -> Path:
     cfg = tmp_path / "config.yaml"
-    cfg.write_text(f"state_dir: {tmp_path / 'state'}\ngazetteer:\n  dir: {gaz}\n  generated: {str(generated).lower()}\n"
-                   "  geonames_countries: []\n  others_min_population: null\n  pycountry_countries: []\n",
-                   encoding="utf-8")
+    cfg.write_text(
+        f"state_dir: {tmp_path / 'state'}\ngazetteer:\n  dir: {gaz}\n  generated: {str(generated).lower()}\n"
+        "  geonames_countries: []\n  others_min_population: null\n  pycountry_countries: []\n",
+        encoding="utf-8",
+    )
     return cfg
 
 
@@ -149,7 +176,7 @@ def test_billion_laughs_is_refused_before_expansion(tmp_path):
     p = tmp_path / "bomb.yaml"
     p.write_text("\n".join(levels) + "\nentries: []\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match=r"anchors and aliases") as exc:
-        load_yaml(p)
+        load_yaml(p, GazetteerError)
     assert exc.value.line == 1
 
 
@@ -189,9 +216,20 @@ def test_stats_counts_by_source_type_country_kind(tmp_path):
 def test_import_geonames_writes_a_layer_the_index_uses(tmp_path):
     gaz = _gaz(tmp_path)
     cfg = _config(tmp_path, gaz, generated=True)
-    res = runner.invoke(app, ["gazetteer", "import-geonames", str(DATA / "UA.txt"), "--alternate-names",
-                              str(DATA / "alternateNamesV2.txt"), "--admin1", str(DATA / "admin1CodesASCII.txt"),
-                              "--config", str(cfg)])
+    res = runner.invoke(
+        app,
+        [
+            "gazetteer",
+            "import-geonames",
+            str(DATA / "UA.txt"),
+            "--alternate-names",
+            str(DATA / "alternateNamesV2.txt"),
+            "--admin1",
+            str(DATA / "admin1CodesASCII.txt"),
+            "--config",
+            str(cfg),
+        ],
+    )
     assert res.exit_code == 0, res.output
     layer = gaz / "generated" / "geonames-UA.jsonl.gz"
     assert layer.exists() and "wrote" in res.output

@@ -23,10 +23,11 @@ from pathlib import Path
 import pytest
 
 from transnorm import pipeline
-from transnorm.config import load_config
-from transnorm.gazetteer import GazetteerError, load_entries
-from transnorm.ingest import IngestConfig, iter_inputs
-from transnorm.output import RunWriter
+from transnorm.config import IngestConfig, load_config
+from transnorm.gazetteer.entries import load_entries
+from transnorm.gazetteer.schema import GazetteerError
+from transnorm.ingest import iter_inputs
+from transnorm.ops.output import RunWriter
 from transnorm.pipeline import CHUNK_CHARS, chunk_spans, process_batch
 from transnorm.records import Document, IngestError, record_from_dict
 
@@ -240,8 +241,8 @@ def test_chunks_tile_the_text_and_cut_at_boundaries():
 
 def test_a_long_document_is_linked_and_translated_chunk_by_chunk(cfg, tiny_models_dir, monkeypatch, tmp_path):
     seen_link, seen_translate = [], []
-    real_link = pipeline._link_segment
-    monkeypatch.setattr(pipeline, "_link_segment", lambda text, *a: seen_link.append(len(text)) or real_link(text, *a))
+    real_link = pipeline.link_segment
+    monkeypatch.setattr(pipeline, "link_segment", lambda text, *a: seen_link.append(len(text)) or real_link(text, *a))
     en = "Shelling in Kharkov and Kiev overnight, the governor said. " * 4000  # one 240,000-char paragraph
     (rec,) = process_batch([Document(id="en", text=en, source="en.txt", lang="en")], cfg)
     assert max(seen_link) <= CHUNK_CHARS and sum(seen_link) == len(en) and len(seen_link) >= 4
@@ -249,7 +250,7 @@ def test_a_long_document_is_linked_and_translated_chunk_by_chunk(cfg, tiny_model
     assert rec.text_en == en.replace("Kharkov", "Kharkiv").replace("Kiev", "Kyiv")
     assert_exact(rec)
 
-    from transnorm.translate import Translator
+    from transnorm.translation.translate import Translator
 
     real_tr = Translator.translate_documents
     monkeypatch.setattr(pipeline, "TRANSLATE_CHARS", 60_000)
@@ -270,19 +271,33 @@ def test_a_long_document_is_linked_and_translated_chunk_by_chunk(cfg, tiny_model
 # The formula documents name people no gazetteer knows (unresolved: they are review.csv rows
 # whose example context starts with the formula).
 HOSTILE = [
-    Document("x | y", "| x | `rm -rf /` <script>alert(1)</script> [click](javascript:alert(1)) in Kiev and Kharkov.",
-             "h1.txt", lang="en"),
-    Document("evil\n# Injected heading", "<img src=x onerror=alert(1)> Odessa ``` code ``` "
-             "![pixel](http://tracker.invalid/p.png) near Zaporozhye. Mister Bohdan Zhyrkevych said.", "h2.txt",
-             lang="en"),
-    Document("f1", '=HYPERLINK("http://evil.invalid","x") then Xqzvor Wqxzkij met the other side in the city today.', "f1.txt",
-             lang="en"),
+    Document(
+        "x | y",
+        "| x | `rm -rf /` <script>alert(1)</script> [click](javascript:alert(1)) in Kiev and Kharkov.",
+        "h1.txt",
+        lang="en",
+    ),
+    Document(
+        "evil\n# Injected heading",
+        "<img src=x onerror=alert(1)> Odessa ``` code ``` "
+        "![pixel](http://tracker.invalid/p.png) near Zaporozhye. Mister Bohdan Zhyrkevych said.",
+        "h2.txt",
+        lang="en",
+    ),
+    Document(
+        "f1",
+        '=HYPERLINK("http://evil.invalid","x") then Xqzvor Wqxzkij met the other side in the city today.',
+        "f1.txt",
+        lang="en",
+    ),
     Document("f2", "+cmd|' /C calc'!A0 Xqzbel Wqxzmor said it.", "f2.txt", lang="en"),
     Document("f3", "-2+3+cmd|' /C calc'!A0 Xqzdan Wqxzpul said it.", "f3.txt", lang="en"),
     Document("f4", "@SUM(1+1)*cmd|' /C calc'!A0 Xqzfim Wqxzrot said it.", "f4.txt", lang="en"),
 ]
-HOSTILE_ERROR = IngestError("in/`<script>alert(2)</script>|[x](javascript:y).jsonl:3",
-                            "not valid JSON: | injected | [x](javascript:z) <b>bold</b>")
+HOSTILE_ERROR = IngestError(
+    "in/`<script>alert(2)</script>|[x](javascript:y).jsonl:3",
+    "not valid JSON: | injected | [x](javascript:z) <b>bold</b>",
+)
 
 
 class _Tags(HTMLParser):
@@ -450,7 +465,7 @@ from pathlib import Path
 from itertools import islice
 from transnorm.config import load_config
 from transnorm.ingest import iter_inputs
-from transnorm.output import RunWriter
+from transnorm.ops.output import RunWriter
 from transnorm.pipeline import process_batch
 
 samples, models, tmp = map(Path, sys.argv[1:4])
@@ -464,8 +479,8 @@ while batch := list(islice(items, cfg.batch_size)):
     writer.write(records)
     n += len(records)
 writer.close()
-print(json.dumps({"records": n, "attempts": attempts,
-                  "translated": sum(1 for _ in open(tmp / "out" / "records.jsonl") if '"translation_model": "translate' in _)}))
+translated = sum(1 for _ in open(tmp / "out" / "records.jsonl") if '"translation_model": "translate' in _)
+print(json.dumps({"records": n, "attempts": attempts, "translated": translated}))
 """
 
 
@@ -476,8 +491,13 @@ def test_a_full_run_opens_no_network_connection(tiny_models_dir, tmp_path):
     script = tmp_path / "guarded.py"
     script.write_text(GUARD, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL",)}
-    res = subprocess.run([sys.executable, str(script), str(ROOT / "samples"), str(tiny_models_dir), str(tmp_path)],
-                         env=env, capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [sys.executable, str(script), str(ROOT / "samples"), str(tiny_models_dir), str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     result = json.loads(res.stdout.strip().splitlines()[-1])
     assert result["attempts"] == []
@@ -502,7 +522,7 @@ def listening_addresses(port: int) -> list[str]:
                 if name == "tcp":
                     found.append(socket.inet_ntop(socket.AF_INET, raw[::-1]))
                 else:  # four little-endian 32-bit words
-                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+                    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
                     found.append(socket.inet_ntop(socket.AF_INET6, words))
     return found
 
@@ -573,7 +593,7 @@ from itertools import islice
 from pathlib import Path
 from transnorm.config import load_config
 from transnorm.ingest import iter_inputs
-from transnorm.output import RunWriter
+from transnorm.ops.output import RunWriter
 from transnorm.pipeline import process_batch
 from transnorm.records import Document
 
@@ -609,9 +629,11 @@ print(json.dumps({"records": n, "growth": end - base, "late_growth": end - (quar
                   "entities": entities, "errors": writer.stats.errors_total, "first_sha": first_sha}))
 """
 
-_WORDS = ("administration infrastructure reconstruction humanitarian international negotiations representatives "
-          "agreement settlement frontline evacuation electricity substation reportedly overnight according "
-          "spokesperson governor statement").split()
+_WORDS = (
+    "administration infrastructure reconstruction humanitarian international negotiations representatives "
+    "agreement settlement frontline evacuation electricity substation reportedly overnight according "
+    "spokesperson governor statement"
+).split()
 _NAMES = ["Kiev", "Kharkov", "Zaporozhye", "Odessa", "Vladimir Zelensky", "Donetchina", "Dnepr"]
 
 
@@ -629,8 +651,9 @@ def _memory_run(tmp_path: Path, inp: Path) -> dict:
     script = tmp_path / "child.py"
     script.write_text(MEMORY_CHILD, encoding="utf-8")
     (tmp_path / "out").mkdir()
-    res = subprocess.run([sys.executable, str(script), str(inp), str(tmp_path / "out")], capture_output=True,
-                         text=True, timeout=900)
+    res = subprocess.run(
+        [sys.executable, str(script), str(inp), str(tmp_path / "out")], capture_output=True, text=True, timeout=900
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     return json.loads(res.stdout.strip().splitlines()[-1])
 
@@ -680,7 +703,7 @@ def test_a_jsonl_corpus_streams_in_bounded_memory(tmp_path):
 
 def test_reports_are_written_with_ordinary_permissions(tmp_path):
     """Atomic writes must not leave reports readable by their owner only (a team reviews them)."""
-    from transnorm.output import RunWriter
+    from transnorm.ops.output import RunWriter
 
     old = os.umask(0o022)
     try:

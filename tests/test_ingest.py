@@ -2,7 +2,8 @@
 
 import json
 
-from transnorm.ingest import IngestConfig, iter_inputs
+from transnorm.config import IngestConfig
+from transnorm.ingest import iter_inputs
 from transnorm.records import Document, IngestError
 
 CFG = IngestConfig()

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from synthetic import english_docs, write_jsonl
 
-from transnorm.ledger import (
+from transnorm.ops.ledger import (
     CONSOLIDATED,
     RETRY_HASH,
     Ledger,
@@ -26,8 +27,6 @@ from transnorm.ledger import (
 from transnorm.records import Document, IngestError, Record
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_flow import english_docs, write_jsonl  # noqa: E402
 
 TRANSNORM = str(Path(sys.executable).parent / "transnorm")
 
@@ -78,7 +77,7 @@ def test_consolidated_store_holds_each_document_once_latest_wins(tmp_path):
         led.commit([(a.id, content_hash(a), rec(a, " v2"))], "P", "r2")
         path = led.export()
     assert path == tmp_path / CONSOLIDATED
-    lines = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines()]
+    lines = [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in lines] == ["d1", "d2"]  # sorted by id, once each
     assert lines[1]["text_en"].endswith(" v2")
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left behind
@@ -116,7 +115,7 @@ def test_a_second_run_on_the_same_state_exits_2(tmp_path):
     cfg = write_cfg(tmp_path / "c.yaml", state)
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys, time
-        from transnorm.ledger import StateLock
+        from transnorm.ops.ledger import StateLock
         StateLock({str(state)!r}).acquire()
         print("locked", flush=True)
         time.sleep(120)
@@ -172,7 +171,7 @@ def test_killed_run_resumes_and_every_document_is_stored_exactly_once(prefect_se
     committed = ledger_rows(state)
     assert 0 < len(committed) < n and len(committed) % 50 == 0  # whole batches only
     # Every committed record is durable in the killed run's part file.
-    part_ids = {json.loads(l)["id"] for l in part.read_text(encoding="utf-8").splitlines() if l.endswith("}")}
+    part_ids = {json.loads(ln)["id"] for ln in part.read_text(encoding="utf-8").splitlines() if ln.endswith("}")}
     assert set(committed) <= part_ids
 
     res = subprocess.run([TRANSNORM, "run", str(inp), "--config", str(cfg), "--out", str(out2)], env=env,
@@ -180,9 +179,9 @@ def test_killed_run_resumes_and_every_document_is_stored_exactly_once(prefect_se
     assert res.returncode == 0, res.stderr
     stats = json.loads((out2 / "run.json").read_text())
     assert stats["processed"] == n - len(committed) and stats["reused"] == len(committed)
-    run_ids = [json.loads(l)["id"] for l in (out2 / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    run_ids = [json.loads(ln)["id"] for ln in (out2 / "records.jsonl").read_text(encoding="utf-8").splitlines()]
     assert run_ids == [d["id"] for d in docs]  # the run's output: every input document, in order
-    store = [json.loads(l) for l in (state / CONSOLIDATED).read_text(encoding="utf-8").splitlines()]
+    store = [json.loads(ln) for ln in (state / CONSOLIDATED).read_text(encoding="utf-8").splitlines()]
     ids = [r["id"] for r in store]
     assert len(ids) == len(set(ids)) == n and set(ids) == {d["id"] for d in docs}
     assert all(r["text_en"] and not r["errors"] for r in store)
@@ -195,7 +194,7 @@ FLAKY_RUN = """
 import json, sys
 from pathlib import Path
 import transnorm.pipeline as pipeline
-from transnorm.cli import load_flow_module
+from transnorm.ops import flow as flows
 
 real = pipeline.process_batch
 seen = set()
@@ -210,7 +209,6 @@ def flaky(items, cfg):
     return real(items, cfg)
 
 pipeline.process_batch = flaky
-flows = load_flow_module()
 out = flows.translate_normalise(inputs=[sys.argv[1]], out=sys.argv[2], config=sys.argv[3],
                                 force=sys.argv[4:] == ["--force"])
 print(json.dumps(json.loads((Path(out) / "run.json").read_text())))
@@ -237,8 +235,8 @@ def test_transient_failures_are_retried_and_a_poison_document_becomes_an_error_r
 
     stats = run(tmp_path / "run1")
     assert stats["processed"] == 40 and stats["retry_next_run"] == 1
-    records = {json.loads(l)["id"]: json.loads(l)
-               for l in (tmp_path / "run1" / "records.jsonl").read_text(encoding="utf-8").splitlines()}
+    records = {json.loads(ln)["id"]: json.loads(ln)
+               for ln in (tmp_path / "run1" / "records.jsonl").read_text(encoding="utf-8").splitlines()}
     assert len(records) == 40
     assert records["poison"]["errors"] and "always breaks" in records["poison"]["errors"][0]
     assert all(not r["errors"] and r["text_en"] for i, r in records.items() if i != "poison")

@@ -4,11 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from transnorm.fold import fold
-from transnorm.gazetteer import Entry
-from transnorm.index import Lexicon, compile_index
-from transnorm.match import MatchConfig, link
-from transnorm.rewrite import rewrite
+from transnorm.config import MatchConfig
+from transnorm.gazetteer.compile import compile_index
+from transnorm.gazetteer.entries import Entry
+from transnorm.gazetteer.lexicon import Lexicon
+from transnorm.linking.match import link
+from transnorm.linking.rewrite import rewrite
+from transnorm.text.fold import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +41,7 @@ def small():
     ]
     lex = Lexicon(region_words={"en": ["Oblast", "region", "province"]}, region_kinds={"oblast"},
                   of_forms=["Palace"], stopwords={"russian", "ministry", "armed", "forces", "president"})
-    return compile_index(entries, lex, "test", variants=lambda n, l: ())
+    return compile_index(entries, lex, "test", variants=lambda n, ln: ())
 
 
 CFG = MatchConfig()
@@ -107,7 +109,7 @@ def test_ambiguous_name_uses_document_context(small):
 def test_context_against_the_only_candidate_is_unresolved():
     entries = [E("odesa", "Odesa", country="UA", aliases={"en": ["Odessa"]}),
                E("texas", "Texas", kind="state", country="US")]
-    idx = compile_index(entries, Lexicon(), "t", variants=lambda n, l: ())
+    idx = compile_index(entries, Lexicon(), "t", variants=lambda n, ln: ())
     (e, t) = link("Oil prices in Odessa, Texas rose.", idx, CFG)
     assert e.gazetteer_id == "odesa" and e.status == "unresolved"
 
@@ -153,9 +155,9 @@ def test_review_mentions_stay_as_written(small):
 
 def test_rejected_pair_is_never_linked():
     entries = [E("odesa", "Odesa", country="UA", aliases={"en": ["Odessa"]})]
-    idx = compile_index(entries, Lexicon(), "t", variants=lambda n, l: (), rejected=[("Odessa", "odesa")])
+    idx = compile_index(entries, Lexicon(), "t", variants=lambda n, ln: (), rejected=[("Odessa", "odesa")])
     assert [e.gazetteer_id for e in link("In Odessa today.", idx, CFG)] == [None]
-    idx2 = compile_index(entries, Lexicon(), "t", variants=lambda n, l: (), accepted=[("Odesy", "odesa")])
+    idx2 = compile_index(entries, Lexicon(), "t", variants=lambda n, ln: (), accepted=[("Odesy", "odesa")])
     (e,) = link("In Odesy today.", idx2, CFG)
     assert (e.gazetteer_id, e.method, e.status) == ("odesa", "override", "auto")
 
@@ -173,7 +175,7 @@ def river():
     ]
     lex = Lexicon(stopwords={"russian"}, river_cues={fold(w) for w in ("bank", "banks", "crossed", "along", "river")},
                   river_cue_skip={"the", "of"})
-    return compile_index(entries, lex, "test", variants=lambda n, l: ())
+    return compile_index(entries, lex, "test", variants=lambda n, ln: ())
 
 
 @pytest.mark.parametrize("text", [

@@ -12,11 +12,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from argos_tiny import build_tiny_package
-from transnorm import models
-from transnorm.models import ModelError, install_from_index, install_from_path, list_models, remove
-from transnorm.translate import TranslateConfig, Translator
+
+from transnorm.config import TranslateConfig
+from transnorm.translation import models
+from transnorm.translation.models import (
+    ModelError,
+    install_from_index,
+    install_from_path,
+    list_models,
+    remove,
+)
+from transnorm.translation.translate import Translator
 
 
 def test_install_from_file_then_list_and_translate(tiny_argosmodel, tmp_path):

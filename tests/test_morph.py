@@ -6,14 +6,18 @@ import time
 from pathlib import Path
 
 import pytest
+from casedata import table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transnorm import morph
-from transnorm.fold import fold, fold_name, tokenize
-from transnorm.gazetteer import Entry, load_folder
-from transnorm.index import Lexicon, compile_index
-from transnorm.match import MatchConfig, link
+from transnorm.config import MatchConfig
+from transnorm.gazetteer.compile import compile_index, with_lemma_keys
+from transnorm.gazetteer.entries import Entry, load_folder
+from transnorm.gazetteer.lexicon import Lexicon
+from transnorm.linking import keys as linking_keys
+from transnorm.linking.match import link
+from transnorm.text import morph
+from transnorm.text.fold import fold, fold_name, tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 CFG = MatchConfig()
@@ -68,8 +72,8 @@ LEX = Lexicon(region_words={"en": ["Oblast", "region"]}, region_kinds={"oblast"}
 
 
 def build(entries=ENTRIES, lemma_keys=True):
-    """compile_index adds the lemma keys (morph.with_lemma_keys) of Cyrillic place names."""
-    return compile_index(entries, LEX, "test", variants=lambda n, l: (), lemma_keys=lemma_keys)
+    """compile_index adds the lemma keys (with_lemma_keys) of Cyrillic place names."""
+    return compile_index(entries, LEX, "test", variants=lambda n, ln: (), lemma_keys=lemma_keys)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +82,7 @@ def small():
 
 
 def ents(text, idx, lang, vocab=True):
-    kf = morph.keys_fn(idx, lang) if vocab else (lambda toks: morph.token_keys(toks, lang))
+    kf = linking_keys.keys_fn(idx, lang) if vocab else (lambda toks: morph.token_keys(toks, lang))
     out = link(text, idx, CFG, keys_fn=kf)
     for e in out:
         assert text[e.start:e.end] == e.surface
@@ -95,17 +99,7 @@ def keys_of(text, lang):
     return dict(zip((t.text for t in tokenize(text)), morph.token_keys(tokenize(text), lang)))
 
 
-@pytest.mark.parametrize("word,lang,lemma", [
-    ("Харькове", "ru", "харьков"), ("Харкові", "uk", "харків"), ("Харківщині", "uk", "харківщина"),
-    ("Донецкой", "ru", "донецкая"), ("Донецької", "uk", "донецька"), ("Кривому", "uk", "кривий"),
-    ("Розі", "uk", "ріг"), ("Зеленского", "ru", "зеленский"), ("Зеленського", "uk", "зеленський"),
-    ("Залужному", "ru", "залужный"), ("Валерию", "ru", "валерий"), ("Стамбуле", "ru", "стамбул"),
-    ("Миколаєві", "uk", "миколаїв"), ("Одесі", "uk", "одеса"), ("Запоріжжі", "uk", "запоріжжя"),
-    ("Харьковщине", "ru", "харьковщина"),  # unknown to the ru dictionary: predicted
-    ("Сирського", "uk", "сирський"),  # unknown to the uk dictionary: predicted
-    ("Купʼянську", "uk", "куп'янськ"),  # typographic apostrophe, dictionary uses '
-    ("Сумах", "uk", "суми"), ("Водах", "ru", "вода"),
-])
+@pytest.mark.parametrize("word,lang,lemma", table("morph", "lemma_among_keys", "word,lang,lemma"))
 def test_lemma_among_keys(word, lang, lemma):
     keys = morph.token_keys(tokenize(word), lang)[0]
     assert keys[0] == fold(word)  # surface first
@@ -166,8 +160,8 @@ def test_guess_stems_need_a_vocabulary():
 
 
 def test_vocab_keeps_only_gazetteer_words(small):
-    vocab = morph.index_vocab(small)
-    assert morph.index_vocab(small) is vocab  # memoised
+    vocab = linking_keys.index_vocab(small)
+    assert linking_keys.index_vocab(small) is vocab  # memoised
     toks = tokenize("у Харкові та Львові")
     keys = morph.token_keys(toks, "uk", vocab)
     assert keys[1][0] == fold("Харкові") and fold("харків") in keys[1]
@@ -185,36 +179,8 @@ def test_ru_sentence(small):
     assert out[-1].method == "morph" and out[0].method == "exact"
 
 
-RU_CASES = [
-    ("Обстрел в Донецкой области продолжился.", "Донецкой области", "donetsk-obl"),
-    ("Взрывы прогремели в Харькове ночью.", "Харькове", "kharkiv"),
-    ("Заявление Зеленского опубликовано.", "Зеленского", "zelenskyy"),
-    ("Президент вручил награду Валерию Залужному вчера.", "Валерию Залужному", "zaluzhnyi"),
-    ("Переговоры прошли в Стамбуле.", "Стамбуле", "istanbul"),
-    ("Ракета попала в Кривом Роге.", "Кривом Роге", "kryvyi-rih"),
-    ("Делегация прибыла в Ростове-на-Дону.", "Ростове-на-Дону", "rostov"),
-    ("Поезд шел в Жёлтых Водах.", "Жёлтых Водах", "zhovti-vody"),
-    ("Встреча с Еленой Зеленской прошла.", "Еленой Зеленской", "zelenska"),
-    ("Слова Зеленской процитировали.", "Зеленской", "zelenska"),
-    ("В Одессе тихо.", "Одессе", "odesa"),
-    ("Удар по Николаеву.", "Николаеву", "mykolaiv"),
-    ("Вылазки у Запорожья.", "Запорожья", "zaporizhzhia"),
-]
-UK_CASES = [
-    ("Обстріли тривають на Харківщині.", "Харківщині", "kharkiv-obl"),
-    ("Вибухи пролунали у Харкові.", "Харкові", "kharkiv"),
-    ("Заява Зеленського оприлюднена.", "Зеленського", "zelenskyy"),
-    ("Ракета влучила у Кривому Розі.", "Кривому Розі", "kryvyi-rih"),
-    ("Бої тривають у Донецькій області.", "Донецькій області", "donetsk-obl"),
-    ("Евакуація з Донецької області триває.", "Донецької області", "donetsk-obl"),
-    ("Тривога у Запоріжжі.", "Запоріжжі", "zaporizhzhia"),
-    ("Світло зникло в Миколаєві.", "Миколаєві", "mykolaiv"),
-    ("Шторм в Одесі.", "Одесі", "odesa"),
-    ("Обстріл у Сумах.", "Сумах", "sumy"),
-    ("Ситуація в Куп’янську складна.", "Куп’янську", "kupiansk"),
-    ("Зустріч із Валерієм Залужним.", "Валерієм Залужним", "zaluzhnyi"),
-    ("Слова Олени Зеленської.", "Олени Зеленської", "zelenska"),
-]
+RU_CASES = table("morph", "ru_cases", "text,surface,gid")
+UK_CASES = table("morph", "uk_cases", "text,surface,gid")
 
 
 @pytest.mark.parametrize("text,surface,gid", RU_CASES)
@@ -240,14 +206,14 @@ def test_unknown_surnames_need_the_vocabulary(small):
 def test_adjectives_are_not_guessed_into_cities(small):
     """Минской is an adjective (Минская область): stripping -ой must not make it Minsk."""
     cfg = MatchConfig(fuzzy=False)
-    out = link("Учения в Минской области и в Минске.", small, cfg, keys_fn=morph.keys_fn(small, "ru"))
+    out = link("Учения в Минской области и в Минске.", small, cfg, keys_fn=linking_keys.keys_fn(small, "ru"))
     assert [(e.surface, e.gazetteer_id) for e in out if e.gazetteer_id] == [("Минске", "minsk")]
     assert not morph.guessable("минской", "ru") and morph.guessable("кулебы", "ru")
 
 
 def test_lazy_vocab_mode_links_the_same(small):
     """Skipping words the scanner cannot reach changes nothing but the work done."""
-    vocab = morph.index_vocab(small)
+    vocab = linking_keys.index_vocab(small)
 
     def full(toks, lang):  # every Cyrillic word analysed, then filtered like token_keys does
         out = []
@@ -264,10 +230,10 @@ def test_lazy_vocab_mode_links_the_same(small):
 
     for lang, cases in (("ru", RU_CASES), ("uk", UK_CASES)):
         text = " ".join(c[0] for c in cases) + " обычные слова области и народной республики Кулебы"
-        a = link(text, small, CFG, keys_fn=morph.keys_fn(small, lang))
+        a = link(text, small, CFG, keys_fn=linking_keys.keys_fn(small, lang))
         b = link(text, small, CFG, keys_fn=lambda toks: full(toks, lang))
         assert [(e.start, e.end, e.gazetteer_id) for e in a] == [(e.start, e.end, e.gazetteer_id) for e in b]
-        lazy = morph.keys_fn(small, lang)(tokenize(text))
+        lazy = linking_keys.keys_fn(small, lang)(tokenize(text))
         assert sum(len(k) > 1 for k in lazy) < sum(len(k) > 1 for k in full(tokenize(text), lang)) + 1
 
 
@@ -280,7 +246,7 @@ def test_misdetected_language_still_links(small):
 def test_lemma_keys_keep_tag_and_short(small):
     refs = small.lookup(fold_name("жёлтые вода"))
     assert [(small.entries[r.entry].id, r.tag) for r in refs] == [("zhovti-vody", "alias")]
-    assert morph.with_lemma_keys({}, []) == {}
+    assert with_lemma_keys({}, []) == {}
 
 
 def test_compile_index_adds_lemma_keys():
@@ -322,7 +288,7 @@ def _word_forms_index(source="geonames"):
         E("myrony", "Myrony", kind="village", country="UA", population=700, source=source,
           aliases={"ru": ["Мирони"], "uk": ["Мирони"]}),
     ]
-    return compile_index(ENTRIES + places, lex, "test", variants=lambda n, l: ())
+    return compile_index(ENTRIES + places, lex, "test", variants=lambda n, ln: ())
 
 
 @pytest.fixture(scope="module")
@@ -375,35 +341,7 @@ def real():
     return compile_index(load_folder(ROOT / "gazetteers"), lex, "real")
 
 
-REAL = [
-    ("ru", "Ночью враг атаковал Харьков и Харьковскую область. В Донецкой области погибли два человека.",
-     [("Харьков", "Kharkiv"), ("Харьковскую область", "Kharkiv Oblast"), ("Донецкой области", "Donetsk Oblast")]),
-    ("uk", "Зеленський подякував усім, хто допоміг повернути військових додому. На Харківщині та Сумщині "
-           "тривають обстріли.",
-     [("Зеленський", "Volodymyr Zelenskyy"), ("Харківщині", "Kharkiv Oblast"), ("Сумщині", "Sumy Oblast")]),
-    ("ru", "Переговоры прошли в Стамбуле. Российскую делегацию возглавил Владимир Мединский.",
-     [("Стамбуле", "Istanbul"), ("Владимир Мединский", "Vladimir Medinsky")]),
-    ("uk", "Ракети влучили у Кривому Розі, Запоріжжі, Миколаєві та Одесі.",
-     [("Кривому Розі", "Kryvyi Rih"), ("Запоріжжі", "Zaporizhzhia"), ("Миколаєві", "Mykolaiv"), ("Одесі", "Odesa")]),
-    ("ru", "Зеленский встретился с Валерием Залужным в Киеве.",
-     [("Зеленский", "Volodymyr Zelenskyy"), ("Валерием Залужным", "Valerii Zaluzhnyi"), ("Киеве", "Kyiv")]),
-    ("uk", "Удари по Харкову, Донецькій області та Херсонщині.",
-     [("Харкову", "Kharkiv"), ("Донецькій області", "Donetsk Oblast"), ("Херсонщині", "Kherson Oblast")]),
-    ("ru", "Песков прокомментировал слова Зеленского о Запорожской АЭС.",
-     [("Песков", None), ("Зеленского", "Volodymyr Zelenskyy"), ("Запорожской АЭС", None)]),
-    ("ru", "ВСУ отошли от Авдеевки, бои идут под Покровском. В Белгородской области объявлена тревога.",
-     [("Авдеевки", None), ("Покровском", None), ("Белгородской области", None)]),
-    ("uk", "Бої тривають біля Покровська, Часового Яру та Торецька. У Бєлгородській області тривога.",
-     [("Покровська", None), ("Часового Яру", None), ("Торецька", None), ("Бєлгородській області", None)]),
-    ("ru", "Представители Соединенных Штатов прибыли в Эр-Рияд. Глава МИД России Сергей Лавров встретился "
-           "с Хаканом Фиданом в Анкаре.",
-     [("Соединенных Штатов", "United States"), ("России", "Russia"), ("Хаканом Фиданом", None), ("Анкаре", None)]),
-    ("uk", "Представники Сполучених Штатів Америки прибули до Ер-Ріяда. Удар по Одещині та Миколаївщині.",
-     [("Сполучених Штатів Америки", "United States"), ("Ер-Ріяда", None), ("Одещині", None),
-      ("Миколаївщині", None)]),
-    ("ru", "Встреча Сырского и Буданова прошла в Киеве, а с Путиным поговорили по телефону.",
-     [("Сырского", None), ("Буданова", None), ("Киеве", "Kyiv"), ("Путиным", "Vladimir Putin")]),
-]
+REAL = table("morph", "real", "lang,text,expected")
 
 
 @pytest.mark.parametrize("lang,text,expected", REAL)

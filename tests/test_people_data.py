@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from transnorm.gazetteer import Entry, check_entries, load_entries
+from transnorm.gazetteer.check import check_entries
+from transnorm.gazetteer.entries import Entry, load_entries
 
 PEOPLE = Path(__file__).resolve().parents[1] / "gazetteers" / "people.yaml"
 

@@ -16,14 +16,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from transnorm import morph, translit
-from transnorm.config import load_config
-from transnorm.fold import fold, tokenize
-from transnorm.ingest import IngestConfig, iter_inputs
-from transnorm.match import MatchConfig, link
+from transnorm.config import IngestConfig, MatchConfig, load_config
+from transnorm.ingest import iter_inputs
+from transnorm.linking import keys as linking_keys
+from transnorm.linking.match import link
+from transnorm.linking.rewrite import rewrite
 from transnorm.pipeline import process_batch
 from transnorm.records import Candidate, Document, Entity, IngestError, record_from_dict
-from transnorm.rewrite import rewrite
+from transnorm.text import translit
+from transnorm.text.fold import fold, tokenize
 
 MATCH = MatchConfig()
 NAMES = [
@@ -51,9 +52,9 @@ LANGS = ("en", "ru", "uk")
 
 
 def link_as_pipeline(text: str, lang: str, index) -> list[Entity]:
-    """The matcher exactly as pipeline._link_segment calls it for each language."""
+    """The matcher exactly as pipeline.link_segment calls it for each language."""
     if lang in ("ru", "uk"):
-        return link(text, index, MATCH, keys_fn=morph.keys_fn(index, lang),
+        return link(text, index, MATCH, keys_fn=linking_keys.keys_fn(index, lang),
                     propose=lambda s: translit.propose_english(s, lang))
     return link(text, index, MATCH)
 

@@ -15,8 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from transnorm.config import ReportConfig
 from transnorm.records import Candidate, Entity, Record
-from transnorm.report_html import ReportConfig, RunSummary, json_for_script, render_html, write_html_report
+from transnorm.review.report_html import (
+    RunSummary,
+    json_for_script,
+    render_html,
+    write_html_report,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "report.png"
@@ -42,18 +48,31 @@ def ent(text: str, surface: str, type_: str = "place", gid: str | None = None, c
 
 def sample_records() -> list[Record]:
     ru = "Вчера в Киеве и Одессе прошли встречи. Мэр Бахмута сказал, что Петренко приедет в Бахмут. 🙂 Киев ждёт."
-    ru_en = "Yesterday meetings were held in Kyiv and Odesa. The mayor of Bakhmut said Petrenko would come to Bakhmut. 🙂 Kyiv is waiting."
+    ru_en = ("Yesterday meetings were held in Kyiv and Odesa. The mayor of Bakhmut said Petrenko would come to "
+             "Bakhmut. 🙂 Kyiv is waiting.")
     uk = "У Харкові та Донеччині відновили світло. Петренко прокоментував."
     uk_en = "Power was restored in Kharkiv and Donetsk Oblast. Petrenko commented."
     en = "Officials in Odessa said Donechchyna was shelled. Ivan Petrenko visited Odessa and Donechchyna."
     return [
         Record(
-            id="ru-001", source="samples/news.jsonl:1", lang="ru", text=ru, text_en=ru_en,
+            id="ru-001",
+            source="samples/news.jsonl:1",
+            lang="ru",
+            text=ru,
+            text_en=ru_en,
             entities=[
                 ent(ru, "Киеве", gid="ua-city-kyiv", canonical="Kyiv", method="morph", score=0.97),
                 ent(ru, "Одессе", gid="ua-city-odesa", canonical="Odesa", method="morph", score=0.95),
-                ent(ru, "Бахмута", gid="ua-city-bakhmut", canonical="Bakhmut", method="fuzzy", score=0.72,
-                    status="review", candidates=[("ua-city-bakhmut", "Bakhmut", 0.72), ("ru-city-bakhmutovo", "Bakhmutovo", 0.55)]),
+                ent(
+                    ru,
+                    "Бахмута",
+                    gid="ua-city-bakhmut",
+                    canonical="Bakhmut",
+                    method="fuzzy",
+                    score=0.72,
+                    status="review",
+                    candidates=[("ua-city-bakhmut", "Bakhmut", 0.72), ("ru-city-bakhmutovo", "Bakhmutovo", 0.55)],
+                ),
                 ent(ru, "Петренко", "person", None, None, 0.0, "unknown", "unresolved"),
                 ent(ru, "Бахмут", gid="ua-city-bakhmut", canonical="Bakhmut", method="exact", score=0.99, nth=1),
                 ent(ru, "Киев", gid="ua-city-kyiv", canonical="Kyiv", method="historic", score=0.9, nth=1),
@@ -61,17 +80,37 @@ def sample_records() -> list[Record]:
             entities_en=[
                 ent(ru_en, "Kyiv", gid="ua-city-kyiv", canonical="Kyiv", method="aligned", score=0.97),
                 ent(ru_en, "Odesa", gid="ua-city-odesa", canonical="Odesa", method="aligned", score=0.95),
-                ent(ru_en, "Bakhmut", gid="ua-city-bakhmut", canonical="Bakhmut", method="aligned", score=0.72, status="review"),
+                ent(
+                    ru_en,
+                    "Bakhmut",
+                    gid="ua-city-bakhmut",
+                    canonical="Bakhmut",
+                    method="aligned",
+                    score=0.72,
+                    status="review",
+                ),
                 ent(ru_en, "Bakhmut", gid="ua-city-bakhmut", canonical="Bakhmut", method="aligned", score=0.99, nth=1),
             ],
             provenance={"model": "argos-ru-en"},
         ),
         Record(
-            id="uk-002", source="samples/news.jsonl:2", lang="uk", text=uk, text_en=uk_en,
+            id="uk-002",
+            source="samples/news.jsonl:2",
+            lang="uk",
+            text=uk,
+            text_en=uk_en,
             entities=[
                 ent(uk, "Харкові", gid="ua-city-kharkiv", canonical="Kharkiv", method="morph", score=0.96),
-                ent(uk, "Донеччині", gid="ua-oblast-donetsk", canonical="Donetsk Oblast", method="variant",
-                    score=0.81, status="review", candidates=[("ua-oblast-donetsk", "Donetsk Oblast", 0.81)]),
+                ent(
+                    uk,
+                    "Донеччині",
+                    gid="ua-oblast-donetsk",
+                    canonical="Donetsk Oblast",
+                    method="variant",
+                    score=0.81,
+                    status="review",
+                    candidates=[("ua-oblast-donetsk", "Donetsk Oblast", 0.81)],
+                ),
                 ent(uk, "Петренко", "person", None, None, 0.0, "unknown", "unresolved"),
             ],
             entities_en=[
@@ -79,22 +118,58 @@ def sample_records() -> list[Record]:
             ],
         ),
         Record(
-            id="en-003", source="samples/news.jsonl:3", lang="en", text=en, text_en=en,
+            id="en-003",
+            source="samples/news.jsonl:3",
+            lang="en",
+            text=en,
+            text_en=en,
             entities=[
                 ent(en, "Odessa", gid="ua-city-odesa", canonical="Odesa", method="variant", score=0.93),
-                ent(en, "Donechchyna", gid="ua-oblast-donetsk", canonical="Donetsk Oblast", method="fuzzy",
-                    score=0.64, status="review", candidates=[("ua-oblast-donetsk", "Donetsk Oblast", 0.64)]),
-                ent(en, "Ivan Petrenko", "person", None, None, 0.3, "fuzzy", "unresolved",
-                    candidates=[("person-petro-petrenko", "Petro Petrenko", 0.3)]),
+                ent(
+                    en,
+                    "Donechchyna",
+                    gid="ua-oblast-donetsk",
+                    canonical="Donetsk Oblast",
+                    method="fuzzy",
+                    score=0.64,
+                    status="review",
+                    candidates=[("ua-oblast-donetsk", "Donetsk Oblast", 0.64)],
+                ),
+                ent(
+                    en,
+                    "Ivan Petrenko",
+                    "person",
+                    None,
+                    None,
+                    0.3,
+                    "fuzzy",
+                    "unresolved",
+                    candidates=[("person-petro-petrenko", "Petro Petrenko", 0.3)],
+                ),
                 ent(en, "Odessa", gid="ua-city-odesa", canonical="Odesa", method="variant", score=0.93, nth=1),
-                ent(en, "Donechchyna", gid="ua-oblast-donetsk", canonical="Donetsk Oblast", method="fuzzy",
-                    score=0.66, status="review", nth=1, candidates=[("ua-oblast-donetsk", "Donetsk Oblast", 0.66)]),
+                ent(
+                    en,
+                    "Donechchyna",
+                    gid="ua-oblast-donetsk",
+                    canonical="Donetsk Oblast",
+                    method="fuzzy",
+                    score=0.66,
+                    status="review",
+                    nth=1,
+                    candidates=[("ua-oblast-donetsk", "Donetsk Oblast", 0.66)],
+                ),
             ],
             # English source: the same spans listed again must not be counted twice.
             entities_en=[ent(en, "Odessa", gid="ua-city-odesa", canonical="Odesa", method="variant", score=0.93)],
         ),
-        Record(id="bad-004", source="samples/news.jsonl:4", lang="ru", text="Сбой перевода.", text_en=None,
-               errors=["translation failed: model timeout"]),
+        Record(
+            id="bad-004",
+            source="samples/news.jsonl:4",
+            lang="ru",
+            text="Сбой перевода.",
+            text_en=None,
+            errors=["translation failed: model timeout"],
+        ),
     ]
 
 
@@ -106,10 +181,15 @@ N_UNRESOLVED = 3  # Петренко x2, Ivan Petrenko
 
 def summary(**kw) -> RunSummary:
     base = dict(
-        run_id="2024-05-01T10-00-00Z-abc123", started_utc="2024-05-01T10:00:00Z",
-        finished_utc="2024-05-01T10:02:13Z", transnorm_version="0.1.0", gazetteer_hash="sha256:1f2e3d",
-        translation_models={"ru": "argos-ru-en-1.9", "uk": "argos-uk-en-1.9"}, config_hash="sha256:9a8b7c",
-        errors=[("samples/news.jsonl:7", "invalid JSON: Expecting ',' delimiter")], settled_by_overrides=3,
+        run_id="2024-05-01T10-00-00Z-abc123",
+        started_utc="2024-05-01T10:00:00Z",
+        finished_utc="2024-05-01T10:02:13Z",
+        transnorm_version="0.1.0",
+        gazetteer_hash="sha256:1f2e3d",
+        translation_models={"ru": "argos-ru-en-1.9", "uk": "argos-uk-en-1.9"},
+        config_hash="sha256:9a8b7c",
+        errors=[("samples/news.jsonl:7", "invalid JSON: Expecting ',' delimiter")],
+        settled_by_overrides=3,
     )
     base.update(kw)
     return RunSummary(**base)
@@ -128,18 +208,22 @@ def test_html_is_self_contained(tmp_path):
     out = write_html_report(sample_records(), tmp_path / "report.html", summary())
     text = out.read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), "no external resources"
-    assert "http-equiv=\"Content-Security-Policy\"" in text
+    assert 'http-equiv="Content-Security-Policy"' in text
     assert text.count("<script") == 2  # the JSON block and the one page script
-    data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', text, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/json" id="report-data">(.*?)</script>', text, re.S).group(1)
+    )
     assert len(data["mentions"]) == N_MENTIONS
     # Offsets are UTF-16 for JS: the emoji in ru-001 shifts the second "Киев" by one.
     ru = data["docs"][0]["text"]
     last = [m for m in data["mentions"] if m[0] == 0 and m[1] == 0 and m[4] == "Киев"][0]
-    assert ru.encode("utf-16-le")[last[2] * 2:last[3] * 2].decode("utf-16-le") == "Киев"
+    assert ru.encode("utf-16-le")[last[2] * 2 : last[3] * 2].decode("utf-16-le") == "Киев"
 
 
 def page_data(text: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', text, re.S).group(1))
+    return json.loads(
+        re.search(r'<script type="application/json" id="report-data">(.*?)</script>', text, re.S).group(1)
+    )
 
 
 def test_a_run_bigger_than_the_limits_shows_its_head_and_says_so():
@@ -162,8 +246,14 @@ def test_a_run_bigger_than_the_limits_shows_its_head_and_says_so():
 
 def test_a_document_too_big_for_the_text_budget_is_left_out_not_the_rest():
     recs = sample_records()
-    huge = Record(id="huge", source="x:1", lang="en", text="Kyiv " * 3000, text_en=None,
-                  entities=[Entity(0, 4, "Kyiv", "place", "ua-city-kyiv", "Kyiv", 1.0, "exact", "auto")])
+    huge = Record(
+        id="huge",
+        source="x:1",
+        lang="en",
+        text="Kyiv " * 3000,
+        text_en=None,
+        entities=[Entity(0, 4, "Kyiv", "place", "ua-city-kyiv", "Kyiv", 1.0, "exact", "auto")],
+    )
     data = page_data(render_html([recs[0], huge, *recs[1:]], summary(), ReportConfig(max_text_chars=5000)))
     assert [d["id"] for d in data["docs"]] == [r.id for r in recs]
     assert data["totals"]["documents"] == len(recs) + 1
@@ -172,7 +262,7 @@ def test_a_document_too_big_for_the_text_budget_is_left_out_not_the_rest():
 def test_summary_counts_and_errors():
     text = render_html(sample_records(), summary())
     assert "argos-uk-en-1.9" in text and "sha256:1f2e3d" in text and "sha256:9a8b7c" in text
-    assert "invalid JSON: Expecting &#x27;,&#x27; delimiter" in text
+    assert "invalid JSON: Expecting &#39;,&#39; delimiter" in text  # shown, and escaped
     assert "translation failed: model timeout" in text
     assert 'data-testid="chart-methods"' in text
 
@@ -181,7 +271,8 @@ def test_summary_counts_and_errors():
 
 browser = pytest.mark.browser
 needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -278,16 +369,27 @@ def test_text_search(report_page):
 def test_review_queue_groups_surfaces(report_page):
     page = report_page.page
     rows = page.locator("#review-queue-body tr")
-    got = {(rows.nth(i).locator(".q-surface").inner_text(), rows.nth(i).locator(".q-lang").inner_text()):
-           int(rows.nth(i).locator(".q-count").inner_text()) for i in range(rows.count())}
+    got = {
+        (rows.nth(i).locator(".q-surface").inner_text(), rows.nth(i).locator(".q-lang").inner_text()): int(
+            rows.nth(i).locator(".q-count").inner_text()
+        )
+        for i in range(rows.count())
+    }
     # One row per (surface, language): the two Donechchyna are one decision; Петренко in ru and
     # in uk are two; the aligned English "Bakhmut" follows its source and is not asked about.
-    assert got == {("Donechchyna", "en"): 2, ("Петренко", "ru"): 1, ("Петренко", "uk"): 1,
-                   ("Бахмута", "ru"): 1, ("Донеччині", "uk"): 1, ("Ivan Petrenko", "en"): 1}
+    assert got == {
+        ("Donechchyna", "en"): 2,
+        ("Петренко", "ru"): 1,
+        ("Петренко", "uk"): 1,
+        ("Бахмута", "ru"): 1,
+        ("Донеччині", "uk"): 1,
+        ("Ivan Petrenko", "en"): 1,
+    }
     assert rows.nth(0).locator(".q-surface").inner_text() == "Donechchyna"  # most frequent first
     assert page.get_attribute("#queue-count", "data-count") == "6"
     bakh = page.locator("#review-queue-body tr").filter(
-        has=page.locator(".q-surface", has_text=re.compile("^Бахмута$")))
+        has=page.locator(".q-surface", has_text=re.compile("^Бахмута$"))
+    )
     assert "ua-city-bakhmut" in bakh.inner_text() and "0.72" in bakh.inner_text() and "0.55" in bakh.inner_text()
     bakh.locator("[data-testid=queue-show]").click()
     assert page.input_value("#filter-text") == "Бахмута"
@@ -347,13 +449,25 @@ HOSTILE = [
 @needs_chromium
 def test_hostile_text_is_shown_as_text(chromium, tmp_path):
     text = "Before " + " mid ".join(HOSTILE) + " after & <b>bold</b>"
-    ents = [ent(text, h, gid=None, canonical=h, score=0.5, method="fuzzy", status="review",
-                candidates=[(h, h, 0.5)]) for h in HOSTILE]
-    rec = Record(id="</script><script>window.__pwned=1</script>", source="x<img src=x onerror=window.__pwned=1>",
-                 lang="en", text=text, text_en=text, entities=ents)
-    out = write_html_report([rec], tmp_path / "evil.html",
-                            summary(run_id="<script>window.__pwned=1</script>",
-                                    errors=[("<img src=x onerror=window.__pwned=1>", "</script>")]))
+    ents = [
+        ent(text, h, gid=None, canonical=h, score=0.5, method="fuzzy", status="review", candidates=[(h, h, 0.5)])
+        for h in HOSTILE
+    ]
+    rec = Record(
+        id="</script><script>window.__pwned=1</script>",
+        source="x<img src=x onerror=window.__pwned=1>",
+        lang="en",
+        text=text,
+        text_en=text,
+        entities=ents,
+    )
+    out = write_html_report(
+        [rec],
+        tmp_path / "evil.html",
+        summary(
+            run_id="<script>window.__pwned=1</script>", errors=[("<img src=x onerror=window.__pwned=1>", "</script>")]
+        ),
+    )
     pg = Page(chromium, out)
     try:
         page = pg.page
@@ -363,8 +477,9 @@ def test_hostile_text_is_shown_as_text(chromium, tmp_path):
         assert sorted(surfaces) == sorted(HOSTILE)
         assert sorted(page.locator("#review-queue-body .q-surface").all_inner_texts()) == sorted(HOSTILE)
         assert "<b>bold</b>" in page.inner_text("#doc-source")
-        assert [m for m in page.locator("#mentions-body mark").all_inner_texts()] and \
-            set(page.locator("#mentions-body mark").all_inner_texts()) == set(HOSTILE)
+        assert [m for m in page.locator("#mentions-body mark").all_inner_texts()] and set(
+            page.locator("#mentions-body mark").all_inner_texts()
+        ) == set(HOSTILE)
         assert "<script>window.__pwned=1</script>" in page.inner_text("[data-testid=run-id]")
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert pg.errors() == [] and all(u.startswith("file://") for u in pg.requests)
@@ -385,11 +500,29 @@ def big_records(n_docs: int = 2500, per_doc: int = 20) -> list[Record]:
             start = text.index(w, pos)
             pos = start + len(w)
             st = statuses[(d + k) % len(statuses)]
-            ents.append(Entity(start, pos, w, "person" if k % 4 == 0 else "place",
-                               None if st == "unresolved" else f"id-{w.lower()}", None if st == "unresolved" else w,
-                               ((d * 31 + k * 17) % 100) / 100, methods[k % len(methods)], st))
-        out.append(Record(id=f"doc-{d:05d}", source=f"big.jsonl:{d + 1}", lang=("ru", "uk", "en")[d % 3],
-                          text=text, text_en=None, entities=ents))
+            ents.append(
+                Entity(
+                    start,
+                    pos,
+                    w,
+                    "person" if k % 4 == 0 else "place",
+                    None if st == "unresolved" else f"id-{w.lower()}",
+                    None if st == "unresolved" else w,
+                    ((d * 31 + k * 17) % 100) / 100,
+                    methods[k % len(methods)],
+                    st,
+                )
+            )
+        out.append(
+            Record(
+                id=f"doc-{d:05d}",
+                source=f"big.jsonl:{d + 1}",
+                lang=("ru", "uk", "en")[d % 3],
+                text=text,
+                text_en=None,
+                entities=ents,
+            )
+        )
     return out
 
 

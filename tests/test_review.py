@@ -8,15 +8,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from transnorm.gazetteer import Entry, GazetteerError
-from transnorm.records import Record
-from transnorm.review import (
-    CSV_COLUMNS, ApplySummary, OverrideLink, ReviewError, apply_review, check_overrides, load_overrides,
-    neutralise_cell, unneutralise_cell, write_review_csv,
-)
-
+from casedata import table
 from test_report_html import ent, sample_records
+
+from transnorm.gazetteer.entries import Entry
+from transnorm.gazetteer.overrides import OverrideLink, check_overrides, load_overrides
+from transnorm.gazetteer.schema import GazetteerError
+from transnorm.records import Record
+from transnorm.review.apply import ApplySummary, ReviewError, apply_review
+from transnorm.review.queue import (
+    CSV_COLUMNS,
+    neutralise_cell,
+    unneutralise_cell,
+    write_review_csv,
+)
 
 GAZ = {"ua-city-kyiv", "ua-city-odesa", "ua-city-bakhmut", "ua-oblast-donetsk", "person-petro-petrenko",
        "ru-city-bakhmutovo", "ua-city-kharkiv"}
@@ -68,8 +73,8 @@ def test_run_writer_lists_every_name_to_decide_whatever_the_page_shows(tmp_path)
     """review.csv is the decision channel: it is complete even when report.html shows a head only."""
     from test_report_html import big_records
 
-    from transnorm.output import RunWriter
-    from transnorm.report_html import ReportConfig
+    from transnorm.config import ReportConfig
+    from transnorm.ops.output import RunWriter
 
     recs = big_records(n_docs=40, per_doc=10)
     writer = RunWriter(tmp_path / "run", limits=ReportConfig(max_documents=5, max_queue_rows=3))
@@ -254,16 +259,8 @@ def test_load_overrides_missing_or_empty(tmp_path):
     assert load_overrides(tmp_path / "e.yaml").entries == []
 
 
-@pytest.mark.parametrize("body, line, fragment", [
-    ("accept:\n  - {surface: Kiev, lang: en}\n", 2, "gazetteer_id"),
-    ("accept:\n  - {surface: Kiev, lang: en, gazetteer_id: a, extra: 1}\n", 2, "unknown key"),
-    ("reject:\n  - {surface: 12, lang: en, gazetteer_id: a}\n", 2, "surface"),
-    ("accept:\n  - {surface: K, lang: en, gazetteer_id: a}\n  - {surface: K, lang: en, gazetteer_id: b}\n", 3, "linked"),
-    ("accept:\n  - {surface: K, lang: en, gazetteer_id: a}\nreject:\n  - {surface: K, lang: en, gazetteer_id: a}\n",
-     4, "also accepted"),
-    ("entries:\n  - {id: x, type: planet, canonical: X}\n", 2, "type"),
-    ("accept:\n  - {surface: K, lang: en\n", 3, "invalid YAML"),
-])
+@pytest.mark.parametrize("body, line, fragment",
+                         table("review", "load_overrides_errors_name_file_and_line", "body,line,fragment"))
 def test_load_overrides_errors_name_file_and_line(tmp_path, body, line, fragment):
     p = tmp_path / "overrides.yaml"
     p.write_text(body, encoding="utf-8")
@@ -275,7 +272,7 @@ def test_load_overrides_errors_name_file_and_line(tmp_path, body, line, fragment
 def test_load_overrides_unknown_section(tmp_path):
     p = tmp_path / "overrides.yaml"
     p.write_text("accepted: []\n", encoding="utf-8")
-    with pytest.raises(GazetteerError, match="unknown section"):
+    with pytest.raises(GazetteerError, match="unknown key 'accepted' \\(allowed: accept, reject, entries\\)"):
         load_overrides(p)
 
 
@@ -289,9 +286,16 @@ def test_check_overrides_flags_stale_ids(tmp_path):
 def test_yaml_special_words_round_trip(tmp_path):
     """`no` (Norwegian) or `null` must stay strings, not become False/None."""
     ov = tmp_path / "o.yaml"
-    apply_review(write_rows(tmp_path / "r.csv", [
-        row("null", language="no", decision="ua-city-kyiv"),
-        row('Say "hi": #1\\', language="en", decision="ua-city-kyiv"),
-    ]), GAZ, ov)
+    apply_review(
+        write_rows(
+            tmp_path / "r.csv",
+            [
+                row("null", language="no", decision="ua-city-kyiv"),
+                row('Say "hi": #1\\', language="en", decision="ua-city-kyiv"),
+            ],
+        ),
+        GAZ,
+        ov,
+    )
     o = load_overrides(ov)
     assert [(a.surface, a.lang) for a in o.accept] == [("null", "no"), ('Say "hi": #1\\', "en")]

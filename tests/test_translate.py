@@ -9,8 +9,9 @@ from pathlib import Path
 import ctranslate2
 import pytest
 
-from transnorm.models import install_from_path
-from transnorm.translate import ModelMissing, TranslateConfig, Translator, split_sentences
+from transnorm.config import TranslateConfig
+from transnorm.translation.models import install_from_path
+from transnorm.translation.translate import ModelMissing, Translator, split_sentences
 
 DOCS = [
     "Взрыв в Харькове\nСегодня утром власти заявили об атаке. Погибли двое жителей.\n\n"
@@ -182,7 +183,7 @@ def test_empty_batch(models_dir, spy):
 
 
 def test_corrupt_model_gives_a_clear_error(tiny_argosmodel, tmp_path):
-    from transnorm.models import ModelError
+    from transnorm.translation.models import ModelError
 
     info = install_from_path(tiny_argosmodel, tmp_path / "models")
     (info.model_path / "model.bin").write_bytes(b"not a model")
