@@ -10,7 +10,8 @@ people's full names and surnames, plus sentences with neutral words only (Russia
 Defense, ...). Every document is distinct.
 
 Rows: compiling the gazetteer index into an empty state folder (what a first run pays; the
-per-user shared index cache is switched off for this process), loading it back from the cache, then every document through `process_batch` in batches of --batch-size
+per-user shared index cache is switched off for this process), loading it back from the cache, then every
+document through `process_batch` in batches of --batch-size
 (language detection included unless --given-lang). Peak memory is the process's maximum RSS
 (resource.getrusage) after each row; for `transnorm run`, the largest child process's.
 
@@ -36,9 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from transnorm.config import load_config  # noqa: E402
-from transnorm.gazetteer import entry_files, load_entries  # noqa: E402
-from transnorm.records import Document  # noqa: E402
+from transnorm.config import load_config
+from transnorm.gazetteer.entries import entry_files, load_entries
+from transnorm.records import Document
 
 HEADLINES = [
     "Drone attack on {city} leaves {n} injured",
@@ -99,15 +100,28 @@ def make_corpus(n_docs: int, seed: int = 5) -> list[str]:
     docs = []
     k = 0
     for _ in range(n_docs):
+
         def fill(t: str) -> str:
             nonlocal k
             k += 1
-            return t.format(city=rng.choice(pools["city"]), city2=rng.choice(pools["city"]),
-                            region=rng.choice(pools["region"]), world=rng.choice(pools["world"]),
-                            country=rng.choice(pools["country"]), country2=rng.choice(pools["country"]),
-                            person=rng.choice(pools["person"]), person2=rng.choice(pools["person"]),
-                            surname=rng.choice(pools["surname"]), day=rng.choice(DAYS),
-                            n=k % 97 + 2, n2=k % 13 + 1, h=k % 24, m=k % 60, nth=("second", "third", "fourth")[k % 3])
+            return t.format(
+                city=rng.choice(pools["city"]),
+                city2=rng.choice(pools["city"]),
+                region=rng.choice(pools["region"]),
+                world=rng.choice(pools["world"]),
+                country=rng.choice(pools["country"]),
+                country2=rng.choice(pools["country"]),
+                person=rng.choice(pools["person"]),
+                person2=rng.choice(pools["person"]),
+                surname=rng.choice(pools["surname"]),
+                day=rng.choice(DAYS),
+                n=k % 97 + 2,
+                n2=k % 13 + 1,
+                h=k % 24,
+                m=k % 60,
+                nth=("second", "third", "fourth")[k % 3],
+            )
+
         paras = [fill(rng.choice(HEADLINES))]
         for _ in range(rng.randint(2, 3)):
             paras.append(" ".join(fill(rng.choice(SENTENCES)) for _ in range(rng.randint(2, 4))))
@@ -125,8 +139,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--batch-size", type=int, default=200)
     ap.add_argument("--given-lang", action="store_true", help="documents carry lang=en (no language detection)")
     cli = ap.add_mutually_exclusive_group()
-    cli.add_argument("--cli", dest="cli", action="store_true", default=None,
-                     help="also time `transnorm run` in a subprocess (needs a Prefect server or starts a temporary one)")
+    cli.add_argument(
+        "--cli",
+        dest="cli",
+        action="store_true",
+        default=None,
+        help="also time `transnorm run` in a subprocess (needs a Prefect server or starts a temporary one)",
+    )
     cli.add_argument("--no-cli", dest="cli", action="store_false")
     args = ap.parse_args(argv)
     run_cli = args.cli if args.cli is not None else bool(os.environ.get("PREFECT_API_URL"))
@@ -147,8 +166,15 @@ def main(argv: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         index = get_index(cfg)
         t_build = time.perf_counter() - t0
-        rows.append(("compile gazetteer index (empty state folder)", t_build, None, f"{index.size:,} keys, "
-                     f"{len(index.entries):,} entries", maxrss_mb()))
+        rows.append(
+            (
+                "compile gazetteer index (empty state folder)",
+                t_build,
+                None,
+                f"{index.size:,} keys, {len(index.entries):,} entries",
+                maxrss_mb(),
+            )
+        )
         pipeline._index_for.cache_clear()  # the in-process memo: the next call reads the disk cache
         t0 = time.perf_counter()
         get_index(cfg)
@@ -165,22 +191,31 @@ def main(argv: list[str] | None = None) -> None:
         n_ent = n_auto = n_err = 0
         t0 = time.perf_counter()
         for i in range(0, len(docs), args.batch_size):
-            for rec in process_batch(docs[i:i + args.batch_size], cfg):
+            for rec in process_batch(docs[i : i + args.batch_size], cfg):
                 n_ent += len(rec.entities)
                 n_auto += sum(e.status == "auto" for e in rec.entities)
                 n_err += bool(rec.errors)
         t_proc = time.perf_counter() - t0
         detect = "lang given" if args.given_lang else "incl. language detection"
-        rows.append((f"process_batch x {-(-len(docs) // args.batch_size)} batches of {args.batch_size}", t_proc,
-                     len(docs), f"{detect}; {n_ent:,} entities ({n_auto:,} auto), {n_err} error rows", maxrss_mb()))
+        rows.append(
+            (
+                f"process_batch x {-(-len(docs) // args.batch_size)} batches of {args.batch_size}",
+                t_proc,
+                len(docs),
+                f"{detect}; {n_ent:,} entities ({n_auto:,} auto), {n_err} error rows",
+                maxrss_mb(),
+            )
+        )
 
         cli_note = "not run (no PREFECT_API_URL; pass --cli to run it with a temporary Prefect server)"
         if run_cli:
             corpus = tmp / "corpus.jsonl"
             with corpus.open("w", encoding="utf-8") as fh:
                 for d in docs:
-                    fh.write(json.dumps({"id": d.id, "text": d.text, **({"lang": lang} if lang else {})},
-                                        ensure_ascii=False) + "\n")
+                    fh.write(
+                        json.dumps({"id": d.id, "text": d.text, **({"lang": lang} if lang else {})}, ensure_ascii=False)
+                        + "\n"
+                    )
             cfg_file = tmp / "bench.yaml"
             cfg_file.write_text(f"state_dir: {tmp / 'state'}\nbatch_size: {args.batch_size}\n", encoding="utf-8")
             exe = Path(sys.executable).parent / "transnorm"
@@ -198,8 +233,10 @@ def main(argv: list[str] | None = None) -> None:
             rows.append(("transnorm run (subprocess, full flow + reports)", t_cli, len(docs), note, child_rss))
             cli_note = ""
 
-    print(f"corpus: {len(docs_text):,} generated English documents, {n_bytes / 1e6:.2f} MB "
-          f"(generated in {t_gen:.1f} s); batch_size {args.batch_size}; translation not involved (English input)")
+    print(
+        f"corpus: {len(docs_text):,} generated English documents, {n_bytes / 1e6:.2f} MB "
+        f"(generated in {t_gen:.1f} s); batch_size {args.batch_size}; translation not involved (English input)"
+    )
     head = f"{'step':<48} {'seconds':>8} {'docs/s':>8} {'MB/s':>6} {'peak RSS MB':>11}  note"
     print(head)
     print("-" * (len(head) + 40))

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import socket
 import statistics
 import subprocess
@@ -43,64 +42,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from synthetic import cyrillic_docs, english_docs, write_jsonl  # noqa: E402  (tests/synthetic.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TRANSNORM = str(BIN / "transnorm")
-
-PLACES = ["Kharkov", "Kyiv", "Zaporozhye", "Donetchina", "Odessa", "the Kherson region", "Mariupol", "Lvov",
-          "Dnipro", "Istanbul", "Bakhmut", "Kramatorsk", "Sumy", "Poltava", "Chernigov", "Belgorod"]
-PEOPLE = ["Vladimir Zelensky", "Zelensky", "Sergei Shoigu", "Recep Tayyip Erdogan", "Dmytro Kuleba",
-          "Vitali Klitschko", "Denys Shmyhal", "Sergey Lavrov"]
-EVENTS = ["shelling", "an air raid alert", "a drone attack", "power cuts", "an evacuation", "repairs to a bridge"]
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-CITIES_RU = ["Харькове", "Киеве", "Одессе", "Днепре", "Запорожье", "Херсоне", "Николаеве", "Львове"]
-CITIES_UK = ["Харкові", "Києві", "Одесі", "Дніпрі", "Запоріжжі", "Херсоні", "Миколаєві", "Львові"]
-SUBJ_RU = ["Власти", "Глава администрации", "Министр", "Жители", "Спасатели"]
-SUBJ_UK = ["Влада", "Голова адміністрації", "Міністр", "Мешканці", "Рятувальники"]
-VERB_RU = ["сообщили о", "подтвердили", "опровергли"]
-VERB_UK = ["повідомили про", "підтвердили", "спростували"]
-OBJ_RU = ["обстреле", "атаке", "пожаре", "эвакуации"]
-OBJ_UK = ["обстріл", "атаку", "пожежу", "евакуацію"]
-
-
-def english_docs(n: int, seed: int = 1, prefix: str = "en") -> list[dict]:
-    """News-like English documents with names to link and rewrite; every one distinct."""
-    rng = random.Random(seed)
-    docs = []
-    for i in range(n):
-        sents = []
-        for _ in range(rng.randint(3, 5)):
-            sents.append(f"{rng.choice(PEOPLE)} said on {rng.choice(DAYS)} that {rng.choice(EVENTS)} near "
-                         f"{rng.choice(PLACES)} continued, and officials in {rng.choice(PLACES)} reported "
-                         f"{rng.randint(2, 900)} people affected.")
-        docs.append({"id": f"{prefix}-{i:06d}", "text": " ".join(sents)})
-    return docs
-
-
-def cyrillic_docs(n: int, seed: int = 2) -> list[dict]:
-    """Half Russian, half Ukrainian news-like documents (ids ru-NNNNNN / uk-NNNNNN)."""
-    rng = random.Random(seed)
-    docs = []
-    for i in range(n):
-        uk = i % 2 == 1
-        cities, subj, verb, obj = ((CITIES_UK, SUBJ_UK, VERB_UK, OBJ_UK) if uk else
-                                   (CITIES_RU, SUBJ_RU, VERB_RU, OBJ_RU))
-        sents = [f"{rng.choice(subj)} {rng.choice(verb)} {rng.choice(obj)} в {rng.choice(cities)}, "
-                 f"повідомлення {i}-{k}." if uk else
-                 f"{rng.choice(subj)} {rng.choice(verb)} {rng.choice(obj)} в {rng.choice(cities)}, "
-                 f"сообщение {i}-{k}." for k in range(rng.randint(2, 4))]
-        docs.append({"id": f"{'uk' if uk else 'ru'}-{i:06d}", "text": " ".join(sents), "lang": "uk" if uk else "ru"})
-    return docs
-
-
-def write_jsonl(path: Path, docs: list[dict]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
-        for d in docs:
-            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
-    return path
-
 
 # --- a Prefect server for the benchmark --------------------------------------------------------
 
@@ -161,13 +108,13 @@ def run_row(label: str, inputs: Path, work: Path, env: dict, runner: str, worker
 
 OVERHEAD_SCRIPT = r"""
 import json, sys, time
-from transnorm.quiet import quiet_prefect
+from transnorm.ops.quiet import quiet_prefect
 quiet_prefect()
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
-from transnorm.config import load_config
-from transnorm.runner import RunnerConfig, batch_task, task_runner
+from transnorm.config import RunnerConfig, load_config
+from transnorm.ops.runner import batch_task, task_runner
 
 @task(cache_policy=NO_CACHE)
 def nothing(x):
@@ -286,7 +233,8 @@ def main() -> None:
                 sys.path.insert(0, str(ROOT / "tests"))
                 sys.path.insert(0, str(ROOT / "src"))
                 from argos_tiny import build_tiny_package
-                from transnorm.models import install_from_path
+
+                from transnorm.translation.models import install_from_path
 
                 models = work / "models"
                 for code in ("ru", "uk"):

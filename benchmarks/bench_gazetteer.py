@@ -87,13 +87,14 @@ def write_geonames(path: Path, names: int, seed: int = 7) -> int:
 
 def child(task: str, args: list[str]) -> dict:
     os.environ["TRANSNORM_CACHE_DIR"] = "off"
-    from transnorm import index as I
+    from transnorm.gazetteer import store as I
+    from transnorm.gazetteer.layers import LayerSpec
 
     if task == "build-default":
         from transnorm.config import load_config
 
         cfg = load_config(None, {"state_dir": args[0]})
-        spec = I.LayerSpec.from_config(cfg.gazetteer)
+        spec = LayerSpec.from_config(cfg.gazetteer)
         path = I.cache_path(cfg.gazetteer.dir, cfg.state_dir / "index", spec)
         t = time.perf_counter()
         idx = I.load_or_build(cfg.gazetteer.dir, cfg.state_dir / "index", layers=spec, shared=False)
@@ -101,14 +102,15 @@ def child(task: str, args: list[str]) -> dict:
         return {"build_s": took, "layers_s": idx.info.get("layers_seconds"), "entries": len(idx.entries),
                 "keys": idx.size, "mb_disk": path.stat().st_size / 1e6, "peak_mb": _peak_mb(), "path": str(path)}
     if task == "import":
-        from transnorm import sources
+        from transnorm.gazetteer.sources.dump import from_geonames_dump
+        from transnorm.gazetteer.sources.layerfile import write_layer
 
         t = time.perf_counter()
-        n = sources.write_layer(sources.from_geonames_dump(args[0]), args[1])
+        n = write_layer(from_geonames_dump(args[0]), args[1])
         return {"import_s": time.perf_counter() - t, "entries": n, "peak_mb": _peak_mb()}
     if task == "build-layer":
         folder = Path(args[0])
-        spec = I.LayerSpec(generated=True, geonames_countries=(), others_min_population=None,
+        spec = LayerSpec(generated=True, geonames_countries=(), others_min_population=None,
                            pycountry_countries=(), geonames_dump=(args[1],))
         path = I.cache_path(folder, folder / "cache", spec)
         t = time.perf_counter()
@@ -117,13 +119,14 @@ def child(task: str, args: list[str]) -> dict:
         return {"build_s": took, "entries": len(idx.entries), "keys": idx.size, "mb_disk": path.stat().st_size / 1e6,
                 "peak_mb": _peak_mb(), "path": str(path)}
     if task == "load":
-        best = min(_timed(lambda: I._load_pickle(Path(args[0]))) for _ in range(3))
+        best = min(_timed(lambda: I.load_pickle(Path(args[0]))) for _ in range(3))
         return {"load_s": best, "peak_mb": _peak_mb()}
     if task == "lookup":
-        from transnorm.fold import fold_name
-        from transnorm.match import MatchConfig, link
+        from transnorm.config import MatchConfig
+        from transnorm.linking.match import link
+        from transnorm.text.fold import fold_name
 
-        idx = I._load_pickle(Path(args[0]))
+        idx = I.load_pickle(Path(args[0]))
         rng = random.Random(1)
         names = []
         for e in rng.sample(list(range(len(idx.entries))), min(1000, len(idx.entries))):

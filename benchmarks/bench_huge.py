@@ -130,7 +130,7 @@ def child(kind: str, path: Path, out: Path, batch_size: int, reports: bool, max_
           config: Path | None = None) -> dict:
     from transnorm.config import load_config
     from transnorm.ingest import iter_inputs
-    from transnorm.output import RunWriter
+    from transnorm.ops.output import RunWriter
     from transnorm.pipeline import process_batch
     from transnorm.records import Document
 
@@ -212,7 +212,8 @@ def run_cli(path: Path, out: Path, args) -> dict:
     """`transnorm run` on the corpus, sampling the process tree's memory as it goes."""
     env = {**os.environ, "TRANSNORM_MODELS_DIR": str(args.models_dir or out / "no-models")}
     exe = Path(sys.executable).with_name("transnorm")
-    cmd = [str(exe), "run", str(path), "--out", str(out / "run")] + (["--config", str(args.config)] if args.config else [])
+    cmd = [str(exe), "run", str(path), "--out", str(out / "run")]
+    cmd += ["--config", str(args.config)] if args.config else []
     part = out / "run" / ".records.jsonl.part"
     samples = []  # (seconds, bytes of records written, largest process MB, tree MB)
     t0, cpu0 = time.perf_counter(), os.times()
@@ -220,15 +221,24 @@ def run_cli(path: Path, out: Path, args) -> dict:
     last_log = t0
     while proc.poll() is None:
         time.sleep(2)
-        size = part.stat().st_size if part.exists() else (out / "run" / "records.jsonl").stat().st_size \
-            if (out / "run" / "records.jsonl").exists() else 0
+        size = (
+            part.stat().st_size
+            if part.exists()
+            else (out / "run" / "records.jsonl").stat().st_size
+            if (out / "run" / "records.jsonl").exists()
+            else 0
+        )
         big, total = tree_rss_mb(proc.pid)
         now = time.perf_counter()
         samples.append((now - t0, size, big, total))
         if now - last_log > 60:
             last_log = now
-            print(f"  cli: {size / 2**20:8.1f} MB of records, {now - t0:7.0f} s, largest process {big:.0f} MB, "
-                  f"tree {total:.0f} MB", file=sys.stderr, flush=True)
+            print(
+                f"  cli: {size / 2**20:8.1f} MB of records, {now - t0:7.0f} s, largest process {big:.0f} MB, "
+                f"tree {total:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"transnorm run failed (exit {proc.returncode})")
@@ -236,42 +246,69 @@ def run_cli(path: Path, out: Path, args) -> dict:
     final = (out / "run" / "records.jsonl").stat().st_size
     manifest = json.loads((out / "run" / "run.json").read_text(encoding="utf-8"))
     docs = manifest["processed"] + manifest["reused"]
-    after = [s for s in samples if s[1] >= final / 4] or samples[-1:]
+
     before = [s for s in samples if s[1] < final / 4] or samples[:1]
     peak_big, peak_tree = max(s[2] for s in samples), max(s[3] for s in samples)
     size = path.stat().st_size
     return {
-        "scenario": f"transnorm run, {args.jsonl_size} JSONL", "input_bytes": size, "documents": docs,
-        "seconds": round(seconds, 1), "cpu_seconds": round(cpu1.children_user + cpu1.children_system
-                                                           - cpu0.children_user - cpu0.children_system, 1),
-        "mb_per_s": round(size / 2**20 / seconds, 3), "docs_per_s": round(docs / seconds, 1),
-        "records_mb": round(final / 2**20), "rss_largest_process_peak_mb": round(peak_big),
+        "scenario": f"transnorm run, {args.jsonl_size} JSONL",
+        "input_bytes": size,
+        "documents": docs,
+        "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu1.children_user + cpu1.children_system - cpu0.children_user - cpu0.children_system, 1),
+        "mb_per_s": round(size / 2**20 / seconds, 3),
+        "docs_per_s": round(docs / seconds, 1),
+        "records_mb": round(final / 2**20),
+        "rss_largest_process_peak_mb": round(peak_big),
         "rss_tree_peak_mb": round(peak_tree),
         "rss_tree_at_first_quarter_mb": round(max(s[3] for s in before)),
         "tree_growth_after_first_quarter_mb": round(peak_tree - max(s[3] for s in before)),
         "report_seconds": manifest.get("report_seconds"),
-        "task_runner": manifest.get("task_runner"), "workers": manifest.get("workers"),
+        "task_runner": manifest.get("task_runner"),
+        "workers": manifest.get("workers"),
     }
 
 
 def cli_table(r: dict) -> str:
-    return "\n".join([
-        "| scenario | input | docs | wall time | throughput | task runner | largest process, peak | process tree, "
-        "peak | tree at 1st quarter | growth after | reports |", "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
-        f"| {r['scenario']} | {r['input_bytes'] / 2**20:,.0f} MB | {r['documents']:,} | {r['seconds']:,.0f} s | "
-        f"{r['mb_per_s']:.2f} MB/s, {r['docs_per_s']:,.0f} docs/s | {r['task_runner']} x{r['workers']} | "
-        f"{r['rss_largest_process_peak_mb']} MB | {r['rss_tree_peak_mb']} MB | {r['rss_tree_at_first_quarter_mb']} MB"
-        f" | {r['tree_growth_after_first_quarter_mb']} MB | {r['report_seconds']:.0f} s |"])
+    return "\n".join(
+        [
+            "| scenario | input | docs | wall time | throughput | task runner | largest process, peak | process tree, "
+            "peak | tree at 1st quarter | growth after | reports |",
+            "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+            f"| {r['scenario']} | {r['input_bytes'] / 2**20:,.0f} MB | {r['documents']:,} | {r['seconds']:,.0f} s | "
+            f"{r['mb_per_s']:.2f} MB/s, {r['docs_per_s']:,.0f} docs/s | {r['task_runner']} x{r['workers']} | "
+            f"{r['rss_largest_process_peak_mb']} MB | {r['rss_tree_peak_mb']} MB | "
+            f"{r['rss_tree_at_first_quarter_mb']} MB"
+            f" | {r['tree_growth_after_first_quarter_mb']} MB | {r['report_seconds']:.0f} s |",
+        ]
+    )
 
 
 # ----------------------------------------------------------------------------- parent
 
+
 def run_child(kind: str, path: Path, out: Path, args) -> dict:
-    env = {**os.environ, "TRANSNORM_MODELS_DIR": str(args.models_dir or out / "no-models"),
-           "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    cmd = [sys.executable, __file__, "--child", kind, str(path), str(out), "--batch-size", str(args.batch_size),
-           "--max-document-chars", str(args.max_document_chars)] + (["--reports"] if args.reports else []) \
+    env = {
+        **os.environ,
+        "TRANSNORM_MODELS_DIR": str(args.models_dir or out / "no-models"),
+        "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
+    cmd = (
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            kind,
+            str(path),
+            str(out),
+            "--batch-size",
+            str(args.batch_size),
+            "--max-document-chars",
+            str(args.max_document_chars),
+        ]
+        + (["--reports"] if args.reports else [])
         + (["--config", str(args.config)] if args.config else [])
+    )
     res = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
     if res.returncode != 0:
         raise SystemExit(f"{kind} run failed (exit {res.returncode})")
@@ -279,16 +316,23 @@ def run_child(kind: str, path: Path, out: Path, args) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| scenario | input | docs | wall time | CPU time | throughput (wall) | MB per CPU-s | RSS baseline "
-             "| RSS peak | growth | growth after 1st quarter |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| scenario | input | docs | wall time | CPU time | throughput (wall) | MB per CPU-s | RSS baseline "
+        "| RSS peak | growth | growth after 1st quarter |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
-        lines.append(f"| {r['scenario']} | {r['input_bytes'] / 2**20:,.1f} MB | {r['documents']:,} | {r['seconds']:,.0f} s"
-                     f" | {r['cpu_seconds']:,.0f} s | {r['mb_per_s']:.2f} MB/s, {r['docs_per_s']:,.0f} docs/s"
-                     f" | {r['mb_per_cpu_s']:.2f} | {r['rss_baseline_mb']} MB"
-                     f" | {r['rss_peak_mb']} MB | {r['growth_mb']} MB | {r['growth_after_first_quarter_mb']} MB |")
+        lines.append(
+            f"| {r['scenario']} | {r['input_bytes'] / 2**20:,.1f} MB | {r['documents']:,} | {r['seconds']:,.0f} s"
+            f" | {r['cpu_seconds']:,.0f} s | {r['mb_per_s']:.2f} MB/s, {r['docs_per_s']:,.0f} docs/s"
+            f" | {r['mb_per_cpu_s']:.2f} | {r['rss_baseline_mb']} MB"
+            f" | {r['rss_peak_mb']} MB | {r['growth_mb']} MB | {r['growth_after_first_quarter_mb']} MB |"
+        )
         if "reports_seconds" in r:
-            lines.append(f"| {r['scenario']} + reports | | | {r['reports_seconds']:,.0f} s | | | | | "
-                         f"{r['rss_peak_with_reports_mb']} MB | | |")
+            lines.append(
+                f"| {r['scenario']} + reports | | | {r['reports_seconds']:,.0f} s | | | | | "
+                f"{r['rss_peak_with_reports_mb']} MB | | |"
+            )
     return "\n".join(lines)
 
 
@@ -296,24 +340,39 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--jsonl-size", default="1G", help="size of the generated JSONL corpus (default 1G)")
     ap.add_argument("--doc-size", default="50M", help="size of the generated single document (default 50M)")
-    ap.add_argument("--only", choices=["jsonl", "doc", "both", "cli"], default="both",
-                    help="cli: `transnorm run` on the JSONL corpus (whole process tree measured)")
+    ap.add_argument(
+        "--only",
+        choices=["jsonl", "doc", "both", "cli"],
+        default="both",
+        help="cli: `transnorm run` on the JSONL corpus (whole process tree measured)",
+    )
     ap.add_argument("--batch-size", type=int, default=200)
-    ap.add_argument("--max-document-chars", type=int, default=100_000_000,
-                    help="ingest.max_document_chars for the run (the default config's 5,000,000 would "
-                         "turn the 50 MB document into an error row)")
+    ap.add_argument(
+        "--max-document-chars",
+        type=int,
+        default=100_000_000,
+        help="ingest.max_document_chars for the run (the default config's 5,000,000 would "
+        "turn the 50 MB document into an error row)",
+    )
     ap.add_argument("--reports", action="store_true", help="also write report.md/.html and review.csv")
     ap.add_argument("--models-dir", type=Path, help="translation models to use (default: none)")
-    ap.add_argument("--config", type=Path, help="a transnorm config (e.g. a frozen copy of the gazetteer "
-                                                 "folder: a gazetteer edited during the run loads a new index)")
+    ap.add_argument(
+        "--config",
+        type=Path,
+        help="a transnorm config (e.g. a frozen copy of the gazetteer "
+        "folder: a gazetteer edited during the run loads a new index)",
+    )
     ap.add_argument("--tmp", type=Path, help="where to generate inputs and outputs (default: a temp folder)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
     ap.add_argument("--child", nargs=3, metavar=("KIND", "INPUT", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         kind, path, out = args.child
-        print(json.dumps(child(kind, Path(path), Path(out), args.batch_size, args.reports,
-                               args.max_document_chars, args.config)))
+        print(
+            json.dumps(
+                child(kind, Path(path), Path(out), args.batch_size, args.reports, args.max_document_chars, args.config)
+            )
+        )
         return
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         tmp = Path(tmp)
@@ -321,7 +380,9 @@ def main() -> None:
         if args.only == "cli":
             path = tmp / "corpus.jsonl"
             n = make_jsonl(path, parse_size(args.jsonl_size))
-            print(f"generated {path.stat().st_size / 2**20:,.0f} MB JSONL, {n:,} documents", file=sys.stderr, flush=True)
+            print(
+                f"generated {path.stat().st_size / 2**20:,.0f} MB JSONL, {n:,} documents", file=sys.stderr, flush=True
+            )
             result = run_cli(path, tmp, args)
             print(cli_table(result))
             if args.json:
@@ -332,8 +393,12 @@ def main() -> None:
             path = tmp / "corpus.jsonl"
             t = time.perf_counter()
             n = make_jsonl(path, size)
-            print(f"generated {path.stat().st_size / 2**20:,.0f} MB JSONL, {n:,} documents "
-                  f"({time.perf_counter() - t:.0f} s)", file=sys.stderr, flush=True)
+            print(
+                f"generated {path.stat().st_size / 2**20:,.0f} MB JSONL, {n:,} documents "
+                f"({time.perf_counter() - t:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
             (tmp / "jsonl-out").mkdir()
             results.append(run_child(f"JSONL {args.jsonl_size}", path, tmp / "jsonl-out", args))
             path.unlink()

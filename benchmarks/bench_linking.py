@@ -4,7 +4,8 @@
         [--sample-spans 100] [--sample-budget 30] [--baseline-budget 15] [--scorer WRatio] [--cutoff 90]
 
 Inputs: the texts of the labelled set eval/cases.jsonl (en, ru, uk). Gazetteer: the real one
-(the entries and lexicon of the index the pipeline uses with the default config) grown to each size with synthetic GeoNames-like place names (random
+(the entries and lexicon of the index the pipeline uses with the default config) grown to each size with
+synthetic GeoNames-like place names (random
 syllable names such as "Novozelivka", "Velyka Dobrotivka"), added as extra Entry objects and
 compiled with `compile_index`. Transliteration variants are generated for the real entries only
 (memoised across sizes); the synthetic ones get `variants=()`, which keeps the 1M build to a
@@ -12,7 +13,7 @@ minute or two. Synthetic names whose folded key another name already has are ski
 is exact: the number of distinct index keys (every name the matcher can look up).
 
 * ours: `match.link` over the compiled index, exactly as the pipeline calls it
-  (`pipeline._link_segment`: morphological keys for ru/uk), on the whole labelled set after one
+  (`pipeline.link_segment`: morphological keys for ru/uk), on the whole labelled set after one
   untimed pass; best of --repeats.
 * baseline: every capitalised span (maximal run of capitalised words) is compared with
   `rapidfuzz.process.extractOne` against every gazetteer name (the same names: the index's keys,
@@ -35,26 +36,28 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import random
 import re
 import resource
 import sys
 import time
-from timeit import repeat
 from functools import lru_cache
 from pathlib import Path
+from timeit import repeat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from transnorm.config import load_config  # noqa: E402
-from transnorm.evaluate import EvalResult, load_cases, score_case  # noqa: E402
-from transnorm.fold import fold_name  # noqa: E402
-from transnorm.gazetteer import Entry  # noqa: E402
-from transnorm.index import Index, Lexicon, _default_variants, compile_index  # noqa: E402
-from transnorm.pipeline import _link_segment  # noqa: E402
-from transnorm.records import Entity  # noqa: E402
+from transnorm.config import load_config
+from transnorm.evaluation.cases import load_cases
+from transnorm.evaluation.score import EvalResult, score_case
+from transnorm.gazetteer.compile import compile_index, default_variants
+from transnorm.gazetteer.entries import Entry
+from transnorm.gazetteer.index import Index
+from transnorm.gazetteer.lexicon import Lexicon
+from transnorm.pipeline import link_segment
+from transnorm.records import Entity
+from transnorm.text.fold import fold_name
 
 CASES = ROOT / "eval" / "cases.jsonl"
 CAP = "A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐĞİŞÇÖÜ"
@@ -62,11 +65,64 @@ SPAN_RE = re.compile(rf"[{CAP}][\w'’ʼ]*(?:(?:[ \t]+|-)[{CAP}][\w'’ʼ]*)*")
 
 # ------------------------------------------------------------------ synthetic names
 
-ONSETS = ["b", "v", "h", "d", "zh", "z", "k", "l", "m", "n", "p", "r", "s", "t", "f", "kh", "ts", "ch",
-          "sh", "br", "dr", "hr", "kr", "pr", "tr", "st", "sl", "zv", "bl", "hl"]
+ONSETS = [
+    "b",
+    "v",
+    "h",
+    "d",
+    "zh",
+    "z",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "f",
+    "kh",
+    "ts",
+    "ch",
+    "sh",
+    "br",
+    "dr",
+    "hr",
+    "kr",
+    "pr",
+    "tr",
+    "st",
+    "sl",
+    "zv",
+    "bl",
+    "hl",
+]
 VOWELS = ["a", "o", "e", "y", "i", "u", "ia", "ie"]
-SUFFIXES = ["ivka", "ivske", "ne", "ove", "ka", "yne", "pil", "horod", "ets", "ychi", "any", "ske", "ino",
-            "ovo", "ivtsi", "ishche", "anka", "ivka", "ivka", "enky", "ova", "yk", "ynets"]
+SUFFIXES = [
+    "ivka",
+    "ivske",
+    "ne",
+    "ove",
+    "ka",
+    "yne",
+    "pil",
+    "horod",
+    "ets",
+    "ychi",
+    "any",
+    "ske",
+    "ino",
+    "ovo",
+    "ivtsi",
+    "ishche",
+    "anka",
+    "ivka",
+    "ivka",
+    "enky",
+    "ova",
+    "yk",
+    "ynets",
+]
 PREFIXES = ["Nova", "Stara", "Velyka", "Mala", "Verkhnia", "Nyzhnia", "Krasna", "Bila", "Chorna", "Zelena"]
 
 
@@ -103,8 +159,18 @@ def distinct_keys(names: list[str], taken: set[str]) -> list[str]:
 
 def synthetic_entries(names: list[str]) -> list[Entry]:
     rng = random.Random(11)
-    return [Entry(id=f"syn-{i}", type="place", kind="village", canonical=nm, country=rng.choice("UA RU BY PL".split()),
-                  population=rng.randint(50, 20000), source="synthetic") for i, nm in enumerate(names)]
+    return [
+        Entry(
+            id=f"syn-{i}",
+            type="place",
+            kind="village",
+            canonical=nm,
+            country=rng.choice("UA RU BY PL".split()),
+            population=rng.randint(50, 20000),
+            source="synthetic",
+        )
+        for i, nm in enumerate(names)
+    ]
 
 
 def real_gazetteer(cfg) -> tuple[list[Entry], Lexicon]:
@@ -117,7 +183,7 @@ def real_gazetteer(cfg) -> tuple[list[Entry], Lexicon]:
 
 @lru_cache(maxsize=None)
 def _real_variants(name: str, lang: str) -> tuple[str, ...]:
-    return tuple(_default_variants(name, lang))
+    return tuple(default_variants(name, lang))
 
 
 def build(real: list[Entry], lex: Lexicon, synth: list[Entry]) -> Index:
@@ -138,7 +204,7 @@ def spans_of(text: str) -> list[tuple[int, int]]:
 
 
 def link_ours(cases, index: Index, cfg) -> list[list[Entity]]:
-    return [_link_segment(c.text, c.lang, index, cfg) for c in cases]
+    return [link_segment(c.text, c.lang, index, cfg) for c in cases]
 
 
 class Baseline:
@@ -175,8 +241,17 @@ class Baseline:
         if hit is None:
             return None
         e = self.index.entries[self.entry[hit[2]]]
-        return Entity(start=a, end=b, surface=text[a:b], type=e.type, gazetteer_id=e.id, canonical=e.canonical,
-                      score=hit[1] / 100, method="baseline", status="auto")
+        return Entity(
+            start=a,
+            end=b,
+            surface=text[a:b],
+            type=e.type,
+            gazetteer_id=e.id,
+            canonical=e.canonical,
+            score=hit[1] / 100,
+            method="baseline",
+            status="auto",
+        )
 
     def link(self, text: str) -> list[Entity]:
         return [e for a, b in spans_of(text) if (e := self.link_span(text, a, b)) is not None]
@@ -198,8 +273,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sizes", default="10000,100000,1000000", help="gazetteer sizes (index keys), comma-separated")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sample-spans", type=int, default=100, help="spans timed for the baseline per size")
-    ap.add_argument("--sample-budget", type=float, default=30.0,
-                    help="stop timing the baseline's sample after this many seconds (at least 10 spans)")
+    ap.add_argument(
+        "--sample-budget",
+        type=float,
+        default=30.0,
+        help="stop timing the baseline's sample after this many seconds (at least 10 spans)",
+    )
     ap.add_argument("--baseline-budget", type=float, default=15.0, help="seconds for the baseline F1 per size")
     ap.add_argument("--scorer", default="WRatio", help="rapidfuzz.fuzz scorer of the baseline")
     ap.add_argument("--cutoff", type=float, default=90.0, help="baseline score cutoff (0-100)")
@@ -220,14 +299,19 @@ def main(argv: list[str] | None = None) -> None:
     base = build(real, lex, [])
     real_keys = base.size
     t_real = time.perf_counter() - t0
-    print(f"input: {len(cases)} labelled cases (eval/cases.jsonl), {n_bytes / 1e3:.1f} kB, {n_spans} capitalised "
-          f"spans (= mentions); real gazetteer {len(real)} entries, {real_keys} keys (compiled in {t_real:.1f} s)")
+    print(
+        f"input: {len(cases)} labelled cases (eval/cases.jsonl), {n_bytes / 1e3:.1f} kB, {n_spans} capitalised "
+        f"spans (= mentions); real gazetteer {len(real)} entries, {real_keys} keys (compiled in {t_real:.1f} s)"
+    )
     small = [z for z in sizes if z < real_keys]
     if small:
         print(f"note: sizes {small} are below the real gazetteer's {real_keys} keys: measured at {real_keys}")
-    print(f"baseline: rapidfuzz.process.extractOne(scorer={args.scorer}, cutoff {args.cutoff:g}) of each folded span "
-          f"over all folded names (index keys); timed on up to {args.sample_spans} random spans ({args.sample_budget:g} s at most) and extrapolated; its F1 on the cases that fit in "
-          f"{args.baseline_budget:g} s. ours: match.link (pipeline._link_segment), best of {args.repeats}.")
+    print(
+        f"baseline: rapidfuzz.process.extractOne(scorer={args.scorer}, cutoff {args.cutoff:g}) of each folded span "
+        f"over all folded names (index keys); timed on up to {args.sample_spans} random spans "
+        f"({args.sample_budget:g} s at most) and extrapolated; its F1 on the cases that fit in "
+        f"{args.baseline_budget:g} s. ours: match.link (pipeline.link_segment), best of {args.repeats}."
+    )
     print()
     rows = []
     need = max(0, max(sizes) - real_keys)
@@ -273,33 +357,60 @@ def main(argv: list[str] | None = None) -> None:
         ents_bl = [bl.link(c.text) for c in sub]
         f1_bl = f1_of(sub, ents_bl)
         f1_ours_sub = f1_of(sub, [ents_ours[k] for k in chosen])
-        rows.append(dict(size=index.size, entries=len(index.entries), build=t_build, t_ours=t_ours, t_bl=t_bl,
-                         per_ours=t_ours / n_spans, per_bl=per_span_bl, f1_ours=f1_ours, f1_ours_sub=f1_ours_sub,
-                         f1_bl=f1_bl, n_sub=len(sub), timed=timed, found=sum(len(e) for e in ents_ours), rss=maxrss_mb()))
+        rows.append(
+            dict(
+                size=index.size,
+                entries=len(index.entries),
+                build=t_build,
+                t_ours=t_ours,
+                t_bl=t_bl,
+                per_ours=t_ours / n_spans,
+                per_bl=per_span_bl,
+                f1_ours=f1_ours,
+                f1_ours_sub=f1_ours_sub,
+                f1_bl=f1_bl,
+                n_sub=len(sub),
+                timed=timed,
+                found=sum(len(e) for e in ents_ours),
+                rss=maxrss_mb(),
+            )
+        )
         print(f"  size {index.size:,} keys done (build {t_build:.1f} s)", flush=True)
-        del index, bl, synth
+        index = bl = synth = None  # free them before the next round (del would confuse the closures above)
         gc.collect()
 
-    head = (f"{'keys':>9} {'entries':>9} {'build s':>7} | {'row':<9} {'mentions/s':>11} {'MB/s':>7} {'µs/mention':>11}"
-            f" | {'F1 all':>6} {'F1 sample':>9} {'cases':>5} | {'ours/base':>9}")
+    head = (
+        f"{'keys':>9} {'entries':>9} {'build s':>7} | {'row':<9} {'mentions/s':>11} {'MB/s':>7} {'µs/mention':>11}"
+        f" | {'F1 all':>6} {'F1 sample':>9} {'cases':>5} | {'ours/base':>9}"
+    )
     print()
     print(head)
     print("-" * len(head))
     for r in rows:
         ratio = r["t_bl"] / r["t_ours"]
-        print(f"{r['size']:9,d} {r['entries']:9,d} {r['build']:7.1f} | {'ours':<9} {n_spans / r['t_ours']:11,.0f} "
-              f"{n_bytes / 1e6 / r['t_ours']:7.3f} {r['per_ours'] * 1e6:11.1f} | {r['f1_ours']:6.3f} "
-              f"{r['f1_ours_sub']:9.3f} {r['n_sub']:5d} | {ratio:8.0f}x")
-        print(f"{'':9} {'':9} {'':7} | {'baseline':<9} {n_spans / r['t_bl']:11,.1f} {n_bytes / 1e6 / r['t_bl']:7.4f} "
-              f"{r['per_bl'] * 1e6:11.0f} | {'-':>6} {r['f1_bl']:9.3f} {r['n_sub']:5d} | {'':>9} "
-              f"extrapolated from {r['timed']} spans")
+        print(
+            f"{r['size']:9,d} {r['entries']:9,d} {r['build']:7.1f} | {'ours':<9} {n_spans / r['t_ours']:11,.0f} "
+            f"{n_bytes / 1e6 / r['t_ours']:7.3f} {r['per_ours'] * 1e6:11.1f} | {r['f1_ours']:6.3f} "
+            f"{r['f1_ours_sub']:9.3f} {r['n_sub']:5d} | {ratio:8.0f}x"
+        )
+        print(
+            f"{'':9} {'':9} {'':7} | {'baseline':<9} {n_spans / r['t_bl']:11,.1f} {n_bytes / 1e6 / r['t_bl']:7.4f} "
+            f"{r['per_bl'] * 1e6:11.0f} | {'-':>6} {r['f1_bl']:9.3f} {r['n_sub']:5d} | {'':>9} "
+            f"extrapolated from {r['timed']} spans"
+        )
     print("-" * len(head))
     flat = rows[-1]["per_ours"] / rows[0]["per_ours"] if len(rows) > 1 else 1.0
-    print(f"ours per-mention time, largest vs smallest gazetteer: {flat:.2f}x; "
-          f"baseline: {rows[-1]['per_bl'] / rows[0]['per_bl']:.0f}x" if len(rows) > 1 else "")
-    print(f"baseline time = µs/mention measured on a random sample of spans (count in the row) x {n_spans} spans; "
-          f"'F1 sample' = F1 on the first 'cases' cases of a fixed shuffle (ours and baseline on the same cases); "
-          f"peak RSS {rows[-1]['rss']:.0f} MB")
+    print(
+        f"ours per-mention time, largest vs smallest gazetteer: {flat:.2f}x; "
+        f"baseline: {rows[-1]['per_bl'] / rows[0]['per_bl']:.0f}x"
+        if len(rows) > 1
+        else ""
+    )
+    print(
+        f"baseline time = µs/mention measured on a random sample of spans (count in the row) x {n_spans} spans; "
+        f"'F1 sample' = F1 on the first 'cases' cases of a fixed shuffle (ours and baseline on the same cases); "
+        f"peak RSS {rows[-1]['rss']:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

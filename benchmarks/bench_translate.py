@@ -26,15 +26,16 @@ import gc
 import random
 import sys
 import tempfile
-from timeit import repeat
 from pathlib import Path
+from timeit import repeat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from transnorm.models import import_argos_package, install_from_path  # noqa: E402
-from transnorm.translate import TranslateConfig, Translator, split_sentences  # noqa: E402
+from transnorm.config import TranslateConfig
+from transnorm.translation.models import import_argos_package, install_from_path
+from transnorm.translation.translate import Translator, split_sentences
 
 CITIES = ["Харькове", "Киеве", "Одессе", "Днепре", "Запорожье", "Херсоне", "Николаеве", "Львове"]
 SUBJECTS = ["Власти", "Глава администрации", "Министр", "Жители", "Военные", "Спасатели"]
@@ -139,8 +140,9 @@ def main() -> None:
         t_doc = min(repeat(lambda: [ours.translate_documents([d], src, tgt) for d in docs], number=1, repeat=r))
         rows.append(("transnorm, one document per call", t_doc, "-"))
         t_batch = min(repeat(lambda: ours.translate_documents(docs, src, tgt), number=1, repeat=r))
-        rows.append(("transnorm, batched across documents", t_batch, f"{ours.last_stats.batches} translate_batch calls"))
-        del ours
+        calls = f"{ours.last_stats.batches} translate_batch calls"
+        rows.append(("transnorm, batched across documents", t_batch, calls))
+        ours = None  # free the model before the next path is measured
         gc.collect()
 
         runs = iter(range(r))
@@ -164,15 +166,19 @@ def main() -> None:
         s = stats[-1]
         rows.append(("transnorm, cache warm (new Translator)", t_warm, f"{s.cache_hits} hits, {s.batches} model calls"))
 
-        print(f"model: {label} ({info.model_id}, {src}->{tgt}); {len(docs)} documents, {n_sent} sentences; "
-              f"beam {cfg.beam_size}, batch {cfg.batch_size}, intra_threads {cfg.intra_threads}; best of {r}")
+        print(
+            f"model: {label} ({info.model_id}, {src}->{tgt}); {len(docs)} documents, {n_sent} sentences; "
+            f"beam {cfg.beam_size}, batch {cfg.batch_size}, intra_threads {cfg.intra_threads}; best of {r}"
+        )
         print(f"{'path':<44} {'seconds':>8} {'sent/s':>9} {'vs argos':>9}  note")
         print("-" * 104)
         for name, secs, note in rows:
             print(f"{name:<44} {secs:8.3f} {n_sent / secs:9.0f} {t_argos / secs:8.1f}x  {note}")
         print("-" * 104)
-        print(f"cache-hit speed-up: {t_batch / t_warm:.0f}x over batched translation, "
-              f"{t_argos / t_warm:.0f}x over argostranslate")
+        print(
+            f"cache-hit speed-up: {t_batch / t_warm:.0f}x over batched translation, "
+            f"{t_argos / t_warm:.0f}x over argostranslate"
+        )
 
 
 if __name__ == "__main__":
