@@ -66,8 +66,8 @@ def start_server(home: Path) -> tuple[subprocess.Popen | None, dict]:
     port = _free_port()
     env.update({"PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "false"})
     log = (home / "server.log").open("w")
-    proc = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/api"
     deadline = time.time() + 120
     while time.time() < deadline:

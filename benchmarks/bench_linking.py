@@ -282,7 +282,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--baseline-budget", type=float, default=15.0, help="seconds for the baseline F1 per size")
     ap.add_argument("--scorer", default="WRatio", help="rapidfuzz.fuzz scorer of the baseline")
     ap.add_argument("--cutoff", type=float, default=90.0, help="baseline score cutoff (0-100)")
+    ap.add_argument("--open-world", action="store_true",
+                    help="only compare linking speed with the open-world passes off and on (real gazetteer)")
     args = ap.parse_args(argv)
+    if args.open_world:
+        open_world_table(args.repeats)
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s]
 
     cfg = load_config(None, {})
@@ -411,6 +416,39 @@ def main(argv: list[str] | None = None) -> None:
         f"'F1 sample' = F1 on the first 'cases' cases of a fixed shuffle (ours and baseline on the same cases); "
         f"peak RSS {rows[-1]['rss']:.0f} MB"
     )
+
+
+def open_world_table(repeats: int) -> None:
+    """Docs/s of match.link on the English and on the ru/uk cases, open-world passes off vs on.
+
+    "off" is match.generate_names=false: the matcher as it was before the open-world passes
+    (generated people and places, 15.2 screening, cross-language and phonetic near misses);
+    both rows run in this process on the same index, after one untimed pass of each (the
+    lazily built tables: first names, cross-language keys, phonetic blocks), interleaved run
+    by run; best of --repeats.
+    """
+    base = load_config(None, {})
+    cfgs = {"off": base.model_copy(update={"match": base.match.model_copy(update={"generate_names": False})}),
+            "on": base}
+    cases = load_cases(CASES)
+    groups = {"en": [c for c in cases if c.lang == "en"], "ru/uk": [c for c in cases if c.lang in ("ru", "uk")]}
+    real, lex = real_gazetteer(base)
+    index = build(real, lex, [])
+    print(f"open-world passes off vs on: match.link over {len(cases)} cases of eval/cases.jsonl, "
+          f"real gazetteer ({index.size:,} keys), best of {repeats}")
+    print(f"{'corpus':<7} {'docs':>5} | {'off docs/s':>10} {'on docs/s':>10} | {'on/off':>6}")
+    for name, group in groups.items():
+        best = {label: float("inf") for label in cfgs}
+        for cfg in cfgs.values():
+            link_ours(group, index, cfg)  # untimed: analyzers, caches, lazily built tables
+        for _ in range(repeats):  # interleaved, so both rows see the same load on a shared machine
+            for label, cfg in cfgs.items():
+                t0 = time.perf_counter()
+                link_ours(group, index, cfg)
+                best[label] = min(best[label], time.perf_counter() - t0)
+        rates = {label: len(group) / t for label, t in best.items()}
+        ratio = rates["on"] / rates["off"]
+        print(f"{name:<7} {len(group):5d} | {rates['off']:10.0f} {rates['on']:10.0f} | {ratio:6.2f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Run every benchmark and print their tables, after a line describing the machine.
 
-    /work/venv/bin/python benchmarks/run.py [--only linking,e2e,translate]
+    /work/venv/bin/python benchmarks/run.py [--only linking,e2e,translate,store]
         [--sizes 10000,100000,1000000] [--docs 10000] [--translate-docs 100] [--repeats 3] [--cli]
 
 Each benchmark runs in its own process (so peak-memory figures are its own) and prints its own
@@ -11,7 +11,14 @@ table; see each script's docstring for what it measures and how:
 * bench_e2e.py       documents/s and peak RSS of process_batch on a generated English corpus
                      (--docs); with --cli (or PREFECT_API_URL set) also `transnorm run`;
 * bench_translate.py translation throughput: batched vs argostranslate (--translate-docs,
-                     tiny random-weight model unless a real one is passed to it directly).
+                     tiny random-weight model unless a real one is passed to it directly);
+* bench_cli.py       what a user waits for: `transnorm run` with a local or a temporary Prefect
+                     server against in-process, one document, and on-demand runs under `serve`.
+* bench_store.py     the gazetteer index store before (a git worktree of the one-pickle commit)
+                     and after: cold build, load, per-process memory, review decision and YAML
+                     edit until the next run has its index;
+* bench_review_apply.py `transnorm review apply` rows/s, before (an older commit) and after,
+                     at 10k, 100k and 350k rows (--review-sizes).
 
 The 2-core machines this runs on are small: each table takes a few minutes at the default sizes.
 Timings are wall-clock and sensitive to other load; the load average is printed with the machine.
@@ -28,7 +35,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ("linking", "e2e", "translate")
+BENCHES = ("linking", "e2e", "translate", "cli", "store", "review")
 
 
 def machine() -> str:
@@ -57,6 +64,7 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=10_000, help="bench_e2e corpus size")
     ap.add_argument("--translate-docs", type=int, default=100, help="bench_translate corpus size")
     ap.add_argument("--repeats", type=int, default=3, help="best-of repeats (linking, translate)")
+    ap.add_argument("--review-sizes", default="10000,100000,350000", help="bench_review_apply row counts")
     ap.add_argument("--cli", action="store_true", help="bench_e2e: also time `transnorm run` (Prefect)")
     args = ap.parse_args()
     chosen = [b.strip() for b in args.only.split(",") if b.strip()]
@@ -67,6 +75,9 @@ def main() -> int:
         "linking": ["bench_linking.py", "--sizes", args.sizes, "--repeats", str(args.repeats)],
         "e2e": ["bench_e2e.py", "--docs", str(args.docs)] + (["--cli"] if args.cli else []),
         "translate": ["bench_translate.py", "--docs", str(args.translate_docs), "--repeats", str(args.repeats)],
+        "cli": ["bench_cli.py", "--repeats", str(args.repeats)],
+        "store": ["bench_store.py"],
+        "review": ["bench_review_apply.py", "--sizes", args.review_sizes],
     }
     print(machine())
     failed = 0

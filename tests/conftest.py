@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 DEVSET = SHARED / "devset"
+PREFECT = [sys.executable, "-m", "prefect"]  # this environment's Prefect (a venv may have no `prefect` script)
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +24,16 @@ def index(tmp_path_factory):
     from transnorm.gazetteer.store import load_or_build
 
     return load_or_build(ROOT / "gazetteers", tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="session")
+def full_index(tmp_path_factory):
+    """The index of the default config: curated YAML plus the generated GeoNames/pycountry layers
+    (built once into the per-user cache, reused by every later session)."""
+    from transnorm.config import load_config
+    from transnorm.pipeline import get_index
+
+    return get_index(load_config(None, {"state_dir": str(tmp_path_factory.mktemp("full-index"))}))
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +82,7 @@ def prefect_server(tmp_path_factory):
            "PREFECT_UI_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
     log = (home / "server.log").open("w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start",
+    proc = subprocess.Popen([*PREFECT, "server", "start",
                              "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/api"

@@ -133,7 +133,8 @@ def test_transliterated_name_unknown_to_english_linker_is_found(plain):
     """'Donetchina' is no English key of the plain index: only the source surface's
     transliteration (Donechchinu, minus its case ending) finds it."""
     src, tr = translation(SEED[:1])
-    assert not [e for e in link(tr.text_en, plain, CFG) if e.surface == "Donetchina" and e.gazetteer_id]
+    assert not [e for e in link(tr.text_en, plain, CFG)
+                if e.surface == "Donetchina" and e.gazetteer_id and e.method != "generated"]
     sources = [src_ent(src, "Донеччину", "donetsk-obl", plain)]
     ents, warnings = align_names(src, sources, tr, plain, CFG, "ru")
     (d,) = [e for e in ents if e.gazetteer_id == "donetsk-obl"]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PREFECT
 from test_pipeline import check_against_devset
 
 from transnorm.records import record_from_dict
@@ -46,8 +47,7 @@ def test_run_on_seed_txt_and_jsonl(seed, env, tmp_path):
     for name in ("report.md", "report.html", "review.csv"):
         assert (out / name).exists()
     # The run published its summary, review queue and report link to the Prefect server.
-    prefect = str(Path(sys.executable).parent / "prefect")
-    listed = subprocess.run([prefect, "artifact", "ls"], env={**env, "COLUMNS": "300"}, capture_output=True,
+    listed = subprocess.run([*PREFECT, "artifact", "ls"], env={**env, "COLUMNS": "300"}, capture_output=True,
                             text=True, timeout=120)
     for key in ("transnorm-run-summary", "transnorm-review-queue", "transnorm-report"):
         assert key in listed.stdout, listed.stdout + listed.stderr

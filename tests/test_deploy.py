@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TRANSNORM = str(BIN / "transnorm")
-PREFECT = str(BIN / "prefect")
+PREFECT = [sys.executable, "-m", "prefect"]
 INTERVAL = 10  # seconds between scheduled-inbox runs in these tests
 
 
@@ -109,13 +109,29 @@ def test_on_demand_deployment_runs_with_parameters(served):
     src.parent.mkdir()
     src.write_text(json.dumps({"id": "od-1", "text": "Donetchina was shelled overnight."}) + "\n", encoding="utf-8")
     out = base / "on-demand-out"
-    res = subprocess.run([PREFECT, "deployment", "run", "translate_normalise/on-demand",
+    res = subprocess.run([*PREFECT, "deployment", "run", "translate_normalise/on-demand",
                           "--param", f"inputs={json.dumps([str(src)])}", "--param", f"out={out}"],
                          env=env, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stdout + res.stderr
     wait_for(lambda: (out / "run.json").exists(), 180, "the on-demand run's output", served["proc"], served["log"])
     [rec] = read_records(out / "records.jsonl")
     assert rec["id"] == "od-1" and "Donetsk Oblast" in rec["text_en"]
+
+
+@pytest.mark.slow
+@pytest.mark.flow
+def test_submit_runs_on_demand_waits_and_prints_the_run_folder(served):
+    src = served["base"] / "submitted" / "odesa.txt"
+    src.parent.mkdir()
+    src.write_text("Evacuation from Odessa.", encoding="utf-8")
+    out = served["base"] / "submit-out"
+    res = subprocess.run([TRANSNORM, "submit", str(src), "--out", str(out)], env=served["env"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.strip().splitlines()[-1] == str(out)
+    [rec] = read_records(out / "records.jsonl")
+    assert rec["id"] == "odesa" and rec["text_en"] == "Evacuation from Odesa."
+    assert "names to review" in res.stderr and str(out / "report.html") in res.stderr
 
 
 @pytest.mark.slow
@@ -140,32 +156,36 @@ def test_serve_without_a_server_says_how_to_get_one(tmp_path):
     assert "PREFECT_API_URL is not set" in msg and "transnorm server start" in msg
 
 
-def test_server_start_runs_prefect_on_localhost(monkeypatch):
+def test_server_start_runs_prefect_on_localhost_and_tells_runs_where(monkeypatch, tmp_path):
     from typer.testing import CliRunner
 
     from transnorm.cli import ops as cli_ops
     from transnorm.cli.main import app
+    from transnorm.ops.server import find_local_server
 
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
     calls = []
-    monkeypatch.setattr(cli_ops.os, "execvp", lambda exe, argv: calls.append(argv))
+    monkeypatch.setattr(cli_ops.os, "execv", lambda exe, argv: calls.append(argv))
     res = CliRunner().invoke(app, ["server", "start", "--port", "4321"])
     assert res.exit_code == 0, res.output
-    assert calls and calls[0][1:] == ["server", "start", "--host", "127.0.0.1", "--port", "4321"]
+    assert calls and calls[0][1:] == ["-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", "4321"]
     assert "PREFECT_API_URL=http://127.0.0.1:4321/api" in res.output
+    assert json.loads((tmp_path / "transnorm-server.json").read_text())["url"] == "http://127.0.0.1:4321/api"
+    assert find_local_server() in (None, "http://127.0.0.1:4200/api")  # nothing answers on 4321: not used
 
 
 @pytest.mark.slow
 @pytest.mark.flow
 def test_prefect_yaml_deploys_both_deployments_to_a_work_pool(prefect_server):
     env = {**prefect_server, "COLUMNS": "250"}
-    res = subprocess.run([PREFECT, "work-pool", "create", "transnorm", "--type", "process"], env=env,
+    res = subprocess.run([*PREFECT, "work-pool", "create", "transnorm", "--type", "process"], env=env,
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0 or "already exists" in res.stdout + res.stderr, res.stdout + res.stderr
-    res = subprocess.run([PREFECT, "--no-prompt", "deploy", "--all"], env=env, cwd=ROOT, capture_output=True,
+    res = subprocess.run([*PREFECT, "--no-prompt", "deploy", "--all"], env=env, cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
     for name in ("scheduled-inbox", "on-demand"):
-        res = subprocess.run([PREFECT, "deployment", "inspect", f"translate_normalise/{name}"], env=env,
+        res = subprocess.run([*PREFECT, "deployment", "inspect", f"translate_normalise/{name}"], env=env,
                              capture_output=True, text=True, timeout=120)
         assert res.returncode == 0, res.stdout + res.stderr
         assert "'work_pool_name': 'transnorm'" in res.stdout

@@ -13,12 +13,12 @@ import pytest
 from casedata import table
 
 from transnorm.evaluation.cases import Case, CaseError, Expected, load_cases
+from transnorm.evaluation.report import format_result
 from transnorm.evaluation.score import (
     F1_FLOOR,
     EvalResult,
     Score,
     evaluate,
-    format_result,
     gold_spans,
     norm_name,
     score_case,

@@ -37,6 +37,11 @@ AMBIGUOUS = {
     "moscow": {"ru-city-moscow", "us-city-moscow-id"},
     "paris": {"fr-city-paris", "us-city-paris-tx"},
     "georgia": {"country-ge", "us-state-georgia"},
+    # ... and their Russian and Ukrainian names ("Одесса в штате Техас")
+    fold_name("Одесса"): {"ua-city-odesa", "us-city-odessa-tx"},
+    fold_name("Одеса"): {"ua-city-odesa", "us-city-odessa-tx"},
+    fold_name("Москва"): {"ru-city-moscow", "us-city-moscow-id"},
+    fold_name("Париж"): {"fr-city-paris", "us-city-paris-tx"},
     # a river and its city: river cues (lexicon.yaml) pick the river, the city wins without one
     "dnipro": {"ua-city-dnipro", "ua-river-dnipro"},
     "днепр": {"ua-city-dnipro", "ua-river-dnipro"},

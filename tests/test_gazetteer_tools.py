@@ -186,8 +186,10 @@ def test_build_then_up_to_date(tmp_path, monkeypatch):
     first = runner.invoke(app, ["gazetteer", "build", "--config", str(cfg)])
     assert first.exit_code == 0, first.output
     assert "built in" in first.output and "3 entries" in first.output
+    assert "building the gazetteer index" in first.output and "compiling curated entries" in first.output
     second = runner.invoke(app, ["gazetteer", "build", "--config", str(cfg)])
     assert second.exit_code == 0 and "up to date" in second.output
+    assert "building the gazetteer index" not in second.output  # nothing to build: no bar
 
 
 def test_lookup_shows_candidates_scores_methods_and_matched_alias(tmp_path):

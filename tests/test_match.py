@@ -124,8 +124,11 @@ def test_surname_alone_links_the_person_and_rewrites_to_short_form(small):
 
 def test_unknown_capitalised_name_is_queued(small):
     ents = link("Talks with Ivan Petrenkovych went on.", small, CFG)
-    (e,) = ents
-    assert e.status == "unresolved" and e.gazetteer_id is None and e.surface == "Ivan Petrenkovych"
+    (e,) = ents  # a first name and a surname: a person the gazetteer lacks, proposed for review
+    assert (e.status, e.gazetteer_id, e.method, e.surface) == (
+        "review", "gen:person:ivan-petrenkovych", "generated", "Ivan Petrenkovych")
+    (u,) = link("Talks with Petrenkovych went on.", small, CFG)  # no structure: only queued
+    assert u.status == "unresolved" and u.gazetteer_id is None and u.method == "unknown"
 
 
 def test_offsets_invariant_and_disjoint(small):

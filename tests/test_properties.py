@@ -142,6 +142,17 @@ def test_rewrite_keeps_every_english_offset_valid(index, text):
     assert _undo(new_text, new_ents, ents) == text  # nothing else changed
 
 
+@settings(max_examples=150, deadline=None)
+@given(texts)
+def test_clean_english_keeps_every_offset_valid_and_every_mention(index, text):
+    """With the lexicon, rewrite also edits articles, plural head words, capitals and breaks:
+    every mention still comes out once, in order, with exact offsets."""
+    ents = link_as_pipeline(text, "en", index)
+    new_text, new_ents = rewrite(text, ents, index.lexicon)
+    check_entities(new_text, new_ents)
+    assert [e.gazetteer_id for e in new_ents] == [e.gazetteer_id for e in ents]
+
+
 @st.composite
 def text_with_entities(draw):
     text = draw(st.text(any_char, max_size=40))
@@ -163,6 +174,16 @@ def test_rewrite_of_any_disjoint_spans_is_exact(case):
     for e in new_ents:
         assert new_text[e.start:e.end] == e.surface
     assert _undo(new_text, new_ents, ents) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_with_entities())
+def test_clean_english_of_any_disjoint_spans_is_exact(index, case):
+    text, ents = case
+    new_text, new_ents = rewrite(text, ents, index.lexicon)
+    assert len(new_ents) == len(ents)
+    for e in new_ents:
+        assert new_text[e.start:e.end] == e.surface
 
 
 # ----------------------------------------------------------------------------- pipeline

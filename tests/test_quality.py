@@ -48,10 +48,11 @@ NOT_PLACES = table("quality", "not_places", "text,lang,words")
 
 
 @pytest.mark.parametrize("text,lang,words", NOT_PLACES, ids=[t[:40] for t, _, _ in NOT_PLACES])
-def test_common_words_titles_and_first_names_do_not_link(links, text, lang, words):
-    got = links(text, lang)
+def test_common_words_titles_and_first_names_do_not_link(entities, text, lang, words):
+    """...to a place (a listed person may be named: "Taras Shevchenko's poems")."""
+    places = {s: e.gazetteer_id for s, e in entities(text, lang).items() if e.gazetteer_id and e.type == "place"}
     for w in words:
-        assert not any(w in surface.split() for surface in got), (w, got)
+        assert not any(w in surface.split() for surface in places), (w, places)
 
 
 def test_the_places_next_to_word_forms_still_link(links):
@@ -166,9 +167,12 @@ UNKNOWN_PEOPLE = table("quality", "unknown_people", "text,lang,name")
 
 @pytest.mark.parametrize("text,lang,name", UNKNOWN_PEOPLE, ids=[n for _, _, n in UNKNOWN_PEOPLE])
 def test_first_name_and_unknown_surname_is_an_unknown_person(entities, text, lang, name):
+    """Not a place, not a listed namesake: a person the gazetteer lacks, proposed for review
+    under a generated id (issue 13's contract), never rewritten."""
     e = entities(text, lang).get(name)
     assert e is not None, entities(text, lang)
-    assert (e.gazetteer_id, e.status, e.type) == (None, "unresolved", "person")
+    assert (e.method, e.status, e.type) == ("generated", "review", "person")
+    assert e.gazetteer_id.startswith("gen:person:")
 
 
 LISTED_PEOPLE = table("quality", "listed_people", "text,lang,name,gid")

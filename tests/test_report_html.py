@@ -51,7 +51,7 @@ def sample_records() -> list[Record]:
     ru_en = ("Yesterday meetings were held in Kyiv and Odesa. The mayor of Bakhmut said Petrenko would come to "
              "Bakhmut. 🙂 Kyiv is waiting.")
     uk = "У Харкові та Донеччині відновили світло. Петренко прокоментував."
-    uk_en = "Power was restored in Kharkiv and Donetsk Oblast. Petrenko commented."
+    uk_en = "Power was restored in Kharkiv and Donetsk Oblast. Petrenko commented from Sloviansk."
     en = "Officials in Odessa said Donechchyna was shelled. Ivan Petrenko visited Odessa and Donechchyna."
     return [
         Record(
@@ -115,6 +115,8 @@ def sample_records() -> list[Record]:
             ],
             entities_en=[
                 ent(uk_en, "Kharkiv", gid="ua-city-kharkiv", canonical="Kharkiv", method="aligned", score=0.96),
+                # The English linker found a name no source mention accounts for: translation only.
+                ent(uk_en, "Sloviansk", gid="ua-city-sloviansk", canonical="Sloviansk", score=1.0),
             ],
         ),
         Record(
@@ -173,9 +175,10 @@ def sample_records() -> list[Record]:
     ]
 
 
-# Hand-counted from sample_records (English-side aligned copies included, en-003 duplicate not).
-N_MENTIONS = 6 + 4 + 3 + 1 + 5
-N_REVIEW = 1 + 1 + 1 + 2  # Бахмута, Bakhmut (aligned), Донеччині, Donechchyna x2
+# Hand-counted from sample_records: a mention is counted once, in the text it was found in.
+N_MENTIONS = 6 + 3 + 5  # ru-001, uk-002, en-003 (bad-004 has none)
+N_ENGLISH = 4 + 2 + 1  # entities_en: renderings of those mentions, and Sloviansk (translation only)
+N_REVIEW = 1 + 1 + 2  # Бахмута, Донеччині, Donechchyna x2
 N_UNRESOLVED = 3  # Петренко x2, Ivan Petrenko
 
 
@@ -213,7 +216,12 @@ def test_html_is_self_contained(tmp_path):
     data = json.loads(
         re.search(r'<script type="application/json" id="report-data">(.*?)</script>', text, re.S).group(1)
     )
-    assert len(data["mentions"]) == N_MENTIONS
+    assert len(data["mentions"]) == N_MENTIONS + N_ENGLISH
+    assert sum(1 for m in data["mentions"] if m[1] == 0) == N_MENTIONS == data["totals"]["mentions"]
+    assert [m[4] for m in data["mentions"] if m[1] == 1] == ["Sloviansk"]  # side 1: translation only
+    assert data["totals"]["translation_only"] == 1 and data["totals"]["renderings"] == N_ENGLISH - 1
+    # A source mention carries what text_en shows for it.
+    assert [m[12] for m in data["mentions"] if m[0] == 0 and m[1] == 0][:3] == ["Kyiv", "Odesa", "Bakhmut"]
     # Offsets are UTF-16 for JS: the emoji in ru-001 shifts the second "Киев" by one.
     ru = data["docs"][0]["text"]
     last = [m for m in data["mentions"] if m[0] == 0 and m[1] == 0 and m[4] == "Киев"][0]
@@ -352,13 +360,18 @@ def test_text_search(report_page):
     page.fill("#filter-text", "odes")  # matches surface Odessa/Одессе/Odesa and canonical Odesa
     page.press("#filter-text", "Enter")
     surfaces = sorted(page.locator("#mentions-body .c-surface").all_inner_texts())
-    assert surfaces == ["Odesa", "Odessa", "Odessa", "Одессе"]
+    assert surfaces == ["Odessa", "Odessa", "Одессе"]  # each mention once, where it was found
     page.fill("#filter-text", "donetsk oblast")  # canonical, case-insensitive
     page.press("#filter-text", "Enter")
     assert report_page.rows() == 3
     page.fill("#filter-text", "uk-002")  # document id
     page.press("#filter-text", "Enter")
-    assert report_page.rows() == 4
+    assert report_page.rows() == 3
+    page.select_option("#filter-side", "1")  # names found in the translation only
+    assert page.locator("#mentions-body .c-surface").all_inner_texts() == ["Sloviansk"]
+    page.select_option("#filter-side", "english")  # every name of the English text
+    assert report_page.rows() == 2
+    page.select_option("#filter-side", "0")
     page.fill("#filter-text", "no such name")
     page.press("#filter-text", "Enter")
     assert report_page.rows() == 0 and report_page.count() == 0
@@ -390,10 +403,14 @@ def test_review_queue_groups_surfaces(report_page):
     bakh = page.locator("#review-queue-body tr").filter(
         has=page.locator(".q-surface", has_text=re.compile("^Бахмута$"))
     )
-    assert "ua-city-bakhmut" in bakh.inner_text() and "0.72" in bakh.inner_text() and "0.55" in bakh.inner_text()
-    bakh.locator("[data-testid=queue-show]").click()
-    assert page.input_value("#filter-text") == "Бахмута"
-    assert report_page.rows() == 1
+    assert "Bakhmut" in bakh.inner_text()  # the proposal, by name
+    bakh.click()
+    detail = page.locator("[data-testid=queue-detail]")
+    assert detail.locator("[data-testid=detail-surface]").inner_text() == "Бахмута"
+    cands = detail.locator("[data-testid=candidate]")
+    assert cands.count() == 2
+    assert "Bakhmut" in cands.nth(0).inner_text() and "0.72" in cands.nth(0).inner_text()
+    assert "Bakhmutovo" in cands.nth(1).inner_text() and "0.55" in cands.nth(1).inner_text()
 
 
 @browser
@@ -409,7 +426,7 @@ def test_sort_by_score_and_name(report_page):
     assert scores == sorted(scores, reverse=True)
     page.click("[data-testid=sort-name]")
     names = page.locator("#mentions-body .c-surface").all_inner_texts()
-    assert names == sorted(names) and names[0] == "Bakhmut" and names[-1] == "Харкові"
+    assert names == sorted(names) and names[0] == "Donechchyna" and names[-1] == "Харкові"
 
 
 @browser

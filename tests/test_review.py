@@ -60,7 +60,7 @@ def test_csv_groups_and_counts(tmp_path):
     assert ("Bakhmut", "en") not in by_key  # aligned English copy follows its source mention
     bakh = by_key[("Бахмута", "ru")]
     assert bakh["proposed_gazetteer_id"] == "ua-city-bakhmut" and bakh["proposed_canonical"] == "Bakhmut"
-    assert bakh["candidates"] == "ua-city-bakhmut=0.72; ru-city-bakhmutovo=0.55"
+    assert bakh["candidates"] == "Bakhmut [ua-city-bakhmut] 0.72; Bakhmutovo [ru-city-bakhmutovo] 0.55"
     assert bakh["type"] == "place" and bakh["decision"] == ""
     assert "[Бахмута]" in bakh["example_context"] and "\n" not in bakh["example_context"]
     assert by_key[("Петренко", "ru")]["type"] == "person"
@@ -245,7 +245,9 @@ def test_new_entry_id_clash_with_gazetteer(tmp_path):
 
 def test_semicolon_csv_from_excel_locale(tmp_path):
     p = tmp_path / "r.csv"
-    p.write_text(";".join(CSV_COLUMNS) + "\nKiev;en;place;3;;;;;ua-city-kyiv\n", encoding="utf-8-sig")
+    cells = {"surface": "Kiev", "language": "en", "type": "place", "count": "3", "decision": "ua-city-kyiv"}
+    p.write_text(";".join(CSV_COLUMNS) + "\n" + ";".join(cells.get(c, "") for c in CSV_COLUMNS) + "\n",
+                 encoding="utf-8-sig")
     s = apply_review(p, GAZ, tmp_path / "o.yaml")
     assert s.accepted == 1
 
@@ -272,7 +274,8 @@ def test_load_overrides_errors_name_file_and_line(tmp_path, body, line, fragment
 def test_load_overrides_unknown_section(tmp_path):
     p = tmp_path / "overrides.yaml"
     p.write_text("accepted: []\n", encoding="utf-8")
-    with pytest.raises(GazetteerError, match="unknown key 'accepted' \\(allowed: accept, reject, entries\\)"):
+    allowed = "accept, reject, ignore, split, entries"
+    with pytest.raises(GazetteerError, match=f"unknown key 'accepted' \\(allowed: {allowed}\\)"):
         load_overrides(p)
 
 
@@ -284,13 +287,14 @@ def test_check_overrides_flags_stale_ids(tmp_path):
 
 
 def test_yaml_special_words_round_trip(tmp_path):
-    """`no` (Norwegian) or `null` must stay strings, not become False/None."""
+    """`no` (Norwegian), `yes` or `null` written as names must stay strings, not become False/None."""
     ov = tmp_path / "o.yaml"
     apply_review(
         write_rows(
             tmp_path / "r.csv",
             [
-                row("null", language="no", decision="ua-city-kyiv"),
+                row("null", decision="ua-city-kyiv"),
+                row("no", language="ru", decision="ua-city-kyiv"),
                 row('Say "hi": #1\\', language="en", decision="ua-city-kyiv"),
             ],
         ),
@@ -298,4 +302,4 @@ def test_yaml_special_words_round_trip(tmp_path):
         ov,
     )
     o = load_overrides(ov)
-    assert [(a.surface, a.lang) for a in o.accept] == [("null", "no"), ('Say "hi": #1\\', "en")]
+    assert [(a.surface, a.lang) for a in o.accept] == [("null", "en"), ("no", "ru"), ('Say "hi": #1\\', "en")]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_hardening import read_artifacts
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).parent / "transnorm")
@@ -57,7 +58,16 @@ def test_accept_and_new_entry_make_the_next_run_auto(setup):
     tmp, cfg, doc, env = setup
     assert run(["run", doc, "--out", tmp / "r1", "--config", cfg], env).returncode == 0
     _, before = mentions(tmp / "r1")
-    assert {e["status"] for e in before.values()} == {"review", "unresolved"}
+    assert {e["status"] for e in before.values()} == {"review"}  # Zaparozhye fuzzy; Ivan Petrenkovych generated
+    assert {e["method"] for (s, _), e in before.items() if s == "Ivan Petrenkovych"} == {"generated"}
+    # The Prefect UI gets the same queue as review.csv, candidates by name, and report.md itself.
+    arts = read_artifacts(env, ("transnorm-review-queue", "transnorm-report"))
+    with open(tmp / "r1" / "review.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    table = json.loads(arts["transnorm-review-queue"])
+    assert [(r["name"], r["count"]) for r in table] == [(r["surface"], int(r["count"])) for r in rows]
+    assert any(r["proposed"].startswith("Zaporizhzhia (city") for r in table)
+    assert arts["transnorm-report"] == (tmp / "r1" / "report.md").read_text(encoding="utf-8")
     decide(tmp / "r1" / "review.csv", tmp / "decided.csv",
            {"Zaparozhye": "accept", "Ivan Petrenkovych": "new:Ivan Petrenkovych"})
     res = run(["review", "apply", tmp / "decided.csv", "--config", cfg], env)
@@ -71,7 +81,7 @@ def test_accept_and_new_entry_make_the_next_run_auto(setup):
     (ivan,) = [e for (s, _), e in after.items() if s == "Ivan Petrenkovych"]
     assert ivan["status"] == "auto" and ivan["gazetteer_id"].startswith("review-")
     assert rec["text_en"].count("Zaporizhzhia") == 2
-    assert "settled by earlier review decisions:** 2" in (tmp / "r2" / "report.md").read_text(encoding="utf-8")
+    assert "settled by earlier review decisions:** 3" in (tmp / "r2" / "report.md").read_text(encoding="utf-8")
     # Nothing left to decide: the queue is empty.
     assert len((tmp / "r2" / "review.csv").read_text(encoding="utf-8-sig").splitlines()) == 1
 

@@ -55,9 +55,14 @@ class MatchConfig(BaseModel):
     fuzzy: bool = True
     fuzzy_min_chars: int = Field(5, ge=3)
     unknown_names: bool = Field(True, description="queue capitalised names the gazetteer lacks")
+    generate_names: bool = Field(
+        True, description="propose people and places the gazetteer lacks (structure, cue words), status review")
     domain_countries: list[str] = Field(
         default_factory=lambda: ["UA", "RU", "BY", "TR", "MD", "GE", "PL"],
         description="countries the news is about: a prior for ambiguous names")
+    official_names: Literal["keep", "short"] = Field(
+        "keep", description="official long names (Russian Federation, Republic of Belarus): keep them as written "
+                            "in text_en, or rewrite them to the short canonical form (short)")
 
 
 
@@ -72,6 +77,10 @@ class TranslateConfig(BaseModel, extra="forbid"):
     intra_threads: int = Field(2, ge=0)  # 0: CTranslate2 picks
     compute_type: str = "auto"
     max_decoding_length: int = Field(256, ge=1)
+    # Models on first use (translation/firstuse.py); neither changes a record: not in Config.digest().
+    auto_install: bool = Field(True, description="a run installs the ru/uk->en models its input needs from "
+                                                  "the package index (transnorm run --offline: never)")
+    package_index: str = Field("", description="URL of an Argos package index.json; empty: Argos' own")
 
 
 class RunnerConfig(BaseModel):
@@ -87,6 +96,8 @@ class RunnerConfig(BaseModel):
     inbox: Path = Field(default_factory=paths.inbox_dir, description="folder the scheduled-inbox deployment processes")
     schedule_cron: str = Field("*/15 * * * *", description="cron of the scheduled-inbox deployment")
     schedule_interval_seconds: int = Field(0, ge=0, description="when > 0: an interval instead of the cron")
+    poll_seconds: float = Field(1, gt=0, description="how often `transnorm serve` asks the server for runs to "
+                                                     "start: on-demand latency vs requests to the server")
 
     def workers(self) -> int:
         return self.max_workers or os.cpu_count() or 1
@@ -144,7 +155,10 @@ class Config(BaseModel):
 
     def digest(self) -> str:
         # `runner` (where and how batches run) and `report` never change a record: not part of the hash.
-        return hashlib.sha256(self.model_dump_json(exclude={"runner", "report"}).encode()).hexdigest()[:16]
+        # Nor do the first-use model settings: they decide whether a model gets installed, and the
+        # installed models are part of the pipeline digest (ops/ledger.py).
+        exclude = {"runner": True, "report": True, "translate": {"auto_install", "package_index"}}
+        return hashlib.sha256(self.model_dump_json(exclude=exclude).encode()).hexdigest()[:16]
 
 
 def _resolve_paths(data: Any, base: Path, model: type[BaseModel]) -> Any:

@@ -7,6 +7,7 @@ being forced into the nearest configured one.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Callable
 
 from transnorm.config import DetectConfig
 from transnorm.records import Document
@@ -35,6 +36,30 @@ def detect_language(text: str, cfg: DetectConfig) -> str:
         return "other"
     code = lang.iso_code_639_1.name.lower()
     return code if code in cfg.languages else "other"
+
+
+_WARMING: list[bool] = []
+
+
+def warm_in_background(cfg: DetectConfig, first_text: Callable[[], str | None]) -> None:
+    """Load, in a thread, the lingua models that the run's first document needs (1-2 s of CPU once
+    per process, which lingua would otherwise spend on the first detection), while the caller does
+    other work. `first_text()` is called in that thread. lingua itself is imported here first: a
+    thread importing modules would hold Python's import lock against the caller's own imports."""
+    import threading
+
+    import lingua  # noqa: F401
+
+    if _WARMING:
+        return  # once per process (the CLI warms up, then the flow it runs would again)
+    _WARMING.append(True)
+
+    def work() -> None:
+        text = first_text()
+        if text:
+            detect_language(text, cfg)
+
+    threading.Thread(target=work, name="lingua-warm-up", daemon=True).start()
 
 
 def detect_batch(docs: list[Document], cfg: DetectConfig) -> list[str]:

@@ -26,6 +26,7 @@ from transnorm.config import Config
 from transnorm.detect import detect_batch, detect_language
 from transnorm.gazetteer.index import Index
 from transnorm.gazetteer.layers import LayerSpec, layer_files
+from transnorm.gazetteer.lexicon import Lexicon
 from transnorm.gazetteer.store import load_or_build
 from transnorm.linking.match import link
 from transnorm.linking.rewrite import rewrite
@@ -43,20 +44,21 @@ SENTENCE_END_RE = re.compile(r"[.!?…][\"'»”’)\]]*\s+")
 
 
 @lru_cache(maxsize=4)
-def _index_for(folder: str, cache_dir: str, stamp: float, layers: LayerSpec) -> Index:
-    return load_or_build(Path(folder), Path(cache_dir), layers=layers)
+def _index_for(folder: str, cache_dir: str, stamp: float, layers: LayerSpec, progress=None) -> Index:
+    return load_or_build(Path(folder), Path(cache_dir), layers=layers, progress=progress)
 
 
-def get_index(cfg: Config) -> Index:
+def get_index(cfg: Config, progress=None) -> Index:
     """The compiled gazetteer for this config (curated YAML + the configured generated layers),
-    built once and memoised per process; cached on disk in state_dir/index by a hash of its
-    inputs (YAML, layer files, code, generated-layer settings)."""
+    loaded once and memoised per process; cached on disk in state_dir/index in layers, each
+    under a hash of its inputs (gazetteer/store.py). `progress(phase, done, total)` hears
+    about a build, if one is needed (gazetteer/build.py, Progress)."""
     folder = cfg.gazetteer.dir
     layers = LayerSpec.from_config(cfg.gazetteer)
     # Any change to the folder (a decision applied, an entry added, a layer imported) changes the stamp.
     watched = list(folder.glob("*.yaml")) + list(layer_files(folder, layers))
     stamp = max((p.stat().st_mtime for p in watched if p.exists()), default=0.0)
-    return _index_for(str(folder), str(cfg.state_dir / "index"), stamp, layers)
+    return _index_for(str(folder), str(cfg.state_dir / "index"), stamp, layers, progress)
 
 
 @lru_cache(maxsize=2)
@@ -216,7 +218,7 @@ def link_segment(text: str, lang: str, index: Index, cfg: Config) -> list[Entity
 
         keys_fn = lemma_keys(index, lang)
         propose = lambda s: translit.propose_english(s, lang)  # noqa: E731
-    return link(text, index, cfg.match, keys_fn=keys_fn, propose=propose)
+    return link(text, index, cfg.match, keys_fn=keys_fn, propose=propose, lang=lang)
 
 
 def process_batch(items: list[Document | IngestError], cfg: Config) -> list[Record]:
@@ -244,7 +246,7 @@ def process_batch(items: list[Document | IngestError], cfg: Config) -> list[Reco
                               warnings=list(item.warnings), errors=[failed[id(item)]], meta=item.meta,
                               provenance=prov.for_doc(set())))
         else:
-            out.append(_record(work[id(item)], prov))
+            out.append(_record(work[id(item)], prov, index.lexicon))
     return out
 
 
@@ -335,7 +337,7 @@ def _align_group(jobs: list[tuple[_Work, int]], texts: list[str], results: list,
         w.warnings.extend(warns)
 
 
-def _record(w: _Work, prov: Provenance) -> Record:
+def _record(w: _Work, prov: Provenance, lexicon: Lexicon) -> Record:
     text = w.doc.text
     text_en, entities_en = None, []
     if w.lang != "other" and not w.missing_model and len(w.english) == len(w.segments):
@@ -348,7 +350,7 @@ def _record(w: _Work, prov: Provenance) -> Record:
             raw.extend(replace(e, start=e.start + pos, end=e.end + pos) for e in ents if e.end <= len(body))
             parts += [body, trail]
             pos += len(body) + len(trail)
-        text_en, entities_en = rewrite("".join(parts), raw)
+        text_en, entities_en = rewrite("".join(parts), raw, lexicon)
     # Source entities are shifted to document offsets in place, after the English side has
     # made its own copies: a copy of every entity of a huge document is not free.
     entities: list[Entity] = []

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal
 
-EntityType = Literal["place", "person"]
+EntityType = Literal["place", "person", "organisation"]
 Status = Literal["auto", "review", "unresolved"]
 JSON_BLOCK = 2000  # entities serialised per block by Record.to_json
 Line = str | bytes | bytearray  # a records.jsonl line without its newline: UTF-8 bytes, or str from older ledgers
@@ -61,14 +61,16 @@ class Entity:
     method: str  # exact, variant, surname, fuzzy, morph, override, aligned, unknown...
     status: Status
     candidates: list[Candidate] = field(default_factory=list)
-    rewrite: str | None = None  # what text_en shows for it when status is auto
+    rewrite: str | None = None  # what text_en shows for it when status is auto (not written out)
+    kind: str | None = None  # the entry's kind (city, oblast, raion, person...), or the proposed one
+    reason: str | None = None  # why a generated or queued name looks like a name ("after 'село'")
 
     def to_dict(self) -> dict[str, Any]:
         # Written out by hand: dataclasses.asdict deep-copies and was the slowest step of writing a record.
         return {
             "start": self.start, "end": self.end, "surface": self.surface, "type": self.type,
-            "gazetteer_id": self.gazetteer_id, "canonical": self.canonical, "score": round(self.score, 3),
-            "method": self.method, "status": self.status,
+            "kind": self.kind, "gazetteer_id": self.gazetteer_id, "canonical": self.canonical,
+            "score": round(self.score, 3), "method": self.method, "status": self.status, "reason": self.reason,
             "candidates": [{"gazetteer_id": c.gazetteer_id, "canonical": c.canonical, "score": round(c.score, 3)}
                            for c in self.candidates],
         }

@@ -35,20 +35,45 @@ def _spec(cfg):
     return LayerSpec.from_config(cfg.gazetteer)
 
 
-def _index(cfg, quiet: bool = False):
-    """The compiled index (built on first use), with how long getting it took."""
+class _Bar:
+    """build.Progress drawn as a rich progress bar, one task per phase."""
+
+    def __init__(self):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=err, transient=False)
+        self.tasks: dict[str, int] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase not in self.tasks:
+            if not self.tasks:
+                err.print("building the gazetteer index (first run or gazetteer changed)", highlight=False)
+                self.bar.start()
+            self.tasks[phase] = self.bar.add_task(phase, total=max(total, 1))
+        self.bar.update(self.tasks[phase], completed=done, total=max(total, 1))
+
+    def stop(self) -> None:
+        if self.tasks:
+            self.bar.stop()
+
+
+def _index(cfg, quiet: bool = False, force: bool = False):
+    """The compiled index (built on first use, with a progress bar), how long getting it took,
+    and whether it was already built."""
     from transnorm.gazetteer.schema import GazetteerError
-    from transnorm.gazetteer.store import cache_path, load_or_build, shared_cache_dir
+    from transnorm.gazetteer.store import build_needed, load_or_build
 
     folder, cache_dir, spec = cfg.gazetteer.dir, cfg.state_dir / "index", _spec(cfg)
+    bar = None if quiet else _Bar()
     try:
-        path = cache_path(folder, cache_dir, spec)
-        shared = shared_cache_dir()
-        cached = path.exists() or (shared is not None and (shared / path.name).exists())
-        if not cached and not quiet:
-            err.print("building the gazetteer index (first use, or inputs changed)...", highlight=False)
+        cached = not force and not build_needed(folder, cache_dir, spec)
         t = time.perf_counter()
-        index = load_or_build(folder, cache_dir, layers=spec)
+        try:
+            index = load_or_build(folder, cache_dir, layers=spec, progress=bar, force=force)
+        finally:
+            if bar is not None:
+                bar.stop()
         return index, time.perf_counter() - t, cached
     except GazetteerError as exc:
         fail(str(exc))
@@ -56,41 +81,23 @@ def _index(cfg, quiet: bool = False):
 
 @gazetteer_app.command("build")
 def build(config: Optional[Path] = ConfigOpt,
-          force: bool = typer.Option(False, "--force", help="rebuild even when the cached index is current")) -> None:
-    """Compile the index (only when its inputs changed) and print counts and times."""
-    from transnorm.gazetteer.schema import GazetteerError
-    from transnorm.gazetteer.store import (
-        build_index,
-        cache_path,
-        shared_cache_dir,
-        store_cached,
-    )
-
+          force: bool = typer.Option(False, "--force",
+                                     help="rebuild every layer even when the cache is current")) -> None:
+    """Compile the index (only the layers whose inputs changed) and print counts and times."""
     cfg = _config(config)
-    spec = _spec(cfg)
-    folder, cache_dir = cfg.gazetteer.dir, cfg.state_dir / "index"
-    path = cache_path(folder, cache_dir, spec)
-    if force:
-        t = time.perf_counter()
-        try:
-            index = build_index(folder, layers=spec, cache_dir=cache_dir, shared=shared_cache_dir())
-        except GazetteerError as exc:
-            fail(str(exc))
-        store_cached(index, path.name, cache_dir, shared_cache_dir())
-        took, cached = time.perf_counter() - t, False
-    else:
-        index, took, cached = _index(cfg)
+    index, took, cached = _index(cfg, force=force)
     by_source = Counter(e.source for e in index.entries)
-    typer.echo(f"index {index.digest}: {len(index.entries):,} entries, {index.size:,} keys "
+    typer.echo(f"index {index.digest}: {sum(by_source.values()):,} entries, {index.size:,} keys "
                f"({', '.join(f'{k} {v:,}' for k, v in by_source.most_common())})")
     absorbed = index.info.get("absorbed") or {}
     if absorbed:
         typer.echo("merged: " + ", ".join(f"{k} {v:,}" for k, v in absorbed.items()))
+    where = index.info.get("store", "")
     if cached:
-        typer.echo(f"up to date: loaded in {took:.2f} s from {path}")
+        typer.echo(f"up to date: loaded in {took:.2f} s from {where}")
     else:
-        typer.echo(f"built in {took:.1f} s (generated layers {index.info.get('layers_seconds', 0):.1f} s); "
-                   f"cached at {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        typer.echo(f"built in {took:.1f} s (generated layers {index.info.get('base_seconds', 0):.1f} s, "
+                   f"curated {index.info.get('curated_seconds', 0):.1f} s); cached in {Path(where).parent}")
 
 
 @gazetteer_app.command("check")

@@ -1,4 +1,5 @@
-"""Operating commands: `transnorm serve` (both deployments from this machine) and `transnorm server start`.
+"""Operating commands: `transnorm serve` (both deployments from this machine), `transnorm submit` (an
+on-demand run, waited for) and `transnorm server start`.
 
 Registered on the main Typer app in cli/main.py. The work-pool route (prefect.yaml, `prefect deploy`,
 `prefect worker start --pool NAME`) needs no command of ours: see docs/operations.md.
@@ -8,49 +9,64 @@ from __future__ import annotations
 
 import os
 import sys
-import urllib.request
+import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
 from transnorm.ops.quiet import quiet_prefect
+from transnorm.ops.server import (
+    DEFAULT_PORT,
+    ServerError,
+    configured_url,
+    connect,
+    healthy,
+    local_url,
+    write_port_file,
+)
 
 ON_DEMAND = "on-demand"
 SCHEDULED = "scheduled-inbox"
-DEFAULT_PORT = 4200
+FLOW_NAME = "translate_normalise"
 
 server_app = typer.Typer(no_args_is_help=True, help="A Prefect server on this machine (127.0.0.1).")
-
-
-def _prefect_exe() -> str:
-    """The `prefect` command installed beside this Python (the same environment)."""
-    beside = Path(sys.executable).parent / "prefect"
-    return str(beside) if beside.exists() else "prefect"
 
 
 @server_app.command("start")
 def server_start(port: int = typer.Option(DEFAULT_PORT, "--port", help="port on 127.0.0.1")) -> None:
     """Run `prefect server start --host 127.0.0.1` in the foreground (Ctrl-C stops it).
 
-    Single machine only: the server listens on 127.0.0.1 and keeps its database (SQLite) in
-    $PREFECT_HOME. For several machines see docs/operations.md (PostgreSQL).
+    Writes its address to $PREFECT_HOME/transnorm-server.json, so `transnorm run`, `serve` and
+    `submit` on this machine use it without PREFECT_API_URL. Single machine only: the server listens
+    on 127.0.0.1 and keeps its database (SQLite) in $PREFECT_HOME. For several machines see
+    docs/operations.md (PostgreSQL).
     """
     quiet_prefect()
-    url = f"http://127.0.0.1:{port}/api"
-    typer.echo(f"starting a Prefect server on 127.0.0.1:{port}; in other terminals:\n"
-               f"    export PREFECT_API_URL={url}\n    transnorm serve [--config FILE]", err=True)
+    url = local_url(port)
+    write_port_file(port)
+    if healthy(url, timeout=1.0):
+        typer.echo(f"a Prefect server is already running at {url}; transnorm commands on this machine use it",
+                   err=True)
+        return
+    typer.echo(f"starting a Prefect server on 127.0.0.1:{port}; `transnorm run`, `serve` and `submit` on this "
+               f"machine find it (elsewhere: export PREFECT_API_URL={url})", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
-    exe = _prefect_exe()
-    os.execvp(exe, [exe, "server", "start", "--host", "127.0.0.1", "--port", str(port)])
+    os.execv(sys.executable, [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                              "--port", str(port)])
 
 
-def _api_url() -> str:
-    from prefect.settings import get_current_settings
+def server_url() -> str:
+    """PREFECT_API_URL (environment or profile), else a Prefect server running on this machine;
+    exits 2 with what to do when there is none. Sets PREFECT_API_URL for what runs after."""
+    from transnorm.cli.common import fail_on
 
-    return str(get_current_settings().api.url or "")
+    quiet_prefect()
+    conn = fail_on(ServerError, lambda: connect(configured_url(), allow_temporary=False))
+    os.environ["PREFECT_API_URL"] = conn.url  # flow-run subprocesses inherit it
+    return conn.url
 
 
 def serve(
@@ -61,27 +77,16 @@ def serve(
     """Serve the `scheduled-inbox` and `on-demand` deployments from this machine (needs a Prefect server).
 
     scheduled-inbox runs on `runner.schedule_cron` (or every `runner.schedule_interval_seconds`) and
-    processes new or changed documents in `runner.inbox`. Trigger on-demand with
-    `prefect deployment run 'translate_normalise/on-demand' --param inputs='["PATH"]'`.
-    Stop with Ctrl-C, or SIGTERM when running in the background.
+    processes new or changed documents in `runner.inbox`. Run on-demand with `transnorm submit FILES`,
+    or `prefect deployment run 'translate_normalise/on-demand' --param inputs='["PATH"]'`; serve looks
+    for new runs every `runner.poll_seconds`. Stop with Ctrl-C, or SIGTERM when running in the background.
     """
     from transnorm.cli.common import fail
     from transnorm.config import ConfigError, load_config
     from transnorm.gazetteer.schema import GazetteerError
     from transnorm.pipeline import get_index
 
-    quiet_prefect()
-    url = _api_url()
-    if not url:
-        fail("PREFECT_API_URL is not set, and serving deployments needs a running Prefect server: "
-             "run `transnorm server start` in another terminal and `export "
-             f"PREFECT_API_URL=http://127.0.0.1:{DEFAULT_PORT}/api`, or set PREFECT_API_URL to your server")
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=10) as r:
-            r.read()
-    except OSError as exc:
-        fail(f"cannot reach the Prefect server at PREFECT_API_URL={url} ({getattr(exc, 'reason', exc)}): "
-             "start it with `transnorm server start`, or fix PREFECT_API_URL")
+    url = server_url()
     try:
         cfg = load_config(config)
         get_index(cfg)  # a broken gazetteer stops here, not in every scheduled run
@@ -96,6 +101,7 @@ def serve(
         schedule = {"cron": rcfg.schedule_cron}
         when = f"cron {rcfg.schedule_cron!r}"
     from prefect import serve as prefect_serve
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from transnorm.ops import flow as flows
 
@@ -107,7 +113,46 @@ def serve(
     except ValueError as exc:
         fail(f"{config or 'config'}: key 'runner.schedule_cron': {exc}")
     on_demand = flow.to_deployment(name=ON_DEMAND, parameters=params, tags=["transnorm"],
-                                   description="parameters at run time: inputs, out, force, config")
+                                   description="parameters at run time: inputs, out, force, config, offline")
     typer.echo(f"serving {flow.name}/{SCHEDULED} ({when}, inbox {rcfg.inbox}) and {flow.name}/{ON_DEMAND} "
-               f"against {url}; stop with Ctrl-C (SIGTERM in the background)", err=True)
-    prefect_serve(scheduled, on_demand, limit=limit, print_starting_message=False)
+               f"against {url}, looking for runs every {rcfg.poll_seconds:g} s; stop with Ctrl-C (SIGTERM in the "
+               "background)", err=True)
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        prefect_serve(scheduled, on_demand, limit=limit, print_starting_message=False,
+                      query_seconds=rcfg.poll_seconds)
+
+
+def submit(
+    inputs: List[Path] = typer.Argument(..., help="files or folders (paths as the machine running the flow sees "
+                                                 "them: relative ones are made absolute here)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="output folder (default: the server's config decides)"),
+    force: bool = typer.Option(False, "--force", help="process every document again"),
+    wait: bool = typer.Option(True, "--wait/--no-wait", help="wait for the run, then print its folder"),
+    timeout: float = typer.Option(3600, "--timeout", help="seconds to wait at most"),
+) -> None:
+    """Run the `on-demand` deployment on INPUTS (needs `transnorm serve`, or a worker, running)."""
+    from transnorm.cli.common import err, fail, fail_on
+    from transnorm.cli.run import summary
+    from transnorm.ops.submit import SubmitError, create_run, run_folder, wait_for
+
+    url = server_url()
+    params: dict = {"inputs": [str(p.expanduser().resolve()) for p in inputs]}
+    if out:
+        params["out"] = str(out.expanduser().resolve())
+    if force:
+        params["force"] = True
+    started = time.perf_counter()
+    run = fail_on(SubmitError, lambda: create_run(url, f"{FLOW_NAME}/{ON_DEMAND}", params, ["transnorm", "submit"]))
+    if not wait:
+        typer.echo(run.id)
+        return
+    run = wait_for(url, run, timeout)
+    if run.state != "COMPLETED":
+        fail(f"flow run {run.name} ({run.id}) " + (f"ended {run.state}: {run.message}" if run.state in
+             ("FAILED", "CRASHED", "CANCELLED") else f"still {run.state or 'pending'} after {timeout:g} s"), code=1)
+    folder = run_folder(url, run) or params.get("out", "")
+    if folder and Path(folder, "run.json").exists():
+        summary(Path(folder), time.perf_counter() - started)
+    else:
+        err.print(f"flow run {run.name} completed in {time.perf_counter() - started:.1f} s", highlight=False)
+    typer.echo(folder)

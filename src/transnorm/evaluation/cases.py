@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 CASE_KEYS = {"id", "lang", "text", "expect", "neutral", "source", "note", "tags", "url", "split", "topic"}
+SPLITS = ("tune", "heldout")
 EXPECT_KEYS = {"surface", "type", "canonical", "start", "end", "gazetteer_id", "note"}
 TYPES = ("place", "person")
 
@@ -55,6 +56,8 @@ class Case:
     expect: list[Expected] = field(default_factory=list)
     neutral: list[str] = field(default_factory=list)
     where: str = ""  # file:line the case was read from
+    split: str | None = None  # real-text sets: "tune" (tuned on) or "heldout" (scored when an issue closes)
+    topic: str | None = None  # real-text sets: village, admin-unit, official, sport, culture, ...
 
 
 def _fail(where: str, msg: str) -> CaseError:
@@ -110,13 +113,26 @@ def case_from_dict(raw: Any, where: str) -> Case:
         ids = _str_list(e["gazetteer_id"], ew, "gazetteer_id") if e.get("gazetteer_id") is not None else []
         expect.append(Expected(surface, e["type"], canon, start, end, ids))
     neutral = _str_list(raw.get("neutral", []), where, "neutral") if raw.get("neutral") else []
+    for key in ("split", "topic"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise _fail(where, f"'{key}' must be a string")
+    if raw.get("split") not in (None, *SPLITS):
+        raise _fail(where, f"'split' must be one of {', '.join(SPLITS)}, not {raw['split']!r}")
     return Case(id=raw["id"], lang=raw["lang"].strip().lower(), text=text, expect=expect,
-                neutral=neutral, where=where)
+                neutral=neutral, where=where, split=raw.get("split"), topic=raw.get("topic"))
 
 
 def load_cases(path: str | Path) -> list[Case]:
-    """Read labelled cases: JSON Lines, or one JSON object / list (the dev set's expected.json)."""
+    """Read labelled cases: JSON Lines, or one JSON object / list (the dev set's expected.json);
+    a folder: every *.jsonl in it (eval/real/), ids unique across the files."""
     path = Path(path)
+    if path.is_dir():
+        files = sorted(path.glob("*.jsonl"))
+        if not files:
+            raise CaseError(f"{path}: no *.jsonl files")
+        cases = [c for f in files for c in load_cases(f)]
+        _unique(cases)
+        return cases
     try:
         content = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -144,14 +160,18 @@ def load_cases(path: str | Path) -> list[Case]:
             except json.JSONDecodeError as exc:
                 raise CaseError(f"{path}:{no}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
             cases.append(case_from_dict(raw, f"{path}:{no}"))
+    if not cases:
+        raise CaseError(f"{path}: no cases")
+    _unique(cases)
+    return cases
+
+
+def _unique(cases: list[Case]) -> None:
     seen: dict[str, str] = {}
     for c in cases:
         if c.id in seen:
             raise CaseError(f"{c.where}: duplicate id {c.id!r} (first at {seen[c.id]})")
         seen[c.id] = c.where
-    if not cases:
-        raise CaseError(f"{path}: no cases")
-    return cases
 
 
 def occurrences(text: str, surface: str) -> list[tuple[int, int]]:

@@ -1,10 +1,11 @@
 """Scoring name linking against labelled cases (`transnorm eval CASES.jsonl`).
 
 What counts (documented choice):
-* a **prediction** is a source-side entity (`Record.entities`, offsets into the case text) with a
-  `gazetteer_id` and status `auto` or `review`: the pipeline linked it to an entry, either
-  rewriting it or queuing it with that link. `unresolved` entities (low score, or `unknown`
-  names with no entry) are not predictions: they link nothing.
+* a **prediction** is a source-side entity (`Record.entities`, offsets into the case text) of type
+  place or person with a `gazetteer_id` and status `auto` or `review`: the pipeline linked it to an
+  entry, either rewriting it or queuing it with that link. Organisation links (a club, an outlet:
+  organisations.yaml) are not predictions: the labels name places and people only. `unresolved`
+  entities (low score, or `unknown` names with no entry) are not predictions: they link nothing.
 * a prediction is **correct** when its span overlaps an expected name and its canonical (or the
   short form it is rewritten to) is one of that name's accepted forms;
 * an expected name is **found** when at least one correct prediction overlaps it.
@@ -20,6 +21,7 @@ model missing and moves on); pass `translate=True` to run it as configured.
 from __future__ import annotations
 
 import tempfile
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -43,6 +45,7 @@ F1_FLOOR: dict[str, float] = {
     "cases.uk": 0.96,
 }
 PREDICTION_STATUSES = ("auto", "review")
+SCORED_TYPES = ("place", "person")  # the labels name places and people; a club or outlet link is neither
 CONTEXT_CHARS = 40
 
 
@@ -92,7 +95,7 @@ def neutral_spans(case: Case, gold: list[GoldSpan]) -> list[tuple[int, int, str]
 
 
 def is_prediction(e: Entity) -> bool:
-    return e.gazetteer_id is not None and e.status in PREDICTION_STATUSES
+    return e.gazetteer_id is not None and e.status in PREDICTION_STATUSES and e.type in SCORED_TYPES
 
 
 def _accepted(e: Entity, exp: Expected) -> bool:
@@ -182,6 +185,7 @@ class EvalResult:
     overall: Score = field(default_factory=Score)
     by_lang: dict[str, Score] = field(default_factory=dict)
     by_type: dict[str, Score] = field(default_factory=dict)
+    by_topic: dict[str, Score] = field(default_factory=dict)  # cases that carry a topic (real-text sets)
     misses: list[Miss] = field(default_factory=list)
     false_links: list[FalseLink] = field(default_factory=list)
     neutral_hits: int = 0  # false links on neutral words
@@ -199,6 +203,7 @@ class EvalResult:
             "overall": self.overall.to_dict(),
             "by_lang": {k: v.to_dict() for k, v in sorted(self.by_lang.items())},
             "by_type": {k: v.to_dict() for k, v in sorted(self.by_type.items())},
+            "by_topic": {k: v.to_dict() for k, v in sorted(self.by_topic.items())},
             "misses": [asdict(m) for m in self.misses],
             "false_links": [asdict(f) for f in self.false_links],
             "neutral_hits": self.neutral_hits, "n_cases": self.n_cases,
@@ -214,11 +219,12 @@ def score_case(case: Case, entities: Iterable[Entity], result: EvalResult) -> No
     gold = gold_spans(case)
     neutral = neutral_spans(case, gold)
     lang = result.by_lang.setdefault(case.lang, Score())
+    groups = [result.overall, lang] + ([result.by_topic.setdefault(case.topic, Score())] if case.topic else [])
     result.cases_by_lang[case.lang] = result.cases_by_lang.get(case.lang, 0) + 1
     result.n_cases += 1
 
     def bump(type_: str, **kw: int) -> None:
-        for s in (result.overall, lang, result.by_type.setdefault(type_, Score())):
+        for s in (*groups, result.by_type.setdefault(type_, Score())):
             for k, v in kw.items():
                 setattr(s, k, getattr(s, k) + v)
 
@@ -253,67 +259,46 @@ def _no_translation(cfg: Config, folder: Path) -> Config:
     return cfg.model_copy(update={"translate": cfg.translate.model_copy(update={"models_dir": folder})})
 
 
-def evaluate(cases: list[Case], cfg: Config, translate: bool = False) -> EvalResult:
-    """Run the pipeline (process_batch, in batches of cfg.batch_size) on the cases and score linking."""
-    import time
-
+def run_pipeline(cases: list[Case], cfg: Config, translate: bool = False) -> list[Record]:
+    """The pipeline's records for the cases (process_batch, in batches of cfg.batch_size), in order."""
     from transnorm.pipeline import process_batch
 
-    t0 = time.perf_counter()
-    result = EvalResult()
     with tempfile.TemporaryDirectory(prefix="transnorm-eval-") as tmp:
         run_cfg = cfg if translate else _no_translation(cfg, Path(tmp) / "no-models")
         docs = [Document(id=c.id, text=c.text, source=c.where or c.id, lang=c.lang) for c in cases]
         records: list[Record] = []
         for i in range(0, len(docs), run_cfg.batch_size):
             records += process_batch(docs[i:i + run_cfg.batch_size], run_cfg)
+    return records
+
+
+def score(cases: list[Case], records: list[Record]) -> EvalResult:
+    result = EvalResult()
     for case, rec in zip(cases, records):
         if rec.errors:
             result.errors += [f"{case.id}: {m}" for m in rec.errors]
         score_case(case, rec.entities, result)
+    return result
+
+
+def evaluate(cases: list[Case], cfg: Config, translate: bool = False) -> EvalResult:
+    """Run the pipeline on the cases and score linking."""
+    t0 = time.perf_counter()
+    result = score(cases, run_pipeline(cases, cfg, translate))
     result.seconds = time.perf_counter() - t0
     return result
 
 
-def _row(label: str, s: Score) -> str:
-    return (f"{label:<14} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
-            f"{s.n_gold:6d} {s.found:6d} {s.n_pred:6d} {s.correct:7d}")
-
-
-def format_result(result: EvalResult, max_items: int | None = None) -> str:
-    """A table (overall, by language, by type), then every miss and false link with context."""
-    langs = ", ".join(f"{k} {v}" for k, v in sorted(result.cases_by_lang.items()))
-    lines = [f"{result.n_cases} cases ({langs}); a prediction = an entity with a gazetteer id and status "
-             f"{'/'.join(PREDICTION_STATUSES)}; {result.seconds:.1f} s", ""]
-    head = f"{'':<14} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'found':>6} {'pred':>6} {'correct':>7}"
-    lines += [head, "-" * len(head), _row("all", result.overall)]
-    for k, s in sorted(result.by_lang.items()):
-        lines.append(_row(f"lang {k}", s))
-    for k, s in sorted(result.by_type.items()):
-        lines.append(_row(f"type {k}", s))
-    lines.append("-" * len(head))
-    lines.append(f"false links on neutral words: {result.neutral_hits}")
-    if result.errors:
-        lines += ["", f"Error rows ({len(result.errors)}):"] + [f"  {m}" for m in result.errors]
-
-    def cut(items: list) -> list:
-        return items if max_items is None else items[:max_items]
-
-    lines += ["", f"Misses ({len(result.misses)}): expected, not linked to an accepted form"]
-    for m in cut(result.misses):
-        lines.append(f"  [{m.case_id}] {m.lang} {m.type} {m.surface!r} expected {' | '.join(m.accepted)}")
-        lines.append(f"      got: {m.got}")
-        lines.append(f"      {m.context}")
-    if max_items is not None and len(result.misses) > max_items:
-        lines.append(f"  ... {len(result.misses) - max_items} more")
-    lines += ["", f"False links ({len(result.false_links)}): linked, but not to an expected name"]
-    for f in cut(result.false_links):
-        lines.append(f"  [{f.case_id}] {f.lang} {f.surface!r} -> {f.canonical} [{f.gazetteer_id}, {f.status}, "
-                     f"{f.method}, {f.score:.2f}]: {f.reason}")
-        lines.append(f"      {f.context}")
-    if max_items is not None and len(result.false_links) > max_items:
-        lines.append(f"  ... {len(result.false_links) - max_items} more")
-    return "\n".join(lines)
+def evaluate_splits(cases: list[Case], cfg: Config, translate: bool = False) -> dict[str, EvalResult]:
+    """One result per split ("tune", "heldout"; "all" for cases without one), the pipeline run once."""
+    t0 = time.perf_counter()
+    records = run_pipeline(cases, cfg, translate)
+    out: dict[str, EvalResult] = {}
+    for split in dict.fromkeys(c.split or "all" for c in cases):
+        pairs = [(c, r) for c, r in zip(cases, records) if (c.split or "all") == split]
+        out[split] = score([c for c, _ in pairs], [r for _, r in pairs])
+        out[split].seconds = time.perf_counter() - t0
+    return out
 
 
 def summary_counts(result: EvalResult) -> Counter:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from transnorm.gazetteer.entries import (
+    ADMIN_UNIT_KINDS,
     Entry,
     entry_files,
     entry_from_mapping,
@@ -90,7 +91,9 @@ def name_collisions(entries: Iterable[Entry]) -> list[Problem]:
     deliberate ambiguity (Odessa / Odessa, Texas) that the matcher settles by context; so
     is a river named like a town (Dnipro the river and the city), settled by river cues.
     Shared short forms of people (Klitschko, Patrushev: relatives) and historic names
-    (Dzerzhinsk was several towns) are left alone: they are ambiguous by nature.
+    (Dzerzhinsk was several towns) are left alone: they are ambiguous by nature. Two
+    administrative units in different regions or cities (Zolochiv Raion of Lviv and of
+    Kharkiv Oblast, Shevchenkivskyi District of Kyiv and of Lviv) are a note too.
     """
     from transnorm.text.fold import fold_name
 
@@ -112,12 +115,14 @@ def name_collisions(entries: Iterable[Entry]) -> list[Problem]:
             f, fname, ftag = first
             same = not e.country or not f.country or e.country == f.country
             river = river_and_town(e, f)
+            units = e.kind in ADMIN_UNIT_KINDS and f.kind in ADMIN_UNIT_KINDS and e.parent != f.parent
             path, line = _split_origin(e.origin)
             out.append(Problem(path, line, (
                 f"{tag} {name!r} of {e.id!r} is also the {ftag} {fname!r} of {f.id!r} ({f.origin})"
                 + (": a river and a town, resolved by river cues (lexicon river_cues)" if river
+                   else f": units of {e.parent} and {f.parent}, resolved by context" if units
                    else "" if same else f": countries {e.country}/{f.country}, resolved by context")),
-                "error" if same and not river else "note"))
+                "error" if same and not river and not units else "note"))
     return out
 
 

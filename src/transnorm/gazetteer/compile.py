@@ -101,9 +101,12 @@ def compile_index(
     variants: VariantFn = default_variants,
     accepted: Iterable[tuple[str, str]] = (),
     rejected: Iterable[tuple[str, str]] = (),
+    ignored: Iterable[str] = (),
+    splits: Iterable[tuple[str, tuple[int, ...]]] = (),
     lemma_keys: bool = True,
     aliases: dict[str, str] | None = None,
     info: dict | None = None,
+    stop_layer: frozenset[str] = frozenset(),
 ) -> Index:
     """Fold every name of every entry (plus generated spellings) into lookup keys.
 
@@ -112,8 +115,9 @@ def compile_index(
     person's surname, and (lemma_keys) the lemma keys of Cyrillic place names that their
     inflected forms in text reduce to (morph.with_lemma_keys).
     `accepted` (surface, entry id) pairs from review decisions become names with tag
-    `override`; `rejected` pairs are kept so the matcher never links them. `aliases`
-    maps ids of entries absorbed by others (merge) to the absorbing id.
+    `override`; `rejected` pairs are kept so the matcher never links them; `ignored` surfaces
+    (not a name) and `splits` (surface, word counts of its parts) are kept for the matcher as
+    folded keys. `aliases` maps ids of entries absorbed by others (merge) to the absorbing id.
     """
     keys: dict[str, dict[tuple[int, bool], NameRef]] = defaultdict(dict)
     entries = entries if isinstance(entries, (EntryList, LazyEntries)) else EntryList(entries)
@@ -123,6 +127,10 @@ def compile_index(
             by_id[old] = by_id[new]
     stop = lexicon.stopwords
     blocked = stop | lexicon.common_words
+    # One-word common words (Перемога, Дружба, Progress) that generated places are also called:
+    # not linkable as they stand, only right after a settlement cue ("село Перемога").
+    cue_words = {w for w in lexicon.common_words - lexicon.given_names - stop if " " not in w}
+    cue_only: dict[str, dict[tuple[int, bool], NameRef]] = defaultdict(dict)
     generated = False  # is the entry being added from a generated layer?
 
     def add(i: int, written: str, tag: str, lang: str, short: bool) -> None:
@@ -130,6 +138,8 @@ def compile_index(
         if not key:
             return
         if generated and key in blocked:
+            if key in cue_words and tag in ("canonical", "alias"):
+                cue_only[key].setdefault((i, short), NameRef(i, tag, lang, written, short))
             return  # GeoNames' "In" (Smidovich), "And" (Anand), "Of" (Turkey), "White House" (Casablanca)
         if " " not in key:
             if tag in ("surname", "variant") and (len(key) < 4 or key in stop):
@@ -194,7 +204,11 @@ def compile_index(
         digest=digest,
         by_id=by_id,
         rejected={(fold_name(s), entries[by_id[gid]].id if gid in by_id else gid) for s, gid in rejected},
+        ignored=frozenset(k for k in map(fold_name, ignored) if k),
+        splits={k: tuple(sizes) for s, sizes in splits if (k := fold_name(s))},
         info=dict(info or {}),
+        stop=stop_layer,
+        cue_only=pack_keys({k: list(v.values()) for k, v in cue_only.items()}),
     )
 
 

@@ -14,13 +14,17 @@ from typing import Iterator
 from transnorm.gazetteer.schema import EntryFile, EntryModel, GazetteerError, validate
 from transnorm.yamlio import load_yaml
 
-TYPES = {"place", "person"}
+TYPES = {"place", "person", "organisation"}
 
 
 # A river may share its bare name with a town of its country ("Dnipro", "Днепр", "Дніпро"):
 # the matcher reads the words before the name (lexicon `river_cues`), and the town wins without one.
 RIVER_KINDS = frozenset({"river"})
 SETTLEMENT_KINDS = frozenset({"city", "town", "village", "settlement"})
+# Administrative units below the region: the same name recurs in many regions and cities
+# (Shevchenkivskyi District in six cities, Zolochiv Raion in two oblasts): context decides.
+ADMIN_UNIT_KINDS = frozenset({"raion", "former-raion", "hromada", "district", "okrug", "urban-okrug",
+                              "city-district"})
 
 
 def river_and_town(a: "Entry", b: "Entry") -> bool:
@@ -32,7 +36,7 @@ def river_and_town(a: "Entry", b: "Entry") -> bool:
 @dataclass
 class Entry:
     id: str
-    type: str  # place | person
+    type: str  # place | person | organisation (a club, outlet, unit... named after a place)
     kind: str  # country, oblast, raion, city, village, landmark, region, person...
     canonical: str  # the one English spelling records use
     short: str | None = None  # canonical short form ("Dolmabahçe", "Zelenskyy")
@@ -75,7 +79,7 @@ def entry_from_mapping(raw: dict, path: str, loc: tuple = ()) -> Entry:
     line = raw.get("__line__") if isinstance(raw, dict) else None
     m = validate(EntryModel, raw, path, loc)
     return Entry(
-        id=m.id, type=m.type, kind=m.kind or ("person" if m.type == "person" else "place"),
+        id=m.id, type=m.type, kind=m.kind or m.type,
         canonical=m.canonical, short=m.short, country=m.country, parent=m.parent,
         geonames_id=m.geonames_id, lat=m.lat, lon=m.lon, population=m.population,
         aliases=m.aliases, short_aliases=m.short_aliases, historic=m.historic, colloquial=m.colloquial,
@@ -94,7 +98,7 @@ def load_entries(path: Path) -> list[Entry]:
 
 
 # Files in gazetteers/ that hold other data than entries (each read by its own module).
-NON_ENTRY_FILES = {"overrides.yaml", "lexicon.yaml", "geonames-admin1.yaml"}
+NON_ENTRY_FILES = {"overrides.yaml", "lexicon.yaml", "geonames-admin1.yaml", "renames-ua.yaml"}
 
 
 def entry_files(folder: Path) -> list[Path]:

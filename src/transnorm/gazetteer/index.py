@@ -8,14 +8,15 @@ Entry objects only when touched (LazyEntries).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Iterator, NamedTuple
 
 from transnorm.gazetteer.entries import Entry
 from transnorm.gazetteer.lexicon import Lexicon
 
-INDEX_FORMAT = 4  # bump when the pickled layout changes
+INDEX_FORMAT = 5  # bump when the stored layout changes (ondisk.py)
 
 
 class NameRef(NamedTuple):
@@ -37,6 +38,11 @@ _TAG_ID = TAG_RANK
 def _pack(ref: NameRef, lang_ids: dict[str, int]) -> int:
     lid = lang_ids.setdefault(ref.lang, len(lang_ids))
     return (ref.entry << 14) | (_TAG_ID.get(ref.tag, 6) << 10) | (lid << 2) | (ref.short << 1) | ref.upper
+
+
+def pack_refs(refs: list[NameRef], lang_ids: dict[str, int]) -> bytes:
+    """A key's references as the bytes the on-disk store keeps (8 bytes each, ondisk.py)."""
+    return array("Q", [_pack(r, lang_ids) for r in refs]).tobytes()
 
 
 class PackedKeys(Mapping):
@@ -76,6 +82,17 @@ class PackedKeys(Mapping):
     def __len__(self) -> int:
         return len(self.data)
 
+    def raw_items(self) -> Iterator[tuple[str, bytes]]:
+        """(key, packed references as bytes): what the on-disk store keeps, lang ids per `langs`."""
+        for k, v in self.data.items():
+            yield k, array("Q", (v,) if type(v) is int else v).tobytes()
+
+
+def ref_order(r: NameRef) -> tuple[int, bool]:
+    """A key's references are kept in entry order, however the index was built (in one piece,
+    in slices, in layers), so every build answers a lookup with the same list."""
+    return r.entry, r.short
+
 
 def pack_keys(keys: dict[str, list[NameRef]]) -> PackedKeys:
     lang_ids: dict[str, int] = {}
@@ -84,7 +101,7 @@ def pack_keys(keys: dict[str, list[NameRef]]) -> PackedKeys:
         if len(refs) == 1:
             data[k] = _pack(refs[0], lang_ids)
         elif refs:
-            data[k] = tuple(_pack(r, lang_ids) for r in refs)
+            data[k] = tuple(_pack(r, lang_ids) for r in sorted(refs, key=ref_order))
     if len(lang_ids) > 256:  # pragma: no cover - GeoNames has ~500 codes; we keep a handful
         raise ValueError("too many languages to pack")
     return PackedKeys(data, list(lang_ids))
@@ -160,10 +177,36 @@ class Index:
     digest: str  # hash of the inputs: provenance of every record
     by_id: dict[str, int] = field(default_factory=dict)  # also absorbed ids -> the entry that absorbed them
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (folded surface, entry id)
+    ignored: frozenset[str] = frozenset()  # folded surfaces a reviewer marked "not a name"
+    splits: dict[str, tuple[int, ...]] = field(default_factory=dict)  # folded run -> word counts of its parts
+    stop: frozenset[str] = frozenset()  # the stop layer: folded words too common to be a name alone
+    cue_only: Mapping = field(default_factory=dict)  # lexicon common words generated places bear: after a cue only
     info: dict = field(default_factory=dict)  # layers, merge counts, build time (for `gazetteer stats`)
+    # Every word of every key, and entry position -> [(Latin key, short, upper)]: the store keeps
+    # both ready (ondisk.py); for an index built in memory they are derived on first use.
+    vocab: Collection[str] | None = None
+    latin: Mapping[int, list[tuple[str, bool, bool]]] | None = None
 
     def entry(self, ref: NameRef) -> Entry:
         return self.entries[ref.entry]
+
+    def words(self) -> Collection[str]:
+        """Every word of every key (linking/keys.py keeps only lemmas the index can match)."""
+        if self.vocab is None:
+            self.vocab = frozenset(w for k in self.keys for w in k.split(" "))
+        return self.vocab
+
+    def latin_keys(self, entry: int) -> list[tuple[str, bool, bool]]:
+        """The folded Latin keys of the entry at position `entry`, with their short and upper
+        flags (linking/align.py looks for them in the English translation)."""
+        if self.latin is None:
+            rev: dict[int, list[tuple[str, bool, bool]]] = {}
+            for key, refs in self.keys.items():
+                if not any("\u0400" <= c <= "\u052f" for c in key):
+                    for r in refs:
+                        rev.setdefault(r.entry, []).append((key, r.short, r.upper))
+            self.latin = rev
+        return self.latin.get(entry, [])
 
     def lookup(self, key: str) -> list[NameRef]:
         return self.keys.get(key) or []

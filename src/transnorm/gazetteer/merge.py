@@ -101,7 +101,8 @@ def merge_layers(layers: list[tuple[str, list[Entry]]], curated: list[Entry],
                  blocked: frozenset[str] | set[str] = frozenset()) -> MergeResult:
     """One place = one entry: merge the generated layers with each other and into the curated ones.
 
-    Generated with generated (later layers win): same id, same geonames_id, and a
+    Two steps, so the index build can cache the first (store.py): merge_generated, then
+    merge_curated. Generated with generated (later layers win): same id, same geonames_id, and a
     pycountry city-subdivision (Kyiv, Sevastopol, Moscow) with the GeoNames city of the
     same country and name. Curated entries then absorb their generated duplicates: the same
     geonames_id; a country entry with the same country code; a subdivision whose ISO 3166-2
@@ -110,17 +111,16 @@ def merge_layers(layers: list[tuple[str, list[Entry]]], curated: list[Entry],
     both have coordinates, or the only such candidate. The curated entry keeps its id and
     canonical; ids of absorbed entries are kept as aliases (parents, overrides, lookups).
     """
+    return merge_curated(merge_generated(layers), curated, blocked)
+
+
+def merge_generated(layers: list[tuple[str, list[Entry]]]) -> MergeResult:
+    """The generated layers merged with each other (copies: the layers are not changed).
+    `aliases` are not resolved yet (merge_curated does that)."""
     alias: dict[str, str] = {}
     counts: dict[str, int] = defaultdict(int)
     by_id: dict[str, Entry] = {}
     by_gid: dict[int, str] = {}
-
-    def resolve(i: str) -> str:
-        seen = 0
-        while i in alias and seen < 16:
-            i, seen = alias[i], seen + 1
-        return i
-
     for _name, entries in layers:
         for e in entries:
             e = _copy(e)
@@ -152,8 +152,23 @@ def merge_layers(layers: list[tuple[str, list[Entry]]], curated: list[Entry],
             del by_id[e.id]
             alias[e.id] = city.id
             counts["generated: city subdivision into its city"] += 1
+    return MergeResult(list(by_id.values()), alias, dict(counts))
 
-    # curated absorbs generated
+
+def merge_curated(gen: MergeResult, curated: list[Entry],
+                  blocked: frozenset[str] | set[str] = frozenset()) -> MergeResult:
+    """Curated entries absorb their generated duplicates (`gen` from merge_generated; its
+    entries and the curated ones are changed in place). See merge_layers for the rules."""
+    alias = dict(gen.aliases)
+    counts: dict[str, int] = defaultdict(int, gen.absorbed)
+    by_id: dict[str, Entry] = {e.id: e for e in gen.entries}
+
+    def resolve(i: str) -> str:
+        seen = 0
+        while i in alias and seen < 16:
+            i, seen = alias[i], seen + 1
+        return i
+
     gen_gid: dict[int, Entry] = {e.geonames_id: e for e in by_id.values() if e.geonames_id}
     gen_names: dict[tuple, list[Entry]] = defaultdict(list)
     for e in by_id.values():

@@ -47,7 +47,7 @@ class _Strict(BaseModel):
 
 class EntryModel(_Strict):
     id: Text
-    type: Literal["place", "person"]
+    type: Literal["place", "person", "organisation"]
     kind: str | None = None
     canonical: Text
     short: str | None = None
@@ -78,10 +78,26 @@ class OverrideLinkModel(_Strict):
     gazetteer_id: Text
 
 
+class OverrideIgnoreModel(_Strict):
+    surface: Text
+    lang: Text
+
+
+class OverrideSplitModel(_Strict):
+    surface: Text
+    lang: Text
+    parts: Annotated[list[Text], Field(min_length=2)]
+
+
+_Items = Annotated[list[dict[str, Any]], BeforeValidator(_listify)]
+
+
 class OverridesFile(_Strict):
-    accept: Annotated[list[dict[str, Any]], BeforeValidator(_listify)] = Field(default_factory=list)
-    reject: Annotated[list[dict[str, Any]], BeforeValidator(_listify)] = Field(default_factory=list)
-    entries: Annotated[list[dict[str, Any]], BeforeValidator(_listify)] = Field(default_factory=list)
+    accept: _Items = Field(default_factory=list)
+    reject: _Items = Field(default_factory=list)
+    ignore: _Items = Field(default_factory=list)  # not a name: never linked nor queued
+    split: _Items = Field(default_factory=list)  # one written run that is several names
+    entries: _Items = Field(default_factory=list)
 
 
 class RiverCues(_Strict):
@@ -91,14 +107,48 @@ class RiverCues(_Strict):
     after_skip: Names = Field(default_factory=list)
 
 
+class PlaceCues(_Strict):
+    before: NamesByLang = Field(default_factory=dict)  # kind -> words before a name (село, village, с.)
+    after: NamesByLang = Field(default_factory=dict)  # kind -> lower-case words after it (village)
+    near: Names = Field(default_factory=list)  # prepositions: "near X", "біля X"
+    skip: Names = Field(default_factory=list)  # allowed between a cue and the name ("village of the")
+
+
+class EnglishWords(_Strict):
+    the_words: Names = Field(default_factory=list)
+    dated: Names = Field(default_factory=list)
+    keep_before: Names = Field(default_factory=list)
+    insert_after: Names = Field(default_factory=list)
+    formal_words: Names = Field(default_factory=list)
+
+
+class NamedThing(_Strict):
+    type: Literal["place", "organisation"]
+    before: Names = Field(default_factory=list)
+    before_quoted: Names = Field(default_factory=list)
+    after: Names = Field(default_factory=list)
+
+
+class Abroad(_Strict):
+    between: Names = Field(default_factory=list)
+    adjectives: NamesByLang = Field(default_factory=dict)  # country code -> word beginnings
+
+
 class LexiconFile(_Strict):
     region_words: NamesByLang = Field(default_factory=dict)
     region_kinds: Names = Field(default_factory=list)
     of_forms: Names = Field(default_factory=list)
     river_cues: RiverCues = Field(default_factory=RiverCues)
+    english: EnglishWords = Field(default_factory=EnglishWords)
+    abroad: Abroad = Field(default_factory=Abroad)
+    named_things: Annotated[dict[str, NamedThing], BeforeValidator(lambda v: {} if v is None else v)] = \
+        Field(default_factory=dict)
     stopwords: Names = Field(default_factory=list)
     common_words: Names = Field(default_factory=list)
     given_names: Names = Field(default_factory=list)
+    person_cues: Names = Field(default_factory=list)
+    place_cues: PlaceCues = Field(default_factory=PlaceCues)
+    settlement_cues: Names = Field(default_factory=list)
 
 
 def without_lines(value: Any) -> Any:

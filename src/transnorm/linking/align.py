@@ -19,13 +19,13 @@ sorted and disjoint, with text_en[start:end] == surface, ready for rewrite.rewri
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
 from transnorm.config import MatchConfig
 from transnorm.gazetteer.index import Index
+from transnorm.linking.english import written_form
 from transnorm.linking.match import link
 from transnorm.records import Entity
 from transnorm.text import translit
@@ -55,31 +55,6 @@ def _stem_token(key: str) -> str:
 
 def _stem(key: str) -> str:
     return " ".join(_stem_token(k) for k in key.split(" "))
-
-
-def _has_cyrillic(s: str) -> bool:
-    return any("\u0400" <= c <= "\u052f" for c in s)
-
-
-# ------------------------------------------------------------------ entry -> Latin keys
-
-_REVERSE: dict[int, tuple[weakref.ref, dict[int, list[tuple[str, bool, bool]]]]] = {}
-
-
-def _latin_keys(index: Index) -> dict[int, list[tuple[str, bool, bool]]]:
-    """entry position -> [(folded Latin key, short, upper)], built once per Index object."""
-    cached = _REVERSE.get(id(index))
-    if cached is not None and cached[0]() is index:
-        return cached[1]
-    rev: dict[int, list[tuple[str, bool, bool]]] = {}
-    for key, refs in index.keys.items():
-        if _has_cyrillic(key):
-            continue
-        for r in refs:
-            rev.setdefault(r.entry, []).append((key, r.short, r.upper))
-    ident = id(index)
-    _REVERSE[ident] = (weakref.ref(index, lambda _r, i=ident: _REVERSE.pop(i, None)), rev)
-    return rev
 
 
 # ------------------------------------------------------------------ helpers
@@ -126,14 +101,21 @@ def _is_short(src: Entity, index: Index, entry: int | None) -> bool:
     return bool(e.short) and src.rewrite == e.short and e.short != e.canonical
 
 
-def _rewrite_for(index: Index, src: _Src, span_key: str | None, short: bool | None) -> str | None:
+def _rewrite_for(index: Index, src: _Src, span: str, short: bool | None, cfg: MatchConfig) -> str | None:
     """What text_en shows: the entry's short form when the English span is a short name
-    (or, when the span's form is unknown, when the source's was), else the canonical."""
+    (or, when the span's form is unknown, when the source's was), else the canonical; None
+    (kept as written) when the span is an abbreviation or an official long name of the entry
+    (english.written_form: "DPR", "the Russian Federation")."""
     if src.entry is None:
         return src.ent.rewrite or src.ent.canonical
     e = index.entries[src.entry]
-    if short is None and span_key is not None:
-        flags = {r.short for r in index.lookup(span_key) if r.entry == src.entry}
+    refs = [r for r in index.lookup(fold_name(span)) if r.entry == src.entry]
+    for r in refs:
+        written, _ = written_form(e, r, span, index.lexicon, cfg.official_names)
+        if written is None:
+            return None
+    if short is None and refs:
+        flags = {r.short for r in refs}
         short = next(iter(flags)) if len(flags) == 1 else None
     if short is None:
         short = _is_short(src.ent, index, src.entry)
@@ -193,9 +175,9 @@ class _Targets:
         return q, flag
 
 
-def _targets(src: _Src, index: Index, lang: str, rev: dict[int, list[tuple[str, bool, bool]]]) -> _Targets:
+def _targets(src: _Src, index: Index, lang: str) -> _Targets:
     keys: dict[str, tuple[bool | None, bool]] = {}
-    for key, short, upper in rev.get(src.entry, []) if src.entry is not None else []:
+    for key, short, upper in index.latin_keys(src.entry) if src.entry is not None else []:
         old = keys.get(key)
         if old is None:
             keys[key] = (short, upper)
@@ -226,7 +208,9 @@ def align_names(src_text: str, src_entities: list[Entity], tr: Translation, inde
     "aligned", the source's id and type); one that cannot be found yields a warning naming it.
     """
     text = tr.text_en
-    en_ents = link(text, index, cfg)
+    # The translation's own names are looked up, not guessed: proposals for names the gazetteer
+    # lacks come from the source text (and are carried over below), never from MT output.
+    en_ents = link(text, index, cfg.model_copy(update={"generate_names": False}) if cfg.generate_names else cfg)
     srcs: list[_Src] = []
     for pos, se in enumerate(src_entities):
         if not se.gazetteer_id:
@@ -248,7 +232,7 @@ def align_names(src_text: str, src_entities: list[Entity], tr: Translation, inde
         if en.gazetteer_id == s.ent.gazetteer_id:
             rewrite = en.rewrite
         else:  # the English linker preferred another entry; the source decides which
-            rewrite = _rewrite_for(index, s, fold_name(en.surface), None)
+            rewrite = _rewrite_for(index, s, en.surface, None, cfg)
             score, status = s.ent.score, s.ent.status
         taken[s.pos] = replace(en, gazetteer_id=s.ent.gazetteer_id, canonical=s.ent.canonical,
                                type=s.ent.type, score=score, status=status, method=METHOD,
@@ -284,10 +268,9 @@ def align_names(src_text: str, src_entities: list[Entity], tr: Translation, inde
     pending = [s for s in srcs if s.pos not in taken]
     if pending:
         toks = tokenize(text)
-        rev = _latin_keys(index)
         linked_spans = [(e.start, e.end) for e in en_ents if e.gazetteer_id]
         for s in pending:
-            targets = _targets(s, index, lang, rev)
+            targets = _targets(s, index, lang)
             wlen = max(1, s.win[1] - s.win[0])
             best = None
             for i, j in _runs(text, toks, s.win):
@@ -312,7 +295,9 @@ def align_names(src_text: str, src_entities: list[Entity], tr: Translation, inde
             taken[s.pos] = Entity(
                 start=a, end=b, surface=text[a:b], type=s.ent.type, gazetteer_id=s.ent.gazetteer_id,
                 canonical=s.ent.canonical, score=score, method=METHOD, status=status,
-                candidates=list(s.ent.candidates), rewrite=_rewrite_for(index, s, key, flag))
+                candidates=list(s.ent.candidates), rewrite=_rewrite_for(index, s, text[a:b], flag, cfg),
+                kind=s.ent.kind,
+                reason=s.ent.reason)
             spans.append((a, b))
 
     warnings = []

@@ -5,6 +5,7 @@ likely it is to be a name rather than a common word written with a capital.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from transnorm.gazetteer.index import NameRef
@@ -23,6 +24,22 @@ class Hit:
     base: float = 1.0
     candidates: list[Candidate] = field(default_factory=list)
     methods: dict[int, str] = field(default_factory=dict)  # entries found by another reading than `method`
+    cap: float = 1.0  # the highest score this mention may get (stop-layer words: below auto)
+
+
+SOFT_BREAK_RE = re.compile(r"[ \t]*\r?\n[ \t]*")
+APOSTROPHES = frozenset("'’ʼ")
+
+
+def continues_name(text: str, tokens: list[Token], k: int) -> bool:
+    """May token k continue a gazetteer name begun before it? Joined words do, and for the exact
+    scan also a word after one line break (text wrapped mid-name: "Kiev\nregion") and the "s"
+    of a possessive inside a name ("Donetsk People's Republic")."""
+    t = tokens[k]
+    if t.joined:
+        return True
+    gap = text[tokens[k - 1].end:t.start]
+    return bool(SOFT_BREAK_RE.fullmatch(gap)) or (t.text == "s" and gap in APOSTROPHES)
 
 
 def capitalised(tok: Token) -> bool:

@@ -4,7 +4,12 @@ Three passes over one token stream (see text/fold.tokenize):
 1. exact: longest run of tokens whose folded key is a gazetteer name (whole words only);
 2. fuzzy: capitalised runs left over, compared (rapidfuzz) only with names in the same
    block (first three folded letters), so cost stays flat as the gazetteer grows;
-3. unknown: capitalised runs nobody recognised, queued as `unresolved` for review.
+   (then, openworld.py: a Russian spelling of a Ukrainian village, a phonetic near miss);
+3. generated: people and places the gazetteer lacks, recognised by structure and cue words
+   (openworld.py), proposed with status review;
+4. unknown: capitalised runs nobody recognised, queued as `unresolved` for review.
+A place named inside a longer name ("Kursk NPP", "FC Dnipro") is then folded into one entity
+for the whole name (named.py).
 A first name (lexicon given_names) is never fuzzy-matched alone, and starts a person's name:
 "Viktor Sokolov" is an unknown person, not a place or another Viktor. resolve.py then picks
 each found name's entry.
@@ -19,8 +24,12 @@ from rapidfuzz import fuzz, process
 from transnorm.config import MatchConfig
 from transnorm.gazetteer.entries import Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
-from transnorm.linking.hits import Hit, capitalised, headline_lines, sentence_initial
+from transnorm.linking.hits import Hit, capitalised, continues_name, headline_lines, sentence_initial
+from transnorm.linking.named import mark_named
+from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
+from transnorm.linking.reviewed import drop_decided, split_runs
+from transnorm.linking.stop import apply_stop_layer, cue_hits
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token, fold_name, tokenize
 
@@ -29,37 +38,58 @@ KeysFn = Callable[[Sequence[Token]], list[tuple[str, ...]]]
 
 
 def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = None,
-         propose: Callable[[str], str] | None = None) -> list[Entity]:
-    """Find every name in `text` and link it to the gazetteer. Entities are sorted, disjoint."""
-    tokens = tokenize(text)
+         propose: Callable[[str], str] | None = None, lang: str | None = None) -> list[Entity]:
+    """Find every name in `text` and link it to the gazetteer. Entities are sorted, disjoint.
+
+    `lang` (ru, uk, en) is the text's language: the open-world passes (openworld.py) use it to
+    read and romanise names the gazetteer lacks."""
+    tokens = split_runs(tokenize(text), index)  # review decisions: runs that are several names
     keys = keys_fn(tokens) if keys_fn else [(t.key,) for t in tokens]
     given_names = index.lexicon.given_names
     given = [capitalised(t) and any(k in given_names for k in ks) for t, ks in zip(tokens, keys)]
-    hits = _first_names_dropped(_exact(tokens, keys, index), tokens, index)
+    hits = _first_names_dropped(_exact(text, tokens, keys, index), tokens, index)
     hits = _surnames_after_a_first_name_dropped(hits, tokens, keys, given, index)
+    ow = OpenWorld(text, tokens, index, cfg, lang) if cfg.generate_names else None
+    if ow is not None:
+        hits = ow.screen(hits)  # a surname beside a first name, initial or role word is a person
     taken = [False] * len(tokens)
     for h in hits:
         for j in range(h.start_tok, h.end_tok):
             taken[j] = True
+    for h in cue_hits(text, tokens, keys, taken, index, hits):
+        hits.append(h)
+        taken[h.start_tok] = True
     leftovers = _capitalised_runs(text, tokens, taken, index)
+    if ow is not None:
+        ow.prepare(leftovers, hits)
     unknown: list[tuple[int, int]] = []
     for a, b in leftovers:
         if b - a == 1 and given[a]:
             continue  # a first name alone: no misspelt place ("Yaroslav", "Maria"), no place to queue
-        hit = _fuzzy(tokens, a, b, index, cfg, person=given[a]) if cfg.fuzzy else None
+        if ow is not None and ow.claims_surname(a, b):
+            unknown.append((a, b))  # the surname of a person the text names in full
+            continue
+        person = given[a] or (ow is not None and ow.looks_like_person(a, b))
+        hit = _fuzzy(tokens, a, b, index, cfg, person=person) if cfg.fuzzy else None
+        if hit is None and ow is not None and cfg.fuzzy and not person:
+            hit = ow.near_miss(a, b)  # a Russian spelling of a Ukrainian village, a phonetic near miss
         if hit:
             hits.append(hit)
         else:
             unknown.append((a, b))
     hits.sort(key=lambda h: h.start_tok)
-    entities = resolve(text, tokens, hits, index, cfg)
+    entities = resolve(text, tokens, apply_stop_layer(text, tokens, hits, index, cfg.domain_countries), index, cfg)
+    if ow is not None:
+        generated, unknown = ow.generate(unknown, entities)  # people and places by structure and cues
+        entities = sorted(entities + generated, key=lambda e: e.start)
     if cfg.unknown_names:
-        entities += _unknown(text, tokens, unknown, propose)
+        entities += _unknown(text, tokens, unknown, propose, index.stop)
         entities.sort(key=lambda e: e.start)
-    return entities
+    entities = mark_named(text, tokens, entities, index.lexicon, propose)
+    return drop_decided(entities, index)  # review decisions: "not a name", rejected proposals
 
 
-def _exact(tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> list[Hit]:
+def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> list[Hit]:
     hits: list[Hit] = []
     lex = index.lexicon
     n, i = len(tokens), 0
@@ -68,7 +98,7 @@ def _exact(tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> li
             i += 1
             continue
         run = 1  # how many tokens from i can belong to one name
-        while i + run < n and run < index.max_tokens and tokens[i + run].joined:
+        while i + run < n and run < index.max_tokens and continues_name(text, tokens, i + run):
             run += 1
         found = None
         for length in range(run, 0, -1):
@@ -241,6 +271,8 @@ def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig,
     key = " ".join(t.key for t in tokens[a:b])
     if len(key) < cfg.fuzzy_min_chars or b - a > index.max_tokens:
         return None
+    if b - a == 1 and key in index.stop:
+        return None  # a common word is no misspelt name ("Роботи" is not Robotyne, "Кубка" not Cuba)
     block = index.blocks.get(key[:3])
     if not block:
         return None
@@ -255,6 +287,8 @@ def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig,
             if r.upper or _rejected(index, tokens, a, b, r):
                 continue
             e = index.entries[r.entry]
+            if e.type == "organisation":
+                continue  # a club's name misspelt is another club's ("Sparta" battalion is no Spartak)
             if person and (e.type != "person" or " " not in k):
                 continue  # "Ivan Franko" is no Ivano-Frankivsk
             if e.type == "person" and not _surname_kept(tokens[b - 1].key, k):
@@ -274,11 +308,13 @@ def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig,
 
 
 def _unknown(text: str, tokens: list[Token], runs: list[tuple[int, int]],
-             propose: Callable[[str], str] | None) -> list[Entity]:
+             propose: Callable[[str], str] | None, stop: frozenset[str] = frozenset()) -> list[Entity]:
     """Capitalised names the gazetteer lacks, queued for a reviewer with a proposed spelling."""
     heads = headline_lines(text)
     out = []
     for a, b in runs:
+        if b - a == 1 and tokens[a].key in stop:
+            continue  # a common word written with a capital ("Progress", "Победа"): not a name to queue
         start, end = tokens[a].start, tokens[b - 1].end
         if any(s <= start < e for s, e in heads):
             continue

@@ -1,9 +1,9 @@
 """Choosing an entry for each found name, and how sure to be.
 
 Evidence per candidate: kind, population, curated or generated, domain country, the
-document's other clear mentions (same entry, parent, country), a qualifying place after a
-comma ("Odessa, Texas"), "X and Y regions", a river cue. The best must lead by a margin or
-the mention goes to review; a generated entry in a weak position (sentence start, headline,
+document's other clear mentions (same entry, parent, country), a qualifying state or country
+("Odessa, Texas", "Одесса в штате Техас": abroad.py), "X and Y regions", a river cue. The best
+must lead by a margin or the mention goes to review; a generated entry in a weak position (sentence start, headline,
 next to an unknown capitalised word) or abroad without context is capped below auto.
 """
 from __future__ import annotations
@@ -14,11 +14,14 @@ from collections import Counter
 from typing import Sequence
 
 from transnorm.config import MatchConfig
-from transnorm.gazetteer.entries import RIVER_KINDS, Entry
+from transnorm.gazetteer.entries import RIVER_KINDS, SETTLEMENT_KINDS, Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
+from transnorm.linking.abroad import CONTAINER_KINDS, STATE_KINDS, against, qualifier
+from transnorm.linking.english import OFFICIAL_METHOD, written_form
 from transnorm.linking.hits import Hit, capitalised, headline_lines, sentence_initial
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token
+from transnorm.text.translit import UK_LETTERS, likeness
 
 # How much a name's origin is worth before context is considered.
 TAG_SCORE = {
@@ -34,11 +37,12 @@ KIND_PRIOR = {"country": 0.4, "oblast": 0.3, "federal-subject": 0.3, "autonomous
 KIND_POPULATION = {"country": 10_000_000, "oblast": 1_000_000, "federal-subject": 1_000_000,
                    "autonomous-republic": 1_000_000, "republic": 1_000_000, "krai": 1_000_000,
                    "state": 1_000_000, "region": 500_000, "province": 500_000, "self-proclaimed": 1_000_000,
-                   "person": 100_000}  # a listed person: as newsworthy as a sizeable town
+                   "person": 100_000,  # a listed person: as newsworthy as a sizeable town
+                   # organisations.yaml: a listed club or outlet outranks a hamlet of its name ("Spartak")
+                   "club": 100_000, "media": 100_000, "church": 100_000, "unit": 100_000, "company": 100_000,
+                   "university": 100_000}
 
 
-# Kinds that qualify a place written just before them ("Odessa, Texas").
-CONTAINER_KINDS = {"country", "state", "oblast", "federal-subject", "province", "region", "autonomous-republic"}
 CLEAR_MARGIN = 0.5  # evidence by which the best candidate must lead to be linked without review
 POPULATION_WEIGHT = 0.5  # evidence per factor of 10 in population: a town 10x its namesakes is clear
 CURATED_PRIOR = 1.0  # a person listed it: the newsworthy one of its generated namesakes
@@ -49,10 +53,16 @@ SURNAME_ALONE = 1.0  # a person named by the surname only, where a place has tha
 PLACE_PREPOSITION = 1.0  # "in Zhovkva", "под Купянском": the word before says it is a place
 PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "towards", "в", "во", "под", "около", "возле",
                                 "близ", "вблизи", "під", "біля", "поблизу", "поблизу", "неподалік"})
+OWN_NAME_RATIO = 80  # rapidfuzz ratio of the romanised mention to an entry's canonical: its own name
+EXACT_NAME_RATIO = 95  # ... at or above this: the name as the entry spells it (Олександрівка, Oleksandrivka)
+EXACT_NAME = 1.0  # evidence for such a settlement over namesakes spelt otherwise (Oleksandrivskyi)
+ALIEN_NAME_RATIO = 50  # ... below this: plainly another name (Олександрівка for Donetsk), not a spelling of it
 RIVER_CUE = 6.0  # "crossed the Dnipro", "берега Днепра": outweighs the city's size and the city named elsewhere
 FOREIGN_AUTO_POPULATION = 100_000  # a generated place outside domain_countries needs this, or context
 PLURAL_REGION_RE = re.compile(r"\s+(?:regions|oblasts|provinces|Regions|Oblasts|Provinces)\b")
-LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+and|&)\s*")
+LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|or)|&)\s*")
+NEAR_MISS_METHODS = frozenset({"fuzzy", "phonetic", "crosslang"})  # scored by the hit's own base
+REVIEW_ONLY_METHODS = frozenset({"phonetic"})  # a phonetic near miss is never rewritten, whatever t_auto says
 
 
 def prior(e: Entry, ref: NameRef, cfg: MatchConfig) -> float:
@@ -91,7 +101,7 @@ def _context(hits: list[Hit], index: Index, cfg: MatchConfig | None = None,
         countries: set[str] = set()
         best = None
         cued = k < len(river_cues) and river_cues[k]
-        if h.method != "fuzzy":
+        if h.method not in NEAR_MISS_METHODS:
             if len(h.refs) == 1:
                 best = next(iter(h.refs))
             elif cfg is not None and h.refs:
@@ -156,19 +166,6 @@ def _river_cue_after(text: str, tokens: list[Token], h: Hit, lex) -> bool:
     return False
 
 
-def _neighbour_cue(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Entry | None:
-    """'Odessa, Texas': a place written right after ', ' qualifies the one before it."""
-    h = hits[k]
-    if k + 1 >= len(hits):
-        return None
-    nxt = hits[k + 1]
-    gap = text[tokens[h.end_tok - 1].end:tokens[nxt.start_tok].start]
-    if gap.strip() != "," or len(nxt.refs) != 1:
-        return None
-    e = index.entries[next(iter(nxt.refs))]
-    return e if e.kind in CONTAINER_KINDS else None
-
-
 def _qualified(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Entry | None:
     """'Atlanta, Georgia': the clear place right before ', ' that this mention qualifies."""
     if k == 0:
@@ -226,6 +223,32 @@ def _weak_position(text: str, tokens: list[Token], h: Hit, heads: list[tuple[int
             and not sentence_initial(text, tokens[prv]))
 
 
+def _alien_and_exact(surface: str, refs: dict[int, NameRef], index: Index) -> tuple[set[int], set[int]]:
+    """Among settlement candidates: those bearing the name only as an old or alternate name
+    plainly unlike their own while another bears it as its own (alien: no candidates, a name
+    villages bear is no nickname of a city, unless the document names them otherwise), and
+    those spelt exactly as written while some others are not (exact: EXACT_NAME evidence;
+    "Олександрівка" is an Oleksandrivka before a city district GeoNames also calls so)."""
+    settle = [ei for ei in refs if index.entries[ei].kind in SETTLEMENT_KINDS]
+    if len(settle) < 2:
+        return set(), set()
+    like = {ei: likeness(surface, index.entries[ei].canonical) for ei in settle}
+    if max(like.values()) < OWN_NAME_RATIO:
+        return set(), set()
+    # A historic name a person listed (Constantinople for Istanbul) is meant; an alias GeoNames
+    # brought in is not.
+    alien = {ei for ei, r in like.items() if r < ALIEN_NAME_RATIO and refs[ei].tag not in ("historic", "override")}
+    # Only where the written form says how to romanise it: Ukrainian letters (KMU). A Russian or
+    # Russian-style Latin form matches GeoNames' romanised-Russian canonicals best (Владимировка,
+    # Ternovka: Vladymyrovka, a Russian Ternovka), the wrong ones for a Ukrainian town.
+    if not UK_LETTERS & set(surface):
+        return alien, set()
+    # (the last letter aside: it is the inflection in "Олександрівку")
+    exact = {ei for ei, r in like.items()
+             if max(r, likeness(surface[:-1], index.entries[ei].canonical[:-1])) >= EXACT_NAME_RATIO}
+    return alien, (exact if len(exact) < len(settle) else set())
+
+
 def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: MatchConfig) -> list[Entity]:
     """Pick each mention's entry: priors (kind, population, curated or generated, domain
     country), the document's other clear mentions (their ids, parents and countries), a
@@ -244,13 +267,19 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
         own_ids, own_countries = per_hit[k]
         ctx_ids = {i for i, n in id_count.items() if n > (i in own_ids)}
         ctx_countries = {c for c, n in country_count.items() if n > (c in own_countries)}
-        cue = _neighbour_cue(text, tokens, hits, k, index)
+        cue = qualifier(text, tokens, hits, k, index)  # "Odessa, Texas", "Одесса в штате Техас"
         qualified = _qualified(text, tokens, hits, k, index)
         place_word = h.start_tok > 0 and tokens[h.start_tok - 1].text.lower() in PLACE_PREPOSITIONS
         scored = []
-        for ei, ref in h.refs.items():
+        refs = h.refs
+        if any(r.tag == "override" for r in refs.values()):  # a reviewer decided which entry this form is
+            refs = {ei: r for ei, r in refs.items() if r.tag == "override"}
+        alien, exact = _alien_and_exact(text[tokens[h.start_tok].start:tokens[h.end_tok - 1].end], refs, index)
+        for ei, ref in refs.items():
             e = index.entries[ei]
-            ev = prior(e, ref, cfg) + _cue(e, river_cues[k])
+            if ei in alien and e.id not in ctx_ids:
+                continue
+            ev = prior(e, ref, cfg) + _cue(e, river_cues[k]) + (EXACT_NAME if ei in exact else 0.0)
             if e.country in ctx_countries:
                 ev += 0.3
             if e.id in ctx_ids:
@@ -261,25 +290,38 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
                 ev += PLACE_PREPOSITION
             if qualified is not None and e.kind in CONTAINER_KINDS and e.country == qualified.country:
                 ev += 2.0  # "Atlanta, Georgia": the state of the place before the comma
-            against = False
-            if cue is not None and cue.id == e.parent:
+            outside = False
+            if cue is None or e.type != "place":
+                pass
+            elif cue.place.id == e.parent:
                 ev += 2.0
-            elif cue is not None and cue.country and e.country and cue.country != e.country:
+            elif against(e, cue):
                 ev -= 3.0  # "Odessa, Texas" is not the Ukrainian Odesa
-                against = True
-            scored.append((ev, ei, ref, against))
+                outside = True
+            scored.append((ev, ei, ref, outside))
         scored.sort(key=lambda x: -x[0])
-        ev, ei, ref, against = scored[0]
-        base = h.base if h.method == "fuzzy" else TAG_SCORE.get(ref.tag, 0.9)
-        score = base
+        ev, ei, ref, outside = scored[0]
+        e = index.entries[ei]
+        base = h.base if h.method in NEAR_MISS_METHODS else TAG_SCORE.get(ref.tag, 0.9)
+        score = min(base, h.cap)
         if len(scored) > 1 and ev - scored[1][0] < CLEAR_MARGIN:
             score = min(score, 0.85)  # a close call between entries: a person decides
-        if against:
+        if outside:
             score = min(score, 0.5)  # the context contradicts the only candidates
+        elif (cue is not None and not cue.weak and cue.place.kind in STATE_KINDS and e.type == "place"
+              and cue.place.country not in cfg.domain_countries and e.parent != cue.place.id
+              and (e.parent is not None or not (ref.tag in ("canonical", "override") or ref.lang in ("ru", "uk")))):
+            # "Berlin, New Hampshire": no Berlin of that state is listed (an English alternate name in GeoNames
+            # makes North Canton, Ohio a "Berlin"): none is linked. A place of unknown state under its own
+            # name ("Austin, Texas", "Талса (штат Оклахома)") is.
+            score = min(score, 0.5)
+        elif cue is not None and cue.weak and any(x[3] for x in scored[1:]):
+            score = min(score, 0.85)  # "в американском Париже": some Paris of the US, a person decides which
         e = index.entries[ei]
-        method = h.methods.get(ei, h.method)
-        if e.source in GENERATED_SOURCES and not (e.id in ctx_ids or (e.parent and e.parent in ctx_ids)):
-            if h.method == "fuzzy" and _weak_position(text, tokens, h, heads, covered):
+        method = "override" if ref.tag == "override" else h.methods.get(ei, h.method)
+        if ref.tag != "override" and e.source in GENERATED_SOURCES and not (
+                e.id in ctx_ids or (e.parent and e.parent in ctx_ids)):
+            if h.method in ("fuzzy", "phonetic") and _weak_position(text, tokens, h, heads, covered):
                 continue  # "Shelling" is not a misspelt Malaysian town
             foreign = (e.country not in cfg.domain_countries and e.country not in ctx_countries
                        and (e.population or 0) < FOREIGN_AUTO_POPULATION)
@@ -291,12 +333,17 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
                 score = min(score, 0.85)  # a small town abroad, nothing else in the text near it
         start, end = tokens[h.start_tok].start, tokens[h.end_tok - 1].end
         status = "auto" if score >= cfg.t_auto else "review" if score >= cfg.t_review else "unresolved"
+        if status == "auto" and h.method in REVIEW_ONLY_METHODS:
+            status = "review"
+        rewrite, official = written_form(e, ref, text[start:end], index.lexicon, cfg.official_names)
+        if official:
+            method = OFFICIAL_METHOD
         cands = h.candidates or [
             Candidate(index.entries[x].id, index.entries[x].canonical, round(base if x == ei else base * 0.85, 3))
             for _, x, _, _ in scored]
         out.append(Entity(
             start=start, end=end, surface=text[start:end], type=e.type, gazetteer_id=e.id,
             canonical=e.canonical, score=score, method=method, status=status,
-            candidates=cands[:5], rewrite=(e.short or e.canonical) if ref.short else e.canonical,
+            candidates=cands[:5], rewrite=rewrite, kind=e.kind,
         ))
     return out

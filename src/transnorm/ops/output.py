@@ -1,9 +1,10 @@
 """Writing a run: records.jsonl (atomically), report.md, report.html and review.csv.
 
-Records arrive batch by batch in input order and go straight to disk; only counts, the
-first changes and the first documents (bounded by the `report` config) stay in memory, and
-undecided mentions wait in an on-disk spool until review.csv is written. Files appear under their final names only when
-complete (temp file + rename), so a crashed run never leaves a half file that looks whole.
+Records arrive batch by batch in input order and go straight to disk; only counts (one Stats
+for every report), the first changes and the first documents (bounded by the `report` config)
+stay in memory, and undecided mentions wait in an on-disk spool until review.csv is written.
+Files appear under their final names only when complete (temp file + rename), so a crashed
+run never leaves a half file that looks whole.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Callable
 
 from transnorm.config import ReportConfig
 from transnorm.files import atomic_open, fsync_dir
 from transnorm.records import Line, Record
 from transnorm.review.queue import ReviewGroup, ReviewSpool, write_review_groups
 from transnorm.review.report_html import ReportBuilder, RunSummary, write_report_page
-from transnorm.review.report_md import write_markdown
+from transnorm.review.report_md import md_escape, queue_table, summary_lines, write_markdown
 from transnorm.review.summary import Stats
 from transnorm.version import __version__
 
@@ -36,6 +38,9 @@ class RunWriter:
     limits: ReportConfig = field(default_factory=ReportConfig)  # how much report.html shows in full
     stats: Stats = field(default_factory=Stats)
     models: dict[str, str] = field(default_factory=dict)  # lang -> translation model id used
+    # The compiled gazetteer, asked for at close(): the queue's candidates get their kind, parent
+    # and population from it (report.html works offline, so it must carry them).
+    gazetteer: Callable[[], Any] | None = None
     review_queue: list[ReviewGroup] = field(default_factory=list)  # set by close(): the head of the queue
     review_total: int = 0  # set by close(): rows in review.csv
     final_header: dict[str, str] = field(default_factory=dict)  # set by close()
@@ -46,7 +51,7 @@ class RunWriter:
         self._tmp = self.out / ".records.jsonl.part"
         self._fh = self._tmp.open("wb")
         self.started = datetime.now(timezone.utc)
-        self.report = ReportBuilder(self.limits)
+        self.report = ReportBuilder(self.limits, self.stats)  # counts once, for every report
         self.spool = ReviewSpool(self.out)
 
     def write(self, records: list[Record], known: list[Line | None] | None = None) -> list[Line]:
@@ -63,8 +68,7 @@ class RunWriter:
             self._fh.write(b"\n")  # not line + "\n": a 50 MB document's line is not copied again
             lines.append(line)
             self.spool.add(self.stats.documents, rec)  # the record's index in the run
-            self.stats.add(rec)
-            self.report.add(rec)
+            self.report.add(rec)  # counts it in self.stats too
         return lines
 
     def sync(self) -> None:
@@ -85,19 +89,20 @@ class RunWriter:
         header = {"transnorm": __version__, "started": self.started.isoformat(timespec="seconds"),
                   "finished": finished.isoformat(timespec="seconds"), **self.header}
         self.final_header = header
-        with atomic_open(self.out / "report.md") as fh:
-            write_markdown(self.stats, fh, header)
+        index = self.gazetteer() if self.gazetteer else None
         head, n = [], 0
         with self.spool:
             def groups():
                 nonlocal n
-                for g in self.spool.groups():
+                for g in self.spool.groups(index, detailed=self.limits.max_queue_rows):
                     n += 1
                     if len(head) < self.limits.max_queue_rows:
                         head.append(g)
                     yield g
             write_review_groups(groups(), self.out / "review.csv")
         self.review_queue, self.review_total = head, n
+        with atomic_open(self.out / "report.md") as fh:
+            write_markdown(self.stats, fh, header, head, n)
         summary = RunSummary(
             run_id=self.out.name, started_utc=self.started, finished_utc=finished,
             transnorm_version=__version__, gazetteer_hash=self.header.get("gazetteer", ""),
@@ -105,3 +110,15 @@ class RunWriter:
             settled_by_overrides=self.stats.settled_by_overrides)
         write_report_page(self.report, head, n, self.out / "report.html", summary)
 
+
+    def artifacts(self, queue_rows: int = 200, report_chars: int = 1_000_000) -> dict[str, Any]:
+        """What the Prefect flow publishes (after close()): the summary and report.md as markdown
+        (file links do nothing in a browser, so the report itself travels), and the review queue
+        as a table with candidate names."""
+        summary = "\n".join(summary_lines(self.stats, self.final_header, self.review_queue, self.review_total))
+        summary += f"\n\nRun folder: {md_escape(str(self.out.resolve()))} (report.html, review.csv, records.jsonl)\n"
+        report = (self.out / "report.md").read_text(encoding="utf-8")
+        if len(report) > report_chars:
+            cut = report.rfind("\n", 0, report_chars)
+            report = report[:cut] + "\n\n… (cut here; the whole report.md is in the run folder)\n"
+        return {"summary": summary, "report": report, "queue": queue_table(self.review_queue, queue_rows)}

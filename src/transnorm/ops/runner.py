@@ -157,6 +157,71 @@ def _flow_stub_body() -> None:  # never called: tasks only read the flow's name 
     raise RuntimeError("flow stub")
 
 
+_HELD: dict[Path, Any] = {}  # state folder -> StateLock taken ahead by hold_state()
+
+
+def hold_state(state_dir: Path):
+    """Take the state folder's lock now, for the next run() in this process on that folder.
+
+    The CLI calls this before it starts Prefect: a second `transnorm run` started seconds after a
+    first one then gets the one-line refusal (StateLocked) at once, instead of failing inside a
+    flow run with a traceback. Raises StateLocked."""
+    from transnorm.ops.ledger import StateLock
+
+    key = Path(state_dir).resolve()
+    if key not in _HELD:
+        _HELD[key] = StateLock(state_dir).acquire()
+    return _HELD[key]
+
+
+def estimate_documents(inputs: list[str]) -> int:
+    """About how many documents `inputs` hold, for a progress bar: one per text file, one per
+    line of JSONL, one per line after the header of CSV (quoted newlines overcount). Reads the
+    bytes once (they are read again soon, from the OS cache)."""
+    from transnorm.ingest import TEXT_SUFFIXES, walk
+
+    total = 0
+    for raw in inputs:
+        root = Path(raw)
+        for path in walk(root) if root.is_dir() else [root]:
+            suffix = path.suffix.lower()
+            if suffix in (".jsonl", ".csv"):
+                try:
+                    with path.open("rb") as fh:
+                        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+                except OSError:
+                    lines = 1
+                total += max(lines - (suffix == ".csv"), 1)
+            else:
+                total += suffix in TEXT_SUFFIXES or not path.exists()
+    return total
+
+
+def first_text(inputs: list[str], ingest_cfg) -> str | None:
+    """The text of the first readable document of `inputs` (what the language detector meets first)."""
+    from transnorm.ingest import iter_inputs
+    from transnorm.records import Document
+
+    for item in iter_inputs(inputs, ingest_cfg):
+        if isinstance(item, Document):
+            return item.text[:2000]
+    return None
+
+
+def run_logger():
+    """Prefect's run logger inside a flow run (its INFO lines show in the UI), else this module's."""
+    try:
+        from prefect import get_run_logger
+        from prefect.exceptions import MissingContextError
+
+        try:
+            return get_run_logger()
+        except MissingContextError:
+            return log
+    except ImportError:
+        return log
+
+
 @dataclass
 class RunResult:
     out: Path | None = None  # the run folder; None when an inbox run had nothing to do
@@ -166,6 +231,7 @@ class RunResult:
     unchanged: int = 0  # unchanged documents (reused or, for inbox runs, skipped)
     retry_next: int = 0  # documents that failed alone and are retried by the next run
     tasks: int = 0
+    batches: int = 0  # batches written
     stage_seconds: float = 0.0  # inside process_batch, summed over tasks
     write_seconds: float = 0.0  # run folder, ledger and consolidated store
     report_seconds: float = 0.0  # report.md, report.html, review.csv
@@ -199,12 +265,13 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
         plan,
     )
     from transnorm.ops.output import RunWriter, default_out_dir
+    from transnorm.pipeline import get_index
 
     t0 = time.perf_counter()
     result = RunResult()
-    lock = StateLock(cfg.state_dir)
+    lock = _HELD.pop(Path(cfg.state_dir).resolve(), None) or StateLock(cfg.state_dir)
     try:
-        lock.acquire()
+        lock.__enter__()  # a lock held ahead (hold_state) stays held; else acquire it now
     except StateLocked as exc:
         if not inbox:
             raise
@@ -214,7 +281,8 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
 
     def writer() -> RunWriter:
         if result.writer is None:
-            result.writer = RunWriter(out or default_out_dir(cfg.outputs_dir), header=header, limits=cfg.report)
+            result.writer = RunWriter(out or default_out_dir(cfg.outputs_dir), header=header, limits=cfg.report,
+                                      gazetteer=lambda: get_index(cfg))
             result.out = result.writer.out
         return result.writer
 
@@ -227,6 +295,9 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
                        force=force, keep_unchanged=not inbox)
         in_flight = max(MIN_IN_FLIGHT, 2 * slots)
         pending: list = []
+        logger = run_logger()
+        progress.phase("documents", estimate_documents(inputs) if progress.active() else None, "documents")
+        t_batches = time.perf_counter()
 
         def drain() -> None:
             batch, fut = pending.pop(0)
@@ -256,6 +327,11 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
             result.processed += len(processed)
             result.reused += len(records) - len(processed)
             progress.advance(len(records))
+            done = result.processed + result.reused
+            logger.info("batch %d: %d document(s) written (%d processed, %d reused); %d so far, %.1f documents/s",
+                        result.batches + 1, len(records), len(processed), len(records) - len(processed), done,
+                        done / max(time.perf_counter() - t_batches, 1e-6))
+            result.batches += 1
 
         for batch in batches:
             result.unchanged += batch.unchanged
@@ -268,9 +344,11 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
             drain()
         t = time.perf_counter()
         if result.writer is not None:
+            progress.phase("reports")
             w = result.writer
             w.header["processing"] = result.summary(inbox)
             w.close()
+            logger.info("wrote %s: %s", w.out, result.summary(inbox))
         result.report_seconds = time.perf_counter() - t
         t = time.perf_counter()
         if ledger.changed or not (cfg.state_dir / "records" / "records.jsonl").exists():
@@ -319,6 +397,10 @@ def _write_manifest(result: RunResult, cfg) -> None:
             "write_seconds": round(result.write_seconds, 3), "report_seconds": round(result.report_seconds, 3),
             "wall_seconds": round(result.wall_seconds, 3),
             "consolidated": str(result.consolidated) if result.consolidated else None}
+    w = result.writer
+    if w is not None:  # what the CLI's end-of-run summary reports
+        data.update({"documents": w.stats.documents, "documents_with_errors": w.stats.by_doc_status["error"],
+                     "names_to_review": w.review_total, "no_english": dict(w.stats.no_english)})
     result.stats = data
     atomic_write_text(result.out / "run.json", json.dumps(data, indent=2) + "\n")
     fsync_dir(result.out)

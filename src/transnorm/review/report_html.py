@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -28,15 +28,19 @@ from markupsafe import Markup
 from transnorm.config import ReportConfig
 from transnorm.files import atomic_open
 from transnorm.records import Record
-from transnorm.review.queue import (
-    ReviewGroup,
-    ReviewSpool,
-    needs_decision,
-    record_mentions,
-)
+from transnorm.review.mentions import DOC_STATUSES, english_sources
+from transnorm.review.queue import ReviewGroup, ReviewSpool
+from transnorm.review.summary import Stats
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transnorm.gazetteer.index import Index
 
 STATUSES = ("auto", "review", "unresolved")
 MAX_ERRORS_SHOWN = 300
+SOURCE, TRANSLATION_ONLY, RENDERING = 0, 1, 2  # the `side` of a mention row on the page
+# Offered when a reviewer creates an entry (any lower-case word is accepted).
+COMMON_KINDS = frozenset({"city", "town", "village", "settlement", "urban-settlement", "hromada", "raion", "district",
+                          "oblast", "region", "country", "landmark", "river", "facility", "person"})
 
 
 @dataclass
@@ -64,77 +68,73 @@ def _utf16_offsets(text: str):
     return lambda i: prefix[max(0, min(i, len(text)))]
 
 
-def _doc_status(rec: Record, undecided: int) -> str:
-    if rec.errors:
-        return "error"
-    return "review" if undecided else "ok"
-
-
 class ReportBuilder:
-    """Collects the report while records stream past: exact counts for every record, full detail
-    (text, mention rows) for documents in input order while the ReportConfig limits allow."""
+    """Collects the report while records stream past: counts for every record (a Stats, shared
+    with report.md), full detail (text, mention rows) for documents in input order while the
+    ReportConfig limits allow."""
 
-    def __init__(self, limits: ReportConfig | None = None):
+    def __init__(self, limits: ReportConfig | None = None, stats: Stats | None = None):
         self.limits = limits or ReportConfig()
+        self.stats = stats if stats is not None else Stats()
         self.docs: list[dict[str, Any]] = []
         self.mentions: list[list[Any]] = []  # compact rows, see add()
         self.text_chars = 0
-        self.documents = self.total_mentions = self.undecided = 0
-        self.by_doc: Counter[tuple[str, str]] = Counter()  # (lang, status)
-        self.by_method: Counter[tuple[str, str]] = Counter()  # (method, status)
-        self.linked: Counter[str] = Counter()  # method of auto mentions with an id
-        self.errors: list[tuple[str, str]] = []  # the first MAX_ERRORS_SHOWN
-        self.errors_total = 0
+
+    @property
+    def documents(self) -> int:
+        return self.stats.documents
+
+    @property
+    def total_mentions(self) -> int:
+        return self.stats.mentions
+
+    @property
+    def undecided(self) -> int:
+        return self.stats.undecided
 
     def add(self, rec: Record) -> None:
         """Count the next record of the run, and embed it if it fits."""
-        n = undecided = 0
-        for m in record_mentions(rec):  # a generator: a huge document's mentions are never all held
-            n += 1
-            undecided += needs_decision(m)
-            self.by_method[(m.entity.method, m.entity.status)] += 1
-            if m.entity.status == "auto" and m.entity.gazetteer_id:
-                self.linked[m.entity.method] += 1
-        status = _doc_status(rec, undecided)
-        self.documents += 1
-        self.total_mentions += n
-        self.undecided += undecided
-        self.by_doc[(rec.lang or "und", status)] += 1
-        for msg in rec.errors:
-            self.errors_total += 1
-            if len(self.errors) < MAX_ERRORS_SHOWN:
-                self.errors.append((rec.source or rec.id, msg))
+        counts = self.stats.add(rec)
         chars = len(rec.text) + len(rec.text_en or "")
+        rows = len(rec.entities) + len(rec.entities_en)
         lim = self.limits
         if (len(self.docs) >= lim.max_documents or self.text_chars + chars > lim.max_text_chars
-                or len(self.mentions) + n > lim.max_mentions):
+                or len(self.mentions) + rows > lim.max_mentions):
             return
         d = len(self.docs)
         self.text_chars += chars
-        conv = {False: _utf16_offsets(rec.text), True: _utf16_offsets(rec.text_en or "")}
-        for m in record_mentions(rec):
-            e, f = m.entity, conv[m.english_side]
-            # [doc, side(0 source, 1 English), start, end, surface, type, id, canonical, score, method, status, lang]
-            self.mentions.append([d, int(m.english_side), f(e.start), f(e.end), e.surface, e.type, e.gazetteer_id,
-                                  e.canonical, round(e.score, 3), e.method, e.status, m.lang])
+        src, en = _utf16_offsets(rec.text), _utf16_offsets(rec.text_en or "")
+        sources = english_sources(rec)
+        shown = {i: e.surface for e, i in zip(rec.entities_en, sources) if i is not None}
+        lang = rec.lang or "und"
+        # [doc, side, start, end, surface, type, id, canonical, score, method, status, lang, English form, kind]
+        for i, e in enumerate(rec.entities):
+            self.mentions.append([d, SOURCE, src(e.start), src(e.end), e.surface, e.type, e.gazetteer_id,
+                                  e.canonical, round(e.score, 3), e.method, e.status, lang, shown.get(i), e.kind])
+        for e, i in zip(rec.entities_en, sources):
+            self.mentions.append([d, RENDERING if i is not None else TRANSLATION_ONLY, en(e.start), en(e.end),
+                                  e.surface, e.type, e.gazetteer_id, e.canonical, round(e.score, 3), e.method,
+                                  e.status, "en", None, e.kind])
         self.docs.append({
-            "id": rec.id, "source": rec.source, "lang": rec.lang or "und", "text": rec.text,
+            "id": rec.id, "source": rec.source, "lang": lang, "text": rec.text,
             "text_en": rec.text_en, "warnings": list(rec.warnings), "errors": list(rec.errors),
-            "status": status, "mentions": n, "undecided": undecided,
+            "status": counts.status, "mentions": counts.mentions, "undecided": counts.undecided,
         })
 
-    def data(self, queue: list[ReviewGroup], queue_total: int) -> dict[str, Any]:
+    def data(self, queue: list[ReviewGroup], queue_total: int, run_id: str = "") -> dict[str, Any]:
         """The JSON the page script renders."""
+        st = self.stats
         return {
-            "docs": self.docs, "mentions": self.mentions,
+            "run": run_id, "docs": self.docs, "mentions": self.mentions,
             "queue": [{
-                "surface": g.surface, "lang": g.lang, "type": g.type, "count": g.count, "statuses": g.statuses,
-                "proposed_id": g.proposed_id, "proposed_canonical": g.proposed_canonical,
-                "candidates": [[c.gazetteer_id, c.canonical, round(c.score, 3)] for c in g.candidates],
-                "context": list(g.context_parts), "docs": g.docs,
+                "surface": g.surface, "lang": g.lang, "type": g.type, "kind": g.kind, "reason": g.reason,
+                "count": g.count, "statuses": g.statuses, "proposed_id": g.proposed_id,
+                "proposed_canonical": g.proposed_canonical, "context": list(g.context_parts), "docs": g.docs,
+                "candidates": [v.to_json() for v in g.views],
             } for g in queue],
-            "totals": {"documents": self.documents, "mentions": self.total_mentions, "queue": queue_total,
-                       "undecided": self.undecided},
+            "totals": {"documents": st.documents, "mentions": st.mentions, "queue": queue_total,
+                       "undecided": st.undecided, "translation_only": st.english["translation only"],
+                       "renderings": st.english["rendering"]},
         }
 
 
@@ -170,6 +170,7 @@ def _bars(counts: Counter[str]) -> dict[str, Any]:
 
 def _summary(b: ReportBuilder, summary: RunSummary) -> dict[str, Any]:
     """What the summary section shows, as plain values (the template escapes every one)."""
+    st = b.stats
     info = [
         ["run id", summary.run_id], ["started (UTC)", _when(summary.started_utc)],
         ["finished (UTC)", _when(summary.finished_utc)], ["transnorm", summary.transnorm_version],
@@ -179,10 +180,15 @@ def _summary(b: ReportBuilder, summary: RunSummary) -> dict[str, Any]:
     ]
     extra = [(str(e.source), str(e.message)) if hasattr(e, "message") else (str(e[0]), str(e[1]))
              for e in summary.errors]
-    return {"info": info, "errors": [list(e) for e in (extra + b.errors)[:MAX_ERRORS_SHOWN]],
-            "n_errors": len(extra) + b.errors_total,
-            "by_doc": _crosstab(b.by_doc, ["ok", "review", "error"], "language"),
-            "by_method": _crosstab(b.by_method, list(STATUSES), "method"), "bars": _bars(b.linked)}
+    return {"info": info, "errors": [list(e) for e in (extra + st.errors)[:MAX_ERRORS_SHOWN]],
+            "n_errors": len(extra) + st.errors_total,
+            "warnings": bool(st.warnings), "n_warned": st.warnings_total,
+            "warnings_rows": [[w.documents, w.example, ", ".join(w.doc_ids) + (", …" if w.documents > len(w.doc_ids)
+                                                                             else "")]
+                              for w in sorted(st.warnings.values(), key=lambda w: -w.documents)[:MAX_ERRORS_SHOWN]],
+            "english": st.english,
+            "by_doc": _crosstab(st.by_lang_status, list(DOC_STATUSES), "language"),
+            "by_method": _crosstab(st.by_method_status, list(STATUSES), "method"), "bars": _bars(st.linked)}
 
 
 @lru_cache(maxsize=1)
@@ -198,14 +204,16 @@ def _csp_hash(source: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode()
 
 
-def render_html(records: Iterable[Record], summary: RunSummary, limits: ReportConfig | None = None) -> str:
-    """The whole report for records at hand, as one string (no I/O): tests and small runs."""
+def render_html(records: Iterable[Record], summary: RunSummary, limits: ReportConfig | None = None,
+                index: "Index | None" = None) -> str:
+    """The whole report for records at hand, as one string (no I/O): tests and small runs.
+    With the compiled `index`, the queue's candidates carry their facts (kind, parent, population)."""
     builder = ReportBuilder(limits)
     with ReviewSpool() as spool:
         for i, rec in enumerate(records):
             builder.add(rec)
             spool.add(i, rec)
-        queue = list(spool.groups())
+        queue = list(spool.groups(index, builder.limits.max_queue_rows))
     return render_page(builder, queue[:builder.limits.max_queue_rows], len(queue), summary)
 
 
@@ -213,7 +221,8 @@ def _partial_note(b: ReportBuilder, queue_rows: int, queue_total: int) -> str:
     """Say plainly when the page shows less than the run (the template adds where the rest is)."""
     parts = []
     if len(b.docs) < b.documents:
-        parts.append(f"{len(b.docs):,} of {b.documents:,} documents and {len(b.mentions):,} of "
+        shown = sum(1 for m in b.mentions if m[1] == SOURCE)
+        parts.append(f"{len(b.docs):,} of {b.documents:,} documents and {shown:,} of "
                      f"{b.total_mentions:,} mentions (in input order, up to the report limits)")
     if queue_rows < queue_total:
         parts.append(f"the {queue_rows:,} most frequent of {queue_total:,} names to decide")
@@ -226,15 +235,16 @@ def render_page(b: ReportBuilder, queue: list[ReviewGroup], queue_total: int, su
     csp = (f"default-src 'none'; script-src '{_csp_hash(js)}'; style-src 'unsafe-inline'; "
            "img-src data:; base-uri 'none'; form-action 'none'")
     return env.get_template("report.html.j2").render(
-        csp=csp, summary=summary, b=b, queue_total=queue_total, statuses=STATUSES,
+        csp=csp, summary=summary, b=b, queue_total=queue_total, statuses=STATUSES, doc_statuses=DOC_STATUSES,
+        kinds=sorted({g.kind for g in queue if g.kind} | COMMON_KINDS),
         partial=_partial_note(b, len(queue), queue_total), s=_summary(b, summary),
-        css=Markup(css), js=Markup(js), data_json=Markup(json_for_script(b.data(queue, queue_total))))
+        css=Markup(css), js=Markup(js), data_json=Markup(json_for_script(b.data(queue, queue_total, summary.run_id))))
 
 
 def write_html_report(records: Iterable[Record], out_path: Path, summary: RunSummary,
-                      limits: ReportConfig | None = None) -> Path:
+                      limits: ReportConfig | None = None, index: "Index | None" = None) -> Path:
     """Write the report atomically (temp file + rename) so a reader never sees half a file."""
-    return _write(out_path, render_html(records, summary, limits))
+    return _write(out_path, render_html(records, summary, limits, index))
 
 
 def write_report_page(b: ReportBuilder, queue: list[ReviewGroup], queue_total: int, out_path: Path,

@@ -140,6 +140,14 @@ def _parses(word: str, lang: str):
     return sorted(parses, key=lambda p: 0 if PROPER & p.tag.grammemes else 1)
 
 
+@lru_cache(maxsize=100_000)
+def is_adjective(word: str) -> bool:
+    """Can this Cyrillic word (any case) be an adjective, in Russian or Ukrainian?
+    ("Запорожская", "тракторному", "атомна": yes; "удерживали", "будівлю": no)."""
+    low = word.lower()
+    return any(p.tag.POS in ("ADJF", "PRTF") for lang in ("ru", "uk") for p in _parses(low, lang))
+
+
 @lru_cache(maxsize=300_000)
 def word_lemmas(word: str, lang: str) -> tuple[str, ...]:
     """Folded distinct lemmas of a lower-case Cyrillic word (all analyses, best first)."""

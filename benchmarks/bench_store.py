@@ -1,0 +1,178 @@
+"""Gazetteer index store, before and after, in one run: cold build, load, per-process memory,
+a review decision and a YAML edit until the next run has its index.
+
+    python benchmarks/bench_store.py                      # baseline: 60fb437 (the one-pickle store)
+    python benchmarks/bench_store.py --baseline HEAD~3    # another commit as the baseline
+
+The baseline is checked out in a temporary `git worktree` and run from its own `src/` with this
+interpreter; it runs without the DAWG2 extension (pymorphy3's fast dictionary reader, a
+dependency added with the new store) so it is measured as it shipped. Each measurement is a
+fresh process on the default config's gazetteer (a copy, so edits never touch the checkout),
+with no per-user cache (TRANSNORM_CACHE_DIR=off):
+
+* cold build: nothing cached; wall and CPU seconds, peak RSS of the process (the build is one process);
+* load: a second process gets the built index (best of 3 processes); per-process memory is what
+  getting the index and linking the bundled samples (ru, uk, en: lemma vocabulary, Latin keys)
+  adds to the process: RSS, and USS (pages only this process has; the store's mapped pages are
+  shared by every process on the machine);
+* review decision -> index: an accept decision written to overrides.yaml (as `review apply` does),
+  then a fresh process gets the index: what `review apply` adds to the next `transnorm run`;
+* YAML edit -> index: one entry appended to people.yaml, then the same.
+
+Timings are wall-clock on a shared machine: the machine line shows the load average; CPU
+seconds are less sensitive to it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = "60fb437"
+
+
+def _mem() -> dict:
+    """This process's RSS and USS (private) in MB, from /proc."""
+    out = {}
+    with open("/proc/self/smaps_rollup", encoding="ascii") as fh:
+        for line in fh:
+            k, _, v = line.partition(":")
+            if k in ("Rss", "Pss", "Private_Clean", "Private_Dirty"):
+                out[k] = int(v.split()[0]) / 1024
+    return {"rss": out["Rss"], "pss": out["Pss"], "uss": out["Private_Clean"] + out["Private_Dirty"]}
+
+
+def child(task: str, gaz: str, state: str) -> dict:
+    os.environ["TRANSNORM_CACHE_DIR"] = "off"
+    from transnorm.config import load_config
+    from transnorm.gazetteer.layers import LayerSpec
+    from transnorm.gazetteer.store import load_or_build
+
+    cfg = load_config(None, {"state_dir": state, "gazetteer": {"dir": gaz}})
+    spec = LayerSpec.from_config(cfg.gazetteer)
+    folder, cache = Path(gaz), Path(state) / "index"
+    if task == "edit-yaml":
+        with (folder / "people.yaml").open("a", encoding="utf-8") as fh:
+            fh.write("  - {id: person-bench-edit, type: person, kind: person, canonical: Bench Editovych}\n")
+    if task == "apply":
+        with (folder / "overrides.yaml").open("a", encoding="utf-8") as fh:
+            fh.write("accept:\n  - {surface: \"Kharkivv\", lang: en, gazetteer_id: ua-city-kharkiv}\n")
+    before = _mem()
+    c0, t0 = time.process_time(), time.perf_counter()
+    idx = load_or_build(folder, cache, layers=spec, shared=False)
+    took, cpu = time.perf_counter() - t0, time.process_time() - c0
+    out = {"s": took, "cpu": cpu, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+           "keys": idx.size, "digest": idx.digest}
+    if task == "load":
+        out["rss_load"] = _mem()["rss"] - before["rss"]
+        from transnorm.pipeline import link_segment
+
+        linked = []
+        for lang in ("ru", "uk", "en"):
+            for text in SAMPLE_TEXTS[lang]:
+                linked += [e for e in link_segment(text, lang, idx, cfg) if e.gazetteer_id]
+        if hasattr(idx, "latin_keys"):  # what align.py reads for each linked source name
+            for e in linked:
+                idx.latin_keys(idx.by_id[e.gazetteer_id])
+        else:
+            from transnorm.linking import align
+
+            align._latin_keys(idx)
+        after = _mem()
+        out.update(linked=len(linked), rss_used=after["rss"] - before["rss"], uss_used=after["uss"] - before["uss"],
+                   pss_used=after["pss"] - before["pss"])
+    return out
+
+
+SAMPLE_TEXTS = {
+    "ru": ["Ночью враг атаковал Харьков и Харьковскую область. В Донецкой области погибли два человека.",
+           "Взрывы прогремели в Кривом Роге, Запорожье и Никополе; в Одессе объявлена тревога.",
+           "Зеленский провёл переговоры с Эрдоганом во дворце Чыраган в Стамбуле."],
+    "uk": ["Окупанти обстріляли Херсонщину та Миколаївщину, у Львові пролунали вибухи.",
+           "У Києві та Київській області оголосили повітряну тривогу; Сирський прибув на Донеччину."],
+    "en": ["Air raid alert in Kiev and the Kiev region. Explosions were heard in Dnipropetrovsk and Krivoy Rog.",
+           "Talks were held at the Palace of Chyragan; Vladimir Zelensky met Erdogan in Istanbul."],
+}
+
+
+def run(tree: Path, task: str, gaz: Path, state: Path, baseline: bool) -> dict:
+    pre = "import sys; sys.modules['dawg'] = None; " if baseline else ""  # pymorphy3 then reads with dawg_python
+    code = pre + f"import runpy, sys; sys.argv = {[__file__, '--child', task, str(gaz), str(state)]!r}; " \
+                 f"runpy.run_path({str(Path(__file__))!r}, run_name='__main__')"
+    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "TRANSNORM_CACHE_DIR": "off"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tree, env=env)
+    if out.returncode != 0:
+        raise SystemExit(f"{task} ({tree}) failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(tree: Path, work: Path, baseline: bool) -> dict:
+    gaz, state = work / "gaz", work / "state"
+    shutil.copytree(ROOT / "gazetteers", gaz)
+    cold = run(tree, "cold", gaz, state, baseline)
+    loads = [run(tree, "load", gaz, state, baseline) for _ in range(3)]
+    load = min(loads, key=lambda r: r["s"])
+    apply = run(tree, "apply", gaz, state, baseline)
+    edit = run(tree, "edit-yaml", gaz, state, baseline)
+    disk = sum(p.stat().st_size for p in (state / "index").rglob("*") if p.is_file()) / 1e6
+    return {"cold_s": cold["s"], "cold_cpu": cold["cpu"], "cold_peak": cold["peak_mb"], "keys": cold["keys"],
+            "load_s": load["s"], "rss": load["rss_used"], "uss": load["uss_used"], "pss": load["pss_used"],
+            "linked": load["linked"], "apply_s": apply["s"], "edit_s": edit["s"], "disk_mb": disk}
+
+
+ROWS = [("keys", "keys", "{:,}", None), ("cold build, wall s", "cold_s", "{:.1f}", 20),
+        ("cold build, CPU s", "cold_cpu", "{:.1f}", None), ("cold build, peak RSS MB", "cold_peak", "{:.0f}", 500),
+        ("load, s (best of 3 processes)", "load_s", "{:.3f}", 0.3),
+        ("per-process RSS added by index + linking, MB", "rss", "{:.0f}", 150),
+        ("  of which private (USS), MB", "uss", "{:.0f}", None),
+        ("  proportional (PSS), MB", "pss", "{:.0f}", None),
+        ("mentions linked in the sample sentences", "linked", "{:,}", None),
+        ("review decision -> next run's index, s", "apply_s", "{:.2f}", 10),
+        ("one YAML edit -> next run's index, s", "edit_s", "{:.1f}", None),
+        ("cache on disk after these builds, MB", "disk_mb", "{:.1f}", None)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--baseline", default=BASELINE, help="commit of the baseline (default: %(default)s)")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        print(json.dumps(child(*a.child)))
+        return
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
+        tmp = Path(tmp)
+        tree = tmp / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), a.baseline], cwd=ROOT, check=True,
+                       capture_output=True)
+        try:
+            (tmp / "b").mkdir()
+            before = measure(tree, tmp / "b", baseline=True)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
+        (tmp / "a").mkdir()
+        after = measure(ROOT, tmp / "a", baseline=False)
+    head = ("", f"before ({a.baseline})", "after", "after/before", "target")
+    table = [head]
+    for label, key, fmt, target in ROWS:
+        b, n = before[key], after[key]
+        ratio = f"{n / b:.2f}x" if b else "-"
+        table.append((label, fmt.format(b), fmt.format(n), ratio, f"<= {target}" if target is not None else ""))
+    widths = [max(len(r[i]) for r in table) for i in range(len(head))]
+    for i, r in enumerate(table):
+        print("| " + " | ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))) + " |")
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+if __name__ == "__main__":
+    main()

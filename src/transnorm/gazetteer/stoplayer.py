@@ -1,0 +1,84 @@
+"""The stop layer: words too common to be a place's name on their own.
+
+GeoNames lists villages called Мир, Победа, Слава, Дружба, Progress, Match; morphology reads
+"Часа" as the lemma of an Indian town Chas and "Совета" as Soweto. The stop layer is built from
+data, not by hand: every word at or above STOP_ZIPF in wordfreq's frequency lists of English,
+Russian and Ukrainian (folded the way the index folds names), plus the lexicon's first names and
+stopwords, minus the place names the gazetteer deliberately holds (protected_names: Georgia, Kyiv, Paris
+stay linkable). linking/resolve.py then lets a stop-layer word link a generated entry only with
+evidence (a settlement cue word, a list of places around it), and never `auto`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from transnorm.gazetteer.entries import Entry
+from transnorm.gazetteer.index import GENERATED_SOURCES
+from transnorm.gazetteer.lexicon import Lexicon
+from transnorm.text.fold import fold_words
+from transnorm.text.translit import likeness
+
+STOP_ZIPF = 3.0  # once per million words: above it a word is common, whatever else it names
+LANGS = ("en", "ru", "uk")
+PROTECT_POPULATION = 100_000
+OWN_NAME_RATIO = 80  # a uk/ru name this like the canonical is the town's own, not one of GeoNames' others
+DOMAIN_TOWN_POPULATION = 10_000  # towns of REGION_COUNTRIES this big keep their uk/ru names linkable (Жидачів)
+REGION_KINDS = frozenset({"oblast", "federal-subject", "autonomous-republic", "region", "province", "krai",
+                          "republic", "state", "self-proclaimed"})
+REGION_COUNTRIES = frozenset({"UA", "RU", "BY", "MD", "TR", "PL", "GE"})  # whose regions the news names
+
+
+def frequent_words(langs: Iterable[str] = LANGS, min_zipf: float = STOP_ZIPF) -> set[str]:
+    """Folded single words at or above `min_zipf` in wordfreq's lists (shipped in the wheel, offline)."""
+    from wordfreq import get_frequency_dict
+
+    out: set[str] = set()
+    threshold = 10 ** (min_zipf - 9)  # zipf = log10(frequency per billion words)
+    for lang in langs:
+        for word, freq in get_frequency_dict(lang).items():
+            if freq >= threshold:
+                key = fold_words(word)
+                if key and " " not in key:
+                    out.add(key)
+    return out
+
+
+def protected_names(entries: Iterable[Entry]) -> set[str]:
+    """Folded one-word place names the gazetteer holds on purpose: never put in the stop layer.
+
+    Every name of a curated place; the canonical name of countries, of the regions of
+    REGION_COUNTRIES and of places of PROTECT_POPULATION or more (not GeoNames' alternate
+    names: Warsaw's district Wola is no reason for "Воля" to link, nor Ho in Ghana, also called
+    "No", for "No"), and the own Ukrainian and Russian names of towns of DOMAIN_TOWN_POPULATION
+    or more in those countries (Жидачів, Золоте are in the news as towns). People protect
+    nothing: a person's name links through the curated entry, which the stop layer never blocks.
+    Abbreviations (NO, US) match only in capitals anyway.
+    """
+    out: set[str] = set()
+    for e in entries:
+        if e.type != "place":
+            continue
+        curated = e.source not in GENERATED_SOURCES
+        region = e.kind in REGION_KINDS and e.country in REGION_COUNTRIES
+        town = e.country in REGION_COUNTRIES and (e.population or 0) >= DOMAIN_TOWN_POPULATION
+        big = (e.population or 0) >= PROTECT_POPULATION
+        if not (curated or e.kind == "country" or region or town or big):
+            continue
+        for name, lang, tag in e.names():
+            own = town and lang in ("uk", "ru") and likeness(name, e.canonical) >= OWN_NAME_RATIO
+            if not curated and tag != "canonical" and not own:
+                continue
+            if name.isupper() and len(name.replace(".", "")) <= 5:
+                continue
+            key = fold_words(name)
+            if key and " " not in key:
+                out.add(key)
+    return out
+
+
+def stop_layer(entries: Iterable[Entry], lexicon: Lexicon, min_zipf: float = STOP_ZIPF) -> frozenset[str]:
+    entries = list(entries)
+    words = frequent_words(min_zipf=min_zipf)
+    words |= {w for w in lexicon.given_names | lexicon.stopwords if " " not in w}
+    return frozenset(words - protected_names(entries))

@@ -1,0 +1,100 @@
+"""Homonyms abroad: "Paris, Texas", "Одесса в штате Техас", "в американському Парижі".
+
+A place written with a qualifier — the state, province or country it is in — is a place of that
+state or country, never its Ukrainian or Russian namesake. `qualifier` finds the qualifier of
+the k-th found name; resolve.py then raises the candidates inside it and counts every candidate
+of another country (or, for a state, of another state of the same country) against, so the
+mention links to the foreign place the gazetteer has, or to nothing. Where the qualifier may
+stand: lexicon.yaml `abroad`.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from transnorm.gazetteer.entries import Entry
+from transnorm.gazetteer.index import Index
+from transnorm.linking.hits import Hit
+from transnorm.text.fold import Token
+
+# Kinds that qualify a place written just before them ("Odessa, Texas").
+CONTAINER_KINDS = {"country", "state", "oblast", "federal-subject", "province", "region", "autonomous-republic"}
+SUBDIVISION_KINDS = CONTAINER_KINDS - {"country"}  # the only qualifiers written after "в"/"in"
+STATE_KINDS = frozenset({"state", "province"})  # a qualifier that names the one place it holds
+_GAP_RE = re.compile(r"[\s,()]*")
+MAX_BETWEEN = 4  # words between a place and its qualifier ("в штате", "in the state of")
+
+
+class Qualifier(NamedTuple):
+    place: Entry  # the state, province or country the name is said to be in
+    weak: bool  # only an adjective says so ("американский"): which namesake there is a guess
+
+
+def qualifier(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Qualifier | None:
+    """What qualifies hits[k]: the container written after it, or an adjective of a country before it."""
+    after = _after(text, tokens, hits, k, index)
+    return Qualifier(after, False) if after is not None else _adjective(text, tokens, hits[k], index)
+
+
+def _after(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Entry | None:
+    """'Odessa, Texas', 'Одесса (штат Техас)', 'Одесса в штате Техас', 'Odessa in Texas'."""
+    if k + 1 >= len(hits):
+        return None
+    h, nxt = hits[k], hits[k + 1]
+    if nxt.start_tok - h.end_tok > MAX_BETWEEN:
+        return None
+    between = tokens[h.end_tok:nxt.start_tok]
+    words = [t.key for t in between]
+    if any(w not in index.lexicon.abroad_between for w in words):
+        return None
+    gap = text[tokens[h.end_tok - 1].end:tokens[nxt.start_tok].start]
+    for t in between:  # what is left between the words: only commas, brackets and spaces
+        gap = gap.replace(t.text, " ", 1)
+    if not (("," in gap or "(" in gap) or words) or not _GAP_RE.fullmatch(gap):
+        return None
+    containers = [e for e in (index.entries[ei] for ei in nxt.refs) if e.kind in CONTAINER_KINDS]
+    if len(containers) != 1:
+        return None
+    e = containers[0]
+    if words and "," not in gap and "(" not in gap and (e.kind not in SUBDIVISION_KINDS or len(nxt.refs) > 1):
+        return None  # "Москва в Польше видит угрозу": a country after "в" is where, not which; and
+        # "в Стамбуле" is the city far more often than its province
+    return e
+
+
+def _adjective(text: str, tokens: list[Token], h: Hit, index: Index) -> Qualifier | None:
+    """'в американском Париже': an adjective of a country right before the name."""
+    j = h.start_tok - 1
+    if j < 0 or not tokens[h.start_tok].joined or not index.lexicon.abroad_adjectives:
+        return None
+    key = tokens[j].key
+    adjectives = index.lexicon.abroad_adjectives
+    if key[:4] not in _heads(adjectives):
+        return None
+    for stem, cc in adjectives.items():
+        if key.startswith(stem):
+            ei = index.by_id.get(f"country-{cc.lower()}")
+            return Qualifier(index.entries[ei], True) if ei is not None else None
+    return None
+
+
+_HEADS: dict[int, tuple[dict, frozenset[str]]] = {}
+
+
+def _heads(adjectives: dict[str, str]) -> frozenset[str]:
+    """The first four letters of every adjective stem (memoised per lexicon): most words stop here."""
+    got = _HEADS.get(id(adjectives))
+    if got is None or got[0] is not adjectives:
+        got = (adjectives, frozenset(s[:4] for s in adjectives))
+        _HEADS[id(adjectives)] = got
+    return got[1]
+
+
+def against(e: Entry, q: Qualifier) -> bool:
+    """Is candidate e outside the qualifier? Another country, or another state of its country."""
+    if e.id == q.place.id or e.kind in CONTAINER_KINDS:
+        return False  # a country or region is not qualified: "Austria, Bulgaria, Croatia" is a list
+    if e.country and q.place.country and e.country != q.place.country:
+        return True
+    return bool(q.place.kind in STATE_KINDS and e.parent and e.parent != q.place.id
+                and e.country == q.place.country)  # Paris, Kentucky

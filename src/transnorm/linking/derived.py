@@ -1,0 +1,193 @@
+"""Tables derived from a loaded index (and from name data in libraries), built on first use.
+
+The open-world passes need a few lookups the compiled index does not hold: which words are
+first names, how Russian first names are spelt in English, which Ukrainian place names a
+Russian spelling meets through the cross-language key, and the phonetic blocks of the fuzzy
+pass. They are data, not hand lists: the lexicon, the curated people files, gender-guesser's
+first-name dictionary and shevchenko's Ukrainian given names. Each table is built once per
+index object (memoised like keys.index_vocab) and costs nothing until a document needs it.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import unicodedata
+import weakref
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+from transnorm.text.crosslang import cross_keys
+from transnorm.text.fold import fold, fold_name, is_cyrillic
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transnorm.gazetteer.index import Index
+
+T = TypeVar("T")
+_memo: dict[tuple[int, str], tuple[weakref.ref, object]] = {}
+_lock = threading.Lock()
+PERSON_ID_PREFIX = "person-"
+SLAVIC_COUNTRIES = frozenset({"UA", "RU", "BY"})  # whose people's Cyrillic first names are Slavic ones
+
+
+def per_index(index: "Index", tag: str, build: Callable[["Index"], T]) -> T:
+    """build(index), once per index object and tag (dropped when the index is)."""
+    key = (id(index), tag)
+    got = _memo.get(key)
+    if got is not None and got[0]() is index:
+        return got[1]  # type: ignore[return-value]
+    with _lock:
+        got = _memo.get(key)
+        if got is not None and got[0]() is index:
+            return got[1]  # type: ignore[return-value]
+        value = build(index)
+        try:
+            ref = weakref.ref(index, lambda _r, k=key: _memo.pop(k, None))
+        except TypeError:  # pragma: no cover - not weak-referenceable: do not memoise
+            return value
+        _memo[key] = (ref, value)
+        return value
+
+
+@lru_cache(maxsize=1)
+def guesser_first_names() -> frozenset[str]:
+    """First names of gender-guesser's dictionary, lower case as written (about 48,000 from many
+    countries: Wojciech, Bence, Luminița). Not folded: folding them all costs seconds."""
+    import gender_guesser.detector as gd
+
+    det = gd.Detector(case_sensitive=False)
+    west = det.COUNTRIES.index("israel") + 1  # columns of Europe, the Americas' sources and the Near East
+    names = [n for n, freq in det.names.items()
+             if len(n) > 2 and any(f[:west].strip() for f in freq.values())]
+    # (East Asian romanised names are left out: "The", "In", "To", "So" are English words first)
+    return frozenset(names) | frozenset(plain_ascii(n) for n in names if not n.isascii() and len(n) > 3)
+
+
+def plain_ascii(word: str) -> str:
+    """Diacritics dropped (Luminița -> luminita), lower case."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def ukrainian_given_names() -> dict[str, str]:
+    """shevchenko's Ukrainian given names (folded) -> 'masculine' | 'feminine'."""
+    import shevchenko
+
+    path = Path(shevchenko.__file__).parent / "data" / "given-names.json"  # the library's own dictionary
+    names = json.loads(path.read_text(encoding="utf-8"))
+    return {fold(n): g for n, g in names.items()}
+
+
+@lru_cache(maxsize=1)
+def ukrainian_given_latin() -> frozenset[str]:
+    """shevchenko's given names in KMU 2010, folded: Ustyna, Kateryna, Hryhorii."""
+    from transnorm.text.translit import propose_english
+
+    return frozenset(fold(propose_english(n, "uk")) for n in ukrainian_given_names())
+
+
+@dataclass
+class PeopleNames:
+    """What the curated people files say about names."""
+
+    first_latin: set[str] = field(default_factory=set)  # folded first words of Latin full names
+    first_cyrillic: set[str] = field(default_factory=set)  # folded first words of Cyrillic full names
+    ru_first_en: dict[str, str] = field(default_factory=dict)  # folded Russian first name -> English form
+    ua_first_en: dict[str, str] = field(default_factory=dict)  # folded Russian first name -> a Ukrainian's
+    surnames: dict[str, list[int]] = field(default_factory=dict)  # folded last word -> entry positions
+
+
+def _people_names(index: "Index") -> PeopleNames:
+    out = PeopleNames()
+    votes: dict[str, Counter] = defaultdict(Counter)
+    ua_votes: dict[str, Counter] = defaultdict(Counter)
+    surnames: dict[str, list[int]] = defaultdict(list)
+    for gid, pos in index.by_id.items():
+        if not gid.startswith(PERSON_ID_PREFIX):
+            continue
+        e = index.entries[pos]
+        if e.type != "person" or e.id != gid:
+            continue
+        en_first = e.canonical.split()[0] if " " in e.canonical else None
+        for name, lang, _tag in e.names():
+            words = name.split()
+            if len(words) < 2:
+                continue
+            first = fold(words[0])
+            if is_cyrillic(name):
+                if e.country in SLAVIC_COUNTRIES:
+                    out.first_cyrillic.add(first)
+                if lang == "ru" and en_first and e.country in ("RU", "BY"):
+                    votes[first][en_first] += 1
+                elif lang == "ru" and en_first and e.country == "UA":
+                    ua_votes[first][en_first] += 1
+            else:
+                out.first_latin.add(first)
+            last = fold(words[-1])
+            if pos not in surnames[last]:
+                surnames[last].append(pos)
+    out.ru_first_en = _spellings(votes)
+    out.ua_first_en = _spellings(ua_votes)
+    out.first_latin |= ukrainian_given_latin()
+    out.surnames = dict(surnames)
+    return out
+
+
+SPELLING_SIMILAR = 60  # rapidfuzz ratio: Андрей/Andrei (a spelling); Александра/Sasha is a nickname
+
+
+def _spellings(votes: dict[str, Counter]) -> dict[str, str]:
+    """The English spelling most people files give a Cyrillic first name, nicknames left out."""
+    from rapidfuzz import fuzz
+
+    from transnorm.text.translit import propose_english
+
+    out = {}
+    for k, c in votes.items():
+        plain = fold(propose_english(k, "ru"))
+        for en, _n in c.most_common():
+            if fuzz.ratio(plain, fold(en)) >= SPELLING_SIMILAR:
+                out[k] = en
+                break
+    return out
+
+
+def people_names(index: "Index") -> PeopleNames:
+    return per_index(index, "people", _people_names)
+
+
+def _cross_map(index: "Index") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for k in index.keys:
+        if k and "\u0400" <= k[0] <= "\u04ff":
+            for ck in cross_keys(k):
+                out[ck].append(k)
+    return dict(out)
+
+
+def cross_map(index: "Index") -> dict[str, list[str]]:
+    """Cross-language key -> the Cyrillic index keys that have it (Богданівка, Богдановка...)."""
+    return per_index(index, "cross", _cross_map)
+
+
+def is_first_name_key(key: str, index: "Index", latin_ok: bool = True, written: str | None = None) -> bool:
+    """Is a folded word a first name by the data (lexicon, people files, name dictionaries)?
+    `written`: the word as written, looked up in gender-guesser's (unfolded) dictionary."""
+    lex = index.lexicon
+    if key in lex.given_names:
+        return True
+    if key in lex.stopwords or key in lex.common_words:
+        return False
+    names = people_names(index)
+    if key in names.first_latin or key in names.first_cyrillic:
+        return True
+    if key and "\u0400" <= key[0] <= "\u04ff":
+        return key in ukrainian_given_names()
+    return latin_ok and written is not None and (written.lower() in guesser_first_names()
+                                                 or plain_ascii(written) in guesser_first_names())
+
+
+def fold_words(name: str) -> list[str]:
+    return fold_name(name).split()

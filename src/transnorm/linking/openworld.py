@@ -1,0 +1,407 @@
+"""The open-world passes of match.link: names the gazetteer lacks, and people beside places.
+
+match.link calls one `OpenWorld` per text at three points:
+1. `screen(hits)` before the leftovers are collected (issue 15, people vs places and people):
+   a one-word match right after a first name, an initial or a role word ("Сергей Киров",
+   "маршал Жуков", "Bence Halasz") keeps only the listed people it can be, and is dropped
+   when those are none (a place named like a surname, or another person of that surname: Oleg
+   X is not the entry's Ivan X), so the whole name goes on to the generated-person path;
+2. `near_miss(a, b)` for a leftover run the fuzzy pass did not place: in Russian text a Ukrainian
+   settlement found through the cross-language key (Белогоровка -> Білогорівка), else a
+   phonetic near miss ("Pakhmut"); both are Hits for resolve.py, capped below auto;
+3. `generate(runs, entities)` after resolve: people by structure (people.py), lone surnames of
+   people named in full in the same text, then places by settlement cues or beside settlements
+   in a list (places.py). Each becomes an Entity with method "generated", a stable
+   "gen:<type>:<slug>" id, status review and a reason; what is left stays unknown.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+from rapidfuzz import fuzz, process
+
+from transnorm.gazetteer.entries import SETTLEMENT_KINDS
+from transnorm.gazetteer.index import GENERATED_SOURCES
+from transnorm.linking import people, phonetic, places
+from transnorm.linking.derived import per_index
+from transnorm.linking.hits import Hit, sentence_initial
+from transnorm.records import Candidate, Entity
+from transnorm.text.crosslang import uk_from_ru
+from transnorm.text.fold import Token, fold, fold_name
+from transnorm.text.morph import guess_stems, is_cyrillic_word
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transnorm.config import MatchConfig
+    from transnorm.gazetteer.index import Index, NameRef
+
+NEAR_MISS_MAX = 0.85  # a phonetic or cross-language match is reviewed, not rewritten...
+CROSSLANG_CUED = 0.9  # ...unless the reconstruction spells the Ukrainian name exactly after a settlement cue
+FIRST_NAME_SIMILAR = 60  # rapidfuzz ratio: Alexander ~ Oleksandr; Olena !~ Oleksandr (match.py uses the same)
+SURNAME_ENDING_RE = re.compile(r"(?:ov|ev|yov|in|yn|sky|skyi|skiy|ski|ska|skaya|enko|uk|chuk|ych|ich|ova|eva|ina|"
+                               r"yna|ko|yk|ak|ik)$", re.I)
+DASH_GAP_RE = re.compile(r"\s+[-‐‑–—]\s+|\s*[–—]\s*")
+
+
+FOREIGN_SCORE = 0.5  # below t_review: queued as unresolved, the proposal no link
+
+
+class OpenWorld:
+    def __init__(self, text: str, tokens: list[Token], index: "Index", cfg: "MatchConfig", lang: str | None):
+        self.text, self.tokens, self.index, self.cfg = text, tokens, index, cfg
+        self.lang = lang if lang in ("ru", "uk") else "en"
+        self._kinds: dict[int, str] = {}
+        self._spans: dict[tuple[int, int], list] = {}
+
+    def kind(self, i: int) -> str:
+        k = self._kinds.get(i)
+        if k is None:
+            k = self._kinds[i] = people.classify(self.text, self.tokens, i, self.lang, self.index)
+        return k
+
+    # ------------------------------------------------------------------ 1. screening exact hits
+
+    def screen(self, hits: list[Hit]) -> list[Hit]:
+        """People beside places and people (see the module docstring)."""
+        covered = {j for h in hits for j in range(h.start_tok, h.end_tok)}
+        out = []
+        for h in hits:
+            i = h.start_tok
+            prv = i - 1
+            if h.end_tok - i != 1 or prv < 0 or prv in covered:
+                out.append(h)
+                continue
+            k = self.kind(prv)  # cached per word: most hits have an ordinary word before them
+            joined = self.tokens[i].joined
+            first = joined and k == "G"
+            initial = joined and k == "I"
+            role = k == "R" and not text_gap(self.text, self.tokens, prv, i)
+            if not (first or initial or role) or not self._surname_like(
+                    h, strong=first or initial, initial=initial) or (
+                    role and not (first or initial) and self._curated_place(h)):
+                out.append(h)  # "мэра Львова": a role word before a listed city is about the city
+                continue
+            persons = {e: r for e, r in h.refs.items() if self.index.entries[e].type == "person"}
+            if first:
+                persons = {e: r for e, r in persons.items() if self._first_name_fits(e, prv)}
+            if persons:
+                out.append(replace(h, refs=persons, methods={e: m for e, m in h.methods.items() if e in persons}))
+            # else: dropped; the run (with its first name or initial) goes to the person path
+        return out
+
+    def _curated_place(self, h: Hit) -> bool:
+        return any(self.index.entries[e].type == "place" and self.index.entries[e].source not in GENERATED_SOURCES
+                   for e in h.refs)
+
+    def _surname_like(self, h: Hit, strong: bool = False, initial: bool = False) -> bool:
+        """Can the one-word match be a surname? `strong`: a first name or an initial stands
+        before it, so any surname reading will do (Кирова is also a town's genitive); after an
+        initial any capitalised name will ("В. Чкалову": the town was named after him)."""
+        tok = self.tokens[h.start_tok]
+        entries = [self.index.entries[e] for e in h.refs]
+        if all(e.type == "person" for e in entries):
+            return True
+        if is_cyrillic_word(tok.text):
+            return initial or _cyr_surname(tok.text, self.lang, strong)
+        if all(e.source in GENERATED_SOURCES or e.type == "person" for e in entries):
+            return True
+        return bool(SURNAME_ENDING_RE.search(tok.text)) and all(
+            e.type == "person" or e.kind in SETTLEMENT_KINDS for e in entries)
+
+    def _first_name_fits(self, ei: int, prv: int) -> bool:
+        first = self.tokens[prv].key
+        e = self.index.entries[ei]
+        for name, _, _ in e.names():
+            words = name.split()
+            if len(words) >= 2 and fuzz.ratio(first, fold(words[0])) >= FIRST_NAME_SIMILAR:
+                return True
+            if len(words) >= 2 and is_cyrillic_word(self.tokens[prv].text):
+                lemmas = {fold(p.normal_form) for p in people.cyr_parses(self.tokens[prv].text.lower(), self.lang)}
+                if fold(words[0]) in lemmas:
+                    return True
+        return False
+
+    # ------------------------------------------------------------------ 2. near misses
+
+    def prepare(self, runs: Sequence[tuple[int, int]], hits: list[Hit]) -> None:
+        """Note the surnames of the people the text names in full (a run read as a person's
+        name, a listed person's full name), so a lone surname elsewhere is kept for them and
+        never fuzzy-matched to something else ("Adelia Petrosyan. Petrosyan, 16, ...").
+        Computed on the first question (claims_surname), as most texts never ask."""
+        self._prep = (runs, hits)
+        self._full_keys: set[str] | None = None
+
+    def _full_surname_keys(self) -> set[str]:
+        if self._full_keys is not None:
+            return self._full_keys
+        runs, hits = self._prep
+        keys: set[str] = set()
+        for a, b in runs:
+            for sp in self._people(a, b):
+                if sp.surname and (sp.given or sp.initials or sp.patronymic):
+                    keys |= self._surname_keys(self.tokens[sp.surname[-1]])
+        for h in hits:
+            if h.end_tok - h.start_tok >= 2 and any(self.index.entries[e].type == "person" for e in h.refs):
+                keys |= self._surname_keys(self.tokens[h.end_tok - 1])
+        self._full_keys = keys
+        return keys
+
+    def claims_surname(self, a: int, b: int) -> bool:
+        if b - a != 1 or self.kind(a) not in ("S", "W", "N", "A"):
+            return False
+        return bool(self._surname_keys(self.tokens[a]) & self._full_surname_keys())
+
+    def _people(self, a: int, b: int) -> list["people.PersonSpan"]:
+        """people.find_people on tokens[a:b], once per run (three passes ask)."""
+        got = self._spans.get((a, b))
+        if got is None:
+            got = self._spans[(a, b)] = people.find_people(self.text, self.tokens, a, b, self.lang, self.index,
+                                                           [self.kind(i) for i in range(a, b)])
+        return got
+
+    def looks_like_person(self, a: int, b: int) -> bool:
+        return any(p.end - p.start >= 2 or p.reason.startswith("role")
+                   for p in self._people(a, b))
+
+    def near_miss(self, a: int, b: int) -> Hit | None:
+        if self.lang == "ru" and all(is_cyrillic_word(t.text) for t in self.tokens[a:b]):
+            hit = self._crosslang(a, b)
+            if hit is not None:
+                return hit
+        return self._phonetic(a, b)
+
+    def _crosslang(self, a: int, b: int) -> Hit | None:
+        words = [t.text for t in self.tokens[a:b]]
+        lex = self.index.lexicon
+        if any(t.key in lex.stopwords or t.key in lex.common_words for t in self.tokens[a:b]):
+            return None
+        if any(_common_ru_word(w) for w in words):
+            return None  # "Сил", "Мирно", "Украинские": words first, names only by accident
+        nom = places.nominative(words, "ru")
+        refs: dict[int, "NameRef"] = {}
+        for form in dict.fromkeys((nom, " ".join(words))):
+            for r in places.crosslang_refs(form, self.index):
+                refs.setdefault(r.entry, r)
+        if not refs:
+            return None
+        uk = fold_name(uk_from_ru(nom))
+        exact = any(uk in {fold_name(n) for n, lg, _ in self.index.entries[e].names() if lg == "uk"} for e in refs)
+        cued = places.cue_before(self.text, self.tokens, a, "ru", self.index) is not None
+        base = CROSSLANG_CUED if exact and cued else NEAR_MISS_MAX
+        return Hit(a, b, refs, "crosslang", base)
+
+    def _phonetic(self, a: int, b: int) -> Hit | None:
+        key = " ".join(t.key for t in self.tokens[a:b])
+        lex = self.index.lexicon
+        if len(key) < self.cfg.fuzzy_min_chars or any(
+                t.key in lex.stopwords or t.key in lex.common_words for t in self.tokens[a:b]):
+            return None
+        if b - a == 1 and sentence_initial(self.text, self.tokens[a]):
+            return None  # "Город ..." opens a sentence; "Shelling" is no misspelt town
+        if any(is_cyrillic_word(t.text) for t in self.tokens[a:b]) or b - a > 2:
+            return None  # inflected Cyrillic words meet too many skeletons; MT forms are Latin
+        return self._phonetic_hit(a, b, key)
+
+    def _phonetic_hit(self, a: int, b: int, key: str) -> Hit | None:
+        pool = phonetic.candidates(key, self.index)
+        if not pool:
+            return None
+        need = dict(pool)
+        floor = self.cfg.t_review * 100  # never looser than the fuzzy pass itself
+        found = [(k, s, i) for k, s, i in process.extract(key, list(need), scorer=fuzz.ratio, limit=5,
+                                                           score_cutoff=max(phonetic.MIN_RATIO, floor))
+                 if s >= max(need[k], floor)]
+        refs: dict[int, "NameRef"] = {}
+        scores: dict[int, float] = {}
+        rejected = self.index.rejected
+        for k, s, _ in found:
+            for r in self.index.lookup(k):
+                e = self.index.entries[r.entry]
+                if r.upper or e.type != "place" or (key, e.id) in rejected:
+                    continue
+                if s / 100 > scores.get(r.entry, 0):
+                    refs[r.entry], scores[r.entry] = r, s / 100
+        if not refs:
+            return None
+        top = max(scores.values())
+        refs = {e: r for e, r in refs.items() if scores[e] >= top - 0.02}
+        cands = [Candidate(self.index.entries[e].id, self.index.entries[e].canonical, s)
+                 for e, s in sorted(scores.items(), key=lambda x: -x[1])]
+        return Hit(a, b, refs, "phonetic", min(NEAR_MISS_MAX, top), cands)
+
+    # ------------------------------------------------------------------ 3. generated names
+
+    def generate(self, runs: Sequence[tuple[int, int]], entities: list[Entity]
+                 ) -> tuple[list[Entity], list[tuple[int, int]]]:
+        """Generated people and places for the unknown runs; the runs left unknown."""
+        pieces = [p for a, b in runs for p in self._split(self._with_initials(a), b)]
+        found: list[Entity] = []
+        rest: list[tuple[int, int]] = []
+        surnames: dict[str, Entity] = {}
+        country = places.GeneratedPlaces(self.text, self.tokens, self.index, self.lang).country(
+            entities) if self.lang == "ru" else None
+        for a, b in pieces:
+            spans = self._people(a, b)
+            pos = a
+            for sp in spans:
+                if sp.start > pos:
+                    rest.append((pos, sp.start))
+                name = people.propose(self.text, self.tokens, sp, self.lang, self.index, country)
+                ent = self._person(sp.start, sp.end, name, sp.reason)
+                found.append(ent)
+                if name.surname_key and len(sp.surname) and (sp.given or sp.initials or sp.patronymic):
+                    surnames.setdefault(name.surname_key, ent)
+                pos = sp.end
+            if pos < b:
+                rest.append((pos, b))
+        # Lone surnames of people named in full in this text ("... Олег Кіпер. Кіпер заявив").
+        listed: dict[str, Entity] | None = None
+        left = []
+        for a, b in rest:
+            ent = self._coref(a, b, surnames)
+            if ent is None and b - a == 1:
+                listed = self._listed_surnames(entities) if listed is None else listed
+                ent = self._coref(a, b, listed)
+            if ent is not None:
+                found.append(ent)
+            else:
+                left.append((a, b))
+        self._repoint(entities, surnames)
+        placed, left = places.GeneratedPlaces(self.text, self.tokens, self.index, self.lang).find(
+            left, entities + found)
+        return found + placed, left
+
+    def _with_initials(self, a: int) -> int:
+        """Initials the run lost as stopwords ("В. Чкалову": В is also a preposition) are put back."""
+        while a > 0 and self.tokens[a].joined and self.kind(a - 1) == "I":
+            a -= 1
+        return a
+
+    def _split(self, a: int, b: int) -> list[tuple[int, int]]:
+        """A run joined by a spaced dash is two names ("Гладково - Поминово", "Орлівка-Ісакча" is one)."""
+        out, start = [], a
+        for j in range(a + 1, b):
+            if DASH_GAP_RE.fullmatch(self.text[self.tokens[j - 1].end:self.tokens[j].start]):
+                out.append((start, j))
+                start = j
+        out.append((start, b))
+        return out
+
+    def _person(self, a: int, b: int, name: "people.PersonName", reason: str) -> Entity:
+        start, end = self.tokens[a].start, self.tokens[b - 1].end
+        cands = [Candidate(self.index.entries[e].id, self.index.entries[e].canonical, 0.5)
+                 for e in _listed_with_surname(self.index, name.surname_key)[:3]]
+        if name.foreign:
+            # A letter-by-letter romanisation of "Матео Кассьерра" is no spelling to stand behind
+            # (Mateo Cassierra): queued for a person with the transliteration as a proposal, no link.
+            return Entity(start=start, end=end, surface=self.text[start:end], type="person", gazetteer_id=None,
+                          canonical=name.canonical, score=FOREIGN_SCORE, method="generated", status="unresolved",
+                          candidates=cands, kind="person",
+                          reason=reason + "; foreign name in Cyrillic: the transliteration is only a proposal")
+        return Entity(start=start, end=end, surface=self.text[start:end], type="person",
+                      gazetteer_id=f"gen:person:{places.slug(name.canonical)}", canonical=name.canonical,
+                      score=places.GENERATED_SCORE, method="generated", status="review", candidates=cands,
+                      kind="person", reason=reason)
+
+    def _surname_keys(self, tok: Token) -> set[str]:
+        keys = {tok.key}
+        if is_cyrillic_word(tok.text):
+            low = tok.text.lower()
+            keys |= {fold(p.normal_form) for p in people.cyr_parses(low, self.lang)[:4]}
+            keys |= set(guess_stems(low))
+        return keys
+
+    def _coref(self, a: int, b: int, surnames: dict[str, Entity]) -> Entity | None:
+        if b - a != 1 or not surnames:
+            return None
+        for k in self._surname_keys(self.tokens[a]):
+            ent = surnames.get(k)
+            if ent is not None:
+                start, end = self.tokens[a].start, self.tokens[a].end
+                return replace(ent, start=start, end=end, surface=self.text[start:end], candidates=[],
+                               reason=f"surname of {ent.surface!r} named in the text")
+        return None
+
+    def _listed_surnames(self, entities: list[Entity]) -> dict[str, Entity]:
+        """Surname keys of listed people the text names in full -> that mention."""
+        out: dict[str, Entity] = {}
+        for e in entities:
+            if e.type != "person" or not e.gazetteer_id or e.gazetteer_id.startswith("gen:") or " " not in e.surface:
+                continue
+            entry = self.index.get(e.gazetteer_id)
+            last = e.surface.split()[-1]
+            keys = self._surname_keys(Token(0, len(last), last, fold(last), False))
+            if entry is not None:
+                keys |= _entry_surnames(self.index, e.gazetteer_id)
+            short = entry.short if entry is not None else None  # "Tkachenko" stays Tkachenko in text_en
+            for k in keys:
+                out.setdefault(k, replace(e, method="surname", score=min(e.score, 0.93), rewrite=short))
+        return out
+
+    def _repoint(self, entities: list[Entity], surnames: dict[str, Entity]) -> None:
+        """A one-word link to a listed person (or a village) whose surname a generated person
+        named in full in this text shares, and whose own full name the text never writes, is
+        that generated person ("Ustyna Stefanchuk ... Stefanchuk" is not Ruslan Stefanchuk)."""
+        if not surnames:
+            return
+        full_ids = {e.gazetteer_id for e in entities if " " in e.surface.strip()}
+        for n, e in enumerate(entities):
+            if " " in e.surface.strip() or e.gazetteer_id in full_ids or e.gazetteer_id is None:
+                continue
+            entry = self.index.get(e.gazetteer_id)
+            if entry is None or not (entry.type == "person" or entry.source in GENERATED_SOURCES):
+                continue
+            toks = [t for t in self.tokens if t.start == e.start]
+            if not toks:
+                continue
+            for k in self._surname_keys(toks[0]):
+                gen = surnames.get(k)
+                if gen is not None:
+                    entities[n] = replace(gen, start=e.start, end=e.end, surface=e.surface,
+                                          candidates=[Candidate(e.gazetteer_id, e.canonical or "", e.score)],
+                                          reason=f"surname of {gen.surface!r} named in the text")
+                    break
+
+def _entry_surnames(index: "Index", gid: str) -> frozenset[str]:
+    """Folded last words of an entry's full names (memoised per index)."""
+    table = per_index(index, "entry-surnames", lambda _i: {})
+    got = table.get(gid)
+    if got is None:
+        entry = index.get(gid)
+        got = table[gid] = frozenset(fold_name(n).rsplit(" ", 1)[-1] for n, _, _ in entry.names() if " " in n) \
+            if entry is not None else frozenset()
+    return got
+
+
+@lru_cache(maxsize=50_000)
+def _common_ru_word(word: str) -> bool:
+    """A word the Russian dictionary knows, on its best reading not as a place name."""
+    from transnorm.text.morph import analyzer
+
+    low = word.lower()
+    a = analyzer("ru")
+    if not a.word_is_known(low):
+        return False
+    return "Geox" not in a.parse(low)[0].tag.grammemes
+
+
+def text_gap(text: str, tokens: Sequence[Token], i: int, j: int) -> bool:
+    """Anything but spaces between tokens i and j?"""
+    return bool(text[tokens[i].end:tokens[j].start].strip())
+
+
+def _cyr_surname(word: str, lang: str, strong: bool = False) -> bool:
+    """A Cyrillic word that pymorphy reads as a surname and (unless `strong`) not first as a
+    place: Кирова, Жуков."""
+    parses = people.cyr_parses(word.lower(), lang)
+    if not any("Surn" in p.tag.grammemes for p in parses[:6]):
+        return False
+    return strong or not (parses and "Geox" in parses[0].tag.grammemes and parses[0].score > 0.5)
+
+
+def _listed_with_surname(index: "Index", surname_key: str) -> list[int]:
+    from transnorm.linking.derived import people_names
+
+    return people_names(index).surnames.get(surname_key, [])

@@ -1,0 +1,482 @@
+"""People the gazetteer lacks: recognised by the shape of their name, put in the nominative, romanised.
+
+A run of capitalised words is a person when its words read, in order, as
+* first name (+ patronymic) + surname: "Олега Кіпера", "Андрея Ещенко", "Wojciech Nowicki";
+* surname + first name + patronymic (the Russian official order): "Иванов Иван Иванович";
+* initials + surname: "Н. И. Пирогова";
+* a role word + surname: "губернатор Гладков", "spokesman Voloshyn" (the role word may open the run).
+Words are classified (`classify`) by data, never by a hand list: first names from the lexicon,
+the people files and name dictionaries (derived.py), pymorphy3's Name/Surn/Patr tags, the
+lexicon's role words (`person_cues`).
+
+The nominative comes from shevchenko (Ukrainian: Олега Кіпера -> Олег Кіпер, Кароліну Плішкову
+-> Кароліна Плішкова) and from pymorphy3 checked by pytrovich (Russian: a candidate nominative is
+declined forward and must give the written form back). Romanisation: Ukrainian text KMU 2010;
+Russian text the English-media spelling (the people files' own first names, Andrei, Yuri, else
+iuliia's Wikipedia scheme: Sergey, Alexei, -yov). A name with no Slavic first name and no Slavic
+surname shape in Cyrillic (Олівер Вільямс, Жан-Поль Моро) is a foreign name: the transliteration
+is only a proposal, and its reason says so.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+from transnorm.linking.derived import is_first_name_key, people_names, ukrainian_given_names
+from transnorm.linking.hits import sentence_initial
+from transnorm.text.fold import Token, fold
+from transnorm.text.morph import analyzer, is_cyrillic_word, word_langs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transnorm.gazetteer.index import Index
+
+# Word kinds: G first name, P patronymic, S surname-like, A an adjective that may be a surname
+# (Плішкову, Зеленської: only after a first name or initials), W another capitalised word (a
+# foreign surname pymorphy reads as something else: Моро; only after a first name), N a word read
+# first as a place (Чкалову; a surname only after initials), I initial, R role word, X other.
+PATRONYMIC_RE = re.compile(r"(?:ович|евич|ьевич|йович|івна|ївна|овна|евна|ична|інічна)$", re.I)
+SLAVIC_SURNAME_RE = re.compile(
+    r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|цкий|ская|цкая|ський|цький|ська|цька|енко|ко|ук|юк|чук|"
+    r"як|ич|ець|ак|ик|ний|ная|на|ний)$", re.I)
+LATIN_TOPONYM_RE = re.compile(r"(?:ivka|yivka|iivka|ovka|evka|ivske|ynske|ove|yne|ivtsi|ychi)$", re.I)
+MASC, FEMN = "masc", "femn"
+
+
+@dataclass
+class PersonSpan:
+    """One person's name found in a token run: token positions of each part."""
+
+    start: int  # first token of the name (role words excluded)
+    end: int  # exclusive
+    given: list[int] = field(default_factory=list)
+    patronymic: list[int] = field(default_factory=list)
+    surname: list[int] = field(default_factory=list)
+    initials: list[int] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class PersonName:
+    """The nominative and English form proposed for a PersonSpan."""
+
+    canonical: str
+    surname_key: str  # folded nominative surname (coreference: "Кіпера" later is Oleh Kiper)
+    given_key: str | None  # folded nominative first name
+    foreign: bool = False
+
+
+def is_initial(text: str, tok: Token) -> bool:
+    return len(tok.text) == 1 and tok.text.isupper() and text[tok.end:tok.end + 1] == "."
+
+
+@lru_cache(maxsize=100_000)
+def cyr_parses(word: str, lang: str) -> tuple:
+    out = []
+    for lg in word_langs(word, lang):
+        out += analyzer(lg).parse(word)
+    return tuple(out)
+
+
+def _tags(word: str, lang: str) -> set[str]:
+    tags: set[str] = set()
+    for p in cyr_parses(word, lang):
+        tags |= set(p.tag.grammemes)
+    return tags
+
+
+def role_word(tok: Token, lang: str, index: "Index") -> bool:
+    """Is the token one of the lexicon's person_cues (Cyrillic: by lemma too)?"""
+    cues = index.lexicon.person_cues
+    if tok.key in cues:
+        return True
+    return is_cyrillic_word(tok.text) and _lemma_in(tok.text.lower(), lang, cues)
+
+
+def _lemma_in(low: str, lang: str, words: frozenset[str] | set[str]) -> bool:
+    return any(fold(p.normal_form) in words for p in cyr_parses(low, lang))
+
+
+def cyr_given(word: str, lang: str, index: "Index", initial: bool = False) -> bool:
+    """A Cyrillic first name in any case: a name the data knows (lexicon, people files,
+    shevchenko), directly or as the lemma of a Name analysis; or, inside a sentence, a Name
+    analysis of a word the dictionary knows (Кароліну, Олівер). The dictionary's guesses for
+    unknown words (Косинін, Гангнуса) do not count, and at a sentence's start a common noun
+    wins unless the data knows the name (Надежда, Роман, Слава)."""
+    low = word.lower()
+    if is_first_name_key(fold(low), index, latin_ok=False):
+        return True
+    known = analyzer(word_langs(low, lang)[0]).word_is_known(low)
+    for i, p in enumerate(cyr_parses(low, lang)):
+        if "Name" not in p.tag.grammemes:
+            continue
+        if is_first_name_key(fold(p.normal_form), index, latin_ok=False):
+            return True
+        if known and (i == 0 or not initial):
+            return True
+    return False
+
+
+def classify(text: str, tokens: Sequence[Token], i: int, lang: str, index: "Index") -> str:
+    """G, P, S, A, W, N, I, R or X for token i (see the module docstring)."""
+    t = tokens[i]
+    if is_initial(text, t):
+        return "I"
+    initial = t.text[:1].isupper() and is_cyrillic_word(t.text) and sentence_initial(text, t)
+    return _word_kind(t.text, t.key, lang, initial, index)
+
+
+_kinds: dict[tuple, str] = {}  # (word, lang, sentence-initial, index id) -> kind: words recur across texts
+
+
+def _word_kind(word: str, key: str, lang: str, initial: bool, index: "Index") -> str:
+    memo = (word, lang, initial, id(index))
+    got = _kinds.get(memo)
+    if got is None:
+        got = _classify_word(word, key, lang, initial, index)
+        if len(_kinds) > 200_000:
+            _kinds.clear()
+        _kinds[memo] = got
+    return got
+
+
+def _classify_word(word: str, key: str, lang: str, initial: bool, index: "Index") -> str:
+    lex = index.lexicon
+    tok = Token(0, len(word), word, key, False)
+    if not word[:1].isupper():
+        return "R" if role_word(tok, lang, index) else "X"
+    if role_word(tok, lang, index):
+        return "R"
+    if key in lex.stopwords or (key in lex.common_words and key not in lex.given_names):
+        return "X"
+    if key in lex.place_cues or key in lex.place_cues_after or word in lex.region_words.get("en", ()) \
+            or word in lex.of_forms:
+        return "X"  # Village, Oblast, Palace, Cathedral: heads of place names
+    if word.isupper() and len(word) > 1:
+        return "X"  # abbreviations: organisations
+    if is_cyrillic_word(word):
+        low = word.lower()
+        if PATRONYMIC_RE.search(low) or "Patr" in _tags(low, lang):
+            return "P"
+        if cyr_given(low, lang, index, initial):
+            return "G"
+        return _surname_kind(low, lang)
+    if key in lex.given_names or is_first_name_key(key, index, written=word):
+        return "G"
+    if LATIN_TOPONYM_RE.search(word):
+        return "X"  # Andriyivka, Rodynske: a settlement, not a surname
+    return "S" if word[:1].isalpha() and len(word) > 1 else "X"
+
+
+ADJ_SURNAME_RE = re.compile(r"(?:ов|ев|єв|ін|ин|ськ|цьк|зьк|ск|цк)(?:а|у|ої|ій|ою|ой|ую|ая|ий|ый|ого|ому|им|ым)$")
+
+
+def _surname_kind(low: str, lang: str) -> str:
+    """S: a Cyrillic word that reads as a surname (tagged Surn, unknown to the dictionary, an
+    animate noun); A: an adjective shaped like a surname; W: another capitalised noun or word
+    the dictionary only guesses; N: a place name (Geox) first; X: a known adjective, verb or adverb."""
+    parses = cyr_parses(low, lang)
+    if not parses:
+        return "S"
+    if any("Surn" in p.tag.grammemes for p in parses[:4]):
+        return "S"
+    top = parses[0].tag
+    if "Geox" in top.grammemes and parses[0].score > 0.5:
+        return "N"  # a place name first: a surname only after initials ("В. Чкалову")
+    known = analyzer(word_langs(low, lang)[0]).word_is_known(low)  # by the text's own dictionary
+    if top.POS in ("ADJF", "PRTF"):
+        return "A" if ADJ_SURNAME_RE.search(low) else "X"
+    if not known:
+        return "S" if top.POS in ("NOUN", None) else "W"
+    if top.POS == "NOUN":
+        return "S" if "anim" in top.grammemes else "W"
+    return "X"
+
+
+def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, index: "Index",
+                kinds: Sequence[str] | None = None) -> list[PersonSpan]:
+    """The person names inside tokens[a:b] (a capitalised run, maybe with a role word before it)."""
+    ks = list(kinds) if kinds is not None else [classify(text, tokens, i, lang, index) for i in range(a, b)]
+    cyr = any(is_cyrillic_word(tokens[i].text) for i in range(a, b))
+    out: list[PersonSpan] = []
+    role = a > 0 and _joined_role(text, tokens, a, lang, index)
+    i = 0
+    n = b - a
+    while i < n:
+        k = ks[i]
+        if k == "R":
+            role, i = True, i + 1
+            continue
+        span = None
+        if k == "I":
+            j = i
+            while j < n and ks[j] == "I":
+                j += 1
+            if j < n and ks[j] in ("S", "A", "G", "N"):
+                span = PersonSpan(a + i, a + j + 1, initials=list(range(a + i, a + j)), surname=[a + j],
+                                  reason="initials + surname")
+        elif k == "G" and not (i + 1 < n and ks[i + 1] != "G" and _hyphen(text, tokens, a + i + 1)):
+            j = i + 1  # (a first name hyphened to another word is a compound: Novo-Andriyivka)
+            while j < n and ks[j] == "G" and _hyphen(text, tokens, a + j):
+                j += 1  # "Жан-Поль", "Jean-Paul"
+            if j < n and ks[j] == "G" and not cyr and j + 1 < n and ks[j + 1] == "S":
+                j += 1  # "Mary Ann Smith"
+            given = list(range(a + i, a + j))
+            patr = [a + j] if j < n and ks[j] == "P" else []
+            j += len(patr)
+            if j < n and (ks[j] in ("S", "A", "W") or (ks[j] == "G" and not cyr and tokens[a + j].key not in
+                                                          index.lexicon.given_names)):
+                sur = [a + j]
+                while j + 1 < n and ks[j + 1] in ("S", "G", "W") and _hyphen(text, tokens, a + j + 1):
+                    j += 1
+                    sur.append(a + j)
+                span = PersonSpan(a + i, a + j + 1, given=given, patronymic=patr, surname=sur,
+                                  reason="given name + patronymic + surname" if patr else "given name + surname")
+        elif k == "S" and cyr and i + 2 < n and ks[i + 1] == "G" and ks[i + 2] == "P":
+            span = PersonSpan(a + i, a + i + 3, given=[a + i + 1], patronymic=[a + i + 2], surname=[a + i],
+                              reason="surname + given name + patronymic")
+        elif k == "S" and role and (i + 1 >= n or ks[i + 1] not in ("S", "G")) and _plain_surname(tokens[a + i], lang):
+            span = PersonSpan(a + i, a + i + 1, surname=[a + i], reason="role word + surname")
+        if span is not None:
+            if role and span.reason != "role word + surname":
+                span.reason += ", after a role word"
+            out.append(span)
+            i = span.end - a
+            role = False
+        else:
+            role = False
+            i += 1
+    return out
+
+
+def _plain_surname(tok: Token, lang: str) -> bool:
+    """After a role word only a word that cannot be an adjective is a surname: "начальниця
+    Степногірської" and "керівник Волинської обласної прокуратури" name an institution's place."""
+    if not is_cyrillic_word(tok.text):
+        return True
+    return not any(_plain(p.tag.POS) in ("ADJF", "PRTF") for p in cyr_parses(tok.text.lower(), lang))
+
+
+def _joined_role(text: str, tokens: Sequence[Token], a: int, lang: str, index: "Index") -> bool:
+    """A role word right before position a, nothing but a space between ("губернатор Гладков")."""
+    prev = tokens[a - 1]
+    return text[prev.end:tokens[a].start].strip() == "" and role_word(prev, lang, index)
+
+
+def _hyphen(text: str, tokens: Sequence[Token], j: int) -> bool:
+    return tokens[j].joined and "-" in text[tokens[j - 1].end:tokens[j].start]
+
+
+# ---------------------------------------------------------------- nominative and English form
+
+
+def propose(text: str, tokens: Sequence[Token], span: PersonSpan, lang: str, index: "Index",
+            country: str | None = None) -> PersonName:
+    """The nominative (Cyrillic) and the English spelling proposed for one found name.
+
+    `country` (UA, RU) is what the text is about: a Russian text about Ukraine names Ukrainians,
+    spelt the Ukrainian way (Дмитрий Ризнык -> Dmytro Riznyk)."""
+    words = lambda idx: [tokens[j].text for j in idx]  # noqa: E731
+    sur_text = text[tokens[span.surname[0]].start:tokens[span.surname[-1]].end] if span.surname else ""
+    if not is_cyrillic_word(sur_text.replace("-", "")) and not any(is_cyrillic_word(w) for w in words(span.given)):
+        given = _span_text(text, tokens, span.given)
+        canonical = " ".join(x for x in (given, sur_text) if x)
+        return PersonName(canonical, _sur_key(sur_text), fold(given) if given else None)
+    given = _span_text(text, tokens, span.given)
+    patr = _span_text(text, tokens, span.patronymic)
+    g, _p, s = nominative(given, patr, sur_text or None, lang)
+    foreign = _foreign(g, s, index)
+    canonical = romanise(g, s, lang, index, ukrainian=country == "UA" and not foreign)
+    return PersonName(canonical, _sur_key(s or ""), fold(g) if g else None, foreign)
+
+
+def _span_text(text: str, tokens: Sequence[Token], idx: list[int]) -> str | None:
+    return " ".join(text[tokens[idx[0]].start:tokens[idx[-1]].end].split()) if idx else None
+
+
+def _sur_key(s: str) -> str:
+    return fold(s.replace("-", " ")).replace(" ", "-")
+
+
+def _foreign(given: str | None, surname: str | None, index: "Index") -> bool:
+    """No Slavic first name and no Slavic surname shape: a foreign name written in Cyrillic."""
+    if given:
+        gk = fold(given.split()[0])
+        if gk in ukrainian_given_names() or gk in people_names(index).first_cyrillic or gk in index.lexicon.given_names:
+            return False
+    if surname and SLAVIC_SURNAME_RE.search(surname.split("-")[-1]):
+        return False
+    return True
+
+
+def romanise(given: str | None, surname: str | None, lang: str, index: "Index", ukrainian: bool = False) -> str:
+    """KMU 2010 for Ukrainian text; for Russian text the people files' English first names and
+    iuliia's Wikipedia scheme, or (`ukrainian`: a Russian text about Ukraine) the first names
+    the people files give Ukrainians (Дмитрий -> Dmytro) with the Wikipedia surname."""
+    from transnorm.text.translit import propose_english
+
+    names = people_names(index)
+    parts = []
+    if given:
+        table = names.ua_first_en if ukrainian else names.ru_first_en if lang == "ru" else {}
+        parts.append(table.get(fold(given)) or propose_english(given, lang))
+    if surname:
+        parts.append(propose_english(surname, lang))  # Ризнык -> Riznyk: и is і as often as и
+    return " ".join(parts)
+
+
+def nominative(given: str | None, patr: str | None, surname: str | None, lang: str) -> tuple:
+    """(given, patronymic, surname) in the nominative, gender kept (Плішкову -> Плішкова)."""
+    return _nominative(given, patr, surname, lang)
+
+
+@lru_cache(maxsize=20_000)
+def _nominative(given, patr, surname, lang):
+    options = _gender_case_options(given, patr, surname, lang)
+    known = given is None or any(
+        "Name" in p.tag.grammemes and fold(p.normal_form) in ukrainian_given_names()
+        for p in cyr_parses(given.split("-")[0].lower(), lang))  # shevchenko garbles foreign names
+    if lang == "uk" and known:
+        for gender, _case in options or [(None, None)]:
+            got = _shevchenko(given, patr, surname, gender)
+            if got is not None:
+                return got
+    for identity in (False, True):  # a declined reading in any case before "does not decline"
+        for gender, case in options or [(None, None)]:
+            got = _pymorphy_petrovich(given, patr, surname, lang, gender, case, identity)
+            if got is not None:
+                return got
+    return given, patr, surname
+
+
+def _gender_case_options(given, patr, surname, lang) -> list[tuple[str | None, str | None]]:
+    """(gender, case) readings of the name, best first: from the first name's and patronymic's
+    analyses, else from the surname's Surn analyses."""
+    opts: list[tuple[str | None, str | None]] = []
+    for word, tag in ((given, "Name"), (patr, "Patr"), (surname, "Surn")):
+        if not word or opts:
+            continue
+        for p in cyr_parses(word.split()[0].lower(), lang):
+            g, c = _plain(p.tag.gender), _plain(p.tag.case)
+            if tag in p.tag.grammemes and g in (MASC, FEMN) and (g, c) not in opts:
+                opts.append((g, c))
+    if not opts and given:
+        g = ukrainian_given_names().get(fold(given))
+        if g:
+            opts.append((MASC if g == "masculine" else FEMN, None))
+    if not opts and surname and not given:  # initials + a surname pymorphy does not tag: try each case
+        opts = [(None, c) for c in ("gent", "datv", "ablt", "loct", "accs")]
+    return opts
+
+
+def _shevchenko(given, patr, surname, gender):
+    import shevchenko
+
+    fields = {k: v for k, v in (("given_name", given), ("patronymic_name", patr), ("family_name", surname)) if v}
+    if not fields:
+        return None
+    try:
+        if gender:
+            got = shevchenko.to_nominative(fields, gender="masculine" if gender == MASC else "feminine")
+        else:
+            got = shevchenko.to_nominative(fields)
+    except (ValueError, KeyError, IndexError):  # InputValidationError is a ValueError
+        return None
+    return got.get("given_name"), got.get("patronymic_name"), got.get("family_name")
+
+
+_RU_CASES = {"nomn": "NOMINATIVE", "gent": "GENITIVE", "datv": "DATIVE", "accs": "ACCUSATIVE",
+             "ablt": "INSTRUMENTAL", "loct": "PREPOSITIONAL"}
+_ENDINGS = ("ыми", "ими", "ого", "его", "ому", "ему", "ой", "ей", "ым", "им", "ом", "ем", "ую", "ою",
+            "у", "ю", "а", "я", "е", "ы", "и")
+_RESTORE = ("", "а", "я", "ь", "й", "ий", "ой", "о")
+
+
+def _pymorphy_petrovich(given, patr, surname, lang, gender, case, identity=True):
+    """Nominatives from pymorphy3's analyses agreeing in gender and case; a surname pymorphy
+    does not tag is confirmed by declining candidates forward with pytrovich (Russian)."""
+    g = _inflect(given, "Name", gender, case, lang) if given else None
+    p = _inflect(patr, "Patr", gender, case, lang) if patr else None
+    s = None
+    if surname:
+        s = _inflect(surname, "Surn", gender, case, lang) or _inflect(surname, "ADJF", gender, case, lang)
+        if s is None:
+            s = _petrovich_surname(surname, gender, case, identity)
+    if given and g is None:
+        return None
+    if surname and s is None:
+        if lang == "ru" or not g:
+            return None
+        s = surname  # a Ukrainian surname pymorphy does not decline (Башта): as written
+    return g, p, s
+
+
+def _inflect(word: str, tag: str, gender, case, lang) -> str | None:
+    parts = word.split("-")
+    out = []
+    for part in parts:
+        low = part.lower()
+        found = None
+        for pr in cyr_parses(low, lang):
+            g, c = _plain(pr.tag.gender), _plain(pr.tag.case)
+            if (tag not in pr.tag.grammemes and _plain(pr.tag.POS) != tag) or _plain(pr.tag.number) == "plur":
+                continue
+            if gender and g not in (gender, "ms-f", None):
+                continue
+            fixed = "Fixd" in pr.tag.grammemes
+            if case and c != case and not fixed:
+                continue
+            if c == "nomn" or fixed:
+                found = low
+            else:
+                infl = pr.inflect({"nomn", gender} if gender and tag != "Name" else {"nomn"})
+                found = infl.word if infl is not None else pr.normal_form
+            break
+        if found is None:
+            return None
+        out.append(_cap(part, found))
+    return "-".join(out)
+
+
+def _plain(grammeme) -> str | None:
+    """A grammeme as a plain str: pymorphy's own compare raises on grammemes its tagset lacks."""
+    return None if grammeme is None else str(grammeme)
+
+
+def _petrovich_surname(surname: str, gender, case, identity: bool = True) -> str | None:
+    if case not in _RU_CASES or not is_cyrillic_word(surname.replace("-", "")):
+        return None
+    from pytrovich.enums import Case, Gender, NamePart
+    from pytrovich.maker import PetrovichDeclinationMaker
+
+    maker = _maker(PetrovichDeclinationMaker)
+    low = surname.lower()
+    if case == "nomn":
+        return surname
+    cands = []
+    for end in _ENDINGS:
+        if low.endswith(end) and len(low) - len(end) >= 3:
+            cands += [low[: -len(end)] + r for r in _RESTORE]
+    if identity:
+        cands.append(low)  # last: only when no nominative declines to it
+    genders = [Gender.FEMALE if gender == FEMN else Gender.MALE] if gender else [Gender.MALE, Gender.FEMALE]
+    pcase = getattr(Case, _RU_CASES[case])
+    for gd in genders:
+        for c in dict.fromkeys(cands):
+            try:
+                form = maker.make(NamePart.LASTNAME, gd, pcase, c)
+            except (KeyError, ValueError, IndexError):  # pragma: no cover - odd input
+                continue
+            if form.lower() == low:
+                return _cap(surname, c)  # c == low: a surname that does not decline (Малышко)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _maker(cls):
+    return cls()
+
+
+def _cap(template: str, word: str) -> str:
+    return word[:1].upper() + word[1:] if template[:1].isupper() else word

@@ -1,0 +1,348 @@
+"""Places the gazetteer lacks: settlement cues, the nominative, and a spelling to propose.
+
+A capitalised name nobody linked is a place when a settlement word stands before it ("село",
+"смт", "с.", "the village of"), a settlement noun after it ("Bohdanivka village"), a `near`
+word before it ("near Klishchiivka", "біля Кучерівки"; lexicon `place_cues`), or when it is
+listed beside settlements ("Antonivka, Sadove, Prydniprovske ..."; the caller finds lists).
+
+Russian text about Ukraine writes Ukrainian villages in Russian: `crosslang_refs` looks the
+name up through text/crosslang.cross_key among Ukrainian places (Белогоровка finds
+Білогорівка), and only when nothing matches is a KMU spelling of the Ukrainian reconstruction
+proposed (Кисловка -> Кислівка -> Kyslivka). Ukrainian names are put in the nominative first:
+pymorphy3's analyses and the usual toponym endings (-ці/-ку/-ки -> -ка, -ому/-ого -> -е,
+-ах -> -и), preferring a reading that ends like a settlement name.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+from transnorm.gazetteer.entries import SETTLEMENT_KINDS
+from transnorm.linking.derived import cross_map
+from transnorm.linking.hits import capitalised
+from transnorm.records import Entity
+from transnorm.text.crosslang import cross_key, uk_from_ru
+from transnorm.text.fold import Token, fold
+from transnorm.text.morph import analyzer, is_cyrillic_word, word_langs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transnorm.gazetteer.index import Index, NameRef
+
+# How much an ending says "settlement name" (a reading with a stronger one wins).
+TOPONYM_ENDINGS = {
+    "uk": (("івка", 3), ("ївка", 3), ("ське", 3), ("цьке", 3), ("зьке", 3), ("ове", 3), ("еве", 3), ("єве", 3),
+           ("ине", 3), ("не", 2), ("ка", 2), ("ськ", 3), ("піль", 3), ("поле", 3), ("город", 3), ("ичі", 2),
+           ("ці", 1), ("ки", 1), ("ів", 2), ("їв", 2), ("ин", 2), ("и", 1), ("а", 1), ("е", 1)),
+    "ru": (("овка", 3), ("евка", 3), ("ёвка", 3), ("ское", 3), ("цкое", 3), ("ово", 3), ("ево", 3), ("ино", 3),
+           ("ное", 2), ("ое", 2), ("ка", 2), ("ск", 3), ("поль", 3), ("поле", 3), ("город", 3), ("ичи", 2),
+           ("цы", 1), ("ки", 1), ("ов", 2), ("ев", 2), ("ин", 2), ("ы", 1), ("и", 1), ("а", 1), ("е", 1)),
+}
+# Oblique endings of settlement names and their nominative (per language), longest first.
+DEINFLECT = {
+    "uk": (("івці", "івка"), ("ївці", "ївка"), ("івки", "івка"), ("ївки", "ївка"), ("івку", "івка"),
+           ("ївку", "ївка"), ("івкою", "івка"), ("цях", "ці"), ("ках", "ки"), ("ому", "е"), ("ого", "е"),
+           ("ім", "е"), ("ську", "ськ"), ("ська", "ськ"), ("ськом", "ськ"),
+           ("ій", "а"), ("ої", "а"), ("ою", "а"), ("ці", "ка"), ("ку", "ка"), ("ки", "ка"),
+           ("ах", "и"), ("ях", "і"), ("ів", "и"), ("у", "а"), ("ю", "я"), ("і", "а")),
+    "ru": (("овке", "овка"), ("евке", "евка"), ("овки", "овка"), ("евки", "евка"), ("овку", "овка"),
+           ("евку", "евка"), ("ском", "ское"), ("ского", "ское"), ("ому", "ое"), ("ого", "ое"),
+           ("ом", "о"), ("ой", "ая"), ("ую", "ая"), ("цах", "цы"), ("ках", "ки"), ("ке", "ка"), ("ку", "ка"),
+           ("ки", "ка"), ("ах", "ы"), ("е", "о"), ("у", "а"), ("ы", "а"), ("и", "а")),
+}
+
+
+@dataclass
+class PlaceCue:
+    kind: str  # village, town, city, settlement
+    reason: str  # "after 'село'", "before 'village'", "after 'near'"
+
+
+def cue_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "Index") -> PlaceCue | None:
+    """A settlement word (or `near` word) before tokens[a], with only `skip` words between."""
+    lex = index.lexicon
+    j = a - 1
+    for _ in range(3):
+        if j < 0:
+            return None
+        t = tokens[j]
+        gap = text[t.end:tokens[j + 1].start]
+        if any(c in gap for c in ",;:()\n«»\"") or not t.text[:1].islower() and not t.text[:1].isupper():
+            return None
+        if gap.startswith("."):
+            if t.key + "." in lex.place_cues and not (j > 0 and tokens[j - 1].text.isdigit()):
+                return PlaceCue(lex.place_cues[t.key + "."], f"after '{t.text}.'")
+            return None
+        if not t.text[:1].islower() and t.key not in lex.place_cues:
+            return None
+        two = f"{tokens[j - 1].key} {t.key}" if j > 0 else ""
+        for k in (two, t.key, *_lemmas(t.text, lang)):
+            if k and k in lex.place_cues:
+                shown = text[tokens[j - 1].start:t.end] if k == two else t.text
+                return PlaceCue(lex.place_cues[k], f"after '{shown}'")
+        if t.key in lex.place_near or any(k in lex.place_near for k in _lemmas(t.text, lang)):
+            return PlaceCue("settlement", f"after '{t.text}'")
+        if t.key not in lex.place_cue_skip:
+            return None
+        j -= 1
+    return None
+
+
+def cue_after(text: str, tokens: Sequence[Token], b: int, index: "Index") -> PlaceCue | None:
+    """A lower-case settlement noun right after the name: "Bohdanivka village"."""
+    if b >= len(tokens) or text[tokens[b - 1].end:tokens[b].start].strip():
+        return None
+    t = tokens[b]
+    kind = index.lexicon.place_cues_after.get(t.key)
+    if kind and t.text.islower():
+        return PlaceCue(kind, f"before '{t.text}'")
+    return None
+
+
+@lru_cache(maxsize=50_000)
+def _lemmas(word: str, lang: str) -> tuple[str, ...]:
+    if not is_cyrillic_word(word):
+        return ()
+    low = word.lower()
+    out: list[str] = []
+    for lg in word_langs(low, lang):
+        for p in analyzer(lg).parse(low):
+            k = fold(p.normal_form)
+            if k not in out:
+                out.append(k)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- the nominative
+
+
+def nominative(words: Sequence[str], lang: str) -> str:
+    """The nominative of a Cyrillic place name (word by word, adjectives agreeing)."""
+    return " ".join(_word_nominative(w, lang) for w in words)
+
+
+@lru_cache(maxsize=50_000)
+def _word_nominative(word: str, lang: str) -> str:
+    if not is_cyrillic_word(word) or lang not in DEINFLECT:
+        return word
+    low = word.lower()
+    cands: list[tuple[str, int]] = [(low, 1)]  # (reading, 1 = the written form itself)
+    for lg in word_langs(low, lang):
+        for p in analyzer(lg).parse(low):
+            pos = p.tag.POS
+            if pos == "ADJF":
+                if p.tag.case == "nomn":
+                    cands.append((low, 1))
+                    continue
+                f = p.inflect({"nomn", p.tag.number or "sing"} | ({p.tag.gender} if p.tag.gender else set()))
+                if f is not None:
+                    cands.append((f.word, 0))
+            elif pos == "NOUN":
+                cands.append((p.normal_form if p.tag.case != "nomn" else low, 0))
+    for end, nom in DEINFLECT[lang]:
+        if low.endswith(end) and len(low) - len(end) >= 3:
+            cands.append((low[: -len(end)] + nom, 0))
+    # The written form gets a point: a plural like Щербаки is as likely as Щербака.
+    def rank(c: tuple[str, int]) -> tuple[int, int]:
+        score = _toponym_score(c[0], lang)
+        return score + (c[1] if score else 0), c[1]
+
+    best = max(cands, key=rank)[0]
+    return best[:1].upper() + best[1:] if word[:1].isupper() else best
+
+
+SETTLEMENT_ENDINGS_LATIN = ("ivka", "yivka", "ovka", "evka", "ivske", "ske", "ne", "ove", "eve", "yne", "ka", "ia",
+                            "ia", "iv", "yi", "sk", "pil", "hrad", "horod", "e")
+
+
+def ends_like_settlement(word: str) -> bool:
+    """Does a word end like a settlement name ("Strileche", "Орлівка"), not like a prefix (Novo-)?"""
+    low = word.lower()
+    if is_cyrillic_word(word):
+        return _toponym_score(low, "uk") >= 2 or _toponym_score(low, "ru") >= 2 or low.endswith("е")
+    return len(low) >= 4 and low.endswith(SETTLEMENT_ENDINGS_LATIN)
+
+
+def _toponym_score(word: str, lang: str) -> int:
+    for end, score in TOPONYM_ENDINGS.get(lang, ()):
+        if word.endswith(end):
+            return score
+    return 0
+
+
+# ---------------------------------------------------------------- Russian spellings of Ukrainian places
+
+
+def crosslang_refs(name: str, index: "Index") -> list["NameRef"]:
+    """Ukrainian settlements whose written names meet `name` (a Russian nominative) on the
+    cross-language key: Белогоровка -> Білогорівка, Приволье -> Привілля."""
+    keys = cross_map(index).get(cross_key(name), [])
+    out = []
+    for k in keys:
+        for r in index.lookup(k):
+            e = index.entries[r.entry]
+            if e.type == "place" and e.country == "UA" and e.kind in SETTLEMENT_KINDS and not r.upper:
+                out.append(r)
+    return out
+
+
+def propose_place(words: Sequence[str], lang: str, country: str | None) -> tuple[str, str, str]:
+    """(nominative, English spelling, note) for a Cyrillic place name the gazetteer lacks.
+
+    Ukrainian text: KMU 2010 of the nominative. Russian text: about Ukraine (`country` UA),
+    KMU of the Ukrainian reconstruction; about Russia, the Wikipedia romanisation.
+    """
+    from transnorm.text.translit import propose_english
+
+    nom = nominative(words, lang)
+    if lang == "uk":
+        return nom, propose_english(nom, "uk"), ""
+    if country == "UA":
+        uk = uk_from_ru(nom)
+        return nom, propose_english(uk, "uk"), f"Ukrainian form {uk!r} reconstructed from the Russian"
+    return nom, propose_english(nom, "ru"), ""
+
+
+# ---------------------------------------------------------------- generated places
+
+GENERATED_SCORE = 0.8  # between t_review and t_auto: a proposal, never a rewrite
+REGION_KINDS = frozenset({"oblast", "federal-subject", "raion", "district", "region", "krai", "republic"})
+UNIT_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|sk|ck)(?:а|ої|ій|у|ою|ий|ого|ому|им|ім|ая|ой|ую|ым|ое|ого|"
+                               r"ому|ом|е|a|oi|iy|yi|y|iy|ogo|oho|omu|e)$")
+NEUTER_ADJECTIVE_RE = re.compile(r"(?:ське|цьке|зьке|ское|цкое|ske|ckoye|skoye|skoe)$")
+LIST_GAP_RE = re.compile(r"\s*(?:[,;]|[,;]?\s+(?:and|or|и|или|і|й|та|або|a также|а також)\s+)\s*")
+
+
+def slug(name: str) -> str:
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s or fold(name).replace(" ", "-")
+
+
+
+class GeneratedPlaces:
+    """Places proposed for the unknown runs of one text (see the module docstring)."""
+
+    def __init__(self, text: str, tokens: Sequence[Token], index: "Index", lang: str):
+        self.text, self.tokens, self.index, self.lang = text, tokens, index, lang
+
+    def find(self, runs: list[tuple[int, int]], known: list[Entity]
+             ) -> tuple[list[Entity], list[tuple[int, int]]]:
+        """Generated places among the unknown runs (cue words, lists of settlements); the runs left."""
+        lex = self.index.lexicon
+        out: list[Entity] = []
+        left: list[tuple[int, int]] = []
+        pending: list[tuple[int, int]] = []
+        for a, b in (p for r in runs for p in self._hyphen_split(*r)):
+            b = self._trim_adjective(a, b)
+            if b <= a:
+                continue
+            cue = None
+            if self.tokens[a].key in lex.place_cues and b - a > 1 and is_cyrillic_word(self.tokens[a].text):
+                cue = PlaceCue(lex.place_cues[self.tokens[a].key], f"after '{self.tokens[a].text}'")
+                a += 1
+            cue = cue or cue_before(self.text, self.tokens, a, self.lang, self.index) \
+                or cue_after(self.text, self.tokens, b, self.index)
+            if cue is not None and self._nameish(a, b, cued=True):
+                out.append(self._place(a, b, cue.kind, cue.reason, known + out))
+            else:
+                pending.append((a, b))
+        if not pending:
+            return out, left
+        # Beside settlements in a list: "Antonivka, Sadove, Prydniprovske and the city of Kherson".
+        anchors = [(e.start, e.end) for e in known + out if self._settlement(e)]
+        items = sorted([(s, e, True) for s, e in anchors] +
+                       [(self.tokens[a].start, self.tokens[b - 1].end, False) for a, b in pending])
+        in_list: set[int] = set()
+        group: list[tuple[int, int, bool]] = []
+        for it in items + [(len(self.text) + 1, len(self.text) + 1, False)]:
+            if group and LIST_GAP_RE.fullmatch(self.text[group[-1][1]:it[0]]):
+                group.append(it)
+                continue
+            if any(g[2] for g in group):
+                in_list.update(g[0] for g in group if not g[2])
+            group = [it]
+        for a, b in pending:
+            if self.tokens[a].start in in_list and self._nameish(a, b):
+                out.append(self._place(a, b, "settlement", "listed beside settlements", known + out))
+            else:
+                left.append((a, b))
+        return out, left
+
+    def _nameish(self, a: int, b: int, cued: bool = False) -> bool:
+        """Could tokens[a:b] be a settlement's name? Not an abbreviation, not stopwords only,
+        and, without a settlement word before it, not a unit's adjective ("Білопільська",
+        "Київській", "Svitlodarska"): those name hromadas, raions and oblasts, and streets."""
+        lex = self.index.lexicon
+        toks = self.tokens[a:b]
+        if b - a > 3 or all(t.key in lex.stopwords or t.key in lex.common_words for t in toks) or any(
+                t.text.isupper() and len(t.text) > 1 for t in toks):
+            return False
+        last = toks[-1].text.lower()
+        return not UNIT_ADJECTIVE_RE.search(last) or (cued and NEUTER_ADJECTIVE_RE.search(last) is not None)
+
+    def _hyphen_split(self, a: int, b: int) -> list[tuple[int, int]]:
+        """"Strileche-Liptsia", "Орлівка-Ісакча": two places when the first part ends like one."""
+        out, start = [], a
+        for j in range(a + 1, b):
+            gap = self.text[self.tokens[j - 1].end:self.tokens[j].start]
+            if gap == "-" and capitalised(self.tokens[j]) and ends_like_settlement(self.tokens[j - 1].text):
+                out.append((start, j))
+                start = j
+        out.append((start, b))
+        return out
+
+    def _trim_adjective(self, a: int, b: int) -> int:
+        """"Новомиколаївка Шевченківської громади": the unit's adjective is not part of the place."""
+        last = self.tokens[b - 1]
+        if b - a >= 2 and b < len(self.tokens) and self.tokens[b].text[:1].islower() and \
+                UNIT_ADJECTIVE_RE.search(last.text.lower()):
+            return b - 1
+        return b
+
+    def _settlement(self, e: Entity) -> bool:
+        return e.type == "place" and (e.kind in SETTLEMENT_KINDS) and e.status in ("auto", "review")
+
+    def _place(self, a: int, b: int, kind: str, reason: str, known: list[Entity]) -> Entity:
+        start, end = self.tokens[a].start, self.tokens[b - 1].end
+        surface = self.text[start:end]
+        words = [t.text for t in self.tokens[a:b]]
+        if any(is_cyrillic_word(w) for w in words):
+            country = self._country_near(start, known)
+            _nom, canonical, note = propose_place(words, self.lang, country)
+            if note:
+                reason += f"; {note}"
+        else:
+            canonical = " ".join(surface.split())
+        return Entity(start=start, end=end, surface=surface, type="place",
+                      gazetteer_id=f"gen:place:{slug(canonical)}", canonical=canonical, score=GENERATED_SCORE,
+                      method="generated", status="review", kind=kind, reason=reason)
+
+    def _country_near(self, pos: int, known: list[Entity]) -> str | None:
+        """UA or RU: the country most linked places of the text are in, the nearest one on a tie
+        (Russian text about a Belgorod village is romanised as Russian, about a Kharkiv one as
+        the Ukrainian reconstruction); with none, UA for Ukrainian text and RU for Russian."""
+        votes = {"UA": 0, "RU": 0}
+        best = None
+        for e in known:
+            if e.type != "place" or not e.gazetteer_id or e.gazetteer_id.startswith("gen:"):
+                continue
+            entry = self.index.get(e.gazetteer_id)
+            if entry is None or entry.country not in votes:
+                continue
+            votes[entry.country] += 2 if entry.kind in REGION_KINDS else 1
+            d = abs(e.start - pos)
+            if best is None or d < best[0]:
+                best = (d, entry.country)
+        if votes["UA"] != votes["RU"]:
+            return max(votes, key=votes.get)
+        if best is not None:
+            return best[1]
+        return "UA" if self.lang == "uk" else "RU"
+
+    def country(self, known: list[Entity]) -> str | None:
+        """The text's country by its linked places (see _country_near)."""
+        return self._country_near(0, known)

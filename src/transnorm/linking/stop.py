@@ -1,0 +1,131 @@
+"""Common words that name some village: linked only with evidence, never rewritten.
+
+A one-word mention whose folded form is in the stop layer (gazetteer/stoplayer.py: frequent
+words of en/ru/uk that no curated entry, country, region or sizeable place is called) keeps a
+generated candidate only with evidence that a settlement is meant: a settlement cue right
+before it ("село Балка", "the village of Progress") or a list of places around it ("Балка, Гута
+та Золотий Потік"); for a place in the domain countries (match.domain_countries) a capital in
+mid-sentence is evidence enough when the word is written as the place's own name (not a lemma
+reading: "Курской" is no Kurskaya), for a place abroad it is not. Even then it is capped below
+auto: a person decides. Without evidence the generated candidates go, and with them usually
+the mention.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Collection
+
+from transnorm.gazetteer.index import GENERATED_SOURCES, Index
+from transnorm.linking.hits import Hit, headline_lines, sentence_initial
+from transnorm.text.fold import Token
+from transnorm.text.translit import likeness
+
+OWN_NAME_RATIO = 80  # text/translit.likeness of the written word to the place's canonical
+STOP_CAP = 0.85  # the most a stop-layer word can score: review, never auto
+CUE_SKIP = frozenset({"of"})  # "the village of Progress"
+LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|та|і|й|и|or|або|или))\s*")
+
+
+def stopped(tokens: list[Token], h: Hit, index: Index) -> bool:
+    """A one-word mention written as a stop-layer word that no curated entry answers to (an
+    inflected form of a curated name, "Харківщині", is that name, not a common word)."""
+    return (h.end_tok - h.start_tok == 1 and tokens[h.start_tok].key in index.stop
+            and all(index.entries[ei].source in GENERATED_SOURCES for ei in h.refs))
+
+
+def _settlement_cue(text: str, tokens: list[Token], h: Hit, index: Index) -> bool:
+    cues = index.lexicon.settlement_cues
+    j = h.start_tok
+    for _ in range(2):
+        if j == 0 or text[tokens[j - 1].end:tokens[j].start].strip(" .\u00a0"):
+            return False  # punctuation other than an abbreviation's dot ("с. Перемога") breaks the cue
+        j -= 1
+        if tokens[j].key in cues:
+            return True
+        if tokens[j].key not in CUE_SKIP:
+            return False
+    return False
+
+
+def _in_place_list(text: str, tokens: list[Token], hits: list[Hit], k: int, flags: list[bool],
+                   index: Index) -> bool:
+    """A neighbour joined by ',' / 'and' / 'та' is a place the stop layer does not doubt."""
+    for m in (k - 1, k + 1):
+        if not 0 <= m < len(hits) or flags[m]:
+            continue
+        a, b = (hits[m], hits[k]) if m < k else (hits[k], hits[m])
+        gap = text[tokens[a.end_tok - 1].end:tokens[b.start_tok].start]
+        if LIST_GAP_RE.fullmatch(gap) and any(index.entries[ei].type == "place" for ei in hits[m].refs):
+            return True
+    return False
+
+
+def _listed_beside_a_place(text: str, tokens: list[Token], i: int, hits: list[Hit], index: Index) -> bool:
+    """Token i stands in a list (", ", " and ", " та ") right beside a found place."""
+    for h in hits:
+        if not any(index.entries[ei].type == "place" for ei in h.refs):
+            continue
+        if h.end_tok == i and LIST_GAP_RE.fullmatch(text[tokens[i - 1].end:tokens[i].start]):
+            return True
+        if h.start_tok == i + 1 and LIST_GAP_RE.fullmatch(text[tokens[i].end:tokens[i + 1].start]):
+            return True
+    return False
+
+
+def cue_hits(text: str, tokens: list[Token], keys: list[tuple[str, ...]], taken: list[bool],
+             index: Index, hits: list[Hit]) -> list[Hit]:
+    """Places whose one-word name is a lexicon common word (Перемога, Маяк, Progress): the index
+    keeps them apart (Index.cue_only) and they are found only right after a settlement cue ("в
+    селі Перемога", "the village of Progress") or in a list beside other places ("Никаноровка,
+    Маяк, Владимировка"), capped at STOP_CAP like the stop layer."""
+    if not index.cue_only:
+        return []
+    out = []
+    for i, tok in enumerate(tokens):
+        if taken[i] or not tok.text[:1].isupper():
+            continue
+        for reading, key in enumerate(keys[i]):
+            refs = index.cue_only.get(key)
+            if refs:
+                h = Hit(i, i + 1, {r.entry: r for r in refs}, "exact" if reading == 0 else "morph", cap=STOP_CAP)
+                if _settlement_cue(text, tokens, h, index) or _listed_beside_a_place(text, tokens, i, hits, index):
+                    out.append(h)
+                break
+    return out
+
+
+def _glued(text: str, tokens: list[Token], h: Hit) -> bool:
+    """Joined to a capitalised word before or after: part of a longer name ("World Cup",
+    "Эрмитаж Урал"), not a place on its own."""
+    a, b = h.start_tok - 1, h.end_tok
+    before = a >= 0 and tokens[h.start_tok].joined and tokens[a].text[:1].isupper()
+    after = b < len(tokens) and tokens[b].joined and tokens[b].text[:1].isupper()
+    return before or after
+
+
+def apply_stop_layer(text: str, tokens: list[Token], hits: list[Hit], index: Index,
+                     domain: Collection[str] = ()) -> list[Hit]:
+    """Hits with stop-layer surfaces lose their generated candidates unless evidence says a
+    settlement is meant, and are capped at STOP_CAP; hits left with no candidate go."""
+    if not index.stop:
+        return hits
+    flags = [stopped(tokens, h, index) for h in hits]
+    heads = headline_lines(text)
+    out = []
+    for k, h in enumerate(hits):
+        if not flags[k]:
+            out.append(h)
+            continue
+        evidence = _settlement_cue(text, tokens, h, index) or _in_place_list(text, tokens, hits, k, flags, index)
+        if not evidence:
+            tok = tokens[h.start_tok]
+            mid = (h.method == "exact" and not sentence_initial(text, tok) and not _glued(text, tokens, h)
+                   and not any(a <= tok.start < b for a, b in heads))
+            h.refs = {ei: r for ei, r in h.refs.items() if index.entries[ei].source not in GENERATED_SOURCES
+                      or (mid and index.entries[ei].country in domain
+                          and likeness(tok.text, index.entries[ei].canonical) >= OWN_NAME_RATIO)}
+        if h.refs:
+            h.cap = min(h.cap, STOP_CAP)
+            out.append(h)
+    return out

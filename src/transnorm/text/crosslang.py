@@ -1,0 +1,135 @@
+"""Russian and Ukrainian spellings of one place name: a shared key, and a Ukrainian reconstruction.
+
+Russian news about Ukraine writes Ukrainian villages in their Russian form: Богдановка for
+Богданівка, Белогоровка for Білогорівка, Приволье for Привілля, Нескучное for Нескучне. The
+letters differ in regular ways (и/і/ї, е/є/і, ы/и, о/і in the last closed syllable, -ое/-е,
+-ская/-ська, -ье/-лля), so:
+
+* `cross_key` (a Russian spelling) and `cross_keys` (a Ukrainian one) meet: е/є/э, и/ы/ї
+  and о each keep a class, Ukrainian і is read as any of the three, Russian endings become
+  the Ukrainian ones (-ое/-е, -ая/-а, -ье/-я, final -о/-е), soft signs and apostrophes go,
+  doubled letters are single. It only finds candidates: the caller keeps Ukrainian places.
+* `uk_from_ru` rewrites a Russian name the way the Ukrainian one is most often written
+  (Миролюбовка -> Миролюбівка, Нескучное -> Нескучне, Ивановка -> Іванівка), for a proposal
+  when no gazetteer name matches; a reviewer confirms it (never an automatic rewrite).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Letters that stay the same class in both languages. Ukrainian і stands where Russian writes
+# е (Біла/Белая), и (Іванівка/Ивановка) or о (Богданівка/Богдановка): it is expanded to all
+# three on the Ukrainian side (`cross_keys`), so the Russian side needs one key only.
+_CLASS = str.maketrans({
+    "е": "Е", "є": "Е", "э": "Е", "ё": "Е", "и": "И", "ы": "И", "ї": "И", "о": "О",
+    "я": "а", "ю": "у", "ґ": "г", "й": "И",
+    "ь": None, "ъ": None, "'": None, "’": None, "ʼ": None, "`": None,
+})
+_I_OPTIONS = ("Е", "И", "О")
+MAX_EXPANSIONS = 27  # a name with more than three і keeps the first three expanded
+_DOUBLE_RE = re.compile(r"(.)\1+")
+_RU_ENDINGS_RE = re.compile(r"(?:ь[еяи]|ое|ее|ая|яя|ый|ой|ий|ие|ые)$")
+_RU_ENDING_MAP = {"ье": "я", "ья": "я", "ьи": "и", "ое": "е", "ее": "е", "ая": "а", "яя": "я",
+                  "ый": "ий", "ой": "ий", "ий": "ий", "ие": "и", "ые": "и"}
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+
+
+def _ending(w: str) -> str:
+    """Russian adjective and -ье endings to the Ukrainian ones; a final -о is the Ukrainian -е
+    (Иваново/Іванове, Зыбино/Зибине)."""
+    m = _RU_ENDINGS_RE.search(w)
+    if m:
+        w = w[: m.start()] + _RU_ENDING_MAP[m.group()]
+    elif w.endswith("о") and len(w) > 3:
+        w = w[:-1] + "е"
+    return w
+
+
+@lru_cache(maxsize=200_000)
+def cross_word(word: str) -> str:
+    """The cross-language key of one Russian word (lower-cased here); і counts as и."""
+    w = _ending(word.lower()).replace("і", "и")
+    return _DOUBLE_RE.sub(r"\1", w.translate(_CLASS))
+
+
+def cross_key(name: str) -> str:
+    """The key of a Russian spelling: Богдановка, Белогоровка, Приволье, Кривой Рог."""
+    return " ".join(cross_word(w) for w in _WORD_RE.findall(name))
+
+
+@lru_cache(maxsize=200_000)
+def _uk_word_keys(word: str) -> tuple[str, ...]:
+    w = word.lower()
+    slots = [i for i, c in enumerate(w) if c == "і"][:3]
+    out = []
+    for n in range(len(_I_OPTIONS) ** len(slots)):
+        chars = list(w)
+        for k, i in enumerate(slots):
+            chars[i] = _I_OPTIONS[(n // len(_I_OPTIONS) ** k) % len(_I_OPTIONS)]
+        s = "".join(chars).replace("і", "И").translate(_CLASS)
+        out.append(_DOUBLE_RE.sub(r"\1", s))
+    return tuple(dict.fromkeys(out))
+
+
+def cross_keys(name: str) -> set[str]:
+    """Every key a Ukrainian (or any Cyrillic) spelling may meet a Russian one on:
+    Богданівка, Білогорівка, Привілля, Кривий Ріг (each і read as е, и or о)."""
+    per = [_uk_word_keys(w) for w in _WORD_RE.findall(name)]
+    out = {""}
+    for opts in per:
+        out = {f"{a} {b}".strip() for a in out for b in opts}
+        if len(out) > MAX_EXPANSIONS:
+            out = set(sorted(out)[:MAX_EXPANSIONS])
+    return out - {""}
+
+
+# Russian endings and their usual Ukrainian counterparts, longest first, per word.
+_RU_UK_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("еевка", "іївка"), ("ёвка", "івка"), ("евка", "івка"), ("овка", "івка"),
+    ("ическое", "ічне"), ("ическая", "ічна"), ("ический", "ічний"),
+    ("цкое", "цьке"), ("ское", "ське"), ("цкая", "цька"), ("ская", "ська"), ("цкий", "цький"), ("ский", "ський"),
+    ("ое", "е"), ("ее", "є"), ("ая", "а"), ("яя", "я"), ("ый", "ий"), ("ой", "ий"), ("ие", "і"), ("ые", "і"),
+    ("ово", "ове"), ("ево", "еве"), ("ёво", "ьове"), ("ино", "ине"), ("ыно", "ине"),
+    ("поль", "піль"), ("ск", "ськ"), ("цк", "цьк"), ("ов", "ів"), ("ев", "ів"),
+)
+_RU_UK_LETTERS = str.maketrans({"ы": "и", "э": "е", "ъ": "'"})
+_VOWELS = set("аеиоуюяєіїё")
+
+
+def _uk_word(word: str) -> str:
+    low = word.lower()
+    for ru, uk in _RU_UK_ENDINGS:
+        if low.endswith(ru) and len(low) > len(ru) + 1:
+            low = low[: -len(ru)] + uk
+            break
+    out = []
+    for i, c in enumerate(low):
+        if c == "ё":
+            out.append("йо" if i == 0 or low[i - 1] in _VOWELS else "ьо")
+        elif c == "и" and i == 0:
+            out.append("і")  # Ивановка -> Іванівка, Ильинка -> Іллінка (first letter only)
+        elif c == "е" and (i == 0 or low[i - 1] in _VOWELS):
+            out.append("є")  # Елизаветовка -> Єлизаветівка
+        else:
+            out.append(c)
+    s = "".join(out).translate(_RU_UK_LETTERS).replace("ьі", "і")  # Харьків -> Харків
+    return _recase(word, s)
+
+
+def _recase(template: str, word: str) -> str:
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if template[:1].isupper() else word
+
+
+def uk_from_ru(name: str) -> str:
+    """A Ukrainian spelling of a Russian place name, by the usual correspondences.
+
+    Миролюбовка -> Миролюбівка, Фиголевка -> Фиголівка, Нескучное -> Нескучне, Терновая ->
+    Тернова, Ивановка -> Іванівка, Зыбино -> Зибине. A guess: translated names (Западное for
+    Західне) and stem vowels (Белогоровка for Білогорівка) come out wrong, so callers prefer a
+    gazetteer name found through `cross_key` and send a reconstruction to review.
+    """
+    parts = re.split(r"([\s-]+)", name)
+    return "".join(_uk_word(p) if _WORD_RE.fullmatch(p or "-") else p for p in parts)

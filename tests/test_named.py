@@ -1,0 +1,122 @@
+"""Names inside longer names (issue 15, family 4): clubs, plants, stations, units, ships.
+
+A listed organisation or facility links as the whole name; a place next to a cue word of
+lexicon.yaml `named_things` becomes one `named` entity for the whole name (never a mention of
+the place), with the place among its candidates. Sentences written for the purpose.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from transnorm.config import load_config
+from transnorm.evaluation.score import is_prediction
+from transnorm.gazetteer.entries import load_entries
+from transnorm.pipeline import link_segment
+
+ROOT = Path(__file__).resolve().parents[1]
+CFG = load_config(None)
+
+
+def linked(index, text: str, lang: str):
+    ents = link_segment(text, lang, index, CFG)
+    for e in ents:
+        assert text[e.start:e.end] == e.surface
+    for a, b in zip(ents, ents[1:]):
+        assert a.end <= b.start  # sorted and disjoint
+    return ents
+
+
+def by_surface(ents):
+    return {e.surface: e for e in ents}
+
+
+@pytest.mark.parametrize("text, lang, surface, gid", [
+    ("Shakhtar Donetsk beat Dynamo Kiev 2:1.", "en", "Shakhtar Donetsk", "org-club-shakhtar-donetsk"),
+    ("Shakhtar Donetsk beat Dynamo Kiev 2:1.", "en", "Dynamo Kiev", "org-club-dynamo-kyiv"),
+    ("Kharkiv Metalist escaped defeat against Zhytomyr Polesie.", "en", "Zhytomyr Polesie",
+     "org-club-polissya-zhytomyr"),
+    ("Services in the Lavra by the Moscow Patriarchate were banned.", "en", "Moscow Patriarchate",
+     "org-church-moscow-patriarchate"),
+    ("Donetsk «Шахтер» здесь ни при чем: «Шахтер» обыграл «Зенит».", "ru", "Зенит", "org-club-zenit"),
+    ("Штаб Черноморского флота в Севастополе был поражен.", "ru", "Черноморского флота", "org-unit-black-sea-fleet"),
+    ("Команды «Лос-Анджелес Клипперс» и «Лос-Анджелес Лейкерс» сыграли.", "ru", "Лос-Анджелес Лейкерс",
+     "org-club-la-lakers"),
+    ("Удар по Харківському тракторному заводу.", "uk", "Харківському тракторному заводу",
+     "org-company-kharkiv-tractor-plant"),
+    ("Kursk NPP and Boryspil airport were named.", "en", "Kursk NPP", "ru-facility-kursk-npp"),
+    ("Kursk NPP and Boryspil airport were named.", "en", "Boryspil airport", "ua-facility-boryspil-airport"),
+    ("Хмельницька АЕС працює у штатному режимі.", "uk", "Хмельницька АЕС", "ua-facility-khmelnytskyi-npp"),
+])
+def test_listed_whole_names_link_as_a_whole(index, text, lang, surface, gid):
+    e = by_surface(linked(index, text, lang))[surface]
+    assert e.gazetteer_id == gid and e.status in ("auto", "review")
+
+
+def test_organisation_links_are_not_place_mentions(index):
+    ents = linked(index, "Shakhtar Donetsk beat Dynamo Kiev at the Kyiv Olympic stadium.", "en")
+    assert {e.type for e in ents if e.surface in ("Shakhtar Donetsk", "Dynamo Kiev")} == {"organisation"}
+    assert not any(e.gazetteer_id in ("ua-city-donetsk", "ua-city-kyiv") and e.surface != "Kyiv" for e in ents)
+    assert not any(is_prediction(e) for e in ents if e.type == "organisation")  # the eval scores places/people
+
+
+@pytest.mark.parametrize("text, lang, surface, type_, kind, place", [
+    ("The Black Sea Fleet lost the cruiser Moskva in 2022.", "en", "Moskva", "organisation", "ship", "ru-city-moscow"),
+    ("Drones hit the Rivne Tractor Plant overnight.", "en", "Rivne Tractor Plant", "place", "plant", "ua-city-rivne"),
+    ("Trains will pass the Dnepr station without stopping.", "en", "Dnepr station", "place", "station",
+     "ua-city-dnipro"),
+    ("information from Russia's “Dnepr” military grouping, he said", "en", "Dnepr", "organisation", "unit",
+     "ua-city-dnipro"),
+    ("FC Dnipro lost at home.", "en", "FC Dnipro", "organisation", "club", "ua-city-dnipro"),
+    ("Fighters of the Azov regiment came home.", "en", "Azov regiment", "organisation", "unit", None),
+    ("Бойцы батальона «Донбасс» вернулись домой.", "ru", "Донбасс", "organisation", "unit", None),
+    ("Крейсер «Москва» затонул в апреле.", "ru", "Москва", "organisation", "ship", "ru-city-moscow"),
+    ("Группировка войск «Днепр» наступает.", "ru", "Днепр", "organisation", "unit", "ua-city-dnipro"),
+    ("Речник угруповання військ «Дніпро» Віктор Трегубов.", "uk", "Дніпро", "organisation", "unit",
+     "ua-city-dnipro"),
+    ("Дроны атаковали Волгоградский нефтеперерабатывающий завод.", "ru",
+     "Волгоградский нефтеперерабатывающий завод", "place", "plant", None),
+    ("Аэропорт «Борисполь» закрыт.", "ru", "Борисполь", "place", "airport", "ua-city-boryspil"),
+])
+def test_a_place_next_to_a_cue_word_is_one_named_thing(index, text, lang, surface, type_, kind, place):
+    ents = by_surface(linked(index, text, lang))
+    e = ents[surface]
+    assert (e.type, e.kind, e.method, e.status, e.gazetteer_id) == (type_, kind, "named", "unresolved", None)
+    assert e.reason and kind in e.reason
+    if place:
+        assert place in [c.gazetteer_id for c in e.candidates]  # the place it is named after, as evidence
+    # no mention of the city or town inside the name
+    assert not any(is_prediction(x) for x in ents.values() if x.start < e.end and e.start < x.end)
+
+
+def test_proposed_name_respells_the_place_part(index):
+    e = by_surface(linked(index, "Drones hit the Kharkov Tractor Works.", "en"))["Kharkov Tractor Works"]
+    assert e.canonical == "Kharkiv Tractor Works"
+    ship = by_surface(linked(index, "the cruiser Moskva sank", "en"))["Moskva"]
+    assert ship.canonical == "Moskva"  # a name that is only the place's name is kept as written
+
+
+@pytest.mark.parametrize("text, lang, surface, gid", [
+    ("A police station in central Kyiv was hit.", "en", "Kyiv", "ua-city-kyiv"),
+    ("The Kyiv police station was hit.", "en", "Kyiv", "ua-city-kyiv"),  # a police station in Kyiv
+    ("Он родился на станции Зима Иркутской области.", "ru", "Зима", None),  # a town, unquoted
+    ("Защитники Мариуполя удерживали завод «Азовсталь».", "ru", "Мариуполя", "ua-city-mariupol"),
+    ("Защитники Мариуполя удерживали завод «Азовсталь».", "ru", "Азовсталь", "ua-facility-azovstal"),
+    ("Команда Украины обыграла Исландию.", "ru", "Украины", "country-ua"),  # the national team: the country
+    ("У Чернігові пошкоджено будівлю університету.", "uk", "Чернігові", "ua-city-chernihiv"),
+])
+def test_places_without_a_cue_stay_places(full_index, text, lang, surface, gid):
+    e = by_surface(linked(full_index, text, lang))[surface]
+    assert e.method != "named"
+    if gid:
+        assert e.gazetteer_id == gid
+
+
+def test_organisations_file_is_well_formed():
+    entries = load_entries(ROOT / "gazetteers" / "organisations.yaml")
+    assert len(entries) >= 40
+    for e in entries:
+        assert e.type == "organisation" and e.id.startswith("org-"), e.id
+        assert e.kind in ("club", "media", "church", "unit", "company", "university"), e.id
+        assert e.country, e.id

@@ -1,0 +1,109 @@
+"""The stop layer: common words that also name some village link only with evidence, never auto.
+
+Built from data (wordfreq's en/ru/uk frequency lists, the lexicon's first names and stopwords),
+minus every name the gazetteer holds on purpose. Checked on the real gazetteer: a property test
+over sentences of frequent words in every position, and sentences written for each family.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from wordfreq import top_n_list
+
+from transnorm.config import MatchConfig
+from transnorm.gazetteer.stoplayer import frequent_words, protected_names
+from transnorm.linking import keys as linking_keys
+from transnorm.linking.match import link
+from transnorm.text.fold import fold_name
+
+MATCH = MatchConfig()
+
+
+def links(full_index, text: str, lang: str = "en"):
+    kf = linking_keys.keys_fn(full_index, lang) if lang in ("ru", "uk") else None
+    return {e.surface: e for e in link(text, full_index, MATCH, keys_fn=kf) if e.gazetteer_id}
+
+
+def test_frequent_words_come_from_the_frequency_lists():
+    words = frequent_words(min_zipf=5.0)  # only the commonest: fast, and enough to show the source
+    assert {fold_name("the"), fold_name("которые"), fold_name("який")} <= words
+    assert fold_name("Bakhmut") not in words
+
+
+def test_curated_names_countries_and_big_places_are_protected(full_index):
+    protected = protected_names(full_index.entries)
+    for name in ("Georgia", "Kyiv", "Paris", "Ukraine", "Київ", "Харків"):
+        assert fold_name(name) in protected, name
+        assert fold_name(name) not in full_index.stop, name
+    for word in ("victory", "match", "progress", "часа", "совета", "мир", "победа", "далі", "балка"):
+        assert fold_name(word) in full_index.stop, word
+
+
+@pytest.mark.parametrize("text,lang,word", [
+    ("The Match between the two clubs ended in a draw.", "en", "Match"),
+    ("The Biathlon World Cup moved to Oberhof.", "en", "Cup"),
+    ("Около Часа ночи прогремели взрывы.", "ru", "Часа"),
+    ("Решение Совета безопасности ООН ожидается завтра.", "ru", "Совета"),
+    ("Далі буде оголошено результати.", "uk", "Далі"),
+    ("Газета «Победа» вышла спецвыпуском.", "ru", "Победа"),
+    ("У Перемога Арені відбувся концерт.", "uk", "Перемога"),
+])
+def test_a_common_word_links_no_generated_place_without_evidence(full_index, text, lang, word):
+    got = links(full_index, text, lang)
+    assert word not in got, (word, got.get(word))
+
+
+@pytest.mark.parametrize("text,lang,surface", [
+    ("Окупанти обстріляли село Перемога на Харківщині.", "uk", "Перемога"),
+    ("Российские войска атаковали село Дружба в Сумской области.", "ru", "Дружба"),
+    ("Shelling hit the village of Progress overnight.", "en", "Progress"),
+])
+def test_with_a_settlement_cue_it_is_queued_for_review_not_rewritten(full_index, text, lang, surface):
+    e = links(full_index, text, lang)[surface]
+    assert e.type == "place" and e.status == "review" and e.score < MATCH.t_auto
+
+
+def test_curated_and_protected_names_still_link_auto(full_index):
+    got = links(full_index, "Talks in Georgia and Paris continued, Kyiv said.")
+    assert {got[n].status for n in ("Georgia", "Paris", "Kyiv")} == {"auto"}
+
+
+# Property: whatever sentence the frequent words make, none of them links `auto` (a curated entry's
+# name in any inflected form is that entry's name, not a common word: it may).
+SURFACES = [w for lang in ("en", "ru", "uk") for w in top_n_list(lang, 3000) if w.isalpha() and len(w) >= 3]
+word = st.sampled_from(SURFACES)
+cased = st.one_of(word, word.map(str.capitalize), word.map(str.upper))
+context = st.sampled_from(["", "in ", "near ", "в ", "у ", "під ", "село ", "the village of ", ", ", " and ",
+                           "Kyiv ", "Харків ", ". "])
+sentence = st.lists(st.tuples(context, cased), min_size=1, max_size=8).map(
+    lambda parts: " ".join(c + w for c, w in parts))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=sentence, lang=st.sampled_from(["en", "ru", "uk"]))
+def test_no_stop_layer_word_links_auto(full_index, text, lang):
+    kf = linking_keys.keys_fn(full_index, lang) if lang in ("ru", "uk") else None
+    for e in link(text, full_index, MATCH, keys_fn=kf):
+        if e.status == "auto" and " " not in e.surface and fold_name(e.surface) in full_index.stop:
+            entry = full_index.get(e.gazetteer_id)
+            assert entry is not None and entry.source == "curated", (text, e.surface, e.canonical, e.method)
+
+
+def test_a_hand_listed_common_word_links_only_after_a_cue_or_in_a_list(full_index):
+    assert "Маяк" not in links(full_index, "Маяк сообщил о пожаре.", "ru")
+    listed = links(full_index, "Бои шли у Никаноровки, Маяк, Владимировка и Шахово.", "ru")
+    assert listed["Маяк"].status == "review" and listed["Маяк"].type == "place"
+
+
+@pytest.mark.parametrize("text", ["Село Олександрівка знеструмлене.", "Росіяни обстріляли Олександрівку."])
+def test_a_village_name_is_no_nickname_of_a_city(full_index, text):
+    """GeoNames lists "Aleksandrovka" among Donetsk's names; villages bear it as their own."""
+    (e,) = [e for e in links(full_index, text, "uk").values() if e.surface.startswith("Олександрівк")]
+    assert e.gazetteer_id != "ua-city-donetsk" and e.canonical == "Oleksandrivka"
+
+
+def test_a_listed_historic_name_still_beats_villages_named_like_it(full_index):
+    e = links(full_index, "Послы прибыли в Константинополь.", "ru")["Константинополь"]
+    assert e.gazetteer_id == "tr-city-istanbul"
