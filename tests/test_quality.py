@@ -183,6 +183,16 @@ def test_listed_people_still_link(links, text, lang, name, gid):
     assert links(text, lang).get(name, (None,))[0] == gid
 
 
+SURNAME_ALONE = table("quality", "surname_alone_near_a_person", "text,lang,surface,gid")
+
+
+@pytest.mark.parametrize("text,lang,surface,gid", SURNAME_ALONE, ids=[s for _, _, s, _ in SURNAME_ALONE])
+def test_a_respelt_surname_alone_is_not_a_listed_person(links, text, lang, surface, gid):
+    """Issue 15.2: a fuzzy match of one word to a person's surname ("Voloshin" ~ Volodin,
+    "Chernysh" ~ Chernyshov) is too little evidence; a full name still links (Andrii Yermack)."""
+    assert links(text, lang).get(surface, (None,))[0] != gid
+
+
 def test_places_named_like_first_names_still_link_exactly(links):
     """A curated entry named exactly like a first name keeps it (Sofia); Yaroslavl and Marinka too."""
     assert links("The summit in Sofia ended without a statement.")["Sofia"] == ("bg-city-sofia", "auto")

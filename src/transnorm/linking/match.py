@@ -291,8 +291,9 @@ def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig,
                 continue  # a club's name misspelt is another club's ("Sparta" battalion is no Spartak)
             if person and (e.type != "person" or " " not in k):
                 continue  # "Ivan Franko" is no Ivano-Frankivsk
-            if e.type == "person" and not _surname_kept(tokens[b - 1].key, k):
-                continue  # "Viktor Sokolov" is not Viktor Zolotov
+            if e.type == "person" and (b - a == 1 or not _surname_kept(tokens[b - 1].key, k)):
+                continue  # "Viktor Sokolov" is not Viktor Zolotov; a respelt surname alone is too little
+                # ("Voloshin" is not Volodin, "Chernysh" no Chernyshov, "Дурово" no Durov)
             if s / 100 > scores.get(r.entry, 0):
                 refs[r.entry], scores[r.entry] = r, s / 100
     if not refs:
