@@ -52,6 +52,9 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     ow = OpenWorld(text, tokens, index, cfg, lang) if cfg.generate_names else None
     if ow is not None:
         hits = ow.screen(hits)  # a surname beside a first name, initial or role word is a person
+    # Common words without evidence let go of their tokens now, so that the capitalised run they
+    # stand in is read whole: "Стара Гута" is one village, not the common word "Стара" + "Гута".
+    hits = apply_stop_layer(text, tokens, hits, index, cfg.domain_countries)
     taken = [False] * len(tokens)
     for h in hits:
         for j in range(h.start_tok, h.end_tok):

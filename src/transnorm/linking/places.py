@@ -77,10 +77,10 @@ def cue_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "In
             return None
         if not t.text[:1].islower() and t.key not in lex.place_cues:
             return None
-        two = f"{tokens[j - 1].key} {t.key}" if j > 0 else ""
-        for k in (two, t.key, *_lemmas(t.text, lang)):
+        twos = _two_word_keys(tokens[j - 1], t, lang) if j > 0 else ()
+        for k in (*twos, t.key, *_lemmas(t.text, lang)):
             if k and k in lex.place_cues:
-                shown = text[tokens[j - 1].start:t.end] if k == two else t.text
+                shown = text[tokens[j - 1].start:t.end] if k in twos else t.text
                 return PlaceCue(lex.place_cues[k], f"after '{shown}'")
         if t.key in lex.place_near or any(k in lex.place_near for k in _lemmas(t.text, lang)):
             return PlaceCue("settlement", f"after '{t.text}'")
@@ -99,6 +99,15 @@ def cue_after(text: str, tokens: Sequence[Token], b: int, index: "Index") -> Pla
     if kind and t.text.islower():
         return PlaceCue(kind, f"before '{t.text}'")
     return None
+
+
+def _two_word_keys(first: Token, second: Token, lang: str) -> tuple[str, ...]:
+    """A two-word cue as written and in its lemmas: "населенных пунктов" is the listed
+    "населенный пункт", "населеними пунктами" the listed "населений пункт"."""
+    keys = [f"{first.key} {second.key}"]
+    for a in _lemmas(first.text, lang):
+        keys.extend(f"{a} {b}" for b in _lemmas(second.text, lang))
+    return tuple(keys)
 
 
 @lru_cache(maxsize=50_000)
@@ -212,7 +221,9 @@ REGION_KINDS = frozenset({"oblast", "federal-subject", "raion", "district", "reg
 UNIT_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|sk|ck)(?:а|ої|ій|у|ою|ий|ого|ому|им|ім|ая|ой|ую|ым|ое|ого|"
                                r"ому|ом|е|a|oi|iy|yi|y|iy|ogo|oho|omu|e)$")
 NEUTER_ADJECTIVE_RE = re.compile(r"(?:ське|цьке|зьке|ское|цкое|ske|ckoye|skoye|skoe)$")
-LIST_GAP_RE = re.compile(r"\s*(?:[,;]|[,;]?\s+(?:and|or|и|или|і|й|та|або|a также|а також)\s+)\s*")
+#: What separates the items of a list of places: commas, "and"/"or", and a spaced dash between two
+#: settlements ("між населеними пунктами Стара Гута – Нова Гута", a road or a front line).
+LIST_GAP_RE = re.compile(r"\s*(?:[,;]|[,;]?\s+(?:and|or|и|или|і|й|та|або|a также|а також)\s+|\s+[–—]\s+)\s*")
 
 
 def slug(name: str) -> str:
@@ -266,7 +277,7 @@ class GeneratedPlaces:
                 in_list.update(g[0] for g in group if not g[2])
             group = [it]
         for a, b in pending:
-            if self.tokens[a].start in in_list and self._nameish(a, b):
+            if self.tokens[a].start in in_list and self._nameish(a, b, cued=True):  # a list is a cue
                 out.append(self._place(a, b, "settlement", "listed beside settlements", known + out))
             else:
                 left.append((a, b))
