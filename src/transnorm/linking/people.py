@@ -285,7 +285,7 @@ def propose(text: str, tokens: Sequence[Token], span: PersonSpan, lang: str, ind
         return PersonName(canonical, _sur_key(sur_text), fold(given) if given else None)
     given = _span_text(text, tokens, span.given)
     patr = _span_text(text, tokens, span.patronymic)
-    g, _p, s = nominative(given, patr, sur_text or None, lang)
+    g, _p, s = nominative(given, patr, sur_text or None, lang, context_gender(tokens, span, lang))
     foreign = _foreign(g, s, index)
     canonical = romanise(g, s, lang, index, ukrainian=country == "UA" and not foreign)
     return PersonName(canonical, _sur_key(s or ""), fold(g) if g else None, foreign)
@@ -326,25 +326,52 @@ def romanise(given: str | None, surname: str | None, lang: str, index: "Index", 
     return " ".join(parts)
 
 
-def nominative(given: str | None, patr: str | None, surname: str | None, lang: str) -> tuple:
-    """(given, patronymic, surname) in the nominative, gender kept (Плішкову -> Плішкова)."""
-    return _nominative(given, patr, surname, lang)
+def nominative(given: str | None, patr: str | None, surname: str | None, lang: str,
+               gender: str | None = None) -> tuple:
+    """(given, patronymic, surname) in the nominative, gender kept (Плішкову -> Плішкова).
+    `gender` (context_gender) is what the words around the name say, for names that read
+    both ways ("Александра Трусова": she, or him in the genitive)."""
+    return _nominative(given, patr, surname, lang, gender)
+
+
+def context_gender(tokens: Sequence[Token], span: PersonSpan, lang: str) -> str | None:
+    """The gender the sentence gives the name: a role noun right before it ("фигуристка",
+    "тренер") or a past-tense verb right after it ("набрала", "заявил")."""
+    if lang not in ("ru", "uk"):
+        return None
+    near = []
+    if span.start > 0:
+        near.append((tokens[span.start - 1].text, ("NOUN",)))
+    if span.end < len(tokens):
+        near.append((tokens[span.end].text, ("VERB",)))
+    for word, pos in near:
+        if not word[:1].islower() or not is_cyrillic_word(word):
+            continue
+        parses = [p for p in cyr_parses(word, lang) if _plain(p.tag.POS) in pos]
+        genders = {_plain(p.tag.gender) for p in parses if _plain(p.tag.case) in (None, "nomn")}
+        if len(genders) == 1 and (g := genders.pop()) in (MASC, FEMN):
+            return g
+    return None
 
 
 @lru_cache(maxsize=20_000)
-def _nominative(given, patr, surname, lang):
+def _nominative(given, patr, surname, lang, gender=None):
     options = _gender_case_options(given, patr, surname, lang)
+    if gender:
+        options.sort(key=lambda o: o[0] != gender)  # stable: the analyses' own order within a gender
     known = given is None or any(
         "Name" in p.tag.grammemes and fold(p.normal_form) in ukrainian_given_names()
         for p in cyr_parses(given.split("-")[0].lower(), lang))  # shevchenko garbles foreign names
     if lang == "uk" and known:
-        for gender, _case in options or [(None, None)]:
-            got = _shevchenko(given, patr, surname, gender)
+        for g, _case in options or [(None, None)]:
+            got = _shevchenko(given, patr, surname, g)
             if got is not None:
                 return got
     for identity in (False, True):  # a declined reading in any case before "does not decline"
-        for gender, case in options or [(None, None)]:
-            got = _pymorphy_petrovich(given, patr, surname, lang, gender, case, identity)
+        for g, case in options or [(None, None)]:
+            if not identity and case == "nomn" and surname and g != gender:
+                continue  # a nominative takes the surname as written: as weak as "does not decline"
+            got = _pymorphy_petrovich(given, patr, surname, lang, g, case, identity)
             if got is not None:
                 return got
     return given, patr, surname
