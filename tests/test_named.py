@@ -90,6 +90,11 @@ def test_a_place_next_to_a_cue_word_is_one_named_thing(index, text, lang, surfac
     assert not any(is_prediction(x) for x in ents.values() if x.start < e.end and e.start < x.end)
 
 
+def test_a_capitalised_adjective_at_a_sentence_start_names_nothing(index):
+    """Any adjective is capitalised at a sentence's start: "Новый завод" is a new plant."""
+    assert not linked(index, "Новый завод открыли вчера.", "ru")
+
+
 def test_proposed_name_respells_the_place_part(index):
     e = by_surface(linked(index, "Drones hit the Kharkov Tractor Works.", "en"))["Kharkov Tractor Works"]
     assert e.canonical == "Kharkiv Tractor Works"

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Callable
 
 from transnorm.gazetteer.lexicon import Lexicon, NamedCue
+from transnorm.linking.hits import sentence_initial
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token
 from transnorm.text.morph import is_adjective, is_cyrillic_word, word_lemmas
@@ -37,7 +38,10 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
                propose: Callable[[str], str] | None = None) -> list[Entity]:
     """`entities` (sorted, disjoint) with every place named inside a longer name replaced by an
     entity for the whole name, and the mentions inside that name dropped."""
-    if not (lex.named_after or lex.named_before) or not any(_candidate(e, lex) for e in entities):
+    if not (lex.named_after or lex.named_before):
+        return entities
+    entities = _adjective_names(text, tokens, entities, lex, propose)
+    if not any(_candidate(e, lex) for e in entities):
         return entities
     starts = [t.start for t in tokens]
     out: list[Entity] = []
@@ -67,6 +71,31 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
         while k < len(entities) and entities[k].start < end:
             k += 1
     return out
+
+
+def _adjective_names(text: str, tokens: list[Token], entities: list[Entity], lex: Lexicon,
+                     propose: Callable[[str], str] | None) -> list[Entity]:
+    """Names made of a place adjective nobody linked and a cue ("Волгоградский
+    нефтеперерабатывающий завод", "Новолипецкий металлургический комбинат"): the whole name is
+    the named thing, with no place to show as evidence. Not at a sentence's start, where any
+    adjective is capitalised ("Новый завод ...")."""
+    covered = [(e.start, e.end) for e in entities]
+    found = []
+    for i, tok in enumerate(tokens):
+        if not (tok.text[:1].isupper() and is_cyrillic_word(tok.text) and is_adjective(tok.text)) \
+                or sentence_initial(text, tok) or any(a < tok.end and tok.start < b for a, b in covered):
+            continue
+        hit = _after(text, tokens, i, i + 1, lex)
+        if hit is None:
+            continue
+        start, end, cue, cue_text = hit
+        if any(a < end and start < b for a, b in covered):
+            continue
+        bare = Entity(start=tok.start, end=tok.end, surface=tok.text, type="place", gazetteer_id=None,
+                      canonical=None, score=0.0, method=METHOD, status="unresolved")
+        found.append(_named(text, start, end, bare, cue, cue_text, propose))
+        covered.append((start, end))
+    return sorted(entities + found, key=lambda e: e.start) if found else entities
 
 
 def _candidate(e: Entity, lex: Lexicon) -> bool:
