@@ -68,6 +68,13 @@ def test_a_foreign_name_in_cyrillic_goes_to_review_with_the_transliteration_as_p
     assert e.canonical == canonical and "foreign name" in e.reason
 
 
+def test_a_place_name_after_a_role_word_and_a_first_name_is_the_surname(run):
+    """"британка Сонай Картал": Картал is also a village's old name (GeoNames), but a role word and
+    a first name before it make it a surname; the village is not linked."""
+    rec = run("В четвертьфинале сыграет британка Сонай Картал из Лондона.", "ru")
+    assert not [e for e in rec.entities if e.surface == "Картал" and e.gazetteer_id]
+
+
 PLACES = table("openworld", "places", "text,lang,surface,canonical")
 
 

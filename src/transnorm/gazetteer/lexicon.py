@@ -63,6 +63,9 @@ class Lexicon:
     # folded word beginnings of adjectives that put a place in a country -> ISO code
     abroad_between: set[str] = field(default_factory=set)
     abroad_adjectives: dict[str, str] = field(default_factory=dict)
+    # folded lemmas of nationality nouns and adjectives of other countries (британка, угорський):
+    # one beside a person's name makes it a foreign name written in Cyrillic (linking/openworld.py)
+    foreign_demonyms: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -97,6 +100,7 @@ class Lexicon:
             named_kinds=set(lx.named_things),
             abroad_between={fold_name(w) for w in lx.abroad.between},
             abroad_adjectives={fold_name(w): cc for cc, ws in lx.abroad.adjectives.items() for w in ws},
+            foreign_demonyms={fold_name(w) for w in lx.foreign_demonyms},
         )
 
 

@@ -27,7 +27,7 @@ from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.linking import people, phonetic, places
 from transnorm.linking.derived import per_index
-from transnorm.linking.hits import Hit, sentence_initial
+from transnorm.linking.hits import Hit, capitalised, sentence_initial
 from transnorm.records import Candidate, Entity
 from transnorm.text.crosslang import uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
@@ -45,6 +45,8 @@ SURNAME_ENDING_RE = re.compile(r"(?:ov|ev|yov|in|yn|sky|skyi|skiy|ski|ska|skaya|
 DASH_GAP_RE = re.compile(r"\s+[-‐‑–—]\s+|\s*[–—]\s*")
 
 
+HOME_COUNTRIES = frozenset({"UA", "RU", "BY"})  # their people's Cyrillic names are their own
+SENTENCE_END_RE = re.compile(r"[.!?;]\s")
 FOREIGN_SCORE = 0.5  # below t_review: queued as unresolved, the proposal no link
 
 
@@ -78,8 +80,14 @@ class OpenWorld:
             first = joined and k == "G"
             initial = joined and k == "I"
             role = k == "R" and not text_gap(self.text, self.tokens, prv, i)
-            if not (first or initial or role) or not self._surname_like(
-                    h, strong=first or initial, initial=initial) or (
+            # a role word, then a first name nobody lists, then a generated place's name: the
+            # person's surname, whatever its shape ("британка Сонай Картал": not Orlivka's old name)
+            named = (not first and joined and k != "R" and prv > 0 and prv - 1 not in covered
+                     and capitalised(self.tokens[prv]) and self.tokens[prv].joined and self.kind(prv - 1) == "R"
+                     and not sentence_initial(self.text, self.tokens[prv]) and not self._curated_place(h))
+            first = first or named
+            if not (first or initial or role) or not (named or self._surname_like(
+                    h, strong=first or initial, initial=initial)) or (
                     role and not (first or initial) and self._curated_place(h)):
                 out.append(h)  # "мэра Львова": a role word before a listed city is about the city
                 continue
@@ -249,6 +257,8 @@ class OpenWorld:
                 if sp.start > pos:
                     rest.append((pos, sp.start))
                 name = people.propose(self.text, self.tokens, sp, self.lang, self.index, country)
+                if not name.foreign and self._abroad(sp.start, sp.end, entities):
+                    name = replace(name, foreign=True)
                 ent = self._person(sp.start, sp.end, name, sp.reason)
                 found.append(ent)
                 if name.surname_key and len(sp.surname) and (sp.given or sp.initials or sp.patronymic):
@@ -272,6 +282,29 @@ class OpenWorld:
         placed, left = places.GeneratedPlaces(self.text, self.tokens, self.index, self.lang).find(
             left, entities + found)
         return found + placed, left
+
+    def _abroad(self, a: int, b: int, entities: list[Entity]) -> bool:
+        """Does the sentence put the name abroad? A nationality word (lexicon foreign_demonyms:
+        "британка", "угорський") or a foreign country ("Прем'єр-міністр Угорщини", "з Чехії")
+        within two words of it: Miroslav, Karolina, Viktor are Slavic-looking first names of
+        foreigners, whose Cyrillic spelling is no spelling to stand behind."""
+        if self.lang not in ("ru", "uk"):
+            return False
+        demonyms = self.index.lexicon.foreign_demonyms
+        lo, hi = self.tokens[a].start, self.tokens[b - 1].end
+        for j in (*range(max(0, a - 2), a), *range(b, min(len(self.tokens), b + 3))):
+            t = self.tokens[j]
+            gap = self.text[min(t.end, lo):max(t.start, hi)]
+            if SENTENCE_END_RE.search(gap):
+                continue
+            if t.text.islower() and demonyms and people._lemma_in(t.text, self.lang, demonyms):
+                return True
+            for e in entities:
+                if e.start == t.start and e.gazetteer_id and e.type == "place":
+                    entry = self.index.get(e.gazetteer_id)
+                    if entry is not None and entry.kind == "country" and entry.country not in HOME_COUNTRIES:
+                        return True
+        return False
 
     def _with_initials(self, a: int) -> int:
         """Initials the run lost as stopwords ("В. Чкалову": В is also a preposition) are put back."""

@@ -87,11 +87,17 @@ def _tags(word: str, lang: str) -> set[str]:
 
 
 def role_word(tok: Token, lang: str, index: "Index") -> bool:
-    """Is the token one of the lexicon's person_cues (Cyrillic: by lemma too)?"""
+    """Is the token one of the lexicon's person_cues (Cyrillic: by lemma too), or a nationality
+    noun ("британка Сонай Картал", "чех Ян Новак": a foreign_demonyms lemma read as a noun)?"""
     cues = index.lexicon.person_cues
     if tok.key in cues:
         return True
-    return is_cyrillic_word(tok.text) and _lemma_in(tok.text.lower(), lang, cues)
+    if not is_cyrillic_word(tok.text):
+        return False
+    low = tok.text.lower()
+    return _lemma_in(low, lang, cues) or (tok.text.islower() and any(
+        _plain(p.tag.POS) == "NOUN" and fold(p.normal_form) in index.lexicon.foreign_demonyms
+        for p in cyr_parses(low, lang)))
 
 
 def _lemma_in(low: str, lang: str, words: frozenset[str] | set[str]) -> bool:
