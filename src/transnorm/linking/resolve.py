@@ -34,8 +34,9 @@ KIND_PRIOR = {"country": 0.4, "oblast": 0.3, "federal-subject": 0.3, "autonomous
 
 # Population assumed for entries that list none (regions and countries rarely do): Crimea
 # must not lose to a village called Krym for want of a number.
-KIND_POPULATION = {"country": 10_000_000, "oblast": 1_000_000, "federal-subject": 1_000_000,
-                   "autonomous-republic": 1_000_000, "republic": 1_000_000, "krai": 1_000_000,
+KIND_POPULATION = {"country": 10_000_000, "historical-state": 10_000_000, "oblast": 1_000_000,
+                   "federal-subject": 1_000_000, "autonomous-republic": 1_000_000, "republic": 1_000_000,
+                   "krai": 1_000_000,
                    "state": 1_000_000, "region": 500_000, "province": 500_000, "self-proclaimed": 1_000_000,
                    "person": 100_000,  # a listed person: as newsworthy as a sizeable town
                    # organisations.yaml: a listed club or outlet outranks a hamlet of its name ("Spartak")
