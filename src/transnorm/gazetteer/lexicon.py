@@ -66,6 +66,7 @@ class Lexicon:
     # folded lemmas of nationality nouns and adjectives of other countries (британка, угорський):
     # one beside a person's name makes it a foreign name written in Cyrillic (linking/openworld.py)
     foreign_demonyms: set[str] = field(default_factory=set)
+    home_demonyms: set[str] = field(default_factory=set)  # українець, российский: they win over the above
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -101,6 +102,7 @@ class Lexicon:
             abroad_between={fold_name(w) for w in lx.abroad.between},
             abroad_adjectives={fold_name(w): cc for cc, ws in lx.abroad.adjectives.items() for w in ws},
             foreign_demonyms={fold_name(w) for w in lx.foreign_demonyms},
+            home_demonyms={fold_name(w) for w in lx.home_demonyms},
         )
 
 

@@ -150,6 +150,7 @@ class LexiconFile(_Strict):
     place_cues: PlaceCues = Field(default_factory=PlaceCues)
     settlement_cues: Names = Field(default_factory=list)
     foreign_demonyms: Names = Field(default_factory=list)
+    home_demonyms: Names = Field(default_factory=list)
 
 
 def without_lines(value: Any) -> Any:

@@ -290,12 +290,16 @@ class OpenWorld:
         foreigners, whose Cyrillic spelling is no spelling to stand behind."""
         if self.lang not in ("ru", "uk"):
             return False
-        demonyms = self.index.lexicon.foreign_demonyms
+        demonyms, home = self.index.lexicon.foreign_demonyms, self.index.lexicon.home_demonyms
         lo, hi = self.tokens[a].start, self.tokens[b - 1].end
-        for j in (*range(max(0, a - 2), a), *range(b, min(len(self.tokens), b + 3))):
+        near = [j for j in (*range(max(0, a - 4), a), *range(b, min(len(self.tokens), b + 3)))
+                if not SENTENCE_END_RE.search(self.text[min(self.tokens[j].end, lo):max(self.tokens[j].start, hi)])]
+        if home and any(self.tokens[j].text.islower() and people._lemma_in(self.tokens[j].text, self.lang, home)
+                        for j in near):
+            return False  # "українського прозаїка зі США Петра Камінського": ours, living abroad
+        for j in near:
             t = self.tokens[j]
-            gap = self.text[min(t.end, lo):max(t.start, hi)]
-            if SENTENCE_END_RE.search(gap):
+            if j < a - 2:
                 continue
             if t.text.islower() and demonyms and people._lemma_in(t.text, self.lang, demonyms):
                 return True

@@ -371,16 +371,27 @@ def _nominative(given, patr, surname, lang, gender=None):
     if lang == "uk" and known:
         for g, _case in options or [(None, None)]:
             got = _shevchenko(given, patr, surname, g)
-            if got is not None:
+            if got is not None and _nominative_surname(got[2]):
                 return got
     for identity in (False, True):  # a declined reading in any case before "does not decline"
         for g, case in options or [(None, None)]:
             if not identity and case == "nomn" and surname and g != gender:
                 continue  # a nominative takes the surname as written: as weak as "does not decline"
             got = _pymorphy_petrovich(given, patr, surname, lang, g, case, identity)
-            if got is not None:
+            if got is not None and _nominative_surname(got[2]):
                 return got
     return given, patr, surname
+
+
+#: Endings no surname has in the nominative: an adjectival surname's oblique cases (Камінського,
+#: Ковальської, Лозинским; not -ской: Луговской, Трубецкой). A reading that leaves one is no
+#: nominative ("Петра Камінського" is not a woman called Петра Камінського).
+OBLIQUE_SURNAME_RE = re.compile(r"(?:ського|ському|ською|ської|ськім|цького|цькому|ского|скому|ским|ную|"
+                                r"ого|ому)$", re.IGNORECASE)
+
+
+def _nominative_surname(surname: str | None) -> bool:
+    return not surname or not OBLIQUE_SURNAME_RE.search(surname.split("-")[-1])
 
 
 def _gender_case_options(given, patr, surname, lang) -> list[tuple[str | None, str | None]]:
