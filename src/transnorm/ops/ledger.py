@@ -25,6 +25,7 @@ that file stays after the run and marks the folder as transnorm's output (ingest
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -194,10 +195,15 @@ class Ledger:
         data = [(key, h, pipeline, run, stamp,
                  rec.to_line() if isinstance(rec, Record) else rec)
                 for key, h, rec in rows]
-        with self.con:
-            self.con.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)", data)
-            self.con.execute("INSERT INTO meta VALUES ('generation', 1) "
-                             "ON CONFLICT(key) DO UPDATE SET value = value + 1")
+        try:
+            with self.con:
+                self.con.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)", data)
+                self.con.execute("INSERT INTO meta VALUES ('generation', 1) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = value + 1")
+        except sqlite3.OperationalError as exc:
+            if "disk is full" in str(exc) or "disk I/O error" in str(exc):  # as a write error, naming the file
+                raise OSError(errno.ENOSPC if "full" in str(exc) else errno.EIO, str(exc), str(self.path)) from exc
+            raise
         self.changed += len(data)
 
     def _meta(self, key: str) -> int | None:
