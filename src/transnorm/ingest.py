@@ -18,6 +18,7 @@ import codecs
 import csv
 import io
 import json
+import math
 import os
 import re
 import sqlite3
@@ -255,9 +256,27 @@ def _read_jsonl(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document 
             yield from _jsonl_record(line, where, n, stem, cfg)
 
 
+class NotStrictJSON(ValueError):
+    """NaN, Infinity or a number no float holds (1e400): Python reads them, strict JSON has no such value."""
+
+
+def _no_constant(name: str) -> Any:
+    raise NotStrictJSON(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NotStrictJSON(f"the number {text[:40]} is too large for a float")
+    return value
+
+
 def _jsonl_record(line: str, where: str, n: int, stem: str, cfg: IngestConfig) -> Iterator[Document | IngestError]:
     try:
-        obj = json.loads(line)
+        obj = json.loads(line, parse_constant=_no_constant, parse_float=_finite_float)
+    except NotStrictJSON as exc:
+        yield IngestError(where, f"not strict JSON: {exc}; records are strict JSON, so this line is skipped")
+        return
     except json.JSONDecodeError as exc:
         yield IngestError(where, f"not valid JSON: {exc.msg} (column {exc.colno})")
         return
@@ -286,18 +305,49 @@ def _jsonl_record(line: str, where: str, n: int, stem: str, cfg: IngestConfig) -
     yield from _checked(doc, cfg)
 
 
+class _Lines:
+    """The physical lines of a text stream for csv.reader, noting when the stream ran out: a record
+    returned after that ran to the end of the file inside an open quote (non-strict csv)."""
+
+    def __init__(self, fh: IO[str]):
+        self.fh, self.eof = fh, False
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline()
+        if not line:
+            self.eof = True
+            raise StopIteration
+        return line
+
+
+def _line_breaks(value: str) -> int:
+    return value.count("\n") + value.count("\r") - value.count("\r\n")
+
+
+def _csv_lines(path: Path, encoding: str, skip: int) -> tuple[IO[bytes], _Lines]:
+    """The file's lines from line `skip` + 1 on. Undecodable bytes become lone surrogates
+    (surrogateescape): the row holding them is reported and skipped, and reading goes on."""
+    raw = path.open("rb")
+    lines = _Lines(io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline=""))
+    for _ in range(skip):
+        if not lines.fh.readline():
+            break
+    return raw, lines
+
+
 def _read_csv(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | IngestError]:
-    """CSV records streamed; a bad record (invalid UTF-8, over-long field) loses only itself."""
+    """CSV records streamed; a bad record (invalid UTF-8, over-long field, unterminated quote) loses only itself."""
     stem = _doc_id(path, base)
     # One field may be a whole document; a longer one is an error, not the end of the file.
     if csv.field_size_limit() < cfg.max_document_chars + 1:
         csv.field_size_limit(cfg.max_document_chars + 1)
     encoding = "utf-16" if _starts_utf16(path) else "utf-8-sig"
-    with path.open("rb") as raw:
-        # Undecodable bytes become lone surrogates (surrogateescape): the row holding them is
-        # reported and skipped, and reading goes on with the next one.
-        text_io = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
-        reader = csv.reader(text_io)
+    raw, lines = _csv_lines(path, encoding, 0)
+    try:
+        reader = csv.reader(lines)
         try:
             header = next(reader, None) or []
         except csv.Error as exc:
@@ -306,13 +356,19 @@ def _read_csv(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | 
         if any(SURROGATE_RE.search(h) for h in header):
             yield IngestError(f"{path}:1", f"invalid {'UTF-16' if encoding == 'utf-16' else 'UTF-8'} in the header")
             return
+        dup = sorted({h for h in header if header.count(h) > 1})
+        if dup:  # dict(zip(...)) would keep only the last of them, silently
+            yield IngestError(f"{path}:1", f"duplicate column name(s) in the header: {', '.join(map(repr, dup))}; "
+                                           "every column needs its own name; file skipped")
+            return
         if cfg.csv_text_column not in header:
             yield IngestError(f"{path}:1", f"no {cfg.csv_text_column!r} column "
                                            f"(columns: {', '.join(header) or 'none'});"
                                            " set ingest.csv_text_column")
             return
+        offset = 0  # lines before the current reader's first line (after a restart)
         while True:
-            first = reader.line_num + 1  # the record's first line (blank lines are skipped below)
+            first = offset + reader.line_num + 1  # the record's first line (blank lines are skipped below)
             try:
                 row = next(reader)
             except StopIteration:
@@ -322,10 +378,18 @@ def _read_csv(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | 
                 if "field larger than field limit" in msg:
                     msg = f"a field longer than ingest.max_document_chars={cfg.max_document_chars:,} characters"
                 yield IngestError(f"{path}:{first}", f"malformed CSV record: {msg}; skipped")
-                if reader.line_num < first:  # no progress: give up rather than loop
+                if offset + reader.line_num < first:  # no progress: give up rather than loop
                     return
                 continue
             if not row:
+                continue
+            if lines.eof:  # the last field's quote never closed: it swallowed the rest of the file
+                opened = first + sum(_line_breaks(v) for v in row[:-1])
+                yield IngestError(f"{path}:{opened}", "unterminated quoted field: the quote that opens here is "
+                                                      "never closed; record skipped, reading goes on at the next line")
+                raw.close()
+                raw, lines = _csv_lines(path, encoding, opened)
+                reader, offset = csv.reader(lines), opened
                 continue
             where = f"{path}:{first}"
             if any(SURROGATE_RE.search(v) for v in row):
@@ -348,3 +412,5 @@ def _read_csv(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | 
             meta = {k: v for k, v in rec.items() if k not in skip}
             doc = Document(id=doc_id, text=text, source=where, lang=lang or None, meta=meta, warnings=warnings)
             yield from _checked(doc, cfg)
+    finally:
+        raw.close()

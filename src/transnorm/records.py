@@ -108,7 +108,7 @@ class Record:
         }
 
     def to_json(self) -> str:
-        """The records.jsonl line as str: exactly json.dumps(self.to_dict(), ensure_ascii=False)."""
+        """The records.jsonl line as str: exactly json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)."""
         return "".join(self._json_parts())
 
     def to_line(self) -> bytearray:
@@ -123,7 +123,8 @@ class Record:
         return buf
 
     def _json_parts(self) -> Iterator[str]:
-        dumps = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+        # allow_nan=False: records are strict JSON (a NaN would be `NaN`, which no JSON parser but Python's reads)
+        dumps = lambda v: json.dumps(v, ensure_ascii=False, allow_nan=False)  # noqa: E731
 
         def entities(ents: list[Entity]) -> Iterator[str]:
             yield "["

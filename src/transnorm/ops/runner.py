@@ -441,5 +441,5 @@ def _write_manifest(result: RunResult, cfg) -> None:
         data.update({"documents": w.stats.documents, "documents_with_errors": w.stats.by_doc_status["error"],
                      "names_to_review": w.review_total, "no_english": dict(w.stats.no_english)})
     result.stats = data
-    atomic_write_text(result.out / "run.json", json.dumps(data, indent=2) + "\n")
+    atomic_write_text(result.out / "run.json", json.dumps(data, indent=2, allow_nan=False) + "\n")
     fsync_dir(result.out)
