@@ -10,7 +10,7 @@ import pytest
 
 from transnorm.config import IngestConfig
 from transnorm.ingest import iter_inputs
-from transnorm.records import IngestError, Record
+from transnorm.records import Document, IngestError, Record
 
 CFG = IngestConfig()
 
@@ -60,3 +60,52 @@ def test_records_are_strict_json_or_not_written():
         rec.to_line()
     rec.meta = {"score": 1.5}
     assert json.loads(bytes(rec.to_line()), parse_constant=lambda c: pytest.fail(c)) == rec.to_dict()
+
+
+def test_entries_that_are_not_readable_files_each_get_one_error_row(tmp_path, monkeypatch):
+    """Dangling symlink, symlink loop, FIFO, symlinked folder, unreadable folder: one row each, the rest read."""
+    import os
+
+    from transnorm import ingest
+
+    src = tmp_path / "in"
+    (src / "locked").mkdir(parents=True)
+    (src / "locked" / "x.txt").write_text("Kyiv", encoding="utf-8")
+    (src / "ok.txt").write_text("Odesa", encoding="utf-8")
+    (src / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (src / "loop.txt").symlink_to(src / "loop.txt")
+    (src / "linked").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(src / "pipe.txt")
+    real_scandir = os.scandir
+
+    def scandir(path):  # root ignores permissions: a folder it cannot list is simulated
+        if str(path) == str(src / "locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(ingest.os, "scandir", scandir)
+    items = {i.source.removeprefix(str(src) + "/"): i for i in read(src)}
+    assert isinstance(items.pop("ok.txt"), Document)
+    assert all(isinstance(i, IngestError) for i in items.values())
+    assert {k: v.message.split(":")[0].split(";")[0] for k, v in items.items()} == {
+        "dangling.txt": "a dangling symbolic link", "loop.txt": "cannot read",
+        "linked": "a symbolic link to a folder", "pipe.txt": "a FIFO", "locked": "cannot read this folder"}
+    assert "Too many levels of symbolic links" in items["loop.txt"].message
+    assert "Permission denied" in items["locked"].message
+
+
+def test_a_run_folder_or_state_folder_inside_an_input_folder_is_skipped_with_a_warning(tmp_path, caplog):
+    from transnorm.ops.ledger import OutLock, StateLock
+
+    src = tmp_path / "in"
+    (src / "news").mkdir(parents=True)
+    (src / "news" / "a.txt").write_text("Kyiv", encoding="utf-8")
+    OutLock(src / "run1").acquire().release()  # what a run with --out in/run1 leaves
+    (src / "run1" / "records.jsonl").write_text('{"id": "a", "text": "Kyiv"}\n', encoding="utf-8")
+    StateLock(src / "state").acquire().release()
+    (src / "state" / "records").mkdir()
+    (src / "state" / "records" / "records.jsonl").write_text('{"id": "a", "text": "Kyiv"}\n', encoding="utf-8")
+    with caplog.at_level("WARNING", logger="transnorm.ingest"):
+        assert [i.id for i in read(src)] == ["news/a"]
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert str(src / "run1") in warned and str(src / "state") in warned and "skipped" in warned

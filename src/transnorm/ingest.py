@@ -18,17 +18,22 @@ import codecs
 import csv
 import io
 import json
+import logging
 import math
 import os
 import re
 import sqlite3
+import stat
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from transnorm.config import IngestConfig
+from transnorm.ops.ledger import LOCK_FILE, OUT_MARKER
 from transnorm.records import Document, IngestError
 
+log = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt", ".md"}
+OWN_MARKERS = (OUT_MARKER, LOCK_FILE)  # files that make a folder a run's output folder or state folder
 SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".csv"}
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -48,7 +53,7 @@ def iter_inputs(inputs: Iterable[str | Path], cfg: IngestConfig) -> Iterator[Doc
     for raw in inputs:
         root = Path(raw)
         if root.is_dir():
-            files: Iterable[Path] = walk(root)
+            files: Iterable[Path | IngestError] = walk(root)
             base = root
         elif root.exists():
             files, base = [root], root.parent
@@ -56,6 +61,9 @@ def iter_inputs(inputs: Iterable[str | Path], cfg: IngestConfig) -> Iterator[Doc
             yield IngestError(str(root), "no such file or folder")
             continue
         for path in files:
+            if isinstance(path, IngestError):
+                yield path
+                continue
             for item in _read_file(path, base, cfg):
                 if isinstance(item, Document):
                     if not seen.add(item.id):
@@ -77,16 +85,21 @@ class SeenIds:
         return self.con.execute("INSERT OR IGNORE INTO ids VALUES (?)", (key,)).rowcount == 1
 
 
-def walk(root: Path) -> Iterator[Path]:
-    """Files under `root`, sorted by path parts (as `sorted(root.rglob("*"))`), hidden ones skipped.
+def walk(root: Path) -> Iterator[Path | IngestError]:
+    """Files under `root`, sorted by path parts (as `sorted(root.rglob("*"))`), hidden ones skipped;
+    an IngestError for each entry that cannot be read as a file (so nothing vanishes unreported).
 
     One directory listing is held at a time, so a folder of a million files starts yielding
-    at once. Symlinked folders are not followed (no loops); symlinked files are read.
+    at once. Symlinked folders are not followed (no loops; an error row says so); symlinked files
+    are read. A FIFO, socket or device is never opened (a FIFO would block the run). A folder
+    holding a run's output or state (its marker or lock file) is transnorm's own: skipped with a
+    warning, never read back as input.
     """
     try:
         with os.scandir(root) as it:
             entries = sorted(it, key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        yield IngestError(str(root), f"cannot read this folder: {exc.strerror or exc}; its files are skipped")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -94,11 +107,23 @@ def walk(root: Path) -> Iterator[Path]:
         path = root / entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
+                if any((path / marker).exists() for marker in OWN_MARKERS):
+                    log.warning("%s: skipped, a transnorm run's output or state folder (it holds %s), not input",
+                                path, " or ".join(OWN_MARKERS))
+                    continue
                 yield from walk(path)
             elif entry.is_file():
                 yield path
-        except OSError:
-            continue
+            elif entry.is_symlink():
+                target = os.readlink(path)
+                why = "a symbolic link to a folder: not followed" if entry.is_dir() else (
+                    f"a dangling symbolic link: its target {target} does not exist")
+                yield IngestError(str(path), f"{why}; skipped")
+            else:
+                kind = "a FIFO" if stat.S_ISFIFO(entry.stat().st_mode) else "not a regular file (a socket or device)"
+                yield IngestError(str(path), f"{kind}: not read; skipped")
+        except OSError as exc:  # a symlink loop (ELOOP), a file removed while walking
+            yield IngestError(str(path), f"cannot read: {exc.strerror or exc}; skipped")
 
 
 def _decode(data: bytes) -> str:

@@ -185,6 +185,13 @@ def claim_folders(cfg: Config, out: Path | None) -> None:
             continue
         if folder.exists() and not folder.is_dir():
             fail(f"{what} {folder} is a file, not a folder")
+        if hold is runner.hold_out and not folder.exists():  # created (and claimed) by the flow, not before
+            parent = next(p for p in folder.absolute().parents if p.exists())
+            if not parent.is_dir():
+                fail(f"cannot create the {what} {folder}: {parent} is a file, not a folder")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                fail(f"cannot create the {what} {folder}: {parent} is not writable")
+            continue
         try:
             hold(folder)
         except StateLocked as exc:

@@ -214,6 +214,9 @@ def estimate_documents(inputs: list[str]) -> int:
     for raw in inputs:
         root = Path(raw)
         for path in walk(root) if root.is_dir() else [root]:
+            if not isinstance(path, Path):  # an entry that is an error row
+                total += 1
+                continue
             suffix = path.suffix.lower()
             if suffix in (".jsonl", ".csv"):
                 try:
