@@ -136,7 +136,8 @@ def test_a_second_run_on_the_same_state_exits_2(tmp_path):
 def ledger_rows(state: Path) -> dict[str, tuple[str, str]]:
     con = sqlite3.connect(state / "ledger.sqlite")
     try:
-        return {i: (h, run) for i, h, run in con.execute("SELECT id, content_hash, run FROM documents")}
+        # keys are identities (records.Identity): [file, id]
+        return {json.loads(k)[1]: (h, run) for k, h, run in con.execute("SELECT id, content_hash, run FROM documents")}
     finally:
         con.close()
 

@@ -29,7 +29,7 @@ from typing import IO, Any, Iterable, Iterator
 
 from transnorm.config import IngestConfig
 from transnorm.ops.ledger import LOCK_FILE, OUT_MARKER
-from transnorm.records import Document, IngestError
+from transnorm.records import Document, Identity, IngestError
 
 log = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -58,17 +58,26 @@ def iter_inputs(inputs: Iterable[str | Path], cfg: IngestConfig) -> Iterator[Doc
         elif root.exists():
             files, base = [root], root.parent
         else:
-            yield IngestError(str(root), "no such file or folder")
+            yield _identified(IngestError(str(root), "no such file or folder"), root, seen)
             continue
         for path in files:
             if isinstance(path, IngestError):
-                yield path
+                yield _identified(path, Path(path.source), seen)
                 continue
             for item in _read_file(path, base, cfg):
-                if isinstance(item, Document):
-                    if not seen.add(item.id):
-                        item.warnings.append(f"duplicate id {item.id!r}: kept, ids in this run are not unique")
-                yield item
+                if isinstance(item, Document) and not seen.add(item.id):
+                    item.warnings.append(f"duplicate id {item.id!r}: kept, ids in this run are not unique")
+                yield _identified(item, path, seen)
+
+
+def _identified(item: Document | IngestError, path: Path, seen: "SeenIds") -> Document | IngestError:
+    """`item` with its Identity: the resolved file, the id (an error row: its place in the file) and
+    the how-many-th time that id comes in that file."""
+    where = item.source[len(str(path)):] if item.source.startswith(str(path)) else ""
+    file = os.path.join(os.path.realpath(path.parent), path.name)  # the folder resolved; a symlinked file is its link
+    doc_id = item.id if isinstance(item, Document) else (where or ":")
+    item.identity = Identity(file, doc_id, seen.count(file, doc_id), where)
+    return item
 
 
 class SeenIds:
@@ -79,10 +88,18 @@ class SeenIds:
         self.con = sqlite3.connect("", check_same_thread=False)
         self.con.execute("CREATE TABLE ids (id BLOB PRIMARY KEY) WITHOUT ROWID")
 
+        self.con.execute("CREATE TABLE per_file (file BLOB, id BLOB, n INTEGER, PRIMARY KEY (file, id)) WITHOUT ROWID")
+
     def add(self, doc_id: str) -> bool:
         """Record `doc_id`; False when it was already there."""
         key = doc_id.encode("utf-8", "surrogatepass")  # any str, even one with a lone surrogate
         return self.con.execute("INSERT OR IGNORE INTO ids VALUES (?)", (key,)).rowcount == 1
+
+    def count(self, file: str, doc_id: str) -> int:
+        """How many times `doc_id` has now come in `file` (1 the first time)."""
+        key = (file.encode("utf-8", "surrogateescape"), doc_id.encode("utf-8", "surrogatepass"))
+        self.con.execute("INSERT INTO per_file VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1", key)
+        return self.con.execute("SELECT n FROM per_file WHERE file = ? AND id = ?", key).fetchone()[0]
 
 
 def walk(root: Path) -> Iterator[Path | IngestError]:

@@ -27,6 +27,7 @@ class Document:
     lang: str | None = None  # given by the input, else filled by detect
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    identity: Identity | None = field(default=None, compare=False, repr=False)  # set by ingest.iter_inputs
 
 
 @dataclass
@@ -36,6 +37,24 @@ class IngestError:
     source: str  # "path" or "path:line"
     message: str
     id: str | None = None
+    identity: Identity | None = field(default=None, compare=False, repr=False)  # set by ingest.iter_inputs
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What makes an input document the same one in the next run (the ledger's key): the input file,
+    resolved (so `in/a.jsonl`, `./in/a.jsonl` and `/abs/in/a.jsonl` are one file), and the document's id
+    within it; `n` counts repeats of an id in one file, so both documents are kept. An error row's id
+    is its place in the file (`:3`): once the file is fixed, that row is gone (Ledger.prune)."""
+
+    file: str
+    id: str
+    n: int = 1
+    where: str = ""  # the source's location in the file (":3"), resolved: part of the content hash
+
+    @property
+    def key(self) -> str:
+        return json.dumps([self.file, self.id] + ([self.n] if self.n > 1 else []))  # ASCII: any path or id
 
 
 @dataclass(slots=True)

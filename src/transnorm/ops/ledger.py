@@ -57,18 +57,35 @@ class StateLocked(RuntimeError):
 
 
 def item_key(item: Document | IngestError) -> str:
-    """The ledger key: the document id (an unreadable input: its id, else its source)."""
+    """The ledger key: the item's Identity (records.py) as set by ingest; for items built elsewhere
+    (the API, tests), the document id (an unreadable input: its id, else its source)."""
+    if item.identity is not None:
+        return item.identity.key
     if isinstance(item, Document):
         return item.id
     return item.id or item.source
 
 
+def key_file(key: str) -> str | None:
+    """The input file of a ledger key made from an Identity (a JSON list), else None."""
+    if key.startswith("["):
+        try:
+            value = json.loads(key)
+        except ValueError:
+            return None
+        return value[0] if isinstance(value, list) and value and isinstance(value[0], str) else None
+    return None
+
+
 def content_hash(item: Document | IngestError) -> str:
-    """Everything of the input that reaches its record: a change means the record may change."""
+    """Everything of the input that reaches its record: a change means the record may change. The
+    source counts by its resolved file, so a relative or absolute spelling of the same input is the
+    same content (a reused record keeps the spelling it was processed with)."""
+    source = item.identity.file + item.identity.where if item.identity is not None else item.source
     if isinstance(item, Document):
-        payload = ["doc", item.id, item.source, item.lang, item.text, item.meta, item.warnings]
+        payload = ["doc", item.id, source, item.lang, item.text, item.meta, item.warnings]
     else:
-        payload = ["error", item.id, item.source, item.message]
+        payload = ["error", item.id, source, item.message]
     raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -179,6 +196,12 @@ class Ledger:
             run TEXT NOT NULL, processed_utc TEXT NOT NULL, record TEXT NOT NULL)""")
         # generation: bumped by every commit; exported: the generation the consolidated store holds
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+        if "file" not in {row[1] for row in self.con.execute("PRAGMA table_info(documents)")}:
+            self.con.execute("ALTER TABLE documents ADD COLUMN file TEXT")  # NULL: keyed by a bare id (older)
+        self.con.execute("CREATE INDEX IF NOT EXISTS documents_file ON documents (file)")
+        # What this run's input holds (plan() fills them), for prune()
+        self.con.execute("CREATE TEMP TABLE seen (key TEXT PRIMARY KEY, id TEXT)")
+        self.con.execute("CREATE TEMP TABLE seen_files (file TEXT PRIMARY KEY)")
         self.con.commit()
         self.changed = 0  # rows written by this process
 
@@ -193,11 +216,12 @@ class Ledger:
         Call only once the records are durable in the run's output."""
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
         data = [(key, h, pipeline, run, stamp,
-                 rec.to_line() if isinstance(rec, Record) else rec)
+                 rec.to_line() if isinstance(rec, Record) else rec, key_file(key))
                 for key, h, rec in rows]
         try:
             with self.con:
-                self.con.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)", data)
+                self.con.executemany("INSERT OR REPLACE INTO documents (id, content_hash, pipeline, run, "
+                                     "processed_utc, record, file) VALUES (?, ?, ?, ?, ?, ?, ?)", data)
                 self.con.execute("INSERT INTO meta VALUES ('generation', 1) "
                                  "ON CONFLICT(key) DO UPDATE SET value = value + 1")
         except sqlite3.OperationalError as exc:
@@ -205,6 +229,31 @@ class Ledger:
                 raise OSError(errno.ENOSPC if "full" in str(exc) else errno.EIO, str(exc), str(self.path)) from exc
             raise
         self.changed += len(data)
+
+    def see(self, item: Document | IngestError, key: str) -> None:
+        """Note that this run's input holds `item` (plan() calls this for every item)."""
+        self.con.execute("INSERT OR IGNORE INTO temp.seen VALUES (?, ?)",
+                         (key, item.id if isinstance(item, Document) else None))
+        if isinstance(item, Document) and item.identity is not None:
+            self.con.execute("INSERT OR IGNORE INTO temp.seen_files VALUES (?)", (item.identity.file,))
+
+    def prune(self) -> int:
+        """After a run has read its whole input: delete the rows of documents and error rows that a file
+        read in this run (one that gave at least one document) no longer holds (a fixed line's error
+        row, a document removed or renumbered), and rows of an older ledger keyed by a bare id that
+        this run stored under its identity. A file that could not be read at all keeps its rows.
+        Returns how many rows went (the store is then stale)."""
+        with self.con:
+            gone = self.con.execute("DELETE FROM documents WHERE file IN (SELECT file FROM temp.seen_files) "
+                                    "AND id NOT IN (SELECT key FROM temp.seen)").rowcount
+            gone += self.con.execute("DELETE FROM documents WHERE file IS NULL AND id IN "
+                                     "(SELECT id FROM temp.seen WHERE id IS NOT NULL) "
+                                     "AND id NOT IN (SELECT key FROM temp.seen)").rowcount
+            if gone:
+                self.con.execute("INSERT INTO meta VALUES ('generation', 1) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = value + 1")
+        self.changed += gone
+        return gone
 
     def _meta(self, key: str) -> int | None:
         row = self.con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -279,6 +328,8 @@ def plan(items: Iterable[Document | IngestError], ledger: Ledger | None, pipelin
     cur = Batch()
     for item in items:
         key, h = item_key(item), content_hash(item)
+        if ledger is not None:
+            ledger.see(item, key)
         row = None if (force or ledger is None) else ledger.lookup(key)
         if row is not None and row[0] == h and row[1] == pipeline:
             cur.unchanged += 1

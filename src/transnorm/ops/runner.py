@@ -393,6 +393,7 @@ def _run(cfg, gazetteer_digest, inputs, force, inbox, result, lock, writer, t0) 
             logger.info("wrote %s: %s", w.out, result.summary(inbox))
         result.report_seconds = time.perf_counter() - t
         t = time.perf_counter()
+        ledger.prune()  # the whole input was read: rows its files no longer hold go
         if ledger.stale():  # this run committed, or an earlier one was killed before its export ended
             result.consolidated = ledger.export()
         result.write_seconds += time.perf_counter() - t
