@@ -58,23 +58,28 @@ def iter_inputs(inputs: Iterable[str | Path], cfg: IngestConfig) -> Iterator[Doc
         elif root.exists():
             files, base = [root], root.parent
         else:
-            yield _identified(IngestError(str(root), "no such file or folder"), root, seen)
+            yield _identified(IngestError(str(root), "no such file or folder"), str(root), _resolved(root), seen)
             continue
         for path in files:
             if isinstance(path, IngestError):
-                yield _identified(path, Path(path.source), seen)
+                yield _identified(path, path.source, _resolved(Path(path.source)), seen)
                 continue
+            given, file = str(path), _resolved(path)
             for item in _read_file(path, base, cfg):
                 if isinstance(item, Document) and not seen.add(item.id):
                     item.warnings.append(f"duplicate id {item.id!r}: kept, ids in this run are not unique")
-                yield _identified(item, path, seen)
+                yield _identified(item, given, file, seen)
 
 
-def _identified(item: Document | IngestError, path: Path, seen: "SeenIds") -> Document | IngestError:
+def _resolved(path: Path) -> str:
+    """The file with its folder resolved; a symlinked file stays its link (a loop must not raise)."""
+    return os.path.join(os.path.realpath(path.parent), path.name)
+
+
+def _identified(item: Document | IngestError, given: str, file: str, seen: "SeenIds") -> Document | IngestError:
     """`item` with its Identity: the resolved file, the id (an error row: its place in the file) and
     the how-many-th time that id comes in that file."""
-    where = item.source[len(str(path)):] if item.source.startswith(str(path)) else ""
-    file = os.path.join(os.path.realpath(path.parent), path.name)  # the folder resolved; a symlinked file is its link
+    where = item.source[len(given):] if item.source.startswith(given) else ""
     doc_id = item.id if isinstance(item, Document) else (where or ":")
     item.identity = Identity(file, doc_id, seen.count(file, doc_id), where)
     return item
@@ -98,8 +103,8 @@ class SeenIds:
     def count(self, file: str, doc_id: str) -> int:
         """How many times `doc_id` has now come in `file` (1 the first time)."""
         key = (file.encode("utf-8", "surrogateescape"), doc_id.encode("utf-8", "surrogatepass"))
-        self.con.execute("INSERT INTO per_file VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1", key)
-        return self.con.execute("SELECT n FROM per_file WHERE file = ? AND id = ?", key).fetchone()[0]
+        return self.con.execute("INSERT INTO per_file VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1 "
+                                "RETURNING n", key).fetchone()[0]
 
 
 def walk(root: Path) -> Iterator[Path | IngestError]:
