@@ -59,6 +59,10 @@ def baseline(prefect_server, tmp_path_factory):
     res = cli([str(full), "--config", str(cfg), "--out", str(root / "run0")], env)
     assert res.returncode == 0, res.stderr[-3000:]
     assert len(store_lines(state)) == 30
+    res = cli([str(full), "--config", str(cfg), "--out", str(root / "run0b")], env)
+    assert res.returncode == 0, res.stderr[-3000:]
+    again = json.loads((root / "run0b" / "run.json").read_text(encoding="utf-8"))
+    assert again["reused"] == 30 and again["consolidated"] is None  # nothing changed: no export
     write_jsonl(full, docs)  # the same file grows: its first 30 documents are unchanged
     return {"root": root, "docs": docs, "full": full, "state": state, "cfg": cfg, "env": env}
 

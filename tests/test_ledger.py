@@ -256,6 +256,8 @@ def test_the_store_is_stale_from_a_commit_until_an_export_completes(tmp_path):
         led.commit([("d1", content_hash(doc(1)), rec(doc(1)))], "P", "r1")
         led.export()
         assert not led.stale()
+        led.commit([], "P", "r1b")  # a batch of reused records commits nothing
+        assert not led.stale()
         led.commit([("d2", content_hash(doc(2)), rec(doc(2)))], "P", "r2")
     with Ledger(tmp_path) as led:  # the next process sees it, though it commits nothing
         assert led.changed == 0 and led.stale()

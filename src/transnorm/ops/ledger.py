@@ -218,6 +218,8 @@ class Ledger:
         data = [(key, h, pipeline, run, stamp,
                  rec.to_line() if isinstance(rec, Record) else rec, key_file(key))
                 for key, h, rec in rows]
+        if not data:  # a batch of reused records: nothing changes, the store stays current
+            return
         try:
             with self.con:
                 self.con.executemany("INSERT OR REPLACE INTO documents (id, content_hash, pipeline, run, "
