@@ -136,7 +136,8 @@ def test_a_second_run_on_the_same_state_exits_2(tmp_path):
 def ledger_rows(state: Path) -> dict[str, tuple[str, str]]:
     con = sqlite3.connect(state / "ledger.sqlite")
     try:
-        return {i: (h, run) for i, h, run in con.execute("SELECT id, content_hash, run FROM documents")}
+        # keys are identities (records.Identity): [file, id]
+        return {json.loads(k)[1]: (h, run) for k, h, run in con.execute("SELECT id, content_hash, run FROM documents")}
     finally:
         con.close()
 
@@ -246,3 +247,23 @@ def test_transient_failures_are_retried_and_a_poison_document_becomes_an_error_r
     # --force processes every document again.
     stats = run(tmp_path / "run3", "--force")
     assert stats["processed"] == 40 and stats["reused"] == 0
+
+
+def test_the_store_is_stale_from_a_commit_until_an_export_completes(tmp_path):
+    """A run killed between its commit and the end of its export leaves the store marked stale."""
+    with Ledger(tmp_path) as led:
+        assert led.stale()  # no store yet
+        led.commit([("d1", content_hash(doc(1)), rec(doc(1)))], "P", "r1")
+        led.export()
+        assert not led.stale()
+        led.commit([], "P", "r1b")  # a batch of reused records commits nothing
+        assert not led.stale()
+        led.commit([("d2", content_hash(doc(2)), rec(doc(2)))], "P", "r2")
+    with Ledger(tmp_path) as led:  # the next process sees it, though it commits nothing
+        assert led.changed == 0 and led.stale()
+        led.export(tmp_path / "elsewhere.jsonl")  # a copy elsewhere is not the store
+        assert led.stale()
+        led.export()
+        assert not led.stale()
+        (tmp_path / CONSOLIDATED).unlink()
+        assert led.stale()

@@ -156,8 +156,10 @@ class Config(BaseModel):
     def digest(self) -> str:
         # `runner` (where and how batches run) and `report` never change a record: not part of the hash.
         # Nor do the first-use model settings: they decide whether a model gets installed, and the
-        # installed models are part of the pipeline digest (ops/ledger.py).
-        exclude = {"runner": True, "report": True, "translate": {"auto_install", "package_index"}}
+        # installed models are part of the pipeline digest (ops/ledger.py). Nor do the folders a run
+        # keeps its state and outputs in: moving them must not reprocess every document.
+        exclude = {"runner": True, "report": True, "state_dir": True, "outputs_dir": True,
+                   "translate": {"auto_install", "package_index"}}
         return hashlib.sha256(self.model_dump_json(exclude=exclude).encode()).hexdigest()[:16]
 
 

@@ -35,17 +35,29 @@ def atomic_open(path: Path, mode: str = "w", encoding: str = "utf-8", errors: st
     tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        text = {} if "b" in mode else {"encoding": encoding, "errors": errors, "newline": newline}
-        with os.fdopen(fd, mode, **text) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        with naming(path):
+            text = {} if "b" in mode else {"encoding": encoding, "errors": errors, "newline": newline}
+            with os.fdopen(fd, mode, **text) as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        raise
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An OSError without a file name (a write on a full disk) gets `path`, so its message names it."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
         raise
 
 

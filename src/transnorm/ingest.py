@@ -18,16 +18,22 @@ import codecs
 import csv
 import io
 import json
+import logging
+import math
 import os
 import re
 import sqlite3
+import stat
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from transnorm.config import IngestConfig
-from transnorm.records import Document, IngestError
+from transnorm.ops.ledger import LOCK_FILE, OUT_MARKER
+from transnorm.records import Document, Identity, IngestError
 
+log = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt", ".md"}
+OWN_MARKERS = (OUT_MARKER, LOCK_FILE)  # files that make a folder a run's output folder or state folder
 SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".csv"}
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -47,19 +53,36 @@ def iter_inputs(inputs: Iterable[str | Path], cfg: IngestConfig) -> Iterator[Doc
     for raw in inputs:
         root = Path(raw)
         if root.is_dir():
-            files: Iterable[Path] = walk(root)
+            files: Iterable[Path | IngestError] = walk(root)
             base = root
         elif root.exists():
             files, base = [root], root.parent
         else:
-            yield IngestError(str(root), "no such file or folder")
+            yield _identified(IngestError(str(root), "no such file or folder"), str(root), _resolved(root), seen)
             continue
         for path in files:
+            if isinstance(path, IngestError):
+                yield _identified(path, path.source, _resolved(Path(path.source)), seen)
+                continue
+            given, file = str(path), _resolved(path)
             for item in _read_file(path, base, cfg):
-                if isinstance(item, Document):
-                    if not seen.add(item.id):
-                        item.warnings.append(f"duplicate id {item.id!r}: kept, ids in this run are not unique")
-                yield item
+                if isinstance(item, Document) and not seen.add(item.id):
+                    item.warnings.append(f"duplicate id {item.id!r}: kept, ids in this run are not unique")
+                yield _identified(item, given, file, seen)
+
+
+def _resolved(path: Path) -> str:
+    """The file with its folder resolved; a symlinked file stays its link (a loop must not raise)."""
+    return os.path.join(os.path.realpath(path.parent), path.name)
+
+
+def _identified(item: Document | IngestError, given: str, file: str, seen: "SeenIds") -> Document | IngestError:
+    """`item` with its Identity: the resolved file, the id (an error row: its place in the file) and
+    the how-many-th time that id comes in that file."""
+    where = item.source[len(given):] if item.source.startswith(given) else ""
+    doc_id = item.id if isinstance(item, Document) else (where or ":")
+    item.identity = Identity(file, doc_id, seen.count(file, doc_id), where)
+    return item
 
 
 class SeenIds:
@@ -70,22 +93,35 @@ class SeenIds:
         self.con = sqlite3.connect("", check_same_thread=False)
         self.con.execute("CREATE TABLE ids (id BLOB PRIMARY KEY) WITHOUT ROWID")
 
+        self.con.execute("CREATE TABLE per_file (file BLOB, id BLOB, n INTEGER, PRIMARY KEY (file, id)) WITHOUT ROWID")
+
     def add(self, doc_id: str) -> bool:
         """Record `doc_id`; False when it was already there."""
         key = doc_id.encode("utf-8", "surrogatepass")  # any str, even one with a lone surrogate
         return self.con.execute("INSERT OR IGNORE INTO ids VALUES (?)", (key,)).rowcount == 1
 
+    def count(self, file: str, doc_id: str) -> int:
+        """How many times `doc_id` has now come in `file` (1 the first time)."""
+        key = (file.encode("utf-8", "surrogateescape"), doc_id.encode("utf-8", "surrogatepass"))
+        return self.con.execute("INSERT INTO per_file VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1 "
+                                "RETURNING n", key).fetchone()[0]
 
-def walk(root: Path) -> Iterator[Path]:
-    """Files under `root`, sorted by path parts (as `sorted(root.rglob("*"))`), hidden ones skipped.
+
+def walk(root: Path) -> Iterator[Path | IngestError]:
+    """Files under `root`, sorted by path parts (as `sorted(root.rglob("*"))`), hidden ones skipped;
+    an IngestError for each entry that cannot be read as a file (so nothing vanishes unreported).
 
     One directory listing is held at a time, so a folder of a million files starts yielding
-    at once. Symlinked folders are not followed (no loops); symlinked files are read.
+    at once. Symlinked folders are not followed (no loops; an error row says so); symlinked files
+    are read. A FIFO, socket or device is never opened (a FIFO would block the run). A folder
+    holding a run's output or state (its marker or lock file) is transnorm's own: skipped with a
+    warning, never read back as input.
     """
     try:
         with os.scandir(root) as it:
             entries = sorted(it, key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        yield IngestError(str(root), f"cannot read this folder: {exc.strerror or exc}; its files are skipped")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -93,11 +129,23 @@ def walk(root: Path) -> Iterator[Path]:
         path = root / entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
+                if any((path / marker).exists() for marker in OWN_MARKERS):
+                    log.warning("%s: skipped, a transnorm run's output or state folder (it holds %s), not input",
+                                path, " or ".join(OWN_MARKERS))
+                    continue
                 yield from walk(path)
             elif entry.is_file():
                 yield path
-        except OSError:
-            continue
+            elif entry.is_symlink():
+                target = os.readlink(path)
+                why = "a symbolic link to a folder: not followed" if entry.is_dir() else (
+                    f"a dangling symbolic link: its target {target} does not exist")
+                yield IngestError(str(path), f"{why}; skipped")
+            else:
+                kind = "a FIFO" if stat.S_ISFIFO(entry.stat().st_mode) else "not a regular file (a socket or device)"
+                yield IngestError(str(path), f"{kind}: not read; skipped")
+        except OSError as exc:  # a symlink loop (ELOOP), a file removed while walking
+            yield IngestError(str(path), f"cannot read: {exc.strerror or exc}; skipped")
 
 
 def _decode(data: bytes) -> str:
@@ -255,9 +303,27 @@ def _read_jsonl(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document 
             yield from _jsonl_record(line, where, n, stem, cfg)
 
 
+class NotStrictJSON(ValueError):
+    """NaN, Infinity or a number no float holds (1e400): Python reads them, strict JSON has no such value."""
+
+
+def _no_constant(name: str) -> Any:
+    raise NotStrictJSON(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NotStrictJSON(f"the number {text[:40]} is too large for a float")
+    return value
+
+
 def _jsonl_record(line: str, where: str, n: int, stem: str, cfg: IngestConfig) -> Iterator[Document | IngestError]:
     try:
-        obj = json.loads(line)
+        obj = json.loads(line, parse_constant=_no_constant, parse_float=_finite_float)
+    except NotStrictJSON as exc:
+        yield IngestError(where, f"not strict JSON: {exc}; records are strict JSON, so this line is skipped")
+        return
     except json.JSONDecodeError as exc:
         yield IngestError(where, f"not valid JSON: {exc.msg} (column {exc.colno})")
         return
@@ -286,18 +352,49 @@ def _jsonl_record(line: str, where: str, n: int, stem: str, cfg: IngestConfig) -
     yield from _checked(doc, cfg)
 
 
+class _Lines:
+    """The physical lines of a text stream for csv.reader, noting when the stream ran out: a record
+    returned after that ran to the end of the file inside an open quote (non-strict csv)."""
+
+    def __init__(self, fh: IO[str]):
+        self.fh, self.eof = fh, False
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline()
+        if not line:
+            self.eof = True
+            raise StopIteration
+        return line
+
+
+def _line_breaks(value: str) -> int:
+    return value.count("\n") + value.count("\r") - value.count("\r\n")
+
+
+def _csv_lines(path: Path, encoding: str, skip: int) -> tuple[IO[bytes], _Lines]:
+    """The file's lines from line `skip` + 1 on. Undecodable bytes become lone surrogates
+    (surrogateescape): the row holding them is reported and skipped, and reading goes on."""
+    raw = path.open("rb")
+    lines = _Lines(io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline=""))
+    for _ in range(skip):
+        if not lines.fh.readline():
+            break
+    return raw, lines
+
+
 def _read_csv(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | IngestError]:
-    """CSV records streamed; a bad record (invalid UTF-8, over-long field) loses only itself."""
+    """CSV records streamed; a bad record (invalid UTF-8, over-long field, unterminated quote) loses only itself."""
     stem = _doc_id(path, base)
     # One field may be a whole document; a longer one is an error, not the end of the file.
     if csv.field_size_limit() < cfg.max_document_chars + 1:
         csv.field_size_limit(cfg.max_document_chars + 1)
     encoding = "utf-16" if _starts_utf16(path) else "utf-8-sig"
-    with path.open("rb") as raw:
-        # Undecodable bytes become lone surrogates (surrogateescape): the row holding them is
-        # reported and skipped, and reading goes on with the next one.
-        text_io = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
-        reader = csv.reader(text_io)
+    raw, lines = _csv_lines(path, encoding, 0)
+    try:
+        reader = csv.reader(lines)
         try:
             header = next(reader, None) or []
         except csv.Error as exc:
@@ -306,13 +403,19 @@ def _read_csv(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | 
         if any(SURROGATE_RE.search(h) for h in header):
             yield IngestError(f"{path}:1", f"invalid {'UTF-16' if encoding == 'utf-16' else 'UTF-8'} in the header")
             return
+        dup = sorted({h for h in header if header.count(h) > 1})
+        if dup:  # dict(zip(...)) would keep only the last of them, silently
+            yield IngestError(f"{path}:1", f"duplicate column name(s) in the header: {', '.join(map(repr, dup))}; "
+                                           "every column needs its own name; file skipped")
+            return
         if cfg.csv_text_column not in header:
             yield IngestError(f"{path}:1", f"no {cfg.csv_text_column!r} column "
                                            f"(columns: {', '.join(header) or 'none'});"
                                            " set ingest.csv_text_column")
             return
+        offset = 0  # lines before the current reader's first line (after a restart)
         while True:
-            first = reader.line_num + 1  # the record's first line (blank lines are skipped below)
+            first = offset + reader.line_num + 1  # the record's first line (blank lines are skipped below)
             try:
                 row = next(reader)
             except StopIteration:
@@ -322,10 +425,18 @@ def _read_csv(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | 
                 if "field larger than field limit" in msg:
                     msg = f"a field longer than ingest.max_document_chars={cfg.max_document_chars:,} characters"
                 yield IngestError(f"{path}:{first}", f"malformed CSV record: {msg}; skipped")
-                if reader.line_num < first:  # no progress: give up rather than loop
+                if offset + reader.line_num < first:  # no progress: give up rather than loop
                     return
                 continue
             if not row:
+                continue
+            if lines.eof:  # the last field's quote never closed: it swallowed the rest of the file
+                opened = first + sum(_line_breaks(v) for v in row[:-1])
+                yield IngestError(f"{path}:{opened}", "unterminated quoted field: the quote that opens here is "
+                                                      "never closed; record skipped, reading goes on at the next line")
+                raw.close()
+                raw, lines = _csv_lines(path, encoding, opened)
+                reader, offset = csv.reader(lines), opened
                 continue
             where = f"{path}:{first}"
             if any(SURROGATE_RE.search(v) for v in row):
@@ -348,3 +459,5 @@ def _read_csv(path: Path, base: Path, cfg: IngestConfig) -> Iterator[Document | 
             meta = {k: v for k, v in rec.items() if k not in skip}
             doc = Document(id=doc_id, text=text, source=where, lang=lang or None, meta=meta, warnings=warnings)
             yield from _checked(doc, cfg)
+    finally:
+        raw.close()

@@ -27,6 +27,7 @@ class Document:
     lang: str | None = None  # given by the input, else filled by detect
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    identity: Identity | None = field(default=None, compare=False, repr=False)  # set by ingest.iter_inputs
 
 
 @dataclass
@@ -36,6 +37,24 @@ class IngestError:
     source: str  # "path" or "path:line"
     message: str
     id: str | None = None
+    identity: Identity | None = field(default=None, compare=False, repr=False)  # set by ingest.iter_inputs
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What makes an input document the same one in the next run (the ledger's key): the input file,
+    resolved (so `in/a.jsonl`, `./in/a.jsonl` and `/abs/in/a.jsonl` are one file), and the document's id
+    within it; `n` counts repeats of an id in one file, so both documents are kept. An error row's id
+    is its place in the file (`:3`): once the file is fixed, that row is gone (Ledger.prune)."""
+
+    file: str
+    id: str
+    n: int = 1
+    where: str = ""  # the source's location in the file (":3"), resolved: part of the content hash
+
+    @property
+    def key(self) -> str:
+        return json.dumps([self.file, self.id] + ([self.n] if self.n > 1 else []))  # ASCII: any path or id
 
 
 @dataclass(slots=True)
@@ -108,7 +127,7 @@ class Record:
         }
 
     def to_json(self) -> str:
-        """The records.jsonl line as str: exactly json.dumps(self.to_dict(), ensure_ascii=False)."""
+        """The records.jsonl line as str: exactly json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)."""
         return "".join(self._json_parts())
 
     def to_line(self) -> bytearray:
@@ -123,7 +142,8 @@ class Record:
         return buf
 
     def _json_parts(self) -> Iterator[str]:
-        dumps = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+        # allow_nan=False: records are strict JSON (a NaN would be `NaN`, which no JSON parser but Python's reads)
+        dumps = lambda v: json.dumps(v, ensure_ascii=False, allow_nan=False)  # noqa: E731
 
         def entities(ents: list[Entity]) -> Iterator[str]:
             yield "["

@@ -10,6 +10,7 @@ SIGHUP stop the run and the temporary server within a few seconds, exit 130 (Int
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import sys
@@ -113,7 +114,6 @@ def run(
     """Run the pipeline: records.jsonl, report.html, report.md and review.csv in the output folder."""
     from transnorm.cli.display import PhaseDisplay
     from transnorm.ops import progress, runner
-    from transnorm.ops.ledger import StateLocked
     from transnorm.ops.server import ServerError, configured_url, connect
 
     t0 = time.perf_counter()
@@ -124,10 +124,7 @@ def run(
     missing = [str(p) for p in inputs if not p.exists()]
     if missing and len(missing) == len(inputs):
         fail(f"no such input: {', '.join(missing)}")
-    try:
-        runner.hold_state(cfg.state_dir)  # another run on this state: one line now, exit 2
-    except StateLocked as exc:
-        fail(str(exc))
+    claim_folders(cfg, out)  # another run on this state or --out, or a folder not writable: exit 2 now
     # lingua's models load on the other core while Prefect is imported
     warm_in_background(cfg.detect, lambda: runner.first_text([str(p) for p in inputs], cfg.ingest))
     quiet_prefect()
@@ -158,6 +155,11 @@ def run(
         guard.exit_now()
     except (typer.Exit, typer.Abort):
         raise  # a one-line failure already printed
+    except OSError as exc:  # a full disk, a folder made read-only mid-run: the run's environment, exit 2
+        if DEBUG["on"]:
+            raise
+        fail(f"the run stopped: cannot write: {os_reason(exc)}; the batches already written are kept, "
+             "run the same command again once fixed")
     except Exception as exc:  # a failed flow run (Prefect has logged why): one line, the traceback with --debug
         if DEBUG["on"]:
             raise
@@ -170,6 +172,38 @@ def run(
     summary(Path(out_dir), time.perf_counter() - t0)
     typer.echo(out_dir)
     quick_exit()
+
+
+def claim_folders(cfg: Config, out: Path | None) -> None:
+    """Lock the state folder and the output folder before anything waits: one line and exit 2 for a
+    folder another run holds, a file where a folder should be, or a folder that cannot be written."""
+    from transnorm.ops import runner
+    from transnorm.ops.ledger import StateLocked
+
+    for what, folder, hold in (("state folder", cfg.state_dir, runner.hold_state), ("--out", out, runner.hold_out)):
+        if folder is None:
+            continue
+        if folder.exists() and not folder.is_dir():
+            fail(f"{what} {folder} is a file, not a folder")
+        if hold is runner.hold_out and not folder.exists():  # created (and claimed) by the flow, not before
+            parent = next(p for p in folder.absolute().parents if p.exists())
+            if not parent.is_dir():
+                fail(f"cannot create the {what} {folder}: {parent} is a file, not a folder")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                fail(f"cannot create the {what} {folder}: {parent} is not writable")
+            continue
+        try:
+            hold(folder)
+        except StateLocked as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"cannot write the {what} {folder}: {os_reason(exc)}")
+
+
+def os_reason(exc: OSError) -> str:
+    """`No space left on device: 'path'`: the cause and the file, without the errno prefix."""
+    reason = exc.strerror or type(exc).__name__
+    return f"{reason}: {exc.filename}" if exc.filename else reason
 
 
 def send_prefect_queues() -> None:
@@ -207,6 +241,7 @@ def call_flow(api_url: str, **params) -> str:
     from transnorm.ops.ledger import StateLocked
     from transnorm.ops.server import unreachable
 
+    quiet_write_errors()
     try:
         with temporary_settings(updates={PREFECT_API_URL: api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), \
                 tags("transnorm", "cli"):
@@ -217,6 +252,20 @@ def call_flow(api_url: str, **params) -> str:
         if is_connection_error(exc):
             raise unreachable(api_url, f"lost during the run: {type(exc).__name__}") from exc
         raise
+
+
+def _not_a_write_error(record: logging.LogRecord) -> bool:
+    exc = record.exc_info[1] if record.exc_info else None
+    return not isinstance(exc, OSError) or is_connection_error(exc)
+
+
+def quiet_write_errors() -> None:
+    """Keep a failed write (a full disk) out of the terminal's Prefect log lines: run() prints it as one
+    line naming the file. The Prefect UI still gets the traceback (its API handler is not filtered)."""
+    for name in ("", "prefect", "prefect.flow_runs"):
+        for handler in logging.getLogger(name).handlers:
+            if isinstance(handler, logging.StreamHandler) and _not_a_write_error not in handler.filters:
+                handler.addFilter(_not_a_write_error)
 
 
 def is_connection_error(exc: BaseException) -> bool:

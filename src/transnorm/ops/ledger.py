@@ -8,18 +8,24 @@ content hash and pipeline digest all match a ledger row is *unchanged*: it is no
 
 The ledger is also the consolidated store: it holds the latest record of every document, and
 `<state_dir>/records/records.jsonl` is exported from it (sorted by id, one line per document,
-written to a temporary name, fsynced and renamed) at the end of every run that changed it.
+written to a temporary name, fsynced and renamed) at the end of every run that finds it stale: every
+commit bumps a generation counter in the same transaction, and an export records the generation it
+wrote only after its rename, so a run killed between a commit and the end of the export leaves the
+store marked stale and the next run exports it, whatever the kill point.
 
 Crash safety: a batch's records are first appended to the run's part file and fsynced, and only
 then committed to the ledger (one SQLite transaction per batch, synchronous=FULL). A run killed
 at any point leaves the ledger with whole batches only; the next run processes what is missing.
 
 One run at a time per state folder: `StateLock` takes an exclusive `flock` on
-`<state_dir>/transnorm.lock`; a second run gets `StateLocked` with the holder's pid and host.
+`<state_dir>/transnorm.lock`; a second run gets `StateLocked` with the holder's pid and host. The
+same for an output folder (`OutLock`, `<out>/.transnorm-run`), whatever state folder each run uses;
+that file stays after the run and marks the folder as transnorm's output (ingest skips it).
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -32,11 +38,13 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from transnorm.files import atomic_open, fsync_dir
+from transnorm.ops import faults
 from transnorm.records import Document, IngestError, Line, Record, record_from_dict
 from transnorm.version import __version__
 
 LEDGER_FILE = "ledger.sqlite"
 LOCK_FILE = "transnorm.lock"
+OUT_MARKER = ".transnorm-run"  # an output folder's lock, left in place: marks the folder as a run's output
 CONSOLIDATED = Path("records") / "records.jsonl"
 RETRY_HASH = ""  # content hash of a row that must be processed again next run (never matches)
 
@@ -49,18 +57,35 @@ class StateLocked(RuntimeError):
 
 
 def item_key(item: Document | IngestError) -> str:
-    """The ledger key: the document id (an unreadable input: its id, else its source)."""
+    """The ledger key: the item's Identity (records.py) as set by ingest; for items built elsewhere
+    (the API, tests), the document id (an unreadable input: its id, else its source)."""
+    if item.identity is not None:
+        return item.identity.key
     if isinstance(item, Document):
         return item.id
     return item.id or item.source
 
 
+def key_file(key: str) -> str | None:
+    """The input file of a ledger key made from an Identity (a JSON list), else None."""
+    if key.startswith("["):
+        try:
+            value = json.loads(key)
+        except ValueError:
+            return None
+        return value[0] if isinstance(value, list) and value and isinstance(value[0], str) else None
+    return None
+
+
 def content_hash(item: Document | IngestError) -> str:
-    """Everything of the input that reaches its record: a change means the record may change."""
+    """Everything of the input that reaches its record: a change means the record may change. The
+    source counts by its resolved file, so a relative or absolute spelling of the same input is the
+    same content (a reused record keeps the spelling it was processed with)."""
+    source = item.identity.file + item.identity.where if item.identity is not None else item.source
     if isinstance(item, Document):
-        payload = ["doc", item.id, item.source, item.lang, item.text, item.meta, item.warnings]
+        payload = ["doc", item.id, source, item.lang, item.text, item.meta, item.warnings]
     else:
-        payload = ["error", item.id, item.source, item.message]
+        payload = ["error", item.id, source, item.message]
     raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -92,14 +117,19 @@ def pipeline_digest(cfg, gazetteer_digest: str) -> str:
 # --- the lock ---------------------------------------------------------------------------------
 
 
-class StateLock:
-    """Exclusive, non-blocking `flock` on <state_dir>/transnorm.lock (released by the OS on death)."""
+class FolderLock:
+    """Exclusive, non-blocking `flock` on a file in a folder (released by the OS on death)."""
 
-    def __init__(self, state_dir: Path):
-        self.path = Path(state_dir) / LOCK_FILE
+    FILE = LOCK_FILE
+    WHAT = "folder"
+    HINT = "use another folder"
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / self.FILE
         self._fd: int | None = None
 
-    def acquire(self) -> "StateLock":
+    def acquire(self) -> "FolderLock":
+        """Raises StateLocked when held, OSError (naming the folder) when it cannot be created."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -107,8 +137,8 @@ class StateLock:
         except BlockingIOError:
             holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "unknown process"
             os.close(fd)
-            raise StateLocked(f"another transnorm run is using the state folder {self.path.parent} "
-                              f"({holder}); wait for it to finish, or give this run another state_dir") from None
+            raise StateLocked(f"another transnorm run is using the {self.WHAT} {self.path.parent} "
+                              f"({holder}); wait for it to finish, or {self.HINT}") from None
         os.ftruncate(fd, 0)
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
         os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}, since {stamp}\n".encode(), 0)
@@ -121,11 +151,26 @@ class StateLock:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> "StateLock":
+    def __enter__(self) -> "FolderLock":
         return self if self._fd is not None else self.acquire()
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+class StateLock(FolderLock):
+    """One run at a time on a state folder (<state_dir>/transnorm.lock)."""
+
+    WHAT = "state folder"
+    HINT = "give this run another state_dir"
+
+
+class OutLock(FolderLock):
+    """One run at a time writing an output folder (<out>/.transnorm-run, which also marks it as one)."""
+
+    FILE = OUT_MARKER
+    WHAT = "output folder"
+    HINT = "give this run another --out"
 
 
 def check_unlocked(state_dir: Path) -> None:
@@ -149,6 +194,14 @@ class Ledger:
         self.con.execute("""CREATE TABLE IF NOT EXISTS documents (
             id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, pipeline TEXT NOT NULL,
             run TEXT NOT NULL, processed_utc TEXT NOT NULL, record TEXT NOT NULL)""")
+        # generation: bumped by every commit; exported: the generation the consolidated store holds
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+        if "file" not in {row[1] for row in self.con.execute("PRAGMA table_info(documents)")}:
+            self.con.execute("ALTER TABLE documents ADD COLUMN file TEXT")  # NULL: keyed by a bare id (older)
+        self.con.execute("CREATE INDEX IF NOT EXISTS documents_file ON documents (file)")
+        # What this run's input holds (plan() fills them), for prune()
+        self.con.execute("CREATE TEMP TABLE seen (key TEXT PRIMARY KEY, id TEXT)")
+        self.con.execute("CREATE TEMP TABLE seen_files (file TEXT PRIMARY KEY)")
         self.con.commit()
         self.changed = 0  # rows written by this process
 
@@ -163,11 +216,57 @@ class Ledger:
         Call only once the records are durable in the run's output."""
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
         data = [(key, h, pipeline, run, stamp,
-                 rec.to_line() if isinstance(rec, Record) else rec)
+                 rec.to_line() if isinstance(rec, Record) else rec, key_file(key))
                 for key, h, rec in rows]
-        with self.con:
-            self.con.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)", data)
+        if not data:  # a batch of reused records: nothing changes, the store stays current
+            return
+        try:
+            with self.con:
+                self.con.executemany("INSERT OR REPLACE INTO documents (id, content_hash, pipeline, run, "
+                                     "processed_utc, record, file) VALUES (?, ?, ?, ?, ?, ?, ?)", data)
+                self.con.execute("INSERT INTO meta VALUES ('generation', 1) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = value + 1")
+        except sqlite3.OperationalError as exc:
+            if "disk is full" in str(exc) or "disk I/O error" in str(exc):  # as a write error, naming the file
+                raise OSError(errno.ENOSPC if "full" in str(exc) else errno.EIO, str(exc), str(self.path)) from exc
+            raise
         self.changed += len(data)
+
+    def see(self, item: Document | IngestError, key: str) -> None:
+        """Note that this run's input holds `item` (plan() calls this for every item)."""
+        self.con.execute("INSERT OR IGNORE INTO temp.seen VALUES (?, ?)",
+                         (key, item.id if isinstance(item, Document) else None))
+        if isinstance(item, Document) and item.identity is not None:
+            self.con.execute("INSERT OR IGNORE INTO temp.seen_files VALUES (?)", (item.identity.file,))
+
+    def prune(self) -> int:
+        """After a run has read its whole input: delete the rows of documents and error rows that a file
+        read in this run (one that gave at least one document) no longer holds (a fixed line's error
+        row, a document removed or renumbered), and rows of an older ledger keyed by a bare id that
+        this run stored under its identity. A file that could not be read at all keeps its rows.
+        Returns how many rows went (the store is then stale)."""
+        with self.con:
+            gone = self.con.execute("DELETE FROM documents WHERE file IN (SELECT file FROM temp.seen_files) "
+                                    "AND id NOT IN (SELECT key FROM temp.seen)").rowcount
+            gone += self.con.execute("DELETE FROM documents WHERE file IS NULL AND id IN "
+                                     "(SELECT id FROM temp.seen WHERE id IS NOT NULL) "
+                                     "AND id NOT IN (SELECT key FROM temp.seen)").rowcount
+            if gone:
+                self.con.execute("INSERT INTO meta VALUES ('generation', 1) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = value + 1")
+        self.changed += gone
+        return gone
+
+    def _meta(self, key: str) -> int | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def stale(self) -> bool:
+        """True when the consolidated store may not hold every committed record (a run killed
+        after a commit and before its export finished, a ledger from before the counter, no store)."""
+        exported = self._meta("exported")
+        return (exported is None or exported != (self._meta("generation") or 0)
+                or not (self.state_dir / CONSOLIDATED).exists())
 
     def count(self) -> int:
         return self.con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
@@ -177,12 +276,19 @@ class Ledger:
 
     def export(self, path: Path | None = None) -> Path:
         """Write the consolidated store: every document's latest record, sorted by id, atomically."""
+        store = path is None or Path(path) == self.state_dir / CONSOLIDATED
         path = Path(path) if path else self.state_dir / CONSOLIDATED
+        generation = self._meta("generation") or 0  # no commit can come in between: the state lock
         with atomic_open(path, "wb") as fh:
             for (line,) in self.con.execute("SELECT record FROM documents ORDER BY id"):
                 fh.write(line.encode("utf-8") if isinstance(line, str) else line)  # TEXT rows from older versions
                 fh.write(b"\n")
+            faults.reached("export")  # written, not yet renamed
         fsync_dir(path.parent)
+        if store:  # only now is the store known to hold this generation
+            faults.reached("exported")
+            with self.con:
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('exported', ?)", (generation,))
         return path
 
     def close(self) -> None:
@@ -224,6 +330,8 @@ def plan(items: Iterable[Document | IngestError], ledger: Ledger | None, pipelin
     cur = Batch()
     for item in items:
         key, h = item_key(item), content_hash(item)
+        if ledger is not None:
+            ledger.see(item, key)
         row = None if (force or ledger is None) else ledger.lookup(key)
         if row is not None and row[0] == h and row[1] == pipeline:
             cur.unchanged += 1

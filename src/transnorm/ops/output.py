@@ -4,7 +4,9 @@ Records arrive batch by batch in input order and go straight to disk; only count
 for every report), the first changes and the first documents (bounded by the `report` config)
 stay in memory, and undecided mentions wait in an on-disk spool until review.csv is written.
 Files appear under their final names only when complete (temp file + rename), so a crashed
-run never leaves a half file that looks whole.
+run never leaves a half file that looks whole. A run folder is complete if and only if `run.json`
+exists: it is removed first when a run starts writing a folder, and written last (runner.py), after
+the reports, `records.jsonl` and the consolidated store.
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 from transnorm.config import ReportConfig
-from transnorm.files import atomic_open, fsync_dir
+from transnorm.files import atomic_open, fsync_dir, naming
+from transnorm.ops import faults
 from transnorm.records import Line, Record
 from transnorm.review.queue import ReviewGroup, ReviewSpool, write_review_groups
 from transnorm.review.report_html import ReportBuilder, RunSummary, write_report_page
 from transnorm.review.report_md import md_escape, queue_table, summary_lines, write_markdown
 from transnorm.review.summary import Stats
 from transnorm.version import __version__
+
+MANIFEST = "run.json"  # the completion marker, written last
+OUTPUTS = (MANIFEST, "records.jsonl", "report.md", "report.html", "review.csv")  # MANIFEST first
 
 
 def default_out_dir(outputs_dir: Path) -> Path:
@@ -47,6 +53,9 @@ class RunWriter:
 
     def __post_init__(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
+        for name in OUTPUTS:  # an earlier run's files: the marker goes first, then the rest
+            (self.out / name).unlink(missing_ok=True)
+        fsync_dir(self.out)
         self.records_path = self.out / "records.jsonl"
         self._tmp = self.out / ".records.jsonl.part"
         self._fh = self._tmp.open("wb")
@@ -64,8 +73,9 @@ class RunWriter:
             if model and rec.lang:
                 self.models[rec.lang] = model
             line = (known[i] if known else None) or rec.to_line()
-            self._fh.write(line.encode("utf-8") if isinstance(line, str) else line)
-            self._fh.write(b"\n")  # not line + "\n": a 50 MB document's line is not copied again
+            with naming(self._tmp):  # a full disk names the file
+                self._fh.write(line.encode("utf-8") if isinstance(line, str) else line)
+                self._fh.write(b"\n")  # not line + "\n": a 50 MB document's line is not copied again
             lines.append(line)
             self.spool.add(self.stats.documents, rec)  # the record's index in the run
             self.report.add(rec)  # counts it in self.stats too
@@ -73,18 +83,18 @@ class RunWriter:
 
     def sync(self) -> None:
         """Make everything written so far durable (the ledger commits a batch only after this)."""
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        with naming(self._tmp):
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
 
     def close(self) -> None:
-        """Make records.jsonl durable under its final name, then write the reports.
+        """Write the reports, then make records.jsonl durable under its final name.
 
         Nothing is read back: the reports were gathered while records streamed past (counts and
-        the first documents in memory, undecided mentions in an on-disk spool)."""
+        the first documents in memory, undecided mentions in an on-disk spool). records.jsonl comes
+        after the reports so that it never stands alone; run.json (the runner) marks completion."""
         self.sync()
         self._fh.close()
-        os.replace(self._tmp, self.records_path)
-        fsync_dir(self.out)
         finished = datetime.now(timezone.utc)
         header = {"transnorm": __version__, "started": self.started.isoformat(timespec="seconds"),
                   "finished": finished.isoformat(timespec="seconds"), **self.header}
@@ -100,6 +110,7 @@ class RunWriter:
                         head.append(g)
                     yield g
             write_review_groups(groups(), self.out / "review.csv")
+        faults.reached("reports")
         self.review_queue, self.review_total = head, n
         with atomic_open(self.out / "report.md") as fh:
             write_markdown(self.stats, fh, header, head, n)
@@ -109,6 +120,9 @@ class RunWriter:
             translation_models=dict(self.models), config_hash=self.header.get("config", ""),
             settled_by_overrides=self.stats.settled_by_overrides)
         write_report_page(self.report, head, n, self.out / "report.html", summary)
+        os.replace(self._tmp, self.records_path)
+        fsync_dir(self.out)
+        faults.reached("records")
 
 
     def artifacts(self, queue_rows: int = 200, report_chars: int = 1_000_000) -> dict[str, Any]:

@@ -158,6 +158,7 @@ def _flow_stub_body() -> None:  # never called: tasks only read the flow's name 
 
 
 _HELD: dict[Path, Any] = {}  # state folder -> StateLock taken ahead by hold_state()
+_HELD_OUT: dict[Path, Any] = {}  # output folder -> OutLock taken ahead by hold_out()
 
 
 def hold_state(state_dir: Path):
@@ -174,6 +175,35 @@ def hold_state(state_dir: Path):
     return _HELD[key]
 
 
+def hold_out(out: Path):
+    """Claim the output folder now, for the next run() in this process writing it (as hold_state).
+
+    Raises StateLocked when another run writes it, OSError when it cannot be created or written."""
+    from transnorm.ops.ledger import OutLock
+
+    key = Path(out).resolve()
+    if key not in _HELD_OUT:
+        _HELD_OUT[key] = OutLock(out).acquire()
+    return _HELD_OUT[key]
+
+
+def _claim_out(out: Path):
+    """The output folder's lock: the one held ahead by hold_out(), else taken now."""
+    from transnorm.ops.ledger import OutLock
+
+    return _HELD_OUT.pop(Path(out).resolve(), None) or OutLock(out).acquire()
+
+
+def _ingest(items: Iterator) -> Iterator:
+    """The input, with the kill point `ingest` after the first item."""
+    from transnorm.ops import faults
+
+    for n, item in enumerate(items):
+        yield item
+        if n == 0:
+            faults.reached("ingest")
+
+
 def estimate_documents(inputs: list[str]) -> int:
     """About how many documents `inputs` hold, for a progress bar: one per text file, one per
     line of JSONL, one per line after the header of CSV (quoted newlines overcount). Reads the
@@ -184,6 +214,9 @@ def estimate_documents(inputs: list[str]) -> int:
     for raw in inputs:
         root = Path(raw)
         for path in walk(root) if root.is_dir() else [root]:
+            if not isinstance(path, Path):  # an entry that is an error row
+                total += 1
+                continue
             suffix = path.suffix.lower()
             if suffix in (".jsonl", ".csv"):
                 try:
@@ -254,16 +287,7 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
     processed and written; nothing new means no run folder. `force`: the ledger is ignored.
     Raises StateLocked when another run holds the state folder (an inbox run just skips).
     """
-    from transnorm.ingest import iter_inputs
-    from transnorm.ops import progress
-    from transnorm.ops.ledger import (
-        RETRY_HASH,
-        Ledger,
-        StateLock,
-        StateLocked,
-        pipeline_digest,
-        plan,
-    )
+    from transnorm.ops.ledger import StateLock, StateLocked
     from transnorm.ops.output import RunWriter, default_out_dir
     from transnorm.pipeline import get_index
 
@@ -279,19 +303,36 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
         return result
     header = dict(header or {})
 
+    out_lock = None
+
     def writer() -> RunWriter:
+        nonlocal out_lock
         if result.writer is None:
-            result.writer = RunWriter(out or default_out_dir(cfg.outputs_dir), header=header, limits=cfg.report,
-                                      gazetteer=lambda: get_index(cfg))
+            folder = out or default_out_dir(cfg.outputs_dir)
+            out_lock = _claim_out(folder)  # before anything in it is touched
+            result.writer = RunWriter(folder, header=header, limits=cfg.report, gazetteer=lambda: get_index(cfg))
             result.out = result.writer.out
         return result.writer
+
+    try:
+        _run(cfg, gazetteer_digest, inputs, force, inbox, result, lock, writer, t0)
+    finally:
+        if out_lock is not None:
+            out_lock.release()
+    return result
+
+
+def _run(cfg, gazetteer_digest, inputs, force, inbox, result, lock, writer, t0) -> None:
+    from transnorm.ingest import iter_inputs
+    from transnorm.ops import faults, progress
+    from transnorm.ops.ledger import RETRY_HASH, Ledger, pipeline_digest, plan
 
     with lock, Ledger(cfg.state_dir) as ledger, task_runner(cfg.runner) as (runner, slots):
         pipeline = pipeline_digest(cfg, gazetteer_digest)
         task = batch_task(cfg.runner)
         if not inbox:
             writer()
-        batches = plan(iter_inputs(inputs, cfg.ingest), ledger, pipeline, cfg.batch_size,
+        batches = plan(_ingest(iter_inputs(inputs, cfg.ingest)), ledger, pipeline, cfg.batch_size,
                        force=force, keep_unchanged=not inbox)
         in_flight = max(MIN_IN_FLIGHT, 2 * slots)
         pending: list = []
@@ -323,6 +364,7 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
             fresh = [line for line, slot in zip(lines, batch.slots) if slot is None]  # the processed ones
             ledger.commit(((k, h, line) for (k, _), h, line in zip(batch.keys, hashes, fresh)),
                           pipeline, str(w.out))
+            faults.reached("batch")
             result.write_seconds += time.perf_counter() - t
             result.processed += len(processed)
             result.reused += len(records) - len(processed)
@@ -351,15 +393,16 @@ def run(cfg, gazetteer_digest: str, inputs: list[str], out: Path | None = None, 
             logger.info("wrote %s: %s", w.out, result.summary(inbox))
         result.report_seconds = time.perf_counter() - t
         t = time.perf_counter()
-        if ledger.changed or not (cfg.state_dir / "records" / "records.jsonl").exists():
+        ledger.prune()  # the whole input was read: rows its files no longer hold go
+        if ledger.stale():  # this run committed, or an earlier one was killed before its export ended
             result.consolidated = ledger.export()
         result.write_seconds += time.perf_counter() - t
     result.wall_seconds = time.perf_counter() - t0
     if result.out is not None:
-        _write_manifest(result, cfg)
+        faults.reached("manifest")
+        _write_manifest(result, cfg)  # last: the run folder is complete iff run.json exists
     else:
         result.message = f"nothing new: {result.unchanged} unchanged document(s) in {', '.join(inputs)}"
-    return result
 
 
 def isolate(items: list, cfg, exc: BaseException) -> tuple[list, set[int]]:
@@ -402,5 +445,5 @@ def _write_manifest(result: RunResult, cfg) -> None:
         data.update({"documents": w.stats.documents, "documents_with_errors": w.stats.by_doc_status["error"],
                      "names_to_review": w.review_total, "no_english": dict(w.stats.no_english)})
     result.stats = data
-    atomic_write_text(result.out / "run.json", json.dumps(data, indent=2) + "\n")
+    atomic_write_text(result.out / "run.json", json.dumps(data, indent=2, allow_nan=False) + "\n")
     fsync_dir(result.out)

@@ -140,7 +140,7 @@ class ReportBuilder:
 
 def json_for_script(data: Any) -> str:
     """JSON safe inside <script type="application/json">: no `<`, `>`, `&` can close the block."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
