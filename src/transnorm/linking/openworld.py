@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.linking import people, phonetic, places
+from transnorm.linking.declension import cyr_parses
 from transnorm.linking.derived import per_index
 from transnorm.linking.hits import Hit, capitalised, sentence_initial
 from transnorm.records import Candidate, Entity
@@ -126,7 +127,7 @@ class OpenWorld:
             if len(words) >= 2 and fuzz.ratio(first, fold(words[0])) >= FIRST_NAME_SIMILAR:
                 return True
             if len(words) >= 2 and is_cyrillic_word(self.tokens[prv].text):
-                lemmas = {fold(p.normal_form) for p in people.cyr_parses(self.tokens[prv].text.lower(), self.lang)}
+                lemmas = {fold(p.normal_form) for p in cyr_parses(self.tokens[prv].text.lower(), self.lang)}
                 if fold(words[0]) in lemmas:
                     return True
         return False
@@ -346,7 +347,7 @@ class OpenWorld:
         keys = {tok.key}
         if is_cyrillic_word(tok.text):
             low = tok.text.lower()
-            keys |= {fold(p.normal_form) for p in people.cyr_parses(low, self.lang)[:4]}
+            keys |= {fold(p.normal_form) for p in cyr_parses(low, self.lang)[:4]}
             keys |= set(guess_stems(low))
         return keys
 
@@ -432,7 +433,7 @@ def text_gap(text: str, tokens: Sequence[Token], i: int, j: int) -> bool:
 def _cyr_surname(word: str, lang: str, strong: bool = False) -> bool:
     """A Cyrillic word that pymorphy reads as a surname and (unless `strong`) not first as a
     place: Кирова, Жуков."""
-    parses = people.cyr_parses(word.lower(), lang)
+    parses = cyr_parses(word.lower(), lang)
     if not any("Surn" in p.tag.grammemes for p in parses[:6]):
         return False
     return strong or not (parses and "Geox" in parses[0].tag.grammemes and parses[0].score > 0.5)

@@ -1,0 +1,221 @@
+"""Person names back to the nominative: the declension half of people.py.
+
+Ukrainian: shevchenko (Олега Кіпера -> Олег Кіпер, Кароліну Плішкову -> Кароліна Плішкова), for
+first names it knows. Russian and the rest: pymorphy3's Name/Surn/Patr analyses agreeing in
+gender and case, and for surnames pymorphy does not tag, a candidate nominative declined forward
+with pytrovich that must give the written form back. Readings are tried best first; the words
+around the name (context_gender) break a tie between "her, nominative" and "him, genitive".
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+from transnorm.linking.derived import ukrainian_given_names
+from transnorm.text.fold import Token, fold
+from transnorm.text.morph import analyzer, is_cyrillic_word, word_langs
+
+MASC, FEMN = "masc", "femn"
+
+
+@lru_cache(maxsize=100_000)
+def cyr_parses(word: str, lang: str) -> tuple:
+    out = []
+    for lg in word_langs(word, lang):
+        out += analyzer(lg).parse(word)
+    return tuple(out)
+
+
+def plain(grammeme) -> str | None:
+    """A grammeme as a plain str: pymorphy's own compare raises on grammemes its tagset lacks."""
+    return None if grammeme is None else str(grammeme)
+
+
+def nominative(given: str | None, patr: str | None, surname: str | None, lang: str,
+               gender: str | None = None) -> tuple:
+    """(given, patronymic, surname) in the nominative, gender kept (Плішкову -> Плішкова).
+    `gender` (context_gender) is what the words around the name say, for names that read
+    both ways ("Александра Трусова": she, or him in the genitive)."""
+    return _nominative(given, patr, surname, lang, gender)
+
+
+def context_gender(tokens: Sequence[Token], start: int, end: int, lang: str) -> str | None:
+    """The gender the sentence gives the name: a role noun right before it ("фигуристка",
+    "тренер") or a past-tense verb right after it ("набрала", "заявил")."""
+    if lang not in ("ru", "uk"):
+        return None
+    near = []
+    if start > 0:
+        near.append((tokens[start - 1].text, ("NOUN",)))
+    if end < len(tokens):
+        near.append((tokens[end].text, ("VERB",)))
+    for word, pos in near:
+        if not word[:1].islower() or not is_cyrillic_word(word):
+            continue
+        parses = [p for p in cyr_parses(word, lang) if plain(p.tag.POS) in pos]
+        genders = {plain(p.tag.gender) for p in parses if plain(p.tag.case) in (None, "nomn")}
+        if len(genders) == 1 and (g := genders.pop()) in (MASC, FEMN):
+            return g
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def _nominative(given, patr, surname, lang, gender=None):
+    options = _gender_case_options(given, patr, surname, lang)
+    if gender:
+        options.sort(key=lambda o: o[0] != gender)  # stable: the analyses' own order within a gender
+    known = given is None or any(
+        "Name" in p.tag.grammemes and fold(p.normal_form) in ukrainian_given_names()
+        for p in cyr_parses(given.split("-")[0].lower(), lang))  # shevchenko garbles foreign names
+    if lang == "uk" and known:
+        for g, _case in options or [(None, None)]:
+            got = _shevchenko(given, patr, surname, g)
+            if got is not None and _nominative_surname(got[2]):
+                return got
+    for identity in (False, True):  # a declined reading in any case before "does not decline"
+        for g, case in options or [(None, None)]:
+            if not identity and case == "nomn" and surname and g != gender:
+                continue  # a nominative takes the surname as written: as weak as "does not decline"
+            got = _pymorphy_petrovich(given, patr, surname, lang, g, case, identity)
+            if got is not None and _nominative_surname(got[2]):
+                return got
+    return given, patr, surname
+
+
+#: Endings no surname has in the nominative: an adjectival surname's oblique cases (Камінського,
+#: Ковальської, Лозинским; not -ской: Луговской, Трубецкой). A reading that leaves one is no
+#: nominative ("Петра Камінського" is not a woman called Петра Камінського).
+OBLIQUE_SURNAME_RE = re.compile(r"(?:ського|ському|ською|ської|ськім|цького|цькому|ского|скому|ским|ную|"
+                                r"ого|ому)$", re.IGNORECASE)
+
+
+def _nominative_surname(surname: str | None) -> bool:
+    return not surname or not OBLIQUE_SURNAME_RE.search(surname.split("-")[-1])
+
+
+def _gender_case_options(given, patr, surname, lang) -> list[tuple[str | None, str | None]]:
+    """(gender, case) readings of the name, best first: from the first name's and patronymic's
+    analyses, else from the surname's Surn analyses."""
+    opts: list[tuple[str | None, str | None]] = []
+    for word, tag in ((given, "Name"), (patr, "Patr"), (surname, "Surn")):
+        if not word or opts:
+            continue
+        for p in cyr_parses(word.split()[0].lower(), lang):
+            g, c = plain(p.tag.gender), plain(p.tag.case)
+            if tag in p.tag.grammemes and g in (MASC, FEMN) and (g, c) not in opts:
+                opts.append((g, c))
+    if not opts and given:
+        g = ukrainian_given_names().get(fold(given))
+        if g:
+            opts.append((MASC if g == "masculine" else FEMN, None))
+    if not opts and surname and not given:  # initials + a surname pymorphy does not tag: try each case
+        opts = [(None, c) for c in ("gent", "datv", "ablt", "loct", "accs")]
+    return opts
+
+
+def _shevchenko(given, patr, surname, gender):
+    import shevchenko
+
+    fields = {k: v for k, v in (("given_name", given), ("patronymic_name", patr), ("family_name", surname)) if v}
+    if not fields:
+        return None
+    try:
+        if gender:
+            got = shevchenko.to_nominative(fields, gender="masculine" if gender == MASC else "feminine")
+        else:
+            got = shevchenko.to_nominative(fields)
+    except (ValueError, KeyError, IndexError):  # InputValidationError is a ValueError
+        return None
+    return got.get("given_name"), got.get("patronymic_name"), got.get("family_name")
+
+
+_RU_CASES = {"nomn": "NOMINATIVE", "gent": "GENITIVE", "datv": "DATIVE", "accs": "ACCUSATIVE",
+             "ablt": "INSTRUMENTAL", "loct": "PREPOSITIONAL"}
+_ENDINGS = ("ыми", "ими", "ого", "его", "ому", "ему", "ой", "ей", "ым", "им", "ом", "ем", "ую", "ою",
+            "у", "ю", "а", "я", "е", "ы", "и")
+_RESTORE = ("", "а", "я", "ь", "й", "ий", "ой", "о")
+
+
+def _pymorphy_petrovich(given, patr, surname, lang, gender, case, identity=True):
+    """Nominatives from pymorphy3's analyses agreeing in gender and case; a surname pymorphy
+    does not tag is confirmed by declining candidates forward with pytrovich (Russian)."""
+    g = _inflect(given, "Name", gender, case, lang) if given else None
+    p = _inflect(patr, "Patr", gender, case, lang) if patr else None
+    s = None
+    if surname:
+        s = _inflect(surname, "Surn", gender, case, lang) or _inflect(surname, "ADJF", gender, case, lang)
+        if s is None:
+            s = _petrovich_surname(surname, gender, case, identity)
+    if given and g is None:
+        return None
+    if surname and s is None:
+        if lang == "ru" or not g:
+            return None
+        s = surname  # a Ukrainian surname pymorphy does not decline (Башта): as written
+    return g, p, s
+
+
+def _inflect(word: str, tag: str, gender, case, lang) -> str | None:
+    parts = word.split("-")
+    out = []
+    for part in parts:
+        low = part.lower()
+        found = None
+        for pr in cyr_parses(low, lang):
+            g, c = plain(pr.tag.gender), plain(pr.tag.case)
+            if (tag not in pr.tag.grammemes and plain(pr.tag.POS) != tag) or plain(pr.tag.number) == "plur":
+                continue
+            if gender and g not in (gender, "ms-f", None):
+                continue
+            fixed = "Fixd" in pr.tag.grammemes
+            if case and c != case and not fixed:
+                continue
+            if c == "nomn" or fixed:
+                found = low
+            else:
+                infl = pr.inflect({"nomn", gender} if gender and tag != "Name" else {"nomn"})
+                found = infl.word if infl is not None else pr.normal_form
+            break
+        if found is None:
+            return None
+        out.append(_cap(part, found))
+    return "-".join(out)
+
+
+def _petrovich_surname(surname: str, gender, case, identity: bool = True) -> str | None:
+    if case not in _RU_CASES or not is_cyrillic_word(surname.replace("-", "")):
+        return None
+    from pytrovich.enums import Case, Gender, NamePart
+    from pytrovich.maker import PetrovichDeclinationMaker
+
+    maker = _maker(PetrovichDeclinationMaker)
+    low = surname.lower()
+    if case == "nomn":
+        return surname
+    cands = []
+    for end in _ENDINGS:
+        if low.endswith(end) and len(low) - len(end) >= 3:
+            cands += [low[: -len(end)] + r for r in _RESTORE]
+    if identity:
+        cands.append(low)  # last: only when no nominative declines to it
+    genders = [Gender.FEMALE if gender == FEMN else Gender.MALE] if gender else [Gender.MALE, Gender.FEMALE]
+    pcase = getattr(Case, _RU_CASES[case])
+    for gd in genders:
+        for c in dict.fromkeys(cands):
+            try:
+                form = maker.make(NamePart.LASTNAME, gd, pcase, c)
+            except (KeyError, ValueError, IndexError):  # pragma: no cover - odd input
+                continue
+            if form.lower() == low:
+                return _cap(surname, c)  # c == low: a surname that does not decline (Малышко)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _maker(cls):
+    return cls()
+
+
+def _cap(template: str, word: str) -> str:
+    return word[:1].upper() + word[1:] if template[:1].isupper() else word
