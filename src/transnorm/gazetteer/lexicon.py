@@ -67,6 +67,7 @@ class Lexicon:
     # one beside a person's name makes it a foreign name written in Cyrillic (linking/openworld.py)
     foreign_demonyms: set[str] = field(default_factory=set)
     home_demonyms: set[str] = field(default_factory=set)  # українець, российский: they win over the above
+    lowercase_names: set[str] = field(default_factory=set)  # folded names linked even lower-case (рф, росія)
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -103,6 +104,7 @@ class Lexicon:
             abroad_adjectives={fold_name(w): cc for cc, ws in lx.abroad.adjectives.items() for w in ws},
             foreign_demonyms={fold_name(w) for w in lx.foreign_demonyms},
             home_demonyms={fold_name(w) for w in lx.home_demonyms},
+            lowercase_names={fold_name(w) for w in lx.lowercase_names},
         )
 
 

@@ -151,6 +151,7 @@ class LexiconFile(_Strict):
     settlement_cues: Names = Field(default_factory=list)
     foreign_demonyms: Names = Field(default_factory=list)
     home_demonyms: Names = Field(default_factory=list)
+    lowercase_names: Names = Field(default_factory=list)
 
 
 def without_lines(value: Any) -> Any:

@@ -32,6 +32,7 @@ from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token, fold_name, tokenize
+from transnorm.text.morph import is_cyrillic_word, word_lemmas
 
 # Extra lookup keys per token (lemmas of inflected Cyrillic words); default: the folded token.
 KeysFn = Callable[[Sequence[Token]], list[tuple[str, ...]]]
@@ -96,9 +97,10 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
     hits: list[Hit] = []
     lex = index.lexicon
     n, i = len(tokens), 0
+    keys = _lowercase_names(tokens, keys, lex.lowercase_names)
     while i < n:
-        if not capitalised(tokens[i]):
-            i += 1
+        if not capitalised(tokens[i]) and not (lex.lowercase_names and lex.lowercase_names.intersection(keys[i])):
+            i += 1  # a name is capitalised, but for the few Ukrainian media write in lower case (рф, росією)
             continue
         run = 1  # how many tokens from i can belong to one name
         while i + run < n and run < index.max_tokens and continues_name(text, tokens, i + run):
@@ -133,6 +135,23 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
         else:
             i += 1
     return hits
+
+
+def _lowercase_names(tokens: list[Token], keys: list[tuple[str, ...]], names: frozenset[str] | set[str]
+                     ) -> list[tuple[str, ...]]:
+    """`keys` with the lemma added for lower-case words that are one of lexicon lowercase_names
+    in any case ("росією" -> "росія"): the lemma keys only cover capitalised words."""
+    if not names:
+        return keys
+    heads = {n[:3] for n in names}
+    out = keys
+    for i, t in enumerate(tokens):
+        if t.key[:3] in heads and t.text.islower() and is_cyrillic_word(t.text):
+            found = [k for lg in ("uk", "ru") for k in word_lemmas(t.text, lg) if k in names]
+            if found and found[0] not in keys[i]:
+                out = list(keys) if out is keys else out
+                out[i] = (*keys[i], found[0])
+    return out
 
 
 def _first_names_dropped(hits: list[Hit], tokens: list[Token], index: Index) -> list[Hit]:
