@@ -23,6 +23,10 @@ RIVER_KINDS = frozenset({"river"})
 SETTLEMENT_KINDS = frozenset({"city", "town", "village", "settlement"})
 # Administrative units below the region: the same name recurs in many regions and cities
 # (Shevchenkivskyi District in six cities, Zolochiv Raion in two oblasts): context decides.
+#: First-level regions of a country, whatever a country calls them (oblast, krai, republic, autonomous
+#: okrug...): the kinds that rank like a region and whose names the stop layer protects.
+REGION_KINDS = frozenset({"oblast", "federal-subject", "autonomous-republic", "region", "province", "krai",
+                          "republic", "state", "self-proclaimed", "autonomous-okrug", "autonomous-oblast"})
 ADMIN_UNIT_KINDS = frozenset({"raion", "former-raion", "hromada", "district", "okrug", "urban-okrug",
                               "city-district"})
 

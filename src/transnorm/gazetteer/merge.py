@@ -18,6 +18,7 @@ KIND_FAMILY = {
     "country": "country",
     "oblast": "region", "federal-subject": "region", "autonomous-republic": "region", "region": "region",
     "province": "region", "krai": "region", "republic": "region", "state": "region",
+    "autonomous-okrug": "region", "autonomous-oblast": "region",
     "city": "settlement", "town": "settlement", "village": "settlement", "settlement": "settlement",
 }
 _ISO_IN_NOTE = re.compile(r"\b([A-Z]{2}-[A-Z0-9]{1,3})\b")

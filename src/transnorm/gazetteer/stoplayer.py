@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from transnorm.gazetteer.entries import Entry
+from transnorm.gazetteer.entries import REGION_KINDS, Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.gazetteer.lexicon import Lexicon
 from transnorm.text.fold import fold_words
@@ -24,8 +24,6 @@ LANGS = ("en", "ru", "uk")
 PROTECT_POPULATION = 100_000
 OWN_NAME_RATIO = 80  # a uk/ru name this like the canonical is the town's own, not one of GeoNames' others
 DOMAIN_TOWN_POPULATION = 10_000  # towns of REGION_COUNTRIES this big keep their uk/ru names linkable (Жидачів)
-REGION_KINDS = frozenset({"oblast", "federal-subject", "autonomous-republic", "region", "province", "krai",
-                          "republic", "state", "self-proclaimed"})
 REGION_COUNTRIES = frozenset({"UA", "RU", "BY", "MD", "TR", "PL", "GE"})  # whose regions the news names
 
 

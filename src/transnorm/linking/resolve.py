@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Sequence
 
 from transnorm.config import MatchConfig
-from transnorm.gazetteer.entries import RIVER_KINDS, SETTLEMENT_KINDS, Entry
+from transnorm.gazetteer.entries import REGION_KINDS, RIVER_KINDS, SETTLEMENT_KINDS, Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
 from transnorm.linking.abroad import CONTAINER_KINDS, STATE_KINDS, against, qualifier
 from transnorm.linking.english import OFFICIAL_METHOD, written_form
@@ -28,7 +28,8 @@ TAG_SCORE = {
     "override": 1.0, "canonical": 1.0, "alias": 1.0, "short": 0.97, "historic": 0.97,
     "colloquial": 0.97, "variant": 0.96, "surname": 0.93, "morph": 0.96,
 }
-KIND_PRIOR = {"country": 0.4, "oblast": 0.3, "federal-subject": 0.3, "autonomous-republic": 0.3,
+KIND_PRIOR = {"country": 0.4, "oblast": 0.3, "federal-subject": 0.3, "autonomous-republic": 0.3, "krai": 0.3,
+              "republic": 0.3, "autonomous-okrug": 0.3, "autonomous-oblast": 0.3,
               "region": 0.25, "city": 0.2, "landmark": 0.2, "person": 0.2, "town": 0.15, "village": 0.1}
 
 
@@ -36,7 +37,7 @@ KIND_PRIOR = {"country": 0.4, "oblast": 0.3, "federal-subject": 0.3, "autonomous
 # must not lose to a village called Krym for want of a number.
 KIND_POPULATION = {"country": 10_000_000, "historical-state": 10_000_000, "oblast": 1_000_000,
                    "federal-subject": 1_000_000, "autonomous-republic": 1_000_000, "republic": 1_000_000,
-                   "krai": 1_000_000,
+                   "krai": 1_000_000, "autonomous-okrug": 500_000, "autonomous-oblast": 500_000,
                    "state": 1_000_000, "region": 500_000, "province": 500_000, "self-proclaimed": 1_000_000,
                    "person": 100_000,  # a listed person: as newsworthy as a sizeable town
                    # organisations.yaml: a listed club or outlet outranks a hamlet of its name ("Spartak")
@@ -203,7 +204,7 @@ def _region_lists(text: str, tokens: list[Token], hits: list[Hit], index: Index)
                 hm.refs, hm.method = {ei: r._replace(tag="variant")}, "variant"
 
 
-_REGION_KINDS = {"oblast", "federal-subject", "autonomous-republic", "region", "province", "krai"}
+_REGION_KINDS = REGION_KINDS - {"republic", "state", "self-proclaimed"}  # named "X region" in English
 
 
 def _weak_position(text: str, tokens: list[Token], h: Hit, heads: list[tuple[int, int]],
