@@ -392,6 +392,7 @@ def build_index(folder: Path, extra_entries: Callable[[], list[Entry]] | None = 
     index = B.full_index(gen, curated, lexicon, index_digest(folder, spec, extra_key), info,
                          load_overrides(ov_path) if ov_path.exists() else None)
     index.info["build_seconds"] = round(time.perf_counter() - t0, 2)
+    index.info["folder"] = str(folder)
     return index
 
 
@@ -488,6 +489,7 @@ def load_or_build(folder: Path, cache_dir: Path, layers: LayerSpec | None = None
     else:
         index.digest = digest
     index.info["load_seconds"] = round(time.perf_counter() - t0, 3)
+    index.info["folder"] = str(folder)  # files read at first use (adjectives.yaml)
     return index
 
 

@@ -30,6 +30,7 @@ from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits
+from transnorm.linking.units import UnitMatch, find_units, hromada_entity
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token, fold_name, tokenize
 
@@ -52,8 +53,9 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     ow = OpenWorld(text, tokens, index, cfg, lang) if cfg.generate_names else None
     if ow is not None:
         hits = ow.screen(hits)  # a surname beside a first name, initial or role word is a person
+    hits, hromadas = _with_units(hits, find_units(text, tokens, index), index)  # "Охтирському районі"
     taken = [False] * len(tokens)
-    for h in hits:
+    for h in [*hits, *hromadas]:
         for j in range(h.start_tok, h.end_tok):
             taken[j] = True
     for h in cue_hits(text, tokens, keys, taken, index, hits):
@@ -79,6 +81,9 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
             unknown.append((a, b))
     hits.sort(key=lambda h: h.start_tok)
     entities = resolve(text, tokens, apply_stop_layer(text, tokens, hits, index, cfg.domain_countries), index, cfg)
+    if hromadas:
+        entities = sorted(entities + [hromada_entity(m, text, tokens, index, cfg) for m in hromadas],
+                          key=lambda e: e.start)
     if ow is not None:
         generated, unknown = ow.generate(unknown, entities)  # people and places by structure and cues
         entities = sorted(entities + generated, key=lambda e: e.start)
@@ -130,6 +135,28 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
         else:
             i += 1
     return hits
+
+
+def _with_units(hits: list[Hit], units: list[UnitMatch], index: Index) -> tuple[list[Hit], list[UnitMatch]]:
+    """Adjective + head noun matches (units.py) over the exact scan's hits: a hit on the same
+    words that already knows the unit keeps only it; any other hit there (a village named like
+    the adjective, a person called Rylskyi) gives way. Returns the hits and the hromadas (made
+    entities after resolve: no index entry stands behind them)."""
+    hromadas: list[UnitMatch] = []
+    for m in units:
+        over = [h for h in hits if h.start_tok < m.end_tok and m.start_tok < h.end_tok]
+        known = [h for h in over if any(p in h.refs for p in m.entries)]
+        if m.head not in ("hromada",) and known:
+            for h in known:
+                h.refs = {p: r for p, r in h.refs.items() if p in m.entries}
+            continue
+        hits = [h for h in hits if h not in over]
+        if m.head == "hromada":
+            hromadas.append(m)
+        else:
+            hits.append(Hit(m.start_tok, m.end_tok, {p: NameRef(p, "alias", "*") for p in m.entries}, "adjective"))
+    hits.sort(key=lambda h: h.start_tok)
+    return hits, hromadas
 
 
 def _first_names_dropped(hits: list[Hit], tokens: list[Token], index: Index) -> list[Hit]:
