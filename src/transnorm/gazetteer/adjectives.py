@@ -18,15 +18,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transnorm.gazetteer.entries import ADMIN_UNIT_KINDS, SETTLEMENT_KINDS
+from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.gazetteer.schema import GazetteerError
 from transnorm.text.fold import fold, fold_name
+from transnorm.text.translit import likeness
 from transnorm.yamlio import load_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index
 
 RULES_FILE = "adjectives.yaml"
-TABLE_VERSION = 2  # bump when the table's layout or the derivation code changes
+TABLE_VERSION = 6  # bump when the table's layout or the derivation code changes
 
 
 def _f(word: str) -> str:
@@ -115,15 +117,19 @@ class AdjectiveRules:
         return out
 
     def _merged(self, stem: str) -> set[str]:
-        out = {stem}
-        for end, reps in self.merge:
-            if stem.endswith(end):
-                out.update(stem[:len(stem) - len(end)] + r for r in reps)
-                break
-        for s in list(out):  # Лозов-ск -> лозівськ: о/е -> і before the last consonant
-            core = s[:-2] if s.endswith(self.suffixes) else s
-            if len(core) >= 3 and core[-2] in self.alternate and core[-1] not in "аеєиіїоуюяы":
-                out.add(core[:-2] + self.alternate[core[-2]] + core[-1] + s[len(core):])
+        """stem and its alternated form (Лозов-ск -> лозівськ, Золотонош-ск -> золотоніш-ск: о/е
+        -> і before the last consonant), each with its last consonant merged into the suffix."""
+        forms = {stem}
+        suffix = next((x for x in self.suffixes if stem.endswith(x)), "")
+        core = stem[:len(stem) - len(suffix)]
+        if len(core) >= 3 and core[-2] in self.alternate and core[-1] not in "аеєиіїоуюяы":
+            forms.add(core[:-2] + self.alternate[core[-2]] + core[-1] + suffix)
+        out = set(forms)
+        for f in forms:
+            for end, reps in self.merge:
+                if f.endswith(end):
+                    out.update(f[:len(f) - len(end)] + r for r in reps)
+                    break
         return out
 
     def derive(self, name: str) -> dict[str, int]:
@@ -176,6 +182,7 @@ class AdjectiveRules:
 # ---------------------------------------------------------------- the table
 
 UNIT_LANGS = ("uk", "ru")
+OWN_NAME = 70  # translit.likeness of a name to the entry's canonical at which it is the entry's own name
 PLACE_COUNTRIES = ("UA", "RU")
 
 
@@ -185,7 +192,7 @@ class AdjectiveTable:
     (raions, districts, oblasts: their uk/ru aliases); `places`: settlements and regions whose
     adjective the rules derive from their names."""
 
-    units: dict[str, list[int]] = field(default_factory=dict)
+    units: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # stem -> [(position, lang)]
     places: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # stem -> [(position, rank)]
     seconds: float = 0.0
 
@@ -205,6 +212,18 @@ def _unit_stems(rules: AdjectiveRules, name: str) -> set[str]:
     return out
 
 
+def _city_part(e, names: list[str], entries, by_id, rules: AdjectiveRules) -> bool:
+    """A GeoNames "city" that is part of a city: a neighbourhood (its parent is a settlement) or
+    a city district ("Богодухівський район" of Makiivka). No unit is named after it."""
+    if e.kind not in SETTLEMENT_KINDS:
+        return False
+    if e.parent and by_id is not None:
+        p = by_id.get(e.parent)
+        if p is not None and entries[p].kind in SETTLEMENT_KINDS:
+            return True
+    return e.source in GENERATED_SOURCES and any(_unit_stems(rules, n) for n in names)
+
+
 def build_table(entries, rules: AdjectiveRules, by_id=None) -> AdjectiveTable:
     """The table for an index's entries. Positions are the index's: a layered index reads a
     position its curated layer took as the entry that took it, which `by_id` places elsewhere."""
@@ -221,15 +240,19 @@ def build_table(entries, rules: AdjectiveRules, by_id=None) -> AdjectiveTable:
             continue
         if by_id is not None and by_id.get(e.id, pos) != pos:
             continue
-        names = [n for lang in UNIT_LANGS for n in e.aliases.get(lang, ())] + list(e.historic)
+        named = [(n, lang) for lang in UNIT_LANGS for n in e.aliases.get(lang, ())] + [(n, "*") for n in e.historic]
+        names = [n for n, _ in named]
         if e.kind in unit_kinds:
-            for n in names:
+            for n, lang in named:
                 for s in _unit_stems(rules, n):
-                    table.units.setdefault(s, []).append(pos)
-        if e.kind in place_kinds and e.kind not in ADMIN_UNIT_KINDS:
+                    table.units.setdefault(s, []).append((pos, lang))
+        if e.kind in place_kinds and e.kind not in ADMIN_UNIT_KINDS and not _city_part(e, names, entries, by_id, rules):
             for n in names:
                 if e.kind in SETTLEMENT_KINDS or " " not in n:
+                    # a name that is not the entry's own (GeoNames lists "Сміл" among Izmail's) ranks below
+                    own = likeness(n, e.canonical) >= OWN_NAME
                     for s, rank in rules.derive(n).items():
+                        rank = rank if own else 1
                         got = ranks.setdefault(s, {})
                         got[pos] = min(got.get(pos, 1), rank)
     table.places = {s: sorted(got.items()) for s, got in ranks.items()}

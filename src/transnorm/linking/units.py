@@ -77,8 +77,10 @@ def _head_after(tokens: Sequence[Token], j: int, rules: AdjectiveRules) -> tuple
     return None
 
 
-def find_units(text: str, tokens: Sequence[Token], index: Index) -> list[UnitMatch]:
-    """Every place adjective followed (directly, or through a list) by a head noun."""
+def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | None = None) -> list[UnitMatch]:
+    """Every place adjective followed (directly, or through a list) by a head noun. `lang`: the
+    text's language; a unit whose own name in that language is the adjective's wins ("Хмельницький
+    район" in Ukrainian is Khmelnytskyi Raion, though Russian calls Khmilnyk Raion so too)."""
     rules = rules_for(index)
     table = table_for(index) if rules is not None else None
     if rules is None or table is None:
@@ -121,7 +123,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index) -> list[UnitMat
                     continue
                 own = gi == len(group) - 1
                 m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem)
-                if _choose(m, table, index, rules):
+                if _choose(m, table, index, rules, lang):
                     made.append(m)
             _by_context(made, tokens, h, index, rules, table)
             out.extend(made)
@@ -144,10 +146,12 @@ def _agreeing(group: list[tuple[int, int, str]], tokens: Sequence[Token],
     return group[keep:]
 
 
-def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRules) -> bool:
+def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRules, lang: str | None) -> bool:
     """The candidates for one adjective under its head (False: none)."""
     if m.head in rules.targets:
-        units = table.units.get(m.stem, ())
+        named = table.units.get(m.stem, ())
+        same = [p for p, lg in named if lg == lang]
+        units = sorted(set(same or [p for p, _ in named]))
         for kind in rules.targets[m.head]:
             got = [p for p in units if index.entries[p].kind == kind]
             if got:
@@ -166,6 +170,8 @@ def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveR
     if len(ranked) > 1:
         w0, w1 = _weight(index.entries[ranked[0]]), _weight(index.entries[ranked[1]])
         m.clear = w0 >= HROMADA_CLEAR * max(w1, 1.0)
+    if m.head != "hromada":  # the settlement itself: the clear centre, or the likeliest few for resolve
+        m.entries = [m.centre] if m.clear else ranked[:5]
     return True
 
 
@@ -192,7 +198,7 @@ def _by_context(group: list[UnitMatch], tokens: Sequence[Token], h: int, index: 
     nxt = h + 1
     got = _adjective_at(tokens, nxt, rules, "") if nxt < len(tokens) else None
     if got is not None and _head_after(tokens, nxt + 1, rules) is not None:
-        for p in table.units.get(got[1], ()):
+        for p, _ in table.units.get(got[1], ()):
             parents.add(index.entries[p].id)
     if parents:
         for m in group:
@@ -219,6 +225,22 @@ def _by_context(group: list[UnitMatch], tokens: Sequence[Token], h: int, index: 
             m.centre = keep[0]
             m.clear = len(keep) == 1 or _weight(index.entries[keep[0]]) >= HROMADA_CLEAR * max(
                 _weight(index.entries[keep[1]]), 1.0)
+
+
+def prefer_units(hits: list, tokens: Sequence[Token], index: Index) -> None:
+    """A name found with its unit noun ("Bohodukhiv district", "Конотопського району") is the
+    unit: when such a hit knows a unit entry, its settlements (and GeoNames city parts named like
+    it) go."""
+    rules = rules_for(index)
+    if rules is None:
+        return
+    for h in hits:
+        if h.end_tok - h.start_tok < 2 or rules.head_of(tokens[h.end_tok - 1].key) not in rules.targets:
+            continue
+        kinds = {k for ks in rules.targets.values() for k in ks}
+        units = {p: r for p, r in h.refs.items() if index.entries[p].kind in kinds}
+        if units and len(units) < len(h.refs):
+            h.refs = units
 
 
 def hromada_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Index, cfg) -> Entity:
