@@ -202,3 +202,39 @@ def _places(index, stem):
     from transnorm.gazetteer.adjectives import table_for
 
     return table_for(index).places.get(stem, [])
+
+
+@pytest.fixture(scope="module")
+def curated_config(tmp_path_factory) -> Path:
+    """The repository's gazetteer without the generated layers (a quick build) for the CLI."""
+    d = tmp_path_factory.mktemp("cli")
+    cfg = d / "config.yaml"
+    cfg.write_text(f"state_dir: {d / 'state'}\ngazetteer:\n  dir: {ROOT / 'gazetteers'}\n  generated: false\n",
+                   encoding="utf-8")
+    return cfg
+
+
+def test_lookup_explains_an_adjective_match(curated_config):
+    from typer.testing import CliRunner
+
+    from transnorm.cli.main import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["gazetteer", "lookup", "Охтирському", "--lang", "uk", "--config", str(curated_config)])
+    assert res.exit_code == 0, res.output
+    assert "no head noun" in res.output
+    assert "raion head -> Okhtyrka Raion via adjective of Okhtyrka" in res.output
+    assert "hromada head -> Okhtyrka hromada" in res.output
+    res = runner.invoke(app, ["gazetteer", "lookup", "в Охтирському районі", "--lang", "uk",
+                              "--config", str(curated_config)])
+    assert "Охтирському -> Okhtyrka Raion via adjective of Okhtyrka + head районі (raion)" in res.output
+
+
+def test_stats_count_raions_districts_and_hromadas(curated_config):
+    from typer.testing import CliRunner
+
+    from transnorm.cli.main import app
+
+    out = CliRunner().invoke(app, ["gazetteer", "stats", "--config", str(curated_config)]).output
+    assert "raion 136" in out and "former-raion 380" in out and "city-district" in out and "district " in out
+    assert "hromadas: generated on demand from" in out

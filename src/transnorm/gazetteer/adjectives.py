@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index
 
 RULES_FILE = "adjectives.yaml"
-TABLE_VERSION = 6  # bump when the table's layout or the derivation code changes
+TABLE_VERSION = 7  # bump when the table's layout or the derivation code changes
 
 
 def _f(word: str) -> str:
@@ -71,6 +71,9 @@ class AdjectiveRules:
                 raise GazetteerError(str(path), getattr(v, "__line__", None), f"'{key}': expected a list of words")
             return tuple(_f(w) for w in v)
 
+        if not isinstance(raw["heads"], dict):
+            raise GazetteerError(str(path), None, "'heads': expected a mapping")
+
         def table(key):
             v = raw[key]
             if not isinstance(v, dict):
@@ -87,7 +90,8 @@ class AdjectiveRules:
             alternate={_f(k): _f(v) for k, v in raw["alternate"].items() if k != "__line__"},
             prefix_endings=tuple(sorted(pre.items(), key=lambda kv: -len(kv[0]))),
             exceptions={fold_name(k): v for k, v in table("exceptions").items()},
-            heads=table("heads"), head_endings=frozenset(words(raw["head_endings"], "head_endings")),
+            heads={h: words(ws, f"heads.{h}") for h, ws in raw["heads"].items() if h != "__line__"},
+            head_endings=frozenset(words(raw["head_endings"], "head_endings")),
             modifiers=words(raw["modifiers"], "modifiers"),
             city_modifiers=words(raw["city_modifiers"], "city_modifiers"),
             targets={k: tuple(v) for k, v in raw["targets"].items() if k != "__line__"},
