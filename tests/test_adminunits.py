@@ -238,3 +238,26 @@ def test_stats_count_raions_districts_and_hromadas(curated_config):
     out = CliRunner().invoke(app, ["gazetteer", "stats", "--config", str(curated_config)]).output
     assert "raion 136" in out and "former-raion 380" in out and "city-district" in out and "district " in out
     assert "hromadas: generated on demand from" in out
+
+
+def test_renamed_settlements_keep_their_old_names_and_take_the_new_one(full_index):
+    """renames-ua.yaml laid over the GeoNames settlements: every old name of a row with a
+    geonames_id is a name of that settlement (or of the curated entry that absorbed it), and a
+    settlement GeoNames still calls by its old name is canonical under the new one."""
+    from transnorm.gazetteer.renames import load_renames
+
+    rows = [r for r in load_renames(ROOT / "gazetteers" / "renames-ua.yaml") if r.geonames_id]
+    assert len(rows) > 100
+    missing = []
+    for r in rows:
+        e = full_index.get(f"gn-{r.geonames_id}")
+        if e is None:
+            continue  # below the generated layers' population floor
+        names = {fold_name(n) for n, _, _ in e.names()}
+        missing += [(e.id, n) for n in r.old if fold_name(n) not in names]
+        if r.geonames_main == "old" and e.id == f"gn-{r.geonames_id}":
+            assert e.canonical == r.canonical and e.renamed == r.year
+    assert missing == []
+    text = "Бої біля Новгородки."
+    assert links_to(linked(full_index, text, "uk"), text, "Новгородки", "gn-699756")
+    assert full_index.get("gn-699756").canonical == "Kamianets"
