@@ -261,3 +261,14 @@ def test_renamed_settlements_keep_their_old_names_and_take_the_new_one(full_inde
     text = "Бої біля Новгородки."
     assert links_to(linked(full_index, text, "uk"), text, "Новгородки", "gn-699756")
     assert full_index.get("gn-699756").canonical == "Kamianets"
+
+
+def test_a_bare_adjective_the_document_used_with_a_head_names_the_same_unit(full_index):
+    text = "Взрывы в Николаевской области. Руководитель следствия в Николаевской сообщил."
+    ents = linked(full_index, text, "ru")
+    assert links_to(ents, text, "Николаевской сообщил"[:12], "ua-oblast-mykolaiv")
+    assert [e.gazetteer_id for e in ents if e.gazetteer_id == "ua-oblast-mykolaiv"] == ["ua-oblast-mykolaiv"] * 2
+    # ... but not a town in the same case form, nor an adjective qualifying another noun
+    text = "Рыльский район Курской области. В Рыльске и Курске тихо; Курская больница работает."
+    ents = linked(full_index, text, "ru")
+    assert not any(e.gazetteer_id in ("ru-district-kursk-rylsky", "ru-oblast-kursk") and e.start > 31 for e in ents)

@@ -51,6 +51,7 @@ class AdjectiveRules:
     modifiers: tuple[str, ...]
     city_modifiers: tuple[str, ...]
     targets: dict[str, tuple[str, ...]]
+    again_endings: frozenset[str] = frozenset()
     digest: str = ""
 
     @classmethod
@@ -95,6 +96,7 @@ class AdjectiveRules:
             modifiers=words(raw["modifiers"], "modifiers"),
             city_modifiers=words(raw["city_modifiers"], "city_modifiers"),
             targets={k: tuple(v) for k, v in raw["targets"].items() if k != "__line__"},
+            again_endings=frozenset(words(raw.get("again_endings") or [], "again_endings")),
             digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16],
         )
 

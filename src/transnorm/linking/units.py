@@ -128,6 +128,30 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
             _by_context(made, tokens, h, index, rules, table)
             out.extend(made)
         i = j if head is None else head[0] + 1
+    return out + _again(text, tokens, out, rules, lang)
+
+
+def _again(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: AdjectiveRules,
+           lang: str | None) -> list[UnitMatch]:
+    """A bare adjective the document already used with a head names the same unit: "руководителем
+    следствия в Николаевской" after "Николаевской области"."""
+    seen = {m.stem: m for m in found}
+    if not seen:
+        return []
+    covered = {j for m in found for j in range(m.start_tok, m.end_tok)}
+    out = []
+    for i, t in enumerate(tokens):
+        if i in covered or not capitalised(t):
+            continue
+        got = _adjective_at(tokens, i, rules, text)
+        if got is None or got[0] in covered or got[1] not in seen:
+            continue
+        if t.key[len(got[1].rsplit(" ", 1)[-1]):] not in rules.again_endings:
+            continue
+        if i + 1 < len(tokens) and not text[t.end:tokens[i + 1].start].strip() and _nominal(tokens[i + 1].text, lang):
+            continue  # it qualifies another noun: "Борисовскую центральную больницу", "Львовский горсовет"
+        m = seen[got[1]]
+        out.append(UnitMatch(got[0], i + 1, i + 1, m.head, m.head_word, m.stem, list(m.entries), m.centre, m.clear))
     return out
 
 
@@ -144,6 +168,17 @@ def _agreeing(group: list[tuple[int, int, str]], tokens: Sequence[Token],
     while keep > 0 and ending(group[keep - 1]) == last:
         keep -= 1
     return group[keep:]
+
+
+def _nominal(word: str, lang: str | None) -> bool:
+    """Is this word read first as a noun or an adjective (what an adjective before it qualifies)?"""
+    from transnorm.text.morph import analyzer, is_cyrillic_word
+
+    if not is_cyrillic_word(word):
+        return word[:1].isalpha() and word[:1].islower()
+    low = word.lower()
+    langs = (lang,) if lang in ("ru", "uk") else ("ru", "uk")
+    return any(analyzer(lg).parse(low)[0].tag.POS in ("NOUN", "ADJF", "PRTF") for lg in langs)
 
 
 def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRules, lang: str | None) -> bool:
