@@ -21,7 +21,7 @@ from transnorm.text.translit import propose_english
 ROOT = Path(__file__).resolve().parents[1]
 RAIONS = load_entries(ROOT / "gazetteers" / "raions-ua.yaml")
 CFG = load_config(None)
-RULES = AdjectiveRules.load(ROOT / "gazetteers" / "adjectives.yaml")
+RULES = AdjectiveRules.load(ROOT / "gazetteers" / "rules" / "adjectives.yaml")
 WRITTEN = {"ск": "ськ", "цк": "цьк", "зк": "зьк"}  # a folded stem's suffix as Ukrainian writes it
 
 
@@ -167,8 +167,9 @@ def _written(stem: str) -> str:
 
 
 def test_every_town_of_10000_people_links_from_its_hromada_adjective(full_index):
-    """Nominative and genitive. Where two towns share the adjective (Horodok of Lviv and of
-    Khmelnytskyi oblasts) it names one of them: the link must go to a town of that name."""
+    """Nominative and genitive. Where towns share the adjective (Horodok of Lviv and of
+    Khmelnytskyi oblasts) it names one of them: the link must go to a town of that name, as a
+    hromada when the centre is clear, else to the candidate centre itself (status review)."""
     rules = rules_for(full_index)
     towns = _towns(full_index)
     assert len(towns) > 300
@@ -178,14 +179,15 @@ def test_every_town_of_10000_people_links_from_its_hromada_adjective(full_index)
         if own is None:
             continue
         stems = sorted(s for s, rank in rules.derive(own).items() if rank == 0)
-        namesakes = {"hromada:" + full_index.entries[p].id for s in stems for p, r in _places(full_index, s) if r == 0}
+        namesakes = {full_index.entries[p].id for s in stems for p, r in _places(full_index, s) if r == 0}
         ok = False
         for stem in stems:
             adj = _written(stem)
             got = []
             for text in (f"Обстріл: {adj}а міська громада.", f"Голова {adj}ої міської громади повідомив."):
-                got += [x.gazetteer_id for x in linked(full_index, text, "uk") if x.kind == "hromada"]
-            if got == ["hromada:" + e.id] * 2:
+                got += [(x.gazetteer_id or "").removeprefix("hromada:") for x in linked(full_index, text, "uk")
+                        if x.surface.startswith(adj[:-1]) and x.gazetteer_id]
+            if got == [e.id] * 2:
                 ok = True
                 break
             if len(got) == 2 and got[0] == got[1] and got[0] in namesakes:
@@ -201,7 +203,7 @@ def test_every_town_of_10000_people_links_from_its_hromada_adjective(full_index)
 def _places(index, stem):
     from transnorm.gazetteer.adjectives import table_for
 
-    return table_for(index).places.get(stem, [])
+    return table_for(index).place_refs(stem)
 
 
 @pytest.fixture(scope="module")

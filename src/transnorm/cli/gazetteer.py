@@ -257,7 +257,7 @@ def _unit_stats(index, places) -> None:
     if table is None:
         typer.echo("hromadas: no adjectives.yaml, none")
         return
-    centres = {p for v in table.places.values() for p, rank in v
+    centres = {p for v in table.places.values() for p, rank in ((x >> 1, x & 1) for x in v)
                if rank == 0 and index.entries[p].country == "UA" and index.entries[p].kind in ("city", "town",
                                                                                              "village", "settlement")}
     typer.echo(f"hromadas: generated on demand from {len(centres):,} Ukrainian settlements' adjectives "

@@ -98,7 +98,7 @@ def load_entries(path: Path) -> list[Entry]:
 
 
 # Files in gazetteers/ that hold other data than entries (each read by its own module).
-NON_ENTRY_FILES = {"overrides.yaml", "lexicon.yaml", "geonames-admin1.yaml", "renames-ua.yaml", "adjectives.yaml"}
+NON_ENTRY_FILES = {"overrides.yaml", "lexicon.yaml", "geonames-admin1.yaml", "renames-ua.yaml"}
 
 
 def entry_files(folder: Path) -> list[Path]:

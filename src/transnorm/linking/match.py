@@ -142,20 +142,23 @@ def _with_units(hits: list[Hit], units: list[UnitMatch], tokens: list[Token],
     """Adjective + head noun matches (units.py) over the exact scan's hits: a hit on the same
     words that already knows the unit keeps only it; any other hit there (a village named like
     the adjective, a person called Rylskyi) gives way. Returns the hits and the hromadas (made
-    entities after resolve: no index entry stands behind them)."""
+    entities after resolve: no index entry stands behind them). A hromada whose centre is not
+    clear is a hit on the candidate centres instead, so a reviewer picks an entry that exists."""
     hromadas: list[UnitMatch] = []
     for m in units:
+        made = m.head == "hromada" and m.clear  # an unclear centre: its settlements, for resolve and review
         over = [h for h in hits if h.start_tok < m.end_tok and m.start_tok < h.end_tok]
         known = [h for h in over if any(p in h.refs for p in m.entries)]
-        if m.head not in ("hromada",) and known:
+        if m.head != "hromada" and known:
             for h in known:
                 h.refs = {p: r for p, r in h.refs.items() if p in m.entries}
             continue
         hits = [h for h in hits if h not in over]
-        if m.head == "hromada":
+        if made:
             hromadas.append(m)
         else:
-            hits.append(Hit(m.start_tok, m.end_tok, {p: NameRef(p, "alias", "*") for p in m.entries}, "adjective"))
+            hits.append(Hit(m.start_tok, m.end_tok, {p: NameRef(p, "alias", "*") for p in m.entries[:5]},
+                            "adjective"))
     prefer_units(hits, tokens, index)
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas

@@ -193,7 +193,7 @@ def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveR
                 m.entries = got
                 return True
         return False
-    places = [(p, r) for p, r in table.places.get(m.stem, ()) if index.entries[p].kind in SETTLEMENT_KINDS]
+    places = [(p, r) for p, r in table.place_refs(m.stem) if index.entries[p].kind in SETTLEMENT_KINDS]
     if m.head == "hromada":
         places = [(p, r) for p, r in places if index.entries[p].country == "UA"]
     if not places:
@@ -305,7 +305,7 @@ def _source(m: UnitMatch, index: Index, table: AdjectiveTable) -> str:
     region with that adjective (a raion is listed under its own name, named after its centre)."""
     if m.centre is not None:
         return index.entries[m.centre].canonical
-    places = [p for p, rank in table.places.get(m.stem, ()) if rank == 0]
+    places = [p for p, rank in table.place_refs(m.stem) if rank == 0]
     if places:
         return index.entries[max(places, key=lambda p: _weight(index.entries[p]))].canonical
     return "its own name"
@@ -328,10 +328,10 @@ def prefer_units(hits: list, tokens: Sequence[Token], index: Index) -> None:
 
 
 def hromada_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Index, cfg) -> Entity:
-    """The generated hromada of the centre `m` chose."""
+    """The generated hromada of the centre `m` chose (a clear one: see match._with_units)."""
     centre = index.entries[m.centre]
     start, end = tokens[m.start_tok].start, tokens[m.end_tok - 1].end
-    score = 0.97 if m.clear else max(cfg.t_review, 0.8)
+    score = 0.97
     cands = [Candidate(HROMADA_PREFIX + index.entries[p].id, f"{index.entries[p].canonical} hromada",
                        0.97 if p == m.centre else 0.8) for p in m.entries[:5]]
     return Entity(start=start, end=end, surface=text[start:end], type="place",
