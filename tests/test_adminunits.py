@@ -274,3 +274,13 @@ def test_a_bare_adjective_the_document_used_with_a_head_names_the_same_unit(full
     text = "Рыльский район Курской области. В Рыльске и Курске тихо; Курская больница работает."
     ents = linked(full_index, text, "ru")
     assert not any(e.gazetteer_id in ("ru-district-kursk-rylsky", "ru-oblast-kursk") and e.start > 31 for e in ents)
+
+
+def test_an_english_plural_unit_noun_makes_each_name_of_its_list_the_unit(full_index):
+    text = "Shelling hit Kharkiv and Chuguyiv districts; debris fell in the Kremenchug and Lubensky districts."
+    ents = linked(full_index, text, "en")
+    for word, gid in (("Kharkiv", "ua-raion-kharkiv"), ("Chuguyiv", "ua-raion-chuhuiv"),
+                      ("Kremenchug", "ua-raion-kremenchuk"), ("Lubensky", "ua-raion-lubny")):
+        assert links_to(ents, text, word, gid), word
+    text = "Kharkiv and Odesa were hit."  # no unit noun: the cities
+    assert links_to(linked(full_index, text, "en"), text, "Kharkiv", "ua-city-kharkiv")

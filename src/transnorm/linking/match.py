@@ -30,7 +30,7 @@ from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits
-from transnorm.linking.units import UnitMatch, find_units, hromada_entity, prefer_units
+from transnorm.linking.units import UnitMatch, english_unit_lists, find_units, hromada_entity, prefer_units
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token, fold_name, tokenize
 
@@ -53,7 +53,8 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     ow = OpenWorld(text, tokens, index, cfg, lang) if cfg.generate_names else None
     if ow is not None:
         hits = ow.screen(hits)  # a surname beside a first name, initial or role word is a person
-    hits, hromadas = _with_units(hits, find_units(text, tokens, index, lang), tokens, index)  # "Охтирському районі"
+    units = find_units(text, tokens, index, lang)  # "у Конотопському районі", "Охтирська громада"
+    hits, hromadas = _with_units(text, hits, units, tokens, index)
     taken = [False] * len(tokens)
     for h in [*hits, *hromadas]:
         for j in range(h.start_tok, h.end_tok):
@@ -137,7 +138,7 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
     return hits
 
 
-def _with_units(hits: list[Hit], units: list[UnitMatch], tokens: list[Token],
+def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list[Token],
                 index: Index) -> tuple[list[Hit], list[UnitMatch]]:
     """Adjective + head noun matches (units.py) over the exact scan's hits: a hit on the same
     words that already knows the unit keeps only it; any other hit there (a village named like
@@ -159,6 +160,7 @@ def _with_units(hits: list[Hit], units: list[UnitMatch], tokens: list[Token],
         else:
             hits.append(Hit(m.start_tok, m.end_tok, {p: NameRef(p, "alias", "*") for p in m.entries[:5]},
                             "adjective"))
+    hits = english_unit_lists(text, tokens, hits, index)  # "Kharkiv, Kupyan and Chuguyiv districts"
     prefer_units(hits, tokens, index)
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas

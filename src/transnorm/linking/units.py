@@ -15,6 +15,7 @@ named right after ("Рыльский район Курской области") 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -23,7 +24,7 @@ from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index
 from transnorm.linking.hits import capitalised
 from transnorm.records import Candidate, Entity
-from transnorm.text.fold import Token
+from transnorm.text.fold import Token, fold_name
 
 CONNECTORS = frozenset({"і", "й", "та", "и", "або", "или", "чи", "а"})
 HROMADA_PREFIX = "hromada:"
@@ -309,6 +310,57 @@ def _source(m: UnitMatch, index: Index, table: AdjectiveTable) -> str:
     if places:
         return index.entries[max(places, key=lambda p: _weight(index.entries[p]))].canonical
     return "its own name"
+
+
+PLURAL_UNIT_HEADS = {"districts": "district", "raions": "district", "rayons": "district",
+                     "communities": "community", "hromadas": "hromada"}
+LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|or)|&)\s*")
+
+
+def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: Index) -> list:
+    """"Kharkiv, Kupyan and Chuguyiv districts", "the Kremenchug and Lubensky districts": a plural
+    unit noun after a list of names makes each name the unit "<name> district" (the index's own
+    English names of raions and districts; a member found only as a settlement, perhaps by a fuzzy
+    match, tries its canonical). Returns the hits, those members replaced."""
+    from transnorm.linking.hits import Hit
+
+    rules = rules_for(index)
+    if rules is None:
+        return hits
+    starts = {h.start_tok: h for h in hits}
+    kinds = {k for ks in rules.targets.values() for k in ks}
+    for j, t in enumerate(tokens):
+        noun = PLURAL_UNIT_HEADS.get(t.text)
+        end = j
+        while noun is not None and end > 0 and capitalised(tokens[end - 1]):
+            a = end - 1  # the member: capitalised words joined by spaces or hyphens
+            while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
+                a -= 1
+            refs = _unit_refs(tokens, a, end, noun, starts, index, kinds)
+            if refs:
+                hits = [h for h in hits if not (h.start_tok < end and a < h.end_tok)]
+                hits.append(Hit(a, end, refs, "variant"))
+            conj = a > 1 and tokens[a - 1].key in ("and", "or")
+            prev = a - 2 if conj else a - 1
+            if prev < 0 or not LIST_GAP_RE.fullmatch(text[tokens[prev].end:tokens[a].start]):
+                break
+            end = prev + 1
+    hits.sort(key=lambda h: h.start_tok)
+    return hits
+
+
+def _unit_refs(tokens, a: int, b: int, noun: str, starts: dict, index: Index, kinds: set) -> dict:
+    """The unit entries of "<member> <noun>" (or of "<canonical of the member's hit> <noun>")."""
+    keys = [" ".join(t.key for t in tokens[a:b]) + " " + noun]
+    h = starts.get(a)
+    if h is not None and h.end_tok == b:
+        keys += [f"{index.entries[e].canonical.lower()} {noun}" for e in h.refs]
+    for key in keys:
+        got = {r.entry: r._replace(tag="variant") for r in index.lookup(fold_name(key))
+               if index.entries[r.entry].kind in kinds}
+        if got:
+            return got
+    return {}
 
 
 def prefer_units(hits: list, tokens: Sequence[Token], index: Index) -> None:
