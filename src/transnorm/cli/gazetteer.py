@@ -98,6 +98,13 @@ def build(config: Optional[Path] = ConfigOpt,
     else:
         typer.echo(f"built in {took:.1f} s (generated layers {index.info.get('base_seconds', 0):.1f} s, "
                    f"curated {index.info.get('curated_seconds', 0):.1f} s); cached in {Path(where).parent}")
+    from transnorm.gazetteer.adjectives import table_for
+
+    t = time.perf_counter()  # the place-adjective table: made now, so the first run does not wait for it
+    table = table_for(index)
+    if table is not None:
+        typer.echo(f"adjective table: {len(table.places):,} place stems, {len(table.units):,} unit stems "
+                   f"({time.perf_counter() - t:.2f} s)")
 
 
 @gazetteer_app.command("check")
