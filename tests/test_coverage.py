@@ -18,6 +18,7 @@ import translitua
 from rapidfuzz import fuzz
 
 from transnorm.config import load_config
+from transnorm.gazetteer.entries import ADMIN_UNIT_KINDS
 from transnorm.text.fold import fold_name
 from transnorm.text.translit import has_cyrillic
 
@@ -41,7 +42,11 @@ EXCEPTIONS = {
     ("gn-692105", "wiki-ru"): "Dovzhansk's former name Sverdlovsk is Yekaterinburg's former name",
     ("gn-711841", "bgn-ru"): "GeoNames' Russian 'Балград' for Bolhrad is also a name of Belgrade",
     ("gn-711841", "wiki-ru"): "GeoNames' Russian 'Балград' for Bolhrad is also a name of Belgrade",
+    # renames-ua.yaml gives the city its current name (Volodymyr-Volynskyi until 2021): the first name
+    # Volodymyr / Vladimir, which never links a generated entry alone (the old name still does)
+    ("gn-689378", "*"): "Volodymyr's current name is the first name Volodymyr (Vladimir in Russian)",
 }
+UNIT_WORDS = ("район", "rayon", "raion")
 
 
 def _soft_sign_break(form: str) -> bool:
@@ -135,6 +140,11 @@ def _check(env, entries):
                 why = "BGN soft-sign apostrophe read as punctuation"
             ents = [x for x in link_segment(SENTENCE[lang].format(name), lang, idx, cfg) if x.gazetteer_id]
             top = ents[0] if ents else None
+            if (why is None and top is not None and any(w in name.lower() for w in UNIT_WORDS)
+                    and top.kind in ADMIN_UNIT_KINDS):
+                # GeoNames lists city districts as cities, named "X район": a listed raion or city
+                # district of that name is what the name means (linking/units.py)
+                why = f"a unit's name: {top.canonical}"
             if top is not None and top.gazetteer_id == e.id and top.status in ("auto", "review"):
                 outcome = top.status  # linked to it (review: a namesake of similar weight exists)
             elif top is not None and top.status == "review" and (

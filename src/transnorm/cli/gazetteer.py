@@ -98,6 +98,13 @@ def build(config: Optional[Path] = ConfigOpt,
     else:
         typer.echo(f"built in {took:.1f} s (generated layers {index.info.get('base_seconds', 0):.1f} s, "
                    f"curated {index.info.get('curated_seconds', 0):.1f} s); cached in {Path(where).parent}")
+    from transnorm.gazetteer.adjectives import table_for
+
+    t = time.perf_counter()  # the place-adjective table: made now, so the first run does not wait for it
+    table = table_for(index)
+    if table is not None:
+        typer.echo(f"adjective table: {len(table.places):,} place stems, {len(table.units):,} unit stems "
+                   f"({time.perf_counter() - t:.2f} s)")
 
 
 @gazetteer_app.command("check")
@@ -169,15 +176,24 @@ def lookup(name: str = typer.Argument(..., help="a name as written in text, e.g.
     ents = [e for e in link_segment(f"Shelling near {text}.", lang, index, cfg) if e.gazetteer_id] if lang == "en" \
         else [e for e in link_segment(text, lang, index, cfg) if e.gazetteer_id]
     for e in ents:
-        typer.echo(f"linked {e.surface!r} -> {e.gazetteer_id} {e.canonical!r}: {e.status} {e.score:.2f} ({e.method})")
+        typer.echo(f"linked {e.surface!r} -> {e.gazetteer_id} {e.canonical!r}: {e.status} {e.score:.2f} ({e.method})"
+                   + (f"; {e.reason}" if e.reason else ""))
+    if lang in ("ru", "uk"):
+        from transnorm.linking.units import explain
+
+        explained = explain(text, index, lang)
+        for line in explained:
+            typer.echo(line)
+        if explained and (any(e.method == "adjective" for e in ents) or not ents):
+            return
     keys = [fold_name(name)]
     if lang in ("ru", "uk"):  # inflected forms: the lemma keys the matcher would try
         from itertools import product
 
-        from transnorm.text import morph
+        from transnorm.linking.keys import keys_fn
         from transnorm.text.fold import tokenize
 
-        per_token = morph.keys_fn(index, lang)(tokenize(name))
+        per_token = keys_fn(index, lang)(tokenize(name))
         keys += [" ".join(c) for c in list(product(*per_token))[:16] if " ".join(c) not in keys]
     key = keys[0]
     rows, seen = [], set()
@@ -227,12 +243,33 @@ def stats(config: Optional[Path] = ConfigOpt,
         mine = Counter(e.kind for e in places if e.country == cc)
         typer.echo(f"{cc} places {sum(mine.values()):,}: " + ", ".join(f"{k} {v:,}" for k, v in mine.most_common()))
     typer.echo(f"people {sum(1 for e in entries if e.type == 'person'):,}")
+    _unit_stats(index, places)
     info = index.info
     if info.get("layers"):
         typer.echo("layers: " + ", ".join(f"{k} {v:,}" for k, v in info["layers"].items())
                    + f"; curated {info.get('curated', 0):,}")
     if info.get("absorbed"):
         typer.echo("merged into other entries: " + ", ".join(f"{k} {v:,}" for k, v in info["absorbed"].items()))
+
+
+def _unit_stats(index, places) -> None:
+    """Administrative units: the listed ones by kind, and the hromadas the adjective table can name."""
+    from transnorm.gazetteer.adjectives import table_for
+    from transnorm.gazetteer.entries import ADMIN_UNIT_KINDS
+
+    units = Counter(e.kind for e in places if e.kind in ADMIN_UNIT_KINDS)
+    typer.echo("admin units: " + ", ".join(f"{k} {units.get(k, 0):,}" for k in sorted(ADMIN_UNIT_KINDS)
+                                           if k != "hromada"))
+    table = table_for(index)
+    if table is None:
+        typer.echo("hromadas: no adjectives.yaml, none")
+        return
+    centres = {p for v in table.places.values() for p, rank in ((x >> 1, x & 1) for x in v)
+               if rank == 0 and index.entries[p].country == "UA" and index.entries[p].kind in ("city", "town",
+                                                                                             "village", "settlement")}
+    typer.echo(f"hromadas: generated on demand from {len(centres):,} Ukrainian settlements' adjectives "
+               f"(kind hromada, id hromada:<centre id>); adjective table {len(table.places):,} place stems, "
+               f"{len(table.units):,} unit stems (built in {table.seconds:.2f} s)")
 
 
 @gazetteer_app.command("import-geonames")

@@ -41,6 +41,8 @@ from transnorm.gazetteer.lexicon import Lexicon
 from transnorm.gazetteer.merge import merge_generated
 from transnorm.gazetteer.ondisk import StoreError, open_store, read_meta, write_store
 from transnorm.gazetteer.overlay import apply_overrides, lay_over
+from transnorm.gazetteer.renames import FILE as RENAMES_FILE
+from transnorm.gazetteer.renames import apply_renames, load_renames
 from transnorm.version import __version__
 
 log = logging.getLogger(__name__)
@@ -383,6 +385,9 @@ def build_index(folder: Path, extra_entries: Callable[[], list[Entry]] | None = 
     gen = load_layers(folder, spec, cache_dir, shared)
     if extra_entries:
         gen = [("extra", list(extra_entries()))] + gen
+    renames = load_renames(folder / RENAMES_FILE)
+    for _, layer in gen:
+        apply_renames(layer, renames)
     t_layers = time.perf_counter() - t0
     curated = [e for p in entry_files(folder) for e in load_entries(p)]
     lexicon = Lexicon.load(folder / "lexicon.yaml")
@@ -392,6 +397,7 @@ def build_index(folder: Path, extra_entries: Callable[[], list[Entry]] | None = 
     index = B.full_index(gen, curated, lexicon, index_digest(folder, spec, extra_key), info,
                          load_overrides(ov_path) if ov_path.exists() else None)
     index.info["build_seconds"] = round(time.perf_counter() - t0, 2)
+    index.info["folder"] = str(folder)
     return index
 
 
@@ -407,8 +413,10 @@ def _base(folder: Path, spec: LayerSpec, cache_dir: Path, shared: Path | None, e
     t_layers = time.perf_counter() - t0
     with no_gc():
         gen = merge_generated(layers)
+    renamed = apply_renames(gen.entries, load_renames(folder / RENAMES_FILE))
     info = {"layers": {n: len(es) for n, es in layers}, "generated": spec.generated,
-            "spec": spec.key() if spec.generated else None, "layers_seconds": round(t_layers, 2)}
+            "spec": spec.key() if spec.generated else None, "layers_seconds": round(t_layers, 2),
+            "renamed": renamed}
     del layers
     base = B.base_index(gen.entries, Lexicon.load(folder / "lexicon.yaml"), gen, digest, info, progress)
     del gen
@@ -488,6 +496,7 @@ def load_or_build(folder: Path, cache_dir: Path, layers: LayerSpec | None = None
     else:
         index.digest = digest
     index.info["load_seconds"] = round(time.perf_counter() - t0, 3)
+    index.info["folder"] = str(folder)  # files read at first use (adjectives.yaml)
     return index
 
 

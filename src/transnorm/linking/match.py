@@ -30,6 +30,7 @@ from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits
+from transnorm.linking.units import UnitMatch, english_unit_lists, find_units, hromada_entity, prefer_units
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token, fold_name, tokenize
 from transnorm.text.morph import is_cyrillic_word, word_lemmas
@@ -56,8 +57,10 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     # Common words without evidence let go of their tokens now, so that the capitalised run they
     # stand in is read whole: "Стара Гута" is one village, not the common word "Стара" + "Гута".
     hits = apply_stop_layer(text, tokens, hits, index, cfg.domain_countries)
+    units = find_units(text, tokens, index, lang)  # "у Конотопському районі", "Охтирська громада"
+    hits, hromadas = _with_units(text, hits, units, tokens, index)
     taken = [False] * len(tokens)
-    for h in hits:
+    for h in [*hits, *hromadas]:
         for j in range(h.start_tok, h.end_tok):
             taken[j] = True
     for h in cue_hits(text, tokens, keys, taken, index, hits):
@@ -83,6 +86,9 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
             unknown.append((a, b))
     hits.sort(key=lambda h: h.start_tok)
     entities = resolve(text, tokens, apply_stop_layer(text, tokens, hits, index, cfg.domain_countries), index, cfg)
+    if hromadas:
+        entities = sorted(entities + [hromada_entity(m, text, tokens, index, cfg) for m in hromadas],
+                          key=lambda e: e.start)
     if ow is not None:
         generated, unknown = ow.generate(unknown, entities)  # people and places by structure and cues
         entities = sorted(entities + generated, key=lambda e: e.start)
@@ -152,6 +158,34 @@ def _lowercase_names(tokens: list[Token], keys: list[tuple[str, ...]], names: fr
                 out = list(keys) if out is keys else out
                 out[i] = (*keys[i], found[0])
     return out
+
+
+def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list[Token],
+                index: Index) -> tuple[list[Hit], list[UnitMatch]]:
+    """Adjective + head noun matches (units.py) over the exact scan's hits: a hit on the same
+    words that already knows the unit keeps only it; any other hit there (a village named like
+    the adjective, a person called Rylskyi) gives way. Returns the hits and the hromadas (made
+    entities after resolve: no index entry stands behind them). A hromada whose centre is not
+    clear is a hit on the candidate centres instead, so a reviewer picks an entry that exists."""
+    hromadas: list[UnitMatch] = []
+    for m in units:
+        made = m.head == "hromada" and m.clear  # an unclear centre: its settlements, for resolve and review
+        over = [h for h in hits if h.start_tok < m.end_tok and m.start_tok < h.end_tok]
+        known = [h for h in over if any(p in h.refs for p in m.entries)]
+        if m.head != "hromada" and known:
+            for h in known:
+                h.refs = {p: r for p, r in h.refs.items() if p in m.entries}
+            continue
+        hits = [h for h in hits if h not in over]
+        if made:
+            hromadas.append(m)
+        else:
+            hits.append(Hit(m.start_tok, m.end_tok, {p: NameRef(p, "alias", "*") for p in m.entries[:5]},
+                            "adjective"))
+    hits = english_unit_lists(text, tokens, hits, index)  # "Kharkiv, Kupyan and Chuguyiv districts"
+    prefer_units(hits, tokens, index)
+    hits.sort(key=lambda h: h.start_tok)
+    return hits, hromadas
 
 
 def _first_names_dropped(hits: list[Hit], tokens: list[Token], index: Index) -> list[Hit]:

@@ -28,7 +28,10 @@ TAG_SCORE = {
     "override": 1.0, "canonical": 1.0, "alias": 1.0, "short": 0.97, "historic": 0.97,
     "colloquial": 0.97, "variant": 0.96, "surname": 0.93, "morph": 0.96,
 }
-KIND_PRIOR = {"country": 0.4, "oblast": 0.3, "federal-subject": 0.3, "autonomous-republic": 0.3, "krai": 0.3,
+# A living raion over the pre-2020 raion of its name ("Zolochiv district"), a GeoNames city district
+# called like it and a Russian district: Ukrainian news names today's raions.
+KIND_PRIOR = {"raion": 0.6, "district": 0.3, "urban-okrug": 0.3, "okrug": 0.3, "former-raion": 0.0,
+              "country": 0.4, "oblast": 0.3, "federal-subject": 0.3, "autonomous-republic": 0.3, "krai": 0.3,
               "republic": 0.3, "autonomous-okrug": 0.3, "autonomous-oblast": 0.3,
               "region": 0.25, "city": 0.2, "landmark": 0.2, "person": 0.2, "town": 0.15, "village": 0.1}
 

@@ -1,0 +1,321 @@
+"""Place adjectives: "Охтирка" -> "охтирск", the folded stem of "Охтирський/Ахтырский".
+
+The rules are data (gazetteers/rules/adjectives.yaml); this is the engine. `derive(name)` gives the
+stems a place name's adjective may have (over-generating is cheap: a stem is only looked up
+after a head noun). `AdjectiveTable` maps stems to the entries they name, built once per
+index from its Ukrainian and Russian entries and pickled beside the store (a first use costs
+about a second; the next process loads it in milliseconds). Nothing here touches the index
+keys: the per-slice compile never sees adjectives.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from transnorm.gazetteer.entries import ADMIN_UNIT_KINDS, SETTLEMENT_KINDS
+from transnorm.gazetteer.index import GENERATED_SOURCES
+from transnorm.gazetteer.schema import GazetteerError
+from transnorm.text.fold import fold, fold_name
+from transnorm.text.translit import likeness
+from transnorm.yamlio import load_yaml
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transnorm.gazetteer.index import Index
+
+RULES_FILE = "rules/adjectives.yaml"  # under the gazetteer folder: not an entry file
+TABLE_VERSION = 8  # bump when the table's layout or the derivation code changes
+
+
+def _f(word: str) -> str:
+    return fold(word) if word else ""
+
+
+@dataclass(frozen=True)
+class AdjectiveRules:
+    """adjectives.yaml, folded."""
+
+    suffixes: tuple[str, ...]
+    adjective_endings: tuple[str, ...]  # longest first
+    endings: tuple[tuple[str, tuple[str, ...]], ...]  # longest first
+    merge: tuple[tuple[str, tuple[str, ...]], ...]
+    alternate: dict[str, str]
+    prefix_endings: tuple[tuple[str, str], ...]
+    exceptions: dict[str, tuple[str, ...]]
+    heads: dict[str, tuple[str, ...]]  # head -> folded word beginnings
+    head_endings: frozenset[str]
+    modifiers: tuple[str, ...]
+    city_modifiers: tuple[str, ...]
+    targets: dict[str, tuple[str, ...]]
+    again_endings: frozenset[str] = frozenset()
+    digest: str = ""
+
+    @classmethod
+    def load(cls, path: Path) -> "AdjectiveRules":
+        raw = load_yaml(path, GazetteerError) if path.exists() else None
+        if raw is None:
+            raise GazetteerError(str(path), None, "missing: the place-adjective rules")
+        if not isinstance(raw, dict):
+            raise GazetteerError(str(path), None, "expected a mapping")
+        need = ("suffixes", "adjective_endings", "endings", "merge", "alternate", "prefix_endings",
+                "exceptions", "heads", "head_endings", "modifiers", "city_modifiers", "targets")
+        for k in need:
+            if k not in raw:
+                raise GazetteerError(str(path), None, f"missing key '{k}'")
+
+        def words(v, key):
+            if not isinstance(v, list) or not all(isinstance(w, str) for w in v):
+                raise GazetteerError(str(path), getattr(v, "__line__", None), f"'{key}': expected a list of words")
+            return tuple(_f(w) for w in v)
+
+        if not isinstance(raw["heads"], dict):
+            raise GazetteerError(str(path), None, "'heads': expected a mapping")
+
+        def table(key):
+            v = raw[key]
+            if not isinstance(v, dict):
+                raise GazetteerError(str(path), None, f"'{key}': expected a mapping")
+            return {_f(str(k)): words(ws, f"{key}.{k}") for k, ws in v.items() if k != "__line__"}
+
+        by_len = lambda d: tuple(sorted(d.items(), key=lambda kv: -len(kv[0])))  # noqa: E731
+        pre = {_f(k): _f(v) for k, v in raw["prefix_endings"].items() if k != "__line__"}
+        return cls(
+            suffixes=words(raw["suffixes"], "suffixes"),
+            adjective_endings=tuple(sorted(words(raw["adjective_endings"], "adjective_endings"), key=len,
+                                           reverse=True)),
+            endings=by_len(table("endings")), merge=by_len(table("merge")),
+            alternate={_f(k): _f(v) for k, v in raw["alternate"].items() if k != "__line__"},
+            prefix_endings=tuple(sorted(pre.items(), key=lambda kv: -len(kv[0]))),
+            exceptions={fold_name(k): v for k, v in table("exceptions").items()},
+            heads={h: words(ws, f"heads.{h}") for h, ws in raw["heads"].items() if h != "__line__"},
+            head_endings=frozenset(words(raw["head_endings"], "head_endings")),
+            modifiers=words(raw["modifiers"], "modifiers"),
+            city_modifiers=words(raw["city_modifiers"], "city_modifiers"),
+            targets={k: tuple(v) for k, v in raw["targets"].items() if k != "__line__"},
+            again_endings=frozenset(words(raw.get("again_endings") or [], "again_endings")),
+            digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16],
+        )
+
+    # ------------------------------------------------------------ derivation
+
+    def is_stem(self, word: str) -> bool:
+        return word.endswith(self.suffixes)
+
+    def _word_stems(self, word: str) -> dict[str, int]:
+        """stem -> rank (0: the rule's first reading, 1: a further one)."""
+        if self.is_stem(word):
+            return {word: 0}
+        adj = self.stem_of(word)
+        if adj:  # the name is an adjective itself: Хмельницький, Кам'янське
+            return {adj: 0}
+        out: dict[str, int] = {}
+        for end, reps in self.endings:
+            if word.endswith(end):
+                base = word[:len(word) - len(end)] if end else word
+                for rank, rep in enumerate(reps):
+                    for s in self._merged(base + rep):
+                        out[s] = min(out.get(s, 1), min(rank, 1))
+                break
+        return out
+
+    def _merged(self, stem: str) -> set[str]:
+        """stem and its alternated form (Лозов-ск -> лозівськ, Золотонош-ск -> золотоніш-ск: о/е
+        -> і before the last consonant), each with its last consonant merged into the suffix."""
+        forms = {stem}
+        suffix = next((x for x in self.suffixes if stem.endswith(x)), "")
+        core = stem[:len(stem) - len(suffix)]
+        if len(core) >= 3 and core[-2] in self.alternate and core[-1] not in "аеєиіїоуюяы":
+            forms.add(core[:-2] + self.alternate[core[-2]] + core[-1] + suffix)
+        out = set(forms)
+        for f in forms:
+            for end, reps in self.merge:
+                if f.endswith(end):
+                    out.update(f[:len(f) - len(end)] + r for r in reps)
+                    break
+        return out
+
+    def derive(self, name: str) -> dict[str, int]:
+        """The folded adjective stems of a Cyrillic place name, each with its rank (0: the
+        likeliest readings); a hyphenated stem is space-separated, as the scanner sees
+        "Новгород-Сіверському"."""
+        key = fold_name(name)
+        if not key:
+            return {}
+        if key in self.exceptions:
+            return dict.fromkeys(self.exceptions[key], 0)
+        words = key.split(" ")
+        last = self._word_stems(words[-1])
+        if len(words) == 1:
+            return last
+        out = {" ".join(words[:-1] + [s]): r for s, r in last.items()}  # Новгород-Сіверськ
+        if len(words) == 2:
+            for end, rep in self.prefix_endings:  # Біла Церква -> білоцерківськ, Середина-Буда -> середино-будськ
+                if words[0].endswith(end):
+                    pre = words[0][:len(words[0]) - len(end)] + rep
+                    for s, r in last.items():
+                        out[pre + s] = r
+                        out[f"{pre} {s}"] = r
+                    break
+        return out
+
+    def stem_of(self, word: str) -> str | None:
+        """The stem of a folded word that is a place adjective in any case ("охтирському" ->
+        "охтирск"), or None."""
+        for end in self.adjective_endings:
+            if word.endswith(end) and len(word) - len(end) >= 4:
+                stem = word[:len(word) - len(end)]
+                if self.is_stem(stem):
+                    return stem
+                return None
+        return None
+
+    def head_of(self, word: str) -> str | None:
+        """Which head noun a folded word is (oblast, raion, hromada...), or None."""
+        for head, begins in self.heads.items():
+            for b in begins:
+                if word.startswith(b) and word[len(b):] in self.head_endings:
+                    return head
+        return None
+
+    def is_modifier(self, word: str) -> bool:
+        return word.startswith(self.modifiers)
+
+
+# ---------------------------------------------------------------- the table
+
+UNIT_LANGS = ("uk", "ru")
+OWN_NAME = 70  # translit.likeness of a name to the entry's canonical at which it is the entry's own name
+PLACE_COUNTRIES = ("UA", "RU")
+
+
+@dataclass
+class AdjectiveTable:
+    """stem -> entry positions. `units`: existing units whose own name is "<adjective> <noun>"
+    (raions, districts, oblasts: their uk/ru aliases); `places`: settlements and regions whose
+    adjective the rules derive from their names."""
+
+    units: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # stem -> [(position, lang)]
+    # stem -> position * 2 + rank, packed as plain ints: a process loads the 50,000 stems in ~20 ms
+    places: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def place_refs(self, stem: str) -> list[tuple[int, int]]:
+        """[(entry position, rank)] of the settlements and regions whose adjective has `stem`."""
+        return [(v >> 1, v & 1) for v in self.places.get(stem, ())]
+
+
+def _unit_stems(rules: AdjectiveRules, name: str) -> set[str]:
+    """"Конотопський район" -> {"конотопск"}; "Новгород-Сіверський район" -> {"новгород сіверск"}."""
+    words = fold_name(name).split(" ")
+    out = set()
+    for i, w in enumerate(words):
+        stem = rules.stem_of(w)
+        if stem and i + 1 < len(words):
+            j = i + 1
+            while j < len(words) and rules.is_modifier(words[j]):
+                j += 1
+            if j < len(words) and rules.head_of(words[j]):
+                out.add(" ".join(words[:i] + [stem]))
+    return out
+
+
+def _city_part(e, names: list[str], entries, by_id, rules: AdjectiveRules) -> bool:
+    """A GeoNames "city" that is part of a city: a neighbourhood (its parent is a settlement) or
+    a city district ("Богодухівський район" of Makiivka). No unit is named after it."""
+    if e.kind not in SETTLEMENT_KINDS:
+        return False
+    if e.parent and by_id is not None:
+        p = by_id.get(e.parent)
+        if p is not None and entries[p].kind in SETTLEMENT_KINDS:
+            return True
+    return e.source in GENERATED_SOURCES and any(_unit_stems(rules, n) for n in names)
+
+
+def build_table(entries, rules: AdjectiveRules, by_id=None) -> AdjectiveTable:
+    """The table for an index's entries. Positions are the index's: a layered index reads a
+    position its curated layer took as the entry that took it, which `by_id` places elsewhere."""
+    import time
+
+    t0 = time.perf_counter()
+    unit_kinds = ADMIN_UNIT_KINDS | set(rules.targets.get("oblast", ()))
+    place_kinds = SETTLEMENT_KINDS | set(rules.targets.get("oblast", ()))
+    table = AdjectiveTable()
+    ranks: dict[str, dict[int, int]] = {}
+    for pos in range(len(entries)):
+        e = entries[pos]
+        if e.type != "place" or (e.country not in PLACE_COUNTRIES and e.kind not in ADMIN_UNIT_KINDS):
+            continue
+        if by_id is not None and by_id.get(e.id, pos) != pos:
+            continue
+        named = [(n, lang) for lang in UNIT_LANGS for n in e.aliases.get(lang, ())] + [(n, "*") for n in e.historic]
+        names = [n for n, _ in named]
+        if e.kind in unit_kinds:
+            for n, lang in named:
+                for s in _unit_stems(rules, n):
+                    table.units.setdefault(s, []).append((pos, lang))
+        if e.kind in place_kinds and e.kind not in ADMIN_UNIT_KINDS and not _city_part(e, names, entries, by_id, rules):
+            for n in names:
+                if e.kind in SETTLEMENT_KINDS or " " not in n:
+                    # a name that is not the entry's own (GeoNames lists "Сміл" among Izmail's) ranks below
+                    own = likeness(n, e.canonical) >= OWN_NAME
+                    for s, rank in rules.derive(n).items():
+                        rank = rank if own else 1
+                        got = ranks.setdefault(s, {})
+                        got[pos] = min(got.get(pos, 1), rank)
+    table.places = {s: tuple(p * 2 + r for p, r in sorted(got.items())) for s, got in ranks.items()}
+    for k, v in table.units.items():
+        table.units[k] = sorted(set(v))
+    table.seconds = round(time.perf_counter() - t0, 3)
+    return table
+
+
+def rules_for(index: "Index") -> AdjectiveRules | None:
+    """The rules of the gazetteer folder the index was built from (None: no rules file)."""
+    got = getattr(index, "_adj_rules", False)
+    if got is not False:
+        return got
+    folder = index.info.get("folder")
+    rules = None
+    if folder and (Path(folder) / RULES_FILE).exists():
+        rules = AdjectiveRules.load(Path(folder) / RULES_FILE)
+    object.__setattr__(index, "_adj_rules", rules)
+    return rules
+
+
+def table_for(index: "Index") -> AdjectiveTable | None:
+    """The index's adjective table: made on first use, kept on the index, and pickled in the
+    store folder (keyed by the rules' digest) so the next process only loads it."""
+    got = getattr(index, "_adj_table", None)
+    if got is not None:
+        return got
+    rules = rules_for(index)
+    if rules is None:
+        return None
+    store = index.info.get("store")
+    path = Path(store) / f"adjectives-{TABLE_VERSION}-{rules.digest}.pickle" if store else None
+    table = None
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as fh:
+                table = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            table = None
+    if table is None:
+        table = build_table(index.entries, rules, index.by_id)
+        if path is not None:
+            try:
+                fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(table, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+                for old in path.parent.glob("adjectives-*.pickle"):  # tables of older rules
+                    if old != path:
+                        old.unlink(missing_ok=True)
+            except OSError:  # a read-only store: the table lives in this process only
+                pass
+    object.__setattr__(index, "_adj_table", table)
+    return table

@@ -1,0 +1,392 @@
+"""Administrative units named by a place adjective and a head noun.
+
+"у Конотопському районі", "Охтирська міська громада", "в Херсонской и Запорожской областях",
+"на Покровському напрямку", "Миколаївський міський голова": the adjective (gazetteer/adjectives.py
+derives every settlement's and region's) says which place, the head noun after it which unit:
+область -> the oblast, район -> the raion (or Russian district), округ -> the okrug, громада/
+община -> the hromada of the settlement (generated: `hromada:<centre id>`, canonical "X hromada"),
+напрямок/направление -> the settlement, міський голова -> the city. A head shared by a list of
+adjectives applies to each. An adjective with no head is left to the other passes: it is no
+evidence for a village of a similar name, and no unit is guessed.
+
+Existing units (raion, district, oblast entries whose own uk/ru name is "<adjective> <noun>")
+always win over derivation; within a kind, a parent shared with the other names of the list or
+named right after ("Рыльский район Курской области") decides, and resolve.py weighs the rest.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from transnorm.gazetteer.adjectives import AdjectiveRules, AdjectiveTable, rules_for, table_for
+from transnorm.gazetteer.entries import SETTLEMENT_KINDS
+from transnorm.gazetteer.index import GENERATED_SOURCES, Index
+from transnorm.linking.hits import capitalised
+from transnorm.records import Candidate, Entity
+from transnorm.text.fold import Token, fold_name
+
+CONNECTORS = frozenset({"і", "й", "та", "и", "або", "или", "чи", "а"})
+HROMADA_PREFIX = "hromada:"
+HROMADA_CLEAR = 10.0  # population ratio by which a centre must lead its namesakes to be linked without review
+
+
+@dataclass
+class UnitMatch:
+    """One adjective and the unit its head names."""
+
+    start_tok: int
+    end_tok: int  # exclusive: the adjective, or adjective + modifiers + head when the head is its own
+    adj_end: int  # exclusive end of the adjective itself
+    head: str  # oblast, raion, okrug, hromada, axis, city
+    head_word: str  # the head as written
+    stem: str
+    entries: list[int] = field(default_factory=list)  # candidate entry positions (best kind only)
+    centre: int | None = None  # hromada: the centre settlement chosen
+    clear: bool = True  # hromada: the centre leads its namesakes clearly
+
+    def reason(self, index: Index) -> str:
+        what = index.entries[self.centre].canonical if self.centre is not None else self.stem
+        return f"adjective of {what} + head '{self.head_word}'"
+
+
+def _adjective_at(tokens: Sequence[Token], i: int, rules: AdjectiveRules, text: str) -> tuple[int, str] | None:
+    """(start token, stem key) when tokens[..i] end a place adjective: "Конотопському", or two
+    hyphen-joined tokens "Новгород-Сіверському" (stem "новгород сіверск")."""
+    stem = rules.stem_of(tokens[i].key)
+    if stem is None:
+        return None
+    if i > 0 and tokens[i].joined and "-" in text[tokens[i - 1].end:tokens[i].start]:
+        return i - 1, f"{tokens[i - 1].key} {stem}"
+    return i, stem
+
+
+def _head_after(tokens: Sequence[Token], j: int, rules: AdjectiveRules) -> tuple[int, str, bool] | None:
+    """(head token, head, a city modifier seen) for the head noun at j, after up to 3 modifiers."""
+    city_mod = False
+    for _ in range(4):
+        if j >= len(tokens):
+            return None
+        k = tokens[j].key
+        head = rules.head_of(k)
+        if head is not None and not (head == "city" and not city_mod):
+            return j, head, city_mod
+        if not rules.is_modifier(k):
+            return None
+        city_mod = city_mod or k.startswith(rules.city_modifiers)
+        j += 1
+    return None
+
+
+def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | None = None) -> list[UnitMatch]:
+    """Every place adjective followed (directly, or through a list) by a head noun. `lang`: the
+    text's language; a unit whose own name in that language is the adjective's wins ("Хмельницький
+    район" in Ukrainian is Khmelnytskyi Raion, though Russian calls Khmilnyk Raion so too)."""
+    rules = rules_for(index)
+    table = table_for(index) if rules is not None else None
+    if rules is None or table is None:
+        return []
+    out: list[UnitMatch] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        got = _adjective_at(tokens, i, rules, text)
+        if got is None:
+            i += 1
+            continue
+        group = [(got[0], i + 1, got[1])]  # (start, end, stem)
+        j = i + 1
+        while j < n:  # a list: "Херсонской и Запорожской", "Сумській, Полтавській та Харківській"
+            gap = text[tokens[j - 1].end:tokens[j].start].strip()
+            k = j
+            if gap == "," and tokens[k].key in CONNECTORS:
+                k += 1  # ", і"
+            elif gap == "" and tokens[k].key in CONNECTORS:
+                k += 1
+            elif gap != ",":
+                break
+            nxt = None
+            for e in (k, k + 1):
+                a = _adjective_at(tokens, e, rules, text) if e < n else None
+                if a is not None and a[0] == k:
+                    nxt = (k, e + 1, a[1])
+                    break
+            if nxt is None:
+                break
+            group.append(nxt)
+            j = nxt[1]
+        head = _head_after(tokens, j, rules)
+        if head is not None:
+            h, kind, _ = head
+            group = _agreeing(group, tokens, rules)
+            made = []
+            for gi, (a, b, stem) in enumerate(group):
+                if not capitalised(tokens[a]) and stem not in table.units:
+                    continue
+                own = gi == len(group) - 1
+                m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem)
+                if _choose(m, table, index, rules, lang):
+                    made.append(m)
+            _by_context(made, tokens, h, index, rules, table)
+            out.extend(made)
+        i = j if head is None else head[0] + 1
+    return out + _again(text, tokens, out, rules, lang)
+
+
+def _again(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: AdjectiveRules,
+           lang: str | None) -> list[UnitMatch]:
+    """A bare adjective the document already used with a head names the same unit: "руководителем
+    следствия в Николаевской" after "Николаевской области"."""
+    seen = {m.stem: m for m in found}
+    if not seen:
+        return []
+    covered = {j for m in found for j in range(m.start_tok, m.end_tok)}
+    out = []
+    for i, t in enumerate(tokens):
+        if i in covered or not capitalised(t):
+            continue
+        got = _adjective_at(tokens, i, rules, text)
+        if got is None or got[0] in covered or got[1] not in seen:
+            continue
+        if t.key[len(got[1].rsplit(" ", 1)[-1]):] not in rules.again_endings:
+            continue
+        if i + 1 < len(tokens) and not text[t.end:tokens[i + 1].start].strip() and _nominal(tokens[i + 1].text, lang):
+            continue  # it qualifies another noun: "Борисовскую центральную больницу", "Львовский горсовет"
+        m = seen[got[1]]
+        out.append(UnitMatch(got[0], i + 1, i + 1, m.head, m.head_word, m.stem, list(m.entries), m.centre, m.clear))
+    return out
+
+
+def _agreeing(group: list[tuple[int, int, str]], tokens: Sequence[Token],
+              rules: AdjectiveRules) -> list[tuple[int, int, str]]:
+    """The adjectives of a list agree in case with the one before the head: "в Каменске, Донецке,
+    Каменском, Тарасовском районе" is two towns (locative nouns in -ске) and two districts."""
+    def ending(g):
+        key = tokens[g[1] - 1].key
+        return key[len(rules.stem_of(key) or key):]
+
+    last = ending(group[-1])
+    keep = len(group) - 1
+    while keep > 0 and ending(group[keep - 1]) == last:
+        keep -= 1
+    return group[keep:]
+
+
+def _nominal(word: str, lang: str | None) -> bool:
+    """Is this word read first as a noun or an adjective (what an adjective before it qualifies)?"""
+    from transnorm.text.morph import analyzer, is_cyrillic_word
+
+    if not is_cyrillic_word(word):
+        return word[:1].isalpha() and word[:1].islower()
+    low = word.lower()
+    langs = (lang,) if lang in ("ru", "uk") else ("ru", "uk")
+    return any(analyzer(lg).parse(low)[0].tag.POS in ("NOUN", "ADJF", "PRTF") for lg in langs)
+
+
+def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRules, lang: str | None) -> bool:
+    """The candidates for one adjective under its head (False: none)."""
+    if m.head in rules.targets:
+        named = table.units.get(m.stem, ())
+        same = [p for p, lg in named if lg == lang]
+        units = sorted(set(same or [p for p, _ in named]))
+        for kind in rules.targets[m.head]:
+            got = [p for p in units if index.entries[p].kind == kind]
+            if got:
+                m.entries = got
+                return True
+        return False
+    places = [(p, r) for p, r in table.place_refs(m.stem) if index.entries[p].kind in SETTLEMENT_KINDS]
+    if m.head == "hromada":
+        places = [(p, r) for p, r in places if index.entries[p].country == "UA"]
+    if not places:
+        return False
+    best_rank = min(r for _, r in places)
+    ranked = sorted((p for p, r in places if r == best_rank), key=lambda p: -_weight(index.entries[p]))
+    m.entries = ranked
+    m.centre = ranked[0]
+    if len(ranked) > 1:
+        w0, w1 = _weight(index.entries[ranked[0]]), _weight(index.entries[ranked[1]])
+        m.clear = w0 >= HROMADA_CLEAR * max(w1, 1.0)
+    if m.head != "hromada":  # the settlement itself: the clear centre, or the likeliest few for resolve
+        m.entries = [m.centre] if m.clear else ranked[:5]
+    return True
+
+
+def _weight(e) -> float:
+    """How newsworthy a centre is: its population, a curated entry counted as a town of 10,000."""
+    pop = float(e.population or 0)
+    if e.source not in GENERATED_SOURCES:
+        pop = max(pop, 10_000.0) * 10
+    if e.country == "UA":
+        pop *= 2
+    return pop
+
+
+def _by_context(group: list[UnitMatch], tokens: Sequence[Token], h: int, index: Index,
+                rules: AdjectiveRules, table: AdjectiveTable) -> None:
+    """Ambiguous units of one list: keep the ones whose parent the list's clear members share,
+    or the oblast named right after the head ("Рыльский район Курской области")."""
+    parents: set[str] = set()
+    for m in group:
+        if len(m.entries) == 1 and m.head in rules.targets:
+            p = index.entries[m.entries[0]].parent
+            if p:
+                parents.add(p)
+    nxt = h + 1
+    got = _adjective_at(tokens, nxt, rules, "") if nxt < len(tokens) else None
+    if got is not None and _head_after(tokens, nxt + 1, rules) is not None:
+        for p, _ in table.units.get(got[1], ()):
+            parents.add(index.entries[p].id)
+    if parents:
+        for m in group:
+            if len(m.entries) > 1 and m.head in rules.targets:
+                keep = [p for p in m.entries if index.entries[p].parent in parents]
+                if keep:
+                    m.entries = keep
+    # Centres of one list ("Межевская, Славянская, Покровская, Васильковская громады") lie in one
+    # oblast: the oblast most of them may lie in decides each one's namesake there.
+    ranked = [m for m in group if m.centre is not None]
+    if len(ranked) < 2:
+        return
+    votes: dict[str, int] = {}
+    for m in ranked:
+        for ob in {index.entries[p].parent for p in m.entries if index.entries[p].parent}:
+            votes[ob] = votes.get(ob, 0) + 1
+    top = max(votes.items(), key=lambda kv: kv[1], default=(None, 0))
+    if top[1] * 2 <= len(ranked):
+        return
+    for m in ranked:
+        keep = [p for p in m.entries if index.entries[p].parent == top[0]]
+        if keep:
+            m.entries = keep + [p for p in m.entries if p not in keep]
+            m.centre = keep[0]
+            m.clear = len(keep) == 1 or _weight(index.entries[keep[0]]) >= HROMADA_CLEAR * max(
+                _weight(index.entries[keep[1]]), 1.0)
+
+
+def explain(text: str, index: Index, lang: str | None = None) -> list[str]:
+    """`gazetteer lookup`: what the adjective path makes of `text`, with its head noun if the text
+    has one, else what each head noun would make of it ("Охтирському -> Okhtyrka Raion via
+    adjective of Okhtyrka + head район")."""
+    from transnorm.text.fold import tokenize
+
+    rules, tokens = rules_for(index), tokenize(text)
+    if rules is None or not tokens:
+        return []
+    table = table_for(index)
+    found = find_units(text, tokens, index, lang)
+    out = []
+    for m in found:
+        surface = text[tokens[m.start_tok].start:tokens[m.adj_end - 1].end]
+        out.append(f"{surface} -> {_targets(m, index)} via adjective of {_source(m, index, table)} "
+                   f"+ head {m.head_word} ({m.head})")
+    if found:
+        return out
+    got = _adjective_at(tokens, len(tokens) - 1, rules, text)
+    if got is None:
+        return []
+    surface = text[tokens[got[0]].start:tokens[-1].end]
+    out.append(f"{surface}: adjective stem {got[1]!r}; no head noun, so not linked by this path. With one:")
+    for head in ("oblast", "raion", "okrug", "hromada", "axis", "city"):
+        m = UnitMatch(got[0], len(tokens), len(tokens), head, head, got[1])
+        if _choose(m, table, index, rules, lang):
+            out.append(f"  + a {head} head -> {_targets(m, index)} "
+                       f"via adjective of {_source(m, index, table)}")
+    return out
+
+
+def _targets(m: UnitMatch, index: Index) -> str:
+    if m.head == "hromada":
+        return f"{index.entries[m.centre].canonical} hromada" + ("" if m.clear else " (review)")
+    names = [index.entries[p].canonical for p in m.entries[:3]]
+    return " | ".join(names) + (" (context decides)" if len(m.entries) > 1 else "")
+
+
+def _source(m: UnitMatch, index: Index, table: AdjectiveTable) -> str:
+    """The place the adjective comes from: the chosen centre, else the likeliest settlement or
+    region with that adjective (a raion is listed under its own name, named after its centre)."""
+    if m.centre is not None:
+        return index.entries[m.centre].canonical
+    places = [p for p, rank in table.place_refs(m.stem) if rank == 0]
+    if places:
+        return index.entries[max(places, key=lambda p: _weight(index.entries[p]))].canonical
+    return "its own name"
+
+
+PLURAL_UNIT_HEADS = {"districts": "district", "raions": "district", "rayons": "district",
+                     "communities": "community", "hromadas": "hromada"}
+LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|or)|&)\s*")
+
+
+def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: Index) -> list:
+    """"Kharkiv, Kupyan and Chuguyiv districts", "the Kremenchug and Lubensky districts": a plural
+    unit noun after a list of names makes each name the unit "<name> district" (the index's own
+    English names of raions and districts; a member found only as a settlement, perhaps by a fuzzy
+    match, tries its canonical). Returns the hits, those members replaced."""
+    from transnorm.linking.hits import Hit
+
+    rules = rules_for(index)
+    if rules is None:
+        return hits
+    starts = {h.start_tok: h for h in hits}
+    kinds = {k for ks in rules.targets.values() for k in ks}
+    for j, t in enumerate(tokens):
+        noun = PLURAL_UNIT_HEADS.get(t.text)
+        end = j
+        while noun is not None and end > 0 and capitalised(tokens[end - 1]):
+            a = end - 1  # the member: capitalised words joined by spaces or hyphens
+            while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
+                a -= 1
+            refs = _unit_refs(tokens, a, end, noun, starts, index, kinds)
+            if refs:
+                hits = [h for h in hits if not (h.start_tok < end and a < h.end_tok)]
+                hits.append(Hit(a, end, refs, "variant"))
+            conj = a > 1 and tokens[a - 1].key in ("and", "or")
+            prev = a - 2 if conj else a - 1
+            if prev < 0 or not LIST_GAP_RE.fullmatch(text[tokens[prev].end:tokens[a].start]):
+                break
+            end = prev + 1
+    hits.sort(key=lambda h: h.start_tok)
+    return hits
+
+
+def _unit_refs(tokens, a: int, b: int, noun: str, starts: dict, index: Index, kinds: set) -> dict:
+    """The unit entries of "<member> <noun>" (or of "<canonical of the member's hit> <noun>")."""
+    keys = [" ".join(t.key for t in tokens[a:b]) + " " + noun]
+    h = starts.get(a)
+    if h is not None and h.end_tok == b:
+        keys += [f"{index.entries[e].canonical.lower()} {noun}" for e in h.refs]
+    for key in keys:
+        got = {r.entry: r._replace(tag="variant") for r in index.lookup(fold_name(key))
+               if index.entries[r.entry].kind in kinds}
+        if got:
+            return got
+    return {}
+
+
+def prefer_units(hits: list, tokens: Sequence[Token], index: Index) -> None:
+    """A name found with its unit noun ("Bohodukhiv district", "Конотопського району") is the
+    unit: when such a hit knows a unit entry, its settlements (and GeoNames city parts named like
+    it) go."""
+    rules = rules_for(index)
+    if rules is None:
+        return
+    for h in hits:
+        if h.end_tok - h.start_tok < 2 or rules.head_of(tokens[h.end_tok - 1].key) not in rules.targets:
+            continue
+        kinds = {k for ks in rules.targets.values() for k in ks}
+        units = {p: r for p, r in h.refs.items() if index.entries[p].kind in kinds}
+        if units and len(units) < len(h.refs):
+            h.refs = units
+
+
+def hromada_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Index, cfg) -> Entity:
+    """The generated hromada of the centre `m` chose (a clear one: see match._with_units)."""
+    centre = index.entries[m.centre]
+    start, end = tokens[m.start_tok].start, tokens[m.end_tok - 1].end
+    score = 0.97
+    cands = [Candidate(HROMADA_PREFIX + index.entries[p].id, f"{index.entries[p].canonical} hromada",
+                       0.97 if p == m.centre else 0.8) for p in m.entries[:5]]
+    return Entity(start=start, end=end, surface=text[start:end], type="place",
+                  gazetteer_id=HROMADA_PREFIX + centre.id, canonical=f"{centre.canonical} hromada",
+                  score=score, method="adjective", status="auto" if score >= cfg.t_auto else "review",
+                  candidates=cands, kind="hromada", reason=m.reason(index))
