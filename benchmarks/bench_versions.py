@@ -5,10 +5,11 @@
 
 The baseline is checked out in a temporary `git worktree` and run from its own `src/` and its own
 `gazetteers/` with this interpreter; both sides score this checkout's `eval/real/` (P/R/F1 per
-split, as `transnorm eval` counts them) and link the same texts for speed. Speed is documents
-per second of the pipeline's per-document linking (`pipeline.link_segment`, the whole text in
-one call) with the index already built and loaded (its build is not timed), best of
-`--repeats`, on the English and the ru/uk texts of eval/real and eval/cases.jsonl.
+split and on each split's admin-unit cases, as `transnorm eval` counts them) and link the same
+texts for speed. Speed is documents per second of the pipeline's per-document linking
+(`pipeline.link_segment`, the whole text in one call) with the index already built and loaded
+(its build is not timed), best of `--repeats`, on the English and the ru/uk texts of eval/real
+and eval/cases.jsonl.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "60fb437"
+#: the splits of eval/real, and their cases about raions, hromadas and districts (topic admin-unit)
+SETS = ("tune", "heldout", "tune admin-unit", "heldout admin-unit")
 
 
 def child(repeats: int, cases_dir: str, state: str) -> dict:
@@ -59,7 +62,7 @@ def scores(tree: Path, cases: Path, env: dict) -> dict:
 def measure(tree: Path, work: Path, repeats: int) -> dict:
     env = dict(os.environ, PYTHONPATH=str(tree / "src"))  # index builds are cached, never timed
     result = {}
-    for split in ("tune", "heldout"):
+    for split in SETS:
         result[split] = scores(tree, work / f"{split}.jsonl", env)
     cmd = [sys.executable, __file__, "--child", str(repeats), str(work / "speed"), str(work / f"state-{tree.name}")]
     got = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, check=True)
@@ -70,10 +73,13 @@ def measure(tree: Path, work: Path, repeats: int) -> dict:
 def split_cases(work: Path) -> None:
     """eval/real split in two files (the baseline's eval knows no splits) and the speed texts."""
     (work / "speed").mkdir()
-    files = {s: (work / f"{s}.jsonl").open("w", encoding="utf-8") for s in ("tune", "heldout")}
+    files = {s: (work / f"{s}.jsonl").open("w", encoding="utf-8") for s in SETS}
     for f in sorted((ROOT / "eval" / "real").glob("*.jsonl")):
         for line in f.read_text(encoding="utf-8").splitlines():
-            files[json.loads(line)["split"]].write(line + "\n")
+            case = json.loads(line)
+            files[case["split"]].write(line + "\n")
+            if case.get("topic") == "admin-unit":
+                files[f"{case['split']} admin-unit"].write(line + "\n")
     for fh in files.values():
         fh.close()
     speed = [line for f in sorted((ROOT / "eval" / "real").glob("*.jsonl"))
@@ -104,7 +110,7 @@ def main() -> None:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
         after = measure(ROOT, work, a.repeats)
     rows = [("", f"before ({a.baseline})", "after", "after/before")]
-    for split in ("tune", "heldout"):
+    for split in SETS:
         for k in ("precision", "recall", "f1"):
             b, n = before[split][k], after[split][k]
             rows.append((f"eval/real {split}: {k}", f"{b:.3f}", f"{n:.3f}", f"{n - b:+.3f}"))
