@@ -81,6 +81,11 @@ def test_dated_articles_are_dropped_but_not_the_article_of_a_following_noun(inde
     ("Drones hit the Kherson and Zaporizhzhia regions.", "Drones hit the Kherson and Zaporizhzhia oblasts."),
     ("Alerts in the Belgorod, Kursk and Bryansk regions.", "Alerts in the Belgorod, Kursk and Bryansk oblasts."),
     ("They will go for Kharkiv, Sumy, or Kyiv regions.", "They will go for Kharkiv, Sumy, or Kyiv oblasts."),
+    # raions, and a member left as written (queued) inside the list
+    ("Strikes hit the Kharkiv, Kupyan and Chuguyiv districts.", "Strikes hit the Kharkiv, Kupyan and Chuhuiv raions."),
+    # a body of the oblast named by its centre: the oblast, written bare before "Regional"
+    ("Oleksandr Hanzha, head of the Dnipropetrovsk Regional Military Administration, said.",
+     "Oleksandr Hanzha, head of the Dnipropetrovsk Regional Military Administration, said."),
 ])
 def test_region_lists_write_the_head_word_once(index, text, expected):
     assert clean(index, text) == expected

@@ -41,7 +41,10 @@ _SENTENCE_START = re.compile(r"(?:[.!?]\s+|\n\s*)$")
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+([\w][\w'’]*)")
 _POSSESSIVE = re.compile(r"['’]s?\b")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or)|&)\s*")
-_PLURAL_HEAD = re.compile(r"[ \t\u00a0]+(regions|oblasts|provinces|Regions|Oblasts|Provinces)\b")
+_PLURAL_HEAD = re.compile(r"[ \t\u00a0]+(regions|oblasts|provinces|districts|raions|rayons|hromadas|communities|"
+                          r"Regions|Oblasts|Provinces|Districts|Raions|Regional|regional)\b")
+_SINGULAR_HEADS = frozenset({"Regional", "regional"})  # "the Dnipropetrovsk Regional Military Administration"
+_UNIT_WORDS = frozenset({"raion", "district", "hromada", "okrug"})  # canonical last words besides region_words
 LOOK_BACK = 40  # characters before a name searched for its article
 QUALIFIER_REACH = 40  # characters after a name searched for the qualifier its canonical carries
 
@@ -106,7 +109,7 @@ def plan(text: str, entities: list[Entity], lex: Lexicon) -> list[Edit]:
 def _region_lists(text: str, ents: list[Entity], news: list[str], lex: Lexicon, extra: list[Edit]) -> None:
     """'the Kherson and Zaporizhzhia regions': each name is rewritten to its oblast, so write the
     names bare and the head word once ("oblasts"), or keep "regions" when the heads differ."""
-    heads = {w.lower() for w in lex.region_words.get("en", [])}
+    heads = {w.lower() for w in lex.region_words.get("en", [])} | _UNIT_WORDS
     k = 0
     while k < len(ents):
         m = _PLURAL_HEAD.match(text, ents[k].end)
@@ -114,16 +117,19 @@ def _region_lists(text: str, ents: list[Entity], news: list[str], lex: Lexicon, 
             k += 1
             continue
         members = [k]
-        while members[0] > 0:
-            a, b = ents[members[0] - 1], ents[members[0]]
-            if not (_LIST_GAP.fullmatch(text[a.end:b.start]) and _bare_region(a, news[members[0] - 1], heads)):
-                break
-            members.insert(0, members[0] - 1)
+        while members[0] > 0:  # back through the list: "Kharkiv, Kupyan and Chuguyiv districts"
+            j = members[0] - 1
+            a, b = ents[j], ents[members[0]]
+            if not (_LIST_GAP.fullmatch(text[a.end:b.start]) and a.type == "place"
+                    and (_bare_region(a, news[j], heads) or a.status != "auto")):
+                break  # a member left as written (queued for review) keeps the list going
+            members.insert(0, j)
+        members = [j for j in members if _bare_region(ents[j], news[j], heads)]
         words = {news[j].rsplit(" ", 1)[1] for j in members}
         for j in members:
             news[j] = news[j].rsplit(" ", 1)[0]
         word = m.group(1)
-        if len(words) == 1:
+        if len(words) == 1 and word not in _SINGULAR_HEADS:
             head = next(iter(words)).lower()
             plural = head + ("es" if head.endswith("s") else "s")
             word = plural if word.islower() else plural.capitalize()

@@ -313,7 +313,10 @@ def _source(m: UnitMatch, index: Index, table: AdjectiveTable) -> str:
 
 
 PLURAL_UNIT_HEADS = {"districts": "district", "raions": "district", "rayons": "district",
-                     "communities": "community", "hromadas": "hromada"}
+                     "communities": "community", "hromadas": "hromada", "regions": "region", "oblasts": "oblast",
+                     # "the Dnipropetrovsk Regional Military Administration", "Kharkiv regional council":
+                     # a body of the oblast, named by the oblast's centre
+                     "Regional": "region", "regional": "region"}
 LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|or)|&)\s*")
 
 
