@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchtools import baseline_tree, print_table
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "60fb437"
 
@@ -151,14 +153,9 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         tmp = Path(tmp)
-        tree = tmp / "baseline"
-        subprocess.run(["git", "worktree", "add", "--detach", str(tree), a.baseline], cwd=ROOT, check=True,
-                       capture_output=True)
-        try:
+        with baseline_tree(a.baseline, tmp / "baseline") as tree:
             (tmp / "b").mkdir()
             before = measure(tree, tmp / "b", baseline=True)
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
         (tmp / "a").mkdir()
         after = measure(ROOT, tmp / "a", baseline=False)
     head = ("", f"before ({a.baseline})", "after", "after/before", "target")
@@ -167,11 +164,7 @@ def main() -> None:
         b, n = before[key], after[key]
         ratio = f"{n / b:.2f}x" if b else "-"
         table.append((label, fmt.format(b), fmt.format(n), ratio, f"<= {target}" if target is not None else ""))
-    widths = [max(len(r[i]) for r in table) for i in range(len(head))]
-    for i, r in enumerate(table):
-        print("| " + " | ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))) + " |")
-        if i == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print_table(table)
 
 
 if __name__ == "__main__":

@@ -165,6 +165,9 @@ class AdjectiveRules:
     def stem_of(self, word: str) -> str | None:
         """The stem of a folded word that is a place adjective in any case ("охтирському" ->
         "охтирск"), or None."""
+        tail = word[-(len(self.adjective_endings[0]) + 3):] if self.adjective_endings else word
+        if not any(sx in tail for sx in self.suffixes):
+            return None  # no stem suffix where one would stand: most words, decided without the loop
         for end in self.adjective_endings:
             if word.endswith(end) and len(word) - len(end) >= 4:
                 stem = word[:len(word) - len(end)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from transnorm.gazetteer.index import NameRef
 from transnorm.records import Candidate
@@ -53,8 +54,14 @@ def sentence_initial(text: str, tok: Token) -> bool:
     return i < 0 or text[i] in SENTENCE_OPENERS
 
 
-def headline_lines(text: str) -> list[tuple[int, int]]:
-    """Line spans written in Title Case (headlines): no unknown-name guesses there."""
+@lru_cache(maxsize=16)
+def headline_lines(text: str) -> tuple[tuple[int, int], ...]:
+    """Line spans written in Title Case (headlines): no unknown-name guesses there. (Cached:
+    several passes ask for the same text.)"""
+    return tuple(_headline_lines(text))
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
     spans, pos = [], 0
     for line in text.split("\n"):
         words = [w for w in line.split() if w[:1].isalpha()]

@@ -102,6 +102,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
 def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> list[Hit]:
     hits: list[Hit] = []
     lex = index.lexicon
+    vocab = index.words()
     n, i = len(tokens), 0
     keys = _lowercase_names(tokens, keys, lex.lowercase_names)
     while i < n:
@@ -116,6 +117,8 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
             # Every reading of the run is a candidate (the written form and its lemmas): "Луганске"
             # is Luhansk (a lemma) as much as the village Luhanske (the written form); resolve decides.
             for combo in _combos(keys[i:i + length]):
+                if not all(w in vocab for w in combo):
+                    continue  # a word no key has: no lookup (most readings of most runs)
                 refs = index.lookup(" ".join(combo))
                 refs = [r for r in refs if not r.upper or tokens[i].text.isupper()]
                 refs = [r for r in refs if not _rejected(index, tokens, i, i + length, r)]
