@@ -22,7 +22,8 @@ import tempfile
 import timeit
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchtools import ROOT, baseline_tree, print_table
+
 BASELINE = "60fb437"
 #: the splits of eval/real, and their cases about raions, hromadas and districts (topic admin-unit)
 SETS = ("tune", "heldout", "tune admin-unit", "heldout admin-unit")
@@ -101,13 +102,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-versions-") as tmp:
         work = Path(tmp)
         split_cases(work)
-        tree = work / "baseline"
-        subprocess.run(["git", "worktree", "add", "--detach", str(tree), a.baseline], cwd=ROOT, check=True,
-                       capture_output=True)
-        try:
+        with baseline_tree(a.baseline, work / "baseline") as tree:
             before = measure(tree, work, a.repeats)
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
         after = measure(ROOT, work, a.repeats)
     rows = [("", f"before ({a.baseline})", "after", "after/before")]
     for split in SETS:
@@ -118,11 +114,7 @@ def main() -> None:
         b, n = before["speed"][group], after["speed"][group]
         rows.append((f"linking docs/s, {group} ({b['docs']} docs)", f"{b['docs_s']:.1f}", f"{n['docs_s']:.1f}",
                      f"{n['docs_s'] / b['docs_s']:.2f}x"))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    for i, r in enumerate(rows):
-        print("| " + " | ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))) + " |")
-        if i == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print_table(rows)
 
 
 if __name__ == "__main__":
