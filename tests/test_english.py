@@ -83,6 +83,8 @@ def test_dated_articles_are_dropped_but_not_the_article_of_a_following_noun(inde
     ("They will go for Kharkiv, Sumy, or Kyiv regions.", "They will go for Kharkiv, Sumy, or Kyiv oblasts."),
     # raions, and a member left as written (queued) inside the list
     ("Strikes hit the Kharkiv, Kupyan and Chuguyiv districts.", "Strikes hit the Kharkiv, Kupyan and Chuhuiv raions."),
+    # an axis named by its town's adjective: the town, and the adjective goes
+    ("In the Pokrovsky direction, the invaders attacked.", "In the Pokrovsk direction, the invaders attacked."),
     # a body of the oblast named by its centre: the oblast, written bare before "Regional"
     ("Oleksandr Hanzha, head of the Dnipropetrovsk Regional Military Administration, said.",
      "Oleksandr Hanzha, head of the Dnipropetrovsk Regional Military Administration, said."),

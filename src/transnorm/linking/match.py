@@ -30,7 +30,14 @@ from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits
-from transnorm.linking.units import UnitMatch, english_unit_lists, find_units, hromada_entity, prefer_units
+from transnorm.linking.units import (
+    UnitMatch,
+    english_axes,
+    english_unit_lists,
+    find_units,
+    hromada_entity,
+    prefer_units,
+)
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token, fold_name, tokenize
 from transnorm.text.morph import is_cyrillic_word, word_lemmas
@@ -186,6 +193,7 @@ def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list
             hits.append(Hit(m.start_tok, m.end_tok, {p: NameRef(p, "alias", "*") for p in m.entries[:5]},
                             "adjective"))
     hits = english_unit_lists(text, tokens, hits, index)  # "Kharkiv, Kupyan and Chuguyiv districts"
+    hits = english_axes(text, tokens, hits, index)  # "the Pokrovsky direction"
     prefer_units(hits, tokens, index)
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas

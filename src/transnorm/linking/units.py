@@ -352,6 +352,41 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
     return hits
 
 
+#: English front-line reports name an axis by the Russian-style adjective of its town: "the Pokrovsky
+#: direction", "Orekhovsky axis". Adjective endings, and what the town's name may end in instead.
+AXIS_WORDS = frozenset({"direction", "directions", "axis", "axes", "sector", "front"})
+AXIS_ADJECTIVE_RE = re.compile(r"^([A-Z][a-z'’-]{2,}?)(?:skyi|skiy|skyy|sky|skoye|skoe|ske)$")
+AXIS_TOWN_ENDINGS = ("sk", "", "o", "e")  # Pokrov+sk, Orekhov, Kurakhov+o, Kurakhov+e
+
+
+def english_axes(text: str, tokens: Sequence[Token], hits: list, index: Index) -> list:
+    """"the Pokrovsky direction" is the direction of Pokrovsk: the adjective before an axis word
+    (and each adjective of a list before one: "the Orekhovsky and Kurakhovsky axes") links the
+    settlement whose name it is made from, among UA/RU settlements (resolve picks among namesakes
+    by population). Returns the hits, the adjectives' own hits replaced."""
+    from transnorm.linking.hits import Hit
+
+    for j in range(1, len(tokens)):
+        if tokens[j].text not in AXIS_WORDS or not tokens[j].joined:
+            continue
+        i = j - 1
+        while i >= 0 and (m := AXIS_ADJECTIVE_RE.match(tokens[i].text)) is not None:
+            refs = {}
+            base = fold_name(m.group(1))
+            for end in AXIS_TOWN_ENDINGS:
+                refs.update({r.entry: r._replace(tag="variant") for r in index.lookup(base + end)
+                             if index.entries[r.entry].kind in SETTLEMENT_KINDS
+                             and index.entries[r.entry].country in ("UA", "RU") and r.entry not in refs})
+            if refs:
+                hits = [h for h in hits if not (h.start_tok <= i < h.end_tok)] + [Hit(i, i + 1, refs, "variant")]
+            prev = i - 2 if i > 1 and tokens[i - 1].key in ("and", "or") else i - 1
+            if prev < 0 or not LIST_GAP_RE.fullmatch(text[tokens[prev].end:tokens[i].start]):
+                break
+            i = prev
+    hits.sort(key=lambda h: h.start_tok)
+    return hits
+
+
 def _unit_refs(tokens, a: int, b: int, noun: str, starts: dict, index: Index, kinds: set) -> dict:
     """The unit entries of "<member> <noun>" (or of "<canonical of the member's hit> <noun>")."""
     keys = [" ".join(t.key for t in tokens[a:b]) + " " + noun]
