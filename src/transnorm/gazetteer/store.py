@@ -190,18 +190,10 @@ def _share(src: Path, dst: Path) -> None:
         log.debug("could not share %s: %s", src, exc)
 
 
-def _load_pickle(path: Path):
-    try:
-        with path.open("rb") as fh, no_gc():
-            return pickle.load(fh)  # noqa: S301 - our own cache file, keyed by content hash
-    except Exception:  # a torn or stale cache is rebuilt, never fatal
-        return None
-
-
 def _cached_pickle(name: str, cache_dir: Path, shared: Path | None):
     for d in (cache_dir, shared):
         if d is not None and (d / name).exists():
-            obj = _load_pickle(d / name)
+            obj = load_pickle(d / name)
             if obj is not None:
                 _touch(d / name)
                 if d is not cache_dir:

@@ -69,3 +69,14 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
             spans.append((pos, pos + len(line)))
         pos += len(line) + 1
     return spans
+
+
+def best_refs(refs: dict[int, NameRef], scores: dict[int, float], index
+              ) -> tuple[dict[int, NameRef], float, list[Candidate]]:
+    """A near-miss pass's result: the references within 0.02 of the best score, that score, and
+    every scored entry as a candidate, best first (fuzzy and phonetic passes share it)."""
+    top = max(scores.values())
+    kept = {e: r for e, r in refs.items() if scores[e] >= top - 0.02}
+    cands = [Candidate(index.entries[e].id, index.entries[e].canonical, s)
+             for e, s in sorted(scores.items(), key=lambda x: -x[1])]
+    return kept, top, cands

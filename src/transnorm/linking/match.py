@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from transnorm.config import MatchConfig
 from transnorm.gazetteer.entries import Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
-from transnorm.linking.hits import Hit, capitalised, continues_name, headline_lines, sentence_initial
+from transnorm.linking.hits import Hit, best_refs, capitalised, continues_name, headline_lines, sentence_initial
 from transnorm.linking.named import mark_named
 from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
@@ -38,7 +38,7 @@ from transnorm.linking.units import (
     hromada_entity,
     prefer_units,
 )
-from transnorm.records import Candidate, Entity
+from transnorm.records import Entity
 from transnorm.text.fold import Token, fold_name, tokenize
 from transnorm.text.morph import is_cyrillic_word, word_lemmas
 
@@ -365,10 +365,7 @@ def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig,
                 refs[r.entry], scores[r.entry] = r, s / 100
     if not refs:
         return None
-    top = max(scores.values())
-    refs = {e: r for e, r in refs.items() if scores[e] >= top - 0.02}
-    cands = [Candidate(index.entries[e].id, index.entries[e].canonical, s)
-             for e, s in sorted(scores.items(), key=lambda x: -x[1])]
+    refs, top, cands = best_refs(refs, scores, index)
     # A fuzzy link is never as sure as a written alias: it tops out just under t_auto
     # unless the spelling differs by a single letter in a long name.
     base = top * (0.97 if top >= 0.93 else 0.92)

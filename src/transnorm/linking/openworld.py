@@ -28,7 +28,7 @@ from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.linking import people, phonetic, places
 from transnorm.linking.declension import cyr_parses
 from transnorm.linking.derived import per_index
-from transnorm.linking.hits import Hit, capitalised, sentence_initial
+from transnorm.linking.hits import Hit, best_refs, capitalised, sentence_initial
 from transnorm.records import Candidate, Entity
 from transnorm.text.crosslang import uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
@@ -234,10 +234,7 @@ class OpenWorld:
                     refs[r.entry], scores[r.entry] = r, s / 100
         if not refs:
             return None
-        top = max(scores.values())
-        refs = {e: r for e, r in refs.items() if scores[e] >= top - 0.02}
-        cands = [Candidate(self.index.entries[e].id, self.index.entries[e].canonical, s)
-                 for e, s in sorted(scores.items(), key=lambda x: -x[1])]
+        refs, top, cands = best_refs(refs, scores, self.index)
         return Hit(a, b, refs, "phonetic", min(NEAR_MISS_MAX, top), cands)
 
     # ------------------------------------------------------------------ 3. generated names
