@@ -217,7 +217,8 @@ def propose_place(words: Sequence[str], lang: str, country: str | None) -> tuple
 # ---------------------------------------------------------------- generated places
 
 GENERATED_SCORE = 0.8  # between t_review and t_auto: a proposal, never a rewrite
-REGION_KINDS = frozenset({"oblast", "federal-subject", "raion", "district", "region", "krai", "republic"})
+#: Units whose mention votes twice for the country a text is about (a raion says more than a village).
+COUNTRY_VOTE_KINDS = frozenset({"oblast", "federal-subject", "raion", "district", "region", "krai", "republic"})
 UNIT_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|sk|ck)(?:а|ої|ій|у|ою|ий|ого|ому|им|ім|ая|ой|ую|ым|ое|ого|"
                                r"ому|ом|е|a|oi|iy|yi|y|iy|ogo|oho|omu|e)$")
 NEUTER_ADJECTIVE_RE = re.compile(r"(?:ське|цьке|зьке|ское|цкое|ske|ckoye|skoye|skoe)$")
@@ -344,7 +345,7 @@ class GeneratedPlaces:
             entry = self.index.get(e.gazetteer_id)
             if entry is None or entry.country not in votes:
                 continue
-            votes[entry.country] += 2 if entry.kind in REGION_KINDS else 1
+            votes[entry.country] += 2 if entry.kind in COUNTRY_VOTE_KINDS else 1
             d = abs(e.start - pos)
             if best is None or d < best[0]:
                 best = (d, entry.country)
