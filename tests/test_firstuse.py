@@ -83,12 +83,15 @@ def test_offline_or_auto_install_off_installs_nothing(package_index, tmp_path):
     assert list_models(tmp_path / "models") == []
 
 
-def test_an_unreachable_index_is_reported_not_raised(tmp_path):
+def test_an_unreachable_index_is_reported_not_raised(tmp_path, caplog):
     (tmp_path / "uk.txt").write_text(UK, encoding="utf-8")
     cfg = load_config(config(tmp_path, f"http://127.0.0.1:{free_port()}/index.json"))
-    got = ensure_models([str(tmp_path / "uk.txt")], cfg)
+    with caplog.at_level("DEBUG"):
+        got = ensure_models([str(tmp_path / "uk.txt")], cfg)
     assert got.needed == ["uk"] and got.installed == []
     assert "offline" in got.failed["uk"] and "transnorm models install PATH.argosmodel" in got.failed["uk"]
+    # our message is the one the user reads: no raw ERROR line of argostranslate's beside it
+    assert not [r for r in caplog.records if r.name.startswith("argostranslate") and r.levelname == "ERROR"]
 
 
 @pytest.mark.slow

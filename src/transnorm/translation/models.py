@@ -282,6 +282,22 @@ def import_argos_package(models_dir: Path):
 _DEFAULT_INDEX: list[str] = []
 
 
+@contextmanager
+def _quiet_argos() -> Iterator[None]:
+    """argostranslate's own log records off while it runs: Prefect's console handler would print
+    its network error as an ERROR line on a machine that is simply offline."""
+    names = ["argostranslate"] + [n for n in logging.root.manager.loggerDict if n.startswith("argostranslate.")]
+    loggers = [logging.getLogger(n) for n in names]  # its modules set their own levels (utils: INFO)
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
 def _argos_default_index(settings) -> str:
     """Argos' own index URL as computed at import (remembered: install_from_index may swap it)."""
     if not _DEFAULT_INDEX:
@@ -337,7 +353,8 @@ def install_from_index(
     settings.remote_package_index = index_url or _argos_default_index(settings)
     index = Path(settings.local_package_index)
     before = index.stat().st_mtime_ns if index.exists() else None
-    pkg_mod.update_package_index()  # logs and returns on network errors, never raises
+    with _quiet_argos():  # its ERROR line says less than the ModelError below, which says what to do
+        pkg_mod.update_package_index()  # logs and returns on network errors, never raises
     after = index.stat().st_mtime_ns if index.exists() else None
     if after is None:
         raise ModelError(_offline_message(src, tgt, "the package index could not be fetched",
