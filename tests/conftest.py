@@ -7,8 +7,11 @@ import os
 import socket
 import subprocess
 import sys
+import textwrap
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -64,6 +67,42 @@ def tiny_models_dir(tmp_path_factory) -> Path:
     for code in ("ru", "uk"):
         install_from_path(build_tiny_package(tmp_path_factory.mktemp(f"tiny-{code}"), from_code=code), md)
     return md
+
+
+#: Debian's chromium, driven headless by the HTML report tests (playwright's own browser cannot be downloaded here)
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@contextmanager
+def lock_held_elsewhere(lock_class: str, path: Path) -> Iterator[subprocess.Popen]:
+    """Another process holding transnorm.ops.ledger's `lock_class` (StateLock, OutLock) on `path`,
+    as a second run would find it; killed on exit."""
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from transnorm.ops.ledger import {lock_class}
+        {lock_class}({str(path)!r}).acquire()
+        print("locked", flush=True)
+        time.sleep(120)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
 
 
 def free_port() -> int:

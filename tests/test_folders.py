@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import lock_held_elsewhere
 from synthetic import english_docs, write_jsonl
 
 from transnorm.ops.ledger import CONSOLIDATED, OUT_MARKER, OutLock, StateLocked
@@ -43,15 +43,7 @@ def test_an_output_folder_is_claimed_by_one_run(tmp_path):
 def test_a_second_run_writing_the_same_out_exits_2_whatever_its_state_folder(tmp_path):
     """Run A holds --out (a helper process here); run B, another state folder, is refused before it writes."""
     out = tmp_path / "out"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time
-        from transnorm.ops.ledger import OutLock
-        OutLock({str(out)!r}).acquire()
-        print("locked", flush=True)
-        time.sleep(120)
-    """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with lock_held_elsewhere("OutLock", out) as holder:
         (out / "records.jsonl").write_text("A's records\n", encoding="utf-8")
         (tmp_path / "a.txt").write_text("Shelling in Kharkov.", encoding="utf-8")
         cfg = write_cfg(tmp_path, tmp_path / "state-b")
@@ -60,9 +52,6 @@ def test_a_second_run_writing_the_same_out_exits_2_whatever_its_state_folder(tmp
         line = one_line_error(res)
         assert "another transnorm run is using the output folder" in line and f"pid {holder.pid}" in line
         assert (out / "records.jsonl").read_text(encoding="utf-8") == "A's records\n"  # untouched
-    finally:
-        holder.kill()
-        holder.wait(timeout=10)
 
 
 @pytest.mark.parametrize("case", ["out is a file", "out under a file", "state under a file", "state is a file"])

@@ -8,11 +8,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from conftest import lock_held_elsewhere
 from synthetic import english_docs, write_jsonl
 
 from transnorm.ops.ledger import (
@@ -113,24 +113,13 @@ def test_a_second_run_on_the_same_state_exits_2(tmp_path):
     """A run holds the lock (here a helper process): `transnorm run` refuses with the reason, exit 2."""
     state = tmp_path / "state"
     cfg = write_cfg(tmp_path / "c.yaml", state)
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import sys, time
-        from transnorm.ops.ledger import StateLock
-        StateLock({str(state)!r}).acquire()
-        print("locked", flush=True)
-        time.sleep(120)
-    """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with lock_held_elsewhere("StateLock", state) as holder:
         (tmp_path / "a.txt").write_text("Shelling in Kharkov.", encoding="utf-8")
         res = subprocess.run([TRANSNORM, "run", str(tmp_path / "a.txt"), "--config", str(cfg)],
                              capture_output=True, text=True, timeout=120)
         assert res.returncode == 2, res.stderr
         assert "another transnorm run is using the state folder" in res.stderr
         assert f"pid {holder.pid}" in res.stderr
-    finally:
-        holder.kill()
-        holder.wait(timeout=10)
 
 
 def ledger_rows(state: Path) -> dict[str, tuple[str, str]]:

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_report_html import CHROMIUM, CHROMIUM_ARGS, Page, big_records, summary
+from conftest import CHROMIUM
+from test_report_html import Page, big_records, summary
 
 from transnorm.config import ReportConfig, load_config
 from transnorm.ingest import iter_inputs
@@ -37,15 +38,6 @@ EXTRA = """entries:
 """
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def setup(tmp_path: Path):
