@@ -284,3 +284,40 @@ def test_an_english_plural_unit_noun_makes_each_name_of_its_list_the_unit(full_i
         assert links_to(ents, text, word, gid), word
     text = "Kharkiv and Odesa were hit."  # no unit noun: the cities
     assert links_to(linked(full_index, text, "en"), text, "Kharkiv", "ua-city-kharkiv")
+
+
+def test_a_bare_adjective_agreeing_with_an_earlier_head_noun_names_that_unit(full_index):
+    """Ellipsis: the head noun is said once, the next adjectives leave it out."""
+    text = "Сбито над Белгородской областью 16 дронов, 14 – над Нижегородской, 9 – над Воронежской."
+    ents = linked(full_index, text, "ru")
+    assert links_to(ents, text, "Нижегородской", "ru-oblast-nizhny-novgorod")
+    assert links_to(ents, text, "Воронежской", "ru-oblast-voronezh")
+    text = "Пошкоджено будинок у Куп’янському районі, в Ізюмському - автомобіль, у Чугуївському - ліцей."
+    ents = linked(full_index, text, "uk")
+    assert links_to(ents, text, "Ізюмському", "ua-raion-izium")
+    assert links_to(ents, text, "Чугуївському", "ua-raion-chuhuiv")
+    # a list of hromadas after "громадах:" with no head of their own, in one oblast
+    text = "Повреждения в 10 громадах: – Глуховская – дом; – Николаевская – частный дом; – Сумская – дом."
+    ents = linked(full_index, text, "ru")
+    assert {e.canonical for e in ents} >= {"Hlukhiv hromada", "Sumy hromada"}
+    mykolaivka = [e for e in ents if e.surface == "Николаевская"]
+    assert mykolaivka and mykolaivka[0].canonical == "Mykolaivka hromada"  # the Sumy one, not Mykolaiv
+
+
+def test_an_adjective_disagreeing_with_the_head_or_qualifying_a_noun_names_no_unit(full_index):
+    # masculine "Сумський" does not take up the feminine "області"; a street is no oblast
+    text = "Вибухи в Харківській області. Сумський пояснив ситуацію, а вулиця Полтавська ціла."
+    ents = linked(full_index, text, "uk")
+    assert not any(e.kind in ("oblast", "raion") and e.start > 30 for e in ents)
+
+
+def test_a_regional_body_names_its_oblast_by_the_adjective(full_index):
+    for text, lang, word, gid in (
+            ("Повідомив голова Чернігівської обласної військової адміністрації.", "uk", "Чернігівської",
+             "ua-oblast-chernihiv"),
+            ("Николаевская областная военная администрация сообщила об ударе.", "ru", "Николаевская",
+             "ua-oblast-mykolaiv")):
+        ents = linked(full_index, text, lang)
+        assert links_to(ents, text, word, gid), text
+        hit = next(e for e in ents if e.gazetteer_id == gid)
+        assert hit.surface == word  # the body's own word stays outside the name

@@ -52,6 +52,7 @@ class AdjectiveRules:
     city_modifiers: tuple[str, ...]
     targets: dict[str, tuple[str, ...]]
     again_endings: frozenset[str] = frozenset()
+    elliptic: dict[str, frozenset[str]] = field(default_factory=dict)  # head -> endings agreeing with it
     digest: str = ""
 
     @classmethod
@@ -97,6 +98,7 @@ class AdjectiveRules:
             city_modifiers=words(raw["city_modifiers"], "city_modifiers"),
             targets={k: tuple(v) for k, v in raw["targets"].items() if k != "__line__"},
             again_endings=frozenset(words(raw.get("again_endings") or [], "again_endings")),
+            elliptic={h: frozenset(ws) for h, ws in table("elliptic").items()} if "elliptic" in raw else {},
             digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16],
         )
 

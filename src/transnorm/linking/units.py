@@ -26,6 +26,9 @@ from transnorm.linking.hits import capitalised
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token, fold_name
 
+#: Heads that are adjectives themselves ("Чернігівської обласної військової адміністрації"): the
+#: unit is named by the place adjective alone, the head stays the body's word.
+ADJECTIVE_HEADS = ("обласн", "областн")
 CONNECTORS = frozenset({"і", "й", "та", "и", "або", "или", "чи", "а"})
 HROMADA_PREFIX = "hromada:"
 HROMADA_CLEAR = 10.0  # population ratio by which a centre must lead its namesakes to be linked without review
@@ -122,22 +125,26 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
             for gi, (a, b, stem) in enumerate(group):
                 if not capitalised(tokens[a]) and stem not in table.units:
                     continue
-                own = gi == len(group) - 1
+                own = gi == len(group) - 1 and not tokens[h].key.startswith(ADJECTIVE_HEADS)
                 m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem)
                 if _choose(m, table, index, rules, lang):
                     made.append(m)
             _by_context(made, tokens, h, index, rules, table)
             out.extend(made)
         i = j if head is None else head[0] + 1
-    return out + _again(text, tokens, out, rules, lang)
+    return out + _again(text, tokens, out, rules, lang, table, index)
 
 
 def _again(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: AdjectiveRules,
-           lang: str | None) -> list[UnitMatch]:
-    """A bare adjective the document already used with a head names the same unit: "руководителем
-    следствия в Николаевской" after "Николаевской области"."""
+           lang: str | None, table: AdjectiveTable, index: Index) -> list[UnitMatch]:
+    """A bare adjective names a unit the text has set up: the same unit the document already used
+    with a head ("руководителем следствия в Николаевской" after "Николаевской области"), or a unit
+    of a kind whose head noun came before and that the adjective agrees with in gender ("над
+    Белгородской областью, 14 – над Нижегородской, 9 – над Воронежской"; "у Куп'янському районі
+    ..., в Ізюмському - ...", "Повреждения в 10 громадах: – Краснопольская – ...")."""
     seen = {m.stem: m for m in found}
-    if not seen:
+    heads = [(i, h) for i, t in enumerate(tokens) if (h := rules.head_of(t.key)) in rules.elliptic]
+    if not seen and not heads:
         return []
     covered = {j for m in found for j in range(m.start_tok, m.end_tok)}
     out = []
@@ -145,14 +152,28 @@ def _again(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: Ad
         if i in covered or not capitalised(t):
             continue
         got = _adjective_at(tokens, i, rules, text)
-        if got is None or got[0] in covered or got[1] not in seen:
+        if got is None or got[0] in covered:
             continue
-        if t.key[len(got[1].rsplit(" ", 1)[-1]):] not in rules.again_endings:
+        ending = t.key[len(got[1].rsplit(" ", 1)[-1]):]
+        if ending not in rules.again_endings:
             continue
         if i + 1 < len(tokens) and not text[t.end:tokens[i + 1].start].strip() and _nominal(tokens[i + 1].text, lang):
             continue  # it qualifies another noun: "Борисовскую центральную больницу", "Львовский горсовет"
-        m = seen[got[1]]
-        out.append(UnitMatch(got[0], i + 1, i + 1, m.head, m.head_word, m.stem, list(m.entries), m.centre, m.clear))
+        m = seen.get(got[1])
+        if m is not None:
+            out.append(UnitMatch(got[0], i + 1, i + 1, m.head, m.head_word, m.stem, list(m.entries), m.centre,
+                                 m.clear))
+            continue
+        p = got[0] - 1
+        if p >= 0 and not text[tokens[p].end:tokens[got[0]].start].strip() and _nominal(tokens[p].text, lang):
+            continue  # "улица Николаевская": the adjective names a street, not a unit
+        for h, kind in reversed([x for x in heads if x[0] < got[0]]):
+            if ending in rules.elliptic[kind]:
+                e = UnitMatch(got[0], i + 1, i + 1, kind, tokens[h].text, got[1])
+                if _choose(e, table, index, rules, lang):
+                    out.append(e)
+                break
+    _vote_centres([m for m in found + out if m.centre is not None and m.head == "hromada"], index)
     return out
 
 
@@ -242,9 +263,12 @@ def _by_context(group: list[UnitMatch], tokens: Sequence[Token], h: int, index: 
                 keep = [p for p in m.entries if index.entries[p].parent in parents]
                 if keep:
                     m.entries = keep
-    # Centres of one list ("Межевская, Славянская, Покровская, Васильковская громады") lie in one
-    # oblast: the oblast most of them may lie in decides each one's namesake there.
-    ranked = [m for m in group if m.centre is not None]
+    _vote_centres([m for m in group if m.centre is not None], index)
+
+
+def _vote_centres(ranked: list[UnitMatch], index: Index) -> None:
+    """Centres of one list ("Межевская, Славянская, Покровская, Васильковская громады") lie in one
+    oblast: the oblast most of them may lie in decides each one's namesake there."""
     if len(ranked) < 2:
         return
     votes: dict[str, int] = {}
