@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 from transnorm.config import MatchConfig
 from transnorm.gazetteer.entries import Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
+from transnorm.linking.coref import first_name_mentions
 from transnorm.linking.hits import Hit, best_refs, capitalised, continues_name, headline_lines, sentence_initial
 from transnorm.linking.named import mark_named
 from transnorm.linking.openworld import OpenWorld
@@ -99,6 +100,11 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     if ow is not None:
         generated, unknown = ow.generate(unknown, entities)  # people and places by structure and cues
         entities = sorted(entities + generated, key=lambda e: e.start)
+    firsts = first_name_mentions(text, tokens, entities, index, lang)  # "Ольга Харлан ... Ольга"
+    if firsts:
+        entities = sorted(entities + firsts, key=lambda e: e.start)
+        unknown = [(a, b) for a, b in unknown
+                   if not any(f.start < tokens[b - 1].end and tokens[a].start < f.end for f in firsts)]
     if cfg.unknown_names:
         entities += _unknown(text, tokens, unknown, propose, index.stop)
         entities.sort(key=lambda e: e.start)
