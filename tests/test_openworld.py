@@ -104,6 +104,26 @@ def test_a_russian_spelling_links_a_ukrainian_village_through_the_cross_language
     assert (e.gazetteer_id, e.method, e.status) == ("ua-v-bilohorivka", "crosslang", "review")
 
 
+def test_a_translated_russian_name_meets_the_ukrainian_one(run):
+    """Russian news translates Західне as Западное, Залізне as Железное: the Ukrainian word comes
+    back from the lexicon's translated_toponym_words, for the lookup and for the proposal."""
+    words = {"западн-": "західн-", "железн-": "залізн-", "колодец": "колодязь"}
+    assert uk_from_ru("Западное", words) == "Західне" and uk_from_ru("Западное") == "Западне"
+    assert uk_from_ru("Золотой Колодец", words) == "Золотий Колодязь"
+    entries = [Entry("ua-v-zalizne", "place", "village", "Zalizne", country="UA",
+                     aliases={"uk": ["Залізне"]}, source="geonames")]
+    lex = Lexicon(translated_toponym_words=words)
+    idx = compile_index(entries, lex, "t", variants=lambda n, ln: ())
+    ents = link("ВСУ продолжали наступление в районе Железного возле Торецка.", idx, MatchConfig(), lang="ru")
+    assert [(e.surface, e.gazetteer_id, e.status) for e in ents if e.gazetteer_id] == [
+        ("Железного", "ua-v-zalizne", "review")]
+    # the gazetteer lacks it: the proposal is the KMU spelling of the Ukrainian name
+    rec = run("ВС РФ освободили населенный пункт Западное в Харьковской области.", "ru")
+    e = _one(rec, "Западное")
+    _generated(e, "place")
+    assert e.canonical == "Zakhidne"
+
+
 def test_a_garbled_mt_spelling_is_found_phonetically_and_only_queued(run):
     assert skeleton("pahmut") == skeleton("bahmut")
     rec = run("Russian troops keep attacking near Pakhmut, the governor said.", "en")

@@ -68,6 +68,7 @@ class Lexicon:
     foreign_demonyms: set[str] = field(default_factory=set)
     home_demonyms: set[str] = field(default_factory=set)  # українець, российский: they win over the above
     lowercase_names: set[str] = field(default_factory=set)  # folded names linked even lower-case (рф, росія)
+    translated_toponym_words: dict[str, str] = field(default_factory=dict)  # ru word/stem- -> uk (crosslang.py)
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -105,6 +106,7 @@ class Lexicon:
             foreign_demonyms={fold_name(w) for w in lx.foreign_demonyms},
             home_demonyms={fold_name(w) for w in lx.home_demonyms},
             lowercase_names={fold_name(w) for w in lx.lowercase_names},
+            translated_toponym_words={k.lower(): v.lower() for k, v in lx.translated_toponym_words.items()},
         )
 
 

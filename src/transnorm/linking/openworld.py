@@ -184,11 +184,19 @@ class OpenWorld:
     def _crosslang(self, a: int, b: int) -> Hit | None:
         words = [t.text for t in self.tokens[a:b]]
         lex = self.index.lexicon
-        if any(t.key in lex.stopwords or t.key in lex.common_words for t in self.tokens[a:b]):
+        if any(t.key in lex.stopwords for t in self.tokens[a:b]):
+            return None
+        nom = places.nominative(words, "ru")
+        translated = uk_from_ru(nom, lex.translated_toponym_words)
+        if translated != uk_from_ru(nom):  # "Западное" is Західне, "Свободное" Вільне: a translated name
+            refs = {r.entry: r for r in places.uk_settlement_refs(translated, self.index)}
+            if refs:
+                cued = places.cue_before(self.text, self.tokens, a, "ru", self.index) is not None
+                return Hit(a, b, refs, "crosslang", CROSSLANG_CUED if cued else NEAR_MISS_MAX)
+        if any(t.key in lex.common_words for t in self.tokens[a:b]):
             return None
         if any(_common_ru_word(w) for w in words):
             return None  # "Сил", "Мирно", "Украинские": words first, names only by accident
-        nom = places.nominative(words, "ru")
         refs: dict[int, "NameRef"] = {}
         for form in dict.fromkeys((nom, " ".join(words))):
             for r in places.crosslang_refs(form, self.index):

@@ -18,14 +18,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.linking.derived import cross_map
 from transnorm.linking.hits import capitalised
 from transnorm.records import Entity
 from transnorm.text.crosslang import cross_key, uk_from_ru
-from transnorm.text.fold import Token, fold
+from transnorm.text.fold import Token, fold, fold_name
 from transnorm.text.morph import analyzer, is_cyrillic_word, word_langs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -184,20 +184,25 @@ def _toponym_score(word: str, lang: str) -> int:
 # ---------------------------------------------------------------- Russian spellings of Ukrainian places
 
 
+def uk_settlement_refs(name: str, index: "Index") -> list["NameRef"]:
+    """Ukrainian settlements bearing `name` (a Ukrainian spelling) as written."""
+    return [r for r in index.lookup(fold_name(name)) if _ua_settlement(index, r)]
+
+
+def _ua_settlement(index: "Index", r: "NameRef") -> bool:
+    e = index.entries[r.entry]
+    return e.type == "place" and e.country == "UA" and e.kind in SETTLEMENT_KINDS and not r.upper
+
+
 def crosslang_refs(name: str, index: "Index") -> list["NameRef"]:
     """Ukrainian settlements whose written names meet `name` (a Russian nominative) on the
     cross-language key: Белогоровка -> Білогорівка, Приволье -> Привілля."""
     keys = cross_map(index).get(cross_key(name), [])
-    out = []
-    for k in keys:
-        for r in index.lookup(k):
-            e = index.entries[r.entry]
-            if e.type == "place" and e.country == "UA" and e.kind in SETTLEMENT_KINDS and not r.upper:
-                out.append(r)
-    return out
+    return [r for k in keys for r in index.lookup(k) if _ua_settlement(index, r)]
 
 
-def propose_place(words: Sequence[str], lang: str, country: str | None) -> tuple[str, str, str]:
+def propose_place(words: Sequence[str], lang: str, country: str | None,
+                  translated: Mapping[str, str] | None = None) -> tuple[str, str, str]:
     """(nominative, English spelling, note) for a Cyrillic place name the gazetteer lacks.
 
     Ukrainian text: KMU 2010 of the nominative. Russian text: about Ukraine (`country` UA),
@@ -209,7 +214,7 @@ def propose_place(words: Sequence[str], lang: str, country: str | None) -> tuple
     if lang == "uk":
         return nom, propose_english(nom, "uk"), ""
     if country == "UA":
-        uk = uk_from_ru(nom)
+        uk = uk_from_ru(nom, translated)
         return nom, propose_english(uk, "uk"), f"Ukrainian form {uk!r} reconstructed from the Russian"
     return nom, propose_english(nom, "ru"), ""
 
@@ -324,7 +329,8 @@ class GeneratedPlaces:
         words = [t.text for t in self.tokens[a:b]]
         if any(is_cyrillic_word(w) for w in words):
             country = self._country_near(start, known)
-            _nom, canonical, note = propose_place(words, self.lang, country)
+            _nom, canonical, note = propose_place(words, self.lang, country,
+                                                  self.index.lexicon.translated_toponym_words)
             if note:
                 reason += f"; {note}"
         else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Mapping
 
 # Letters that stay the same class in both languages. Ukrainian і stands where Russian writes
 # е (Біла/Белая), и (Іванівка/Ивановка) or о (Богданівка/Богдановка): it is expanded to all
@@ -97,8 +98,10 @@ _RU_UK_LETTERS = str.maketrans({"ы": "и", "э": "е", "ъ": "'"})
 _VOWELS = set("аеиоуюяєіїё")
 
 
-def _uk_word(word: str) -> str:
+def _uk_word(word: str, translated: Mapping[str, str] | None = None) -> str:
     low = word.lower()
+    if translated and (uk := _translated(low, translated)) is not None:
+        return _recase(word, uk)
     for ru, uk in _RU_UK_ENDINGS:
         if low.endswith(ru) and len(low) > len(ru) + 1:
             low = low[: -len(ru)] + uk
@@ -123,7 +126,7 @@ def _recase(template: str, word: str) -> str:
     return word[:1].upper() + word[1:] if template[:1].isupper() else word
 
 
-def uk_from_ru(name: str) -> str:
+def uk_from_ru(name: str, translated: Mapping[str, str] | None = None) -> str:
     """A Ukrainian spelling of a Russian place name, by the usual correspondences.
 
     Миролюбовка -> Миролюбівка, Фиголевка -> Фиголівка, Нескучное -> Нескучне, Терновая ->
@@ -132,4 +135,20 @@ def uk_from_ru(name: str) -> str:
     gazetteer name found through `cross_key` and send a reconstruction to review.
     """
     parts = re.split(r"([\s-]+)", name)
-    return "".join(_uk_word(p) if _WORD_RE.fullmatch(p or "-") else p for p in parts)
+    return "".join(_uk_word(p, translated) if _WORD_RE.fullmatch(p or "-") else p for p in parts)
+
+
+_RU_ADJECTIVE_ENDINGS = {"ый": "ий", "ой": "ий", "ий": "ій", "ая": "а", "яя": "я", "ое": "е", "ее": "є",
+                         "ие": "і", "ые": "і"}
+
+
+def _translated(low: str, translated: Mapping[str, str]) -> str | None:
+    """The Ukrainian word for a Russian toponym word the Ukrainian name translates: a whole word
+    ("колодец" -> "колодязь") or an adjective stem with its ending ("западное" -> "західне")."""
+    if low in translated:
+        return translated[low]
+    for end, uk_end in _RU_ADJECTIVE_ENDINGS.items():
+        base = low[: -len(end)]
+        if low.endswith(end) and (stem := translated.get(base + "-")) is not None:
+            return stem[:-1] + ("ий" if end == "ий" and base[-1:] in "кгхжшчщ" else uk_end)  # Октябрьский
+    return None
