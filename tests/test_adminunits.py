@@ -321,3 +321,17 @@ def test_a_regional_body_names_its_oblast_by_the_adjective(full_index):
         assert links_to(ents, text, word, gid), text
         hit = next(e for e in ents if e.gazetteer_id == gid)
         assert hit.surface == word  # the body's own word stays outside the name
+
+
+def test_the_colloquial_name_of_a_towns_land_is_its_raion_and_an_oblasts_stays_the_oblast(full_index):
+    text = "Пострадали Нікопольщина, Шосткинщина і Прилуччина. На Харківщині та Донеччині тривожно."
+    ents = linked(full_index, text, "uk")
+    for word, gid in (("Нікопольщина", "ua-raion-nikopol"), ("Шосткинщина", "ua-raion-shostka"),
+                      ("Прилуччина", "ua-raion-pryluky"), ("Харківщині", "ua-oblast-kharkiv"),
+                      ("Донеччині", "ua-oblast-donetsk")):
+        assert links_to(ents, text, word, gid), word
+    text = "Пострадала Синельниковщина. Обстрел Шосткинщины. Холодно на Ивано-Франковщине."
+    ents = linked(full_index, text, "ru")
+    assert links_to(ents, text, "Синельниковщина", "ua-raion-synelnykove")
+    assert links_to(ents, text, "Шосткинщины", "ua-raion-shostka")
+    assert links_to(ents, text, "Ивано-Франковщине", "ua-oblast-ivano-frankivsk")

@@ -132,7 +132,32 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
             _by_context(made, tokens, h, index, rules, table)
             out.extend(made)
         i = j if head is None else head[0] + 1
-    return out + _again(text, tokens, out, rules, lang, table, index)
+    out += _again(text, tokens, out, rules, lang, table, index)
+    return out + _colloquial(text, tokens, out, rules, table, index, lang)
+
+
+#: "Нікопольщина", "Шосткинщины", "Прилуччині", "Бахмутчина": the land around a town, named like
+#: the oblasts' Харківщина; the raion of that town, unless an oblast bears the name.
+COLLOQUIAL_RE = re.compile(r"^(.{3,}?)(щин|ччин|чин)(?:а|и|і|у|ою|ы|е|ой)$")
+COLLOQUIAL_STEMS = {"щин": ("ск",), "ччин": ("цк",), "чин": ("ск", "цк")}
+
+
+def _colloquial(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: AdjectiveRules, table: AdjectiveTable,
+                index: Index, lang: str | None) -> list[UnitMatch]:
+    covered = {j for m in found for j in range(m.start_tok, m.end_tok)}
+    out = []
+    for i, t in enumerate(tokens):
+        if i in covered or not capitalised(t) or (m := COLLOQUIAL_RE.match(t.key)) is None:
+            continue
+        a = i - 1 if i > 0 and t.joined and "-" in text[tokens[i - 1].end:t.start] and i - 1 not in covered else i
+        for tail in COLLOQUIAL_STEMS[m.group(2)]:
+            stem = " ".join([tokens[a].key] * (a < i) + [m.group(1) + tail])  # Ивано-Франковщина
+            got = [u for head in ("oblast", "raion")  # Харківщина, Донеччина: the oblast
+                   if _choose(u := UnitMatch(a, i + 1, i + 1, head, t.text, stem), table, index, rules, lang)]
+            if got:
+                out.append(got[0])
+                break
+    return out
 
 
 def _again(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: AdjectiveRules,
