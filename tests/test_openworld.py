@@ -124,6 +124,22 @@ def test_a_translated_russian_name_meets_the_ukrainian_one(run):
     assert e.canonical == "Zakhidne"
 
 
+def test_a_name_before_the_unit_it_lies_in_is_a_settlement_and_keeps_it_in_other_cases(run):
+    rec = run("Бої йшли за Гракове Чкаловської громади. Під вогнем було с. Кучерівка Куп’янського району. "
+              "Внаслідок обстрілу Кучерівки поранено чоловіка. Мешканці Ізюмського району повертаються.", "uk")
+    e = _one(rec, "Гракове")
+    _generated(e, "place")
+    assert e.canonical == "Hrakove"
+    first, again = _one(rec, "Кучерівка"), _one(rec, "Кучерівки")
+    assert again.gazetteer_id == first.gazetteer_id and again.canonical == "Kucherivka"
+    _generated(again, "place")
+    # a noun for people before the unit is no village
+    assert not any(x.surface == "Мешканці" and x.gazetteer_id for x in rec.entities)
+    rec = run("Жители Изюмского района возвращаются. Гладково Белгородского района обстреляно.", "ru")
+    assert _one(rec, "Гладково").canonical == "Gladkovo"
+    assert not any(x.surface == "Жители" and x.gazetteer_id for x in rec.entities)
+
+
 def test_a_garbled_mt_spelling_is_found_phonetically_and_only_queued(run):
     assert skeleton("pahmut") == skeleton("bahmut")
     rec = run("Russian troops keep attacking near Pakhmut, the governor said.", "en")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Mapping, Sequence
 
@@ -26,7 +26,7 @@ from transnorm.linking.hits import capitalised
 from transnorm.records import Entity
 from transnorm.text.crosslang import cross_key, uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
-from transnorm.text.morph import analyzer, is_cyrillic_word, word_langs
+from transnorm.text.morph import analyzer, is_cyrillic_word, is_people_noun, word_langs
 
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index, NameRef
@@ -91,14 +91,28 @@ def cue_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "In
 
 
 def cue_after(text: str, tokens: Sequence[Token], b: int, index: "Index") -> PlaceCue | None:
-    """A lower-case settlement noun right after the name: "Bohdanivka village"."""
+    """A lower-case settlement noun right after the name ("Bohdanivka village"), or the unit it
+    lies in, in the genitive ("Гракове Чкаловської громади", "Кучерівка Куп'янського району")."""
     if b >= len(tokens) or text[tokens[b - 1].end:tokens[b].start].strip():
         return None
     t = tokens[b]
     kind = index.lexicon.place_cues_after.get(t.key)
     if kind and t.text.islower():
         return PlaceCue(kind, f"before '{t.text}'")
+    if b + 1 < len(tokens) and t.text[:1].isupper() and not text[t.end:tokens[b + 1].start].strip():
+        from transnorm.gazetteer.adjectives import rules_for
+
+        rules = rules_for(index)
+        stem = rules.stem_of(t.key) if rules is not None else None
+        if stem and t.key[len(stem):] in GENITIVE_ENDINGS and rules.head_of(tokens[b + 1].key) in PARENT_HEADS \
+                and not is_people_noun(tokens[b - 1].text):  # "Жители Изюмского района"
+            return PlaceCue("settlement", f"before '{t.text} {tokens[b + 1].text}'")
     return None
+
+
+#: A place adjective in the genitive, and the units a settlement lies in (folded).
+GENITIVE_ENDINGS = frozenset(fold(e) for e in ("ого", "ої", "ой"))
+PARENT_HEADS = frozenset({"raion", "hromada", "oblast", "okrug"})
 
 
 def _two_word_keys(first: Token, second: Token, lang: str) -> tuple[str, ...]:
@@ -267,6 +281,7 @@ class GeneratedPlaces:
                 out.append(self._place(a, b, cue.kind, cue.reason, known + out))
             else:
                 pending.append((a, b))
+        pending = self._again(pending, known + out, out)
         if not pending:
             return out, left
         # Beside settlements in a list: "Antonivka, Sadove, Prydniprovske and the city of Kherson".
@@ -288,6 +303,30 @@ class GeneratedPlaces:
             else:
                 left.append((a, b))
         return out, left
+
+    def _again(self, pending: list[tuple[int, int]], known: list[Entity], out: list[Entity]) -> list[tuple[int, int]]:
+        """A place proposed once is the same place in another case later ("с. Кучерівка ...
+        Внаслідок обстрілу Кучерівки"): the runs whose nominative is a proposed place's join it
+        (appended to `out`); the others are returned."""
+        proposed = {}
+        for e in known:
+            if e.method == "generated" and e.type == "place" and e.gazetteer_id:
+                words = e.surface.split()
+                if any(is_cyrillic_word(w) for w in words):
+                    proposed.setdefault(fold_name(nominative(words, self.lang)), e)
+        if not proposed:
+            return pending
+        rest = []
+        for a, b in pending:
+            words = [t.text for t in self.tokens[a:b]]
+            e = proposed.get(fold_name(nominative(words, self.lang))) if any(map(is_cyrillic_word, words)) else None
+            if e is None:
+                rest.append((a, b))
+                continue
+            start, end = self.tokens[a].start, self.tokens[b - 1].end
+            out.append(replace(e, start=start, end=end, surface=self.text[start:end],
+                               reason=f"the place {e.surface!r} proposed earlier in the text"))
+        return rest
 
     def _nameish(self, a: int, b: int, cued: bool = False) -> bool:
         """Could tokens[a:b] be a settlement's name? Not an abbreviation, not stopwords only,

@@ -61,6 +61,20 @@ def analyzer(lang: str):
     return a
 
 
+def is_people_noun(word: str, langs: Sequence[str] = ("ru", "uk")) -> bool:
+    """Is the word, on a dictionary's best reading, a common noun for people ("Жители",
+    "Керівник", "Мешканці"), not a name ("Гракове", "Бахмут")? The Ukrainian dictionary lists
+    many village names as plain nouns, so "known and not proper" would not tell them apart."""
+    low = word.lower()
+    for lg in langs:
+        a = analyzer(lg)
+        if a.word_is_known(low):
+            tag = a.parse(low)[0].tag
+            if tag.POS == "NOUN" and "anim" in tag.grammemes and not PROPER & tag.grammemes:
+                return True
+    return False
+
+
 def is_cyrillic_word(word: str) -> bool:
     """Only Cyrillic letters (and inner apostrophes): the words pymorphy can analyse."""
     has = False
