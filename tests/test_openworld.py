@@ -140,6 +140,26 @@ def test_a_name_before_the_unit_it_lies_in_is_a_settlement_and_keeps_it_in_other
     assert not any(x.surface == "Жители" and x.gazetteer_id for x in rec.entities)
 
 
+@pytest.mark.parametrize("words,lang,nom", [
+    (["Северную", "Салтовку"], "ru", "Северная Салтовка"), (["Красного", "Лимана"], "ru", "Красный Лиман"),
+    (["Золотого", "Колодца"], "ru", "Золотой Колодец"), (["Старої", "Гути"], "uk", "Стара Гута"),
+    (["Малих", "Щербаків"], "uk", "Малі Щербаки"), (["Широкій", "Балці"], "uk", "Широка Балка"),
+    (["Нова", "Гута"], "uk", "Нова Гута")])
+def test_a_two_word_place_name_is_put_in_the_nominative_with_its_adjective_agreeing(words, lang, nom):
+    from transnorm.linking.places import nominative
+
+    assert nominative(words, lang) == nom
+
+
+def test_a_village_shaped_name_is_proposed_without_a_cue_word(run):
+    rec = run("Вчора окупанти обстріляли Учкуївка та Новомиколаївка, кажуть у громаді.", "uk")
+    e = _one(rec, "Учкуївка")
+    _generated(e, "place")
+    assert e.canonical == "Uchkuivka"
+    rec = run("Враг обстреливал Северную Салтовку в Харькове.", "ru")
+    assert _one(rec, "Северную Салтовку").canonical == "Pivnichna Saltivka"  # translated, then KMU
+
+
 def test_a_garbled_mt_spelling_is_found_phonetically_and_only_queued(run):
     assert skeleton("pahmut") == skeleton("bahmut")
     rec = run("Russian troops keep attacking near Pakhmut, the governor said.", "en")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.linking.derived import cross_map
-from transnorm.linking.hits import capitalised
+from transnorm.linking.hits import capitalised, sentence_initial
 from transnorm.records import Entity
 from transnorm.text.crosslang import cross_key, uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
@@ -38,8 +38,11 @@ TOPONYM_ENDINGS = {
            ("ці", 1), ("ки", 1), ("ів", 2), ("їв", 2), ("ин", 2), ("и", 1), ("а", 1), ("е", 1)),
     "ru": (("овка", 3), ("евка", 3), ("ёвка", 3), ("ское", 3), ("цкое", 3), ("ово", 3), ("ево", 3), ("ино", 3),
            ("ное", 2), ("ое", 2), ("ка", 2), ("ск", 3), ("поль", 3), ("поле", 3), ("город", 3), ("ичи", 2),
-           ("цы", 1), ("ки", 1), ("ов", 2), ("ев", 2), ("ин", 2), ("ы", 1), ("и", 1), ("а", 1), ("е", 1)),
+           ("цы", 1), ("ки", 1), ("ов", 2), ("ев", 2), ("ин", 2), ("ая", 1), ("яя", 1), ("ый", 1), ("ий", 1),
+           ("ые", 1), ("ие", 1), ("ы", 1), ("и", 1), ("а", 1), ("е", 1)),
 }
+#: Endings only settlement names have ("-івка"): enough to propose one without a cue word.
+SHAPED_ENDINGS = {"uk": ("івка", "ївка"), "ru": ("овка", "евка", "ёвка")}
 # Oblique endings of settlement names and their nominative (per language), longest first.
 DEINFLECT = {
     "uk": (("івці", "івка"), ("ївці", "ївка"), ("івки", "івка"), ("ївки", "ївка"), ("івку", "івка"),
@@ -142,8 +145,74 @@ def _lemmas(word: str, lang: str) -> tuple[str, ...]:
 
 
 def nominative(words: Sequence[str], lang: str) -> str:
-    """The nominative of a Cyrillic place name (word by word, adjectives agreeing)."""
-    return " ".join(_word_nominative(w, lang) for w in words)
+    """The nominative of a Cyrillic place name: the last word's, and the adjectives before it
+    agreeing with it ("Северную Салтовку" -> "Северная Салтовка", "Красного Лимана" -> "Красный
+    Лиман")."""
+    if len(words) < 2 or lang not in DEINFLECT:
+        return " ".join(_word_nominative(w, lang) for w in words)
+    noun = _by_adjective_case(words[-2], words[-1], lang) or _noun_nominative(words[-1], lang) \
+        or _word_nominative(words[-1], lang)
+    form = _agreement(noun, lang)
+    return " ".join([_adjective_nominative(w, lang, form) or _word_nominative(w, lang) for w in words[:-1]] + [noun])
+
+
+@lru_cache(maxsize=20_000)
+def _by_adjective_case(adj: str, word: str, lang: str) -> str | None:
+    """The noun's nominative read in the case and number of the adjective before it: "Старої
+    Гути" is one Гута (genitive singular), though Гути may also be a plural."""
+    if not (is_cyrillic_word(adj) and is_cyrillic_word(word)):
+        return None
+    a = analyzer(lang)
+    adjs = [p for p in a.parse(adj.lower()) if p.tag.POS == "ADJF" and p.tag.case != "nomn"]
+    for q in adjs:
+        for p in a.parse(word.lower()):
+            if p.tag.POS == "NOUN" and p.tag.case == q.tag.case and p.tag.number == q.tag.number and (
+                    q.tag.number == "plur" or q.tag.gender in (None, p.tag.gender)):
+                f = p.inflect({"nomn"})
+                if f is not None:
+                    return f.word[:1].upper() + f.word[1:] if word[:1].isupper() else f.word
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def _noun_nominative(word: str, lang: str) -> str | None:
+    """The head noun of a two-word name in the nominative, its number kept (Лимана -> Лиман,
+    Щербаків -> Щербаки), when the dictionary reads it as a noun in another case."""
+    if not is_cyrillic_word(word):
+        return None
+    nouns = [p for p in analyzer(lang).parse(word.lower()) if p.tag.POS == "NOUN"]
+    if any(p.tag.case == "nomn" for p in nouns):
+        return None  # "Гута" may be the genitive of some "гут", but it is written as it is
+    for p in nouns[:1]:
+        f = p.inflect({"nomn"})
+        if f is not None:
+            return f.word[:1].upper() + f.word[1:] if word[:1].isupper() else f.word
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def _agreement(noun: str, lang: str) -> frozenset[str] | None:
+    """The grammemes an adjective takes to agree with a nominative noun: {nomn, sing, femn}."""
+    if not is_cyrillic_word(noun):
+        return None
+    for p in analyzer(lang).parse(noun.lower()):
+        if p.tag.POS == "NOUN" and p.tag.case == "nomn":
+            if p.tag.number == "plur":
+                return frozenset({"nomn", "plur"})
+            return frozenset({"nomn", "sing", p.tag.gender}) if p.tag.gender else None
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def _adjective_nominative(word: str, lang: str, form: frozenset[str] | None) -> str | None:
+    if form is None or not is_cyrillic_word(word):
+        return None
+    for p in analyzer(lang).parse(word.lower()):
+        if p.tag.POS == "ADJF":
+            f = p.inflect(set(form))
+            if f is not None:
+                return f.word[:1].upper() + f.word[1:] if word[:1].isupper() else f.word
+    return None
 
 
 @lru_cache(maxsize=50_000)
@@ -276,7 +345,7 @@ class GeneratedPlaces:
                 cue = PlaceCue(lex.place_cues[self.tokens[a].key], f"after '{self.tokens[a].text}'")
                 a += 1
             cue = cue or cue_before(self.text, self.tokens, a, self.lang, self.index) \
-                or cue_after(self.text, self.tokens, b, self.index)
+                or cue_after(self.text, self.tokens, b, self.index) or self._shaped(a, b)
             if cue is not None and self._nameish(a, b, cued=True):
                 out.append(self._place(a, b, cue.kind, cue.reason, known + out))
             else:
@@ -327,6 +396,19 @@ class GeneratedPlaces:
             out.append(replace(e, start=start, end=end, surface=self.text[start:end],
                                reason=f"the place {e.surface!r} proposed earlier in the text"))
         return rest
+
+    def _shaped(self, a: int, b: int) -> PlaceCue | None:
+        """A name only a village has: -івка/-ївка (Russian -овка/-евка), inside a sentence, no
+        word of the dictionary ("Учкуївка", "Новомиколаївка"; not "Остановка")."""
+        if self.lang not in ("ru", "uk") or b - a > 2 or sentence_initial(self.text, self.tokens[a]):
+            return None
+        words = [t.text for t in self.tokens[a:b]]
+        last = nominative(words, self.lang).split()[-1].lower()
+        if not last.endswith(SHAPED_ENDINGS[self.lang]) or len(last) < 7:
+            return None
+        if self.lang == "ru" and analyzer("ru").word_is_known(words[-1].lower()):
+            return None
+        return PlaceCue("settlement", f"named like a village (-{last[-4:]})")
 
     def _nameish(self, a: int, b: int, cued: bool = False) -> bool:
         """Could tokens[a:b] be a settlement's name? Not an abbreviation, not stopwords only,
