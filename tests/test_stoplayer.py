@@ -107,3 +107,11 @@ def test_a_village_name_is_no_nickname_of_a_city(full_index, text):
 def test_a_listed_historic_name_still_beats_villages_named_like_it(full_index):
     e = links(full_index, "Послы прибыли в Константинополь.", "ru")["Константинополь"]
     assert e.gazetteer_id == "tr-city-istanbul"
+
+
+def test_a_nationality_word_is_no_town_without_a_cue(full_index):
+    """"Українка" is a Ukrainian woman before it is the town of Ukrainka (13,000 people)."""
+    got = links(full_index, "Українка Ярослава Магучіх виграла етап Діамантової ліги.", "uk")
+    assert "Українка" not in got
+    e = links(full_index, "Мешканці міста Українка на Київщині залишилися без світла.", "uk")["Українка"]
+    assert e.gazetteer_id and e.status == "review"

@@ -3,8 +3,8 @@
 GeoNames lists villages called Мир, Победа, Слава, Дружба, Progress, Match; morphology reads
 "Часа" as the lemma of an Indian town Chas and "Совета" as Soweto. The stop layer is built from
 data, not by hand: every word at or above STOP_ZIPF in wordfreq's frequency lists of English,
-Russian and Ukrainian (folded the way the index folds names), plus the lexicon's first names and
-stopwords, minus the place names the gazetteer deliberately holds (protected_names: Georgia, Kyiv, Paris
+Russian and Ukrainian (folded the way the index folds names), plus the lexicon's first names,
+stopwords and nationality words (українка, британка), minus the place names the gazetteer deliberately holds (protected_names: Georgia, Kyiv, Paris
 stay linkable). linking/resolve.py then lets a stop-layer word link a generated entry only with
 evidence (a settlement cue word, a list of places around it), and never `auto`.
 """
@@ -79,4 +79,7 @@ def stop_layer(entries: Iterable[Entry], lexicon: Lexicon, min_zipf: float = STO
     entries = list(entries)
     words = frequent_words(min_zipf=min_zipf)
     words |= {w for w in lexicon.given_names | lexicon.stopwords if " " not in w}
-    return frozenset(words - protected_names(entries))
+    # nationality nouns, even where a town bears one: "Українка Ярослава Магучіх" is a Ukrainian
+    # woman; the town of Ukrainka needs a cue ("місто Українка") or a list of places
+    demonyms = {w for w in lexicon.home_demonyms | lexicon.foreign_demonyms if " " not in w}
+    return frozenset((words - protected_names(entries)) | demonyms)
