@@ -160,6 +160,17 @@ def test_a_village_shaped_name_is_proposed_without_a_cue_word(run):
     assert _one(rec, "Северную Салтовку").canonical == "Pivnichna Saltivka"  # translated, then KMU
 
 
+def test_a_russian_style_village_name_in_a_report_on_russia_is_no_ukrainian_namesake(run):
+    rec = run("In the Kursk region, Russian troops repelled attacks near Bogdanovka and Korenevo.", "en")
+    e = _one(rec, "Bogdanovka")
+    _generated(e, "place")
+    assert e.canonical == "Bogdanovka" and all(c.gazetteer_id.startswith("gn-") for c in e.candidates)
+    # in a report on Ukraine the same spelling is the Ukrainian village, for review
+    rec = run("Ukrainian forces shelled Bogdanovka in Donetsk Oblast.", "en")
+    e = _one(rec, "Bogdanovka")
+    assert e.canonical == "Bohdanivka" and e.status == "review"
+
+
 def test_a_garbled_mt_spelling_is_found_phonetically_and_only_queued(run):
     assert skeleton("pahmut") == skeleton("bahmut")
     rec = run("Russian troops keep attacking near Pakhmut, the governor said.", "en")

@@ -254,6 +254,40 @@ def _alien_and_exact(surface: str, refs: dict[int, NameRef], index: Index) -> tu
     return alien, (exact if len(exact) < len(settle) else set())
 
 
+#: A Ukrainian village this small is not meant by its Russian-style English name in a report on Russia.
+NAMESAKE_POPULATION = 20_000
+
+
+def _namesakes(refs: dict[int, NameRef], index: Index, ctx_ids: set[str]) -> list[Entry]:
+    """In a report on Russia, the small Ukrainian villages an English Russian-style name
+    ("Bogdanovka", "Martynovka") reaches only through GeoNames' alternate names; none when a
+    bigger one or one of the context is among them."""
+    out = []
+    for ei, ref in refs.items():
+        e = index.entries[ei]
+        if e.country == "UA" and e.source in GENERATED_SOURCES and e.kind in SETTLEMENT_KINDS \
+                and ref.tag != "canonical" and ref.lang == "en":
+            if (e.population or 0) >= NAMESAKE_POPULATION or e.id in ctx_ids:
+                return []
+            out.append(e)
+    return out
+
+
+def _russian_village(text: str, tokens: list[Token], h: Hit, namesakes: list[Entry]) -> Entity:
+    """A report on Russia names a village in its English (Russian-style) form, and only small
+    Ukrainian villages answer to it: a place of that name in Russia the gazetteer lacks,
+    proposed as written for a person to confirm."""
+    from transnorm.linking.places import GENERATED_SCORE, slug
+
+    start, end = tokens[h.start_tok].start, tokens[h.end_tok - 1].end
+    surface = " ".join(text[start:end].split())
+    return Entity(start=start, end=end, surface=text[start:end], type="place",
+                  gazetteer_id=f"gen:place:{slug(surface)}", canonical=surface, score=GENERATED_SCORE,
+                  method="generated", status="review",
+                  candidates=[Candidate(e.id, e.canonical, 0.5) for e in namesakes[:3]], kind="settlement",
+                  reason="in a report on Russia; the Ukrainian villages of this name are not meant")
+
+
 def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: MatchConfig) -> list[Entity]:
     """Pick each mention's entry: priors (kind, population, curated or generated, domain
     country), the document's other clear mentions (their ids, parents and countries), a
@@ -265,6 +299,9 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     per_hit = _context(hits, index, cfg, river_cues)
     id_count = Counter(i for ids, _ in per_hit for i in ids)
     country_count = Counter(c for _, cs in per_hit for c in cs)
+    # the countries of curated mentions (oblasts, cities, countries): which side a report is on
+    curated_count = Counter(c for (_, cs), h in zip(per_hit, hits) for c in cs
+                            if any(index.entries[ei].source not in GENERATED_SOURCES for ei in h.refs))
     heads = headline_lines(text)
     covered = {j for h in hits for j in range(h.start_tok, h.end_tok)}
     out: list[Entity] = []
@@ -279,10 +316,13 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
         refs = h.refs
         if any(r.tag == "override" for r in refs.values()):  # a reviewer decided which entry this form is
             refs = {ei: r for ei, r in refs.items() if r.tag == "override"}
-        alien, exact = _alien_and_exact(text[tokens[h.start_tok].start:tokens[h.end_tok - 1].end], refs, index)
+        surface = text[tokens[h.start_tok].start:tokens[h.end_tok - 1].end]
+        alien, exact = _alien_and_exact(surface, refs, index)
+        russian_side = curated_count["RU"] - ("RU" in own_countries) > curated_count["UA"] - ("UA" in own_countries)
+        namesakes = _namesakes(refs, index, ctx_ids) if russian_side else []
         for ei, ref in refs.items():
             e = index.entries[ei]
-            if ei in alien and e.id not in ctx_ids:
+            if (ei in alien and e.id not in ctx_ids) or e in namesakes:
                 continue
             ev = prior(e, ref, cfg) + _cue(e, river_cues[k]) + (EXACT_NAME if ei in exact else 0.0)
             if e.country in ctx_countries:
@@ -304,6 +344,10 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
                 ev -= 3.0  # "Odessa, Texas" is not the Ukrainian Odesa
                 outside = True
             scored.append((ev, ei, ref, outside))
+        if not scored:
+            if namesakes:
+                out.append(_russian_village(text, tokens, h, namesakes))
+            continue
         scored.sort(key=lambda x: -x[0])
         ev, ei, ref, outside = scored[0]
         e = index.entries[ei]
