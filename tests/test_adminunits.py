@@ -316,7 +316,8 @@ def test_a_regional_body_names_its_oblast_by_the_adjective(full_index):
             ("Повідомив голова Чернігівської обласної військової адміністрації.", "uk", "Чернігівської",
              "ua-oblast-chernihiv"),
             ("Николаевская областная военная администрация сообщила об ударе.", "ru", "Николаевская",
-             "ua-oblast-mykolaiv")):
+             "ua-oblast-mykolaiv"),
+            ("Ковельський райвідділ поліції повідомив про затримання.", "uk", "Ковельський", "ua-raion-kovel")):
         ents = linked(full_index, text, lang)
         assert links_to(ents, text, word, gid), text
         hit = next(e for e in ents if e.gazetteer_id == gid)

@@ -26,9 +26,11 @@ from transnorm.linking.hits import capitalised
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token, fold_name
 
-#: Heads that are adjectives themselves ("Чернігівської обласної військової адміністрації"): the
-#: unit is named by the place adjective alone, the head stays the body's word.
-ADJECTIVE_HEADS = ("обласн", "областн")
+#: Heads that name a body of the unit, not the unit ("Чернігівської обласної військової адміністрації",
+#: "Ковельський райвідділ поліції"): the unit is named by the place adjective alone.
+ADJECTIVE_HEADS = tuple(fold_name(w) for w in (
+    "обласн", "областн", "райвідділ", "райотдел", "райосвет", "райсуд", "райвоєнкомат", "райвоенкомат",
+    "райдержадміністрац", "райадміністрац", "райадминистрац"))
 CONNECTORS = frozenset({"і", "й", "та", "и", "або", "или", "чи", "а"})
 HROMADA_PREFIX = "hromada:"
 HROMADA_CLEAR = 10.0  # population ratio by which a centre must lead its namesakes to be linked without review
