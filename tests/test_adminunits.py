@@ -336,3 +336,16 @@ def test_the_colloquial_name_of_a_towns_land_is_its_raion_and_an_oblasts_stays_t
     assert links_to(ents, text, "Синельниковщина", "ua-raion-synelnykove")
     assert links_to(ents, text, "Шосткинщины", "ua-raion-shostka")
     assert links_to(ents, text, "Ивано-Франковщине", "ua-oblast-ivano-frankivsk")
+
+
+def test_an_english_name_before_a_singular_district_noun_is_the_raion_and_reads_cleanly(full_index):
+    from transnorm.pipeline import process_batch
+    from transnorm.records import Document
+
+    text = "Shelling hit the Chuguyiv district and the Novhorod-Siversk district; Kharkiv district too."
+    ents = linked(full_index, text, "en")
+    assert links_to(ents, text, "Chuguyiv district", "ua-raion-chuhuiv")
+    assert links_to(ents, text, "Novhorod-Siversk district", "ua-raion-novhorod-siverskyi")
+    assert links_to(ents, text, "Kharkiv district", "ua-raion-kharkiv")
+    rec = process_batch([Document(id="d", text=text, source="t", lang="en")], CFG)[0]
+    assert "Chuhuiv Raion" in rec.text_en and "Raion district" not in rec.text_en

@@ -1,12 +1,13 @@
 """The stop layer: words too common to be a place's name on their own.
 
-GeoNames lists villages called Мир, Победа, Слава, Дружба, Progress, Match; morphology reads
-"Часа" as the lemma of an Indian town Chas and "Совета" as Soweto. The stop layer is built from
-data, not by hand: every word at or above STOP_ZIPF in wordfreq's frequency lists of English,
-Russian and Ukrainian (folded the way the index folds names), plus the lexicon's first names,
-stopwords and nationality words (українка, британка), minus the place names the gazetteer deliberately holds (protected_names: Georgia, Kyiv, Paris
-stay linkable). linking/resolve.py then lets a stop-layer word link a generated entry only with
-evidence (a settlement cue word, a list of places around it), and never `auto`.
+GeoNames lists villages called Мир, Победа, Слава, Дружба, Progress, Match; morphology reads "Часа"
+as the lemma of an Indian town Chas and "Совета" as Soweto. The stop layer is built from data, not
+by hand: every word at or above STOP_ZIPF in wordfreq's frequency lists of English, Russian and
+Ukrainian (folded the way the index folds names), plus the lexicon's first names, stopwords and
+nationality words (українка, британка), minus the place names the gazetteer deliberately holds
+(protected_names: Georgia, Kyiv, Paris stay linkable). linking/resolve.py then lets a stop-layer
+word link a generated entry only with evidence (a settlement cue word, a list of places around it),
+and never `auto`.
 """
 
 from __future__ import annotations

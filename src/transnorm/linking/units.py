@@ -369,6 +369,7 @@ PLURAL_UNIT_HEADS = {"districts": "district", "raions": "district", "rayons": "d
                      # a body of the oblast, named by the oblast's centre
                      "Regional": "region", "regional": "region"}
 LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|or)|&)\s*")
+SINGULAR_UNIT_HEADS = {"district": "district", "raion": "district", "rayon": "district"}
 
 
 def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: Index) -> list:
@@ -383,8 +384,19 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
         return hits
     starts = {h.start_tok: h for h in hits}
     kinds = {k for ks in rules.targets.values() for k in ks}
+    covered = {k for h in hits for k in range(h.start_tok, h.end_tok)}
     for j, t in enumerate(tokens):
         noun = PLURAL_UNIT_HEADS.get(t.text)
+        if noun is None and t.text in SINGULAR_UNIT_HEADS and j > 0 and j not in covered \
+                and capitalised(tokens[j - 1]):  # "the Chuguyiv district": the name and its noun, one unit
+            a = j - 1
+            while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
+                a -= 1
+            refs = _unit_refs(tokens, a, j, SINGULAR_UNIT_HEADS[t.text], starts, index, kinds)
+            if refs:
+                hits = [h for h in hits if not (h.start_tok <= j and a < h.end_tok)]
+                hits.append(Hit(a, j + 1, refs, "variant"))
+            continue
         end = j
         while noun is not None and end > 0 and capitalised(tokens[end - 1]):
             a = end - 1  # the member: capitalised words joined by spaces or hyphens
@@ -440,7 +452,10 @@ def english_axes(text: str, tokens: Sequence[Token], hits: list, index: Index) -
 
 def _unit_refs(tokens, a: int, b: int, noun: str, starts: dict, index: Index, kinds: set) -> dict:
     """The unit entries of "<member> <noun>" (or of "<canonical of the member's hit> <noun>")."""
-    keys = [" ".join(t.key for t in tokens[a:b]) + " " + noun]
+    member = " ".join(t.key for t in tokens[a:b])
+    keys = [f"{member} {noun}"]
+    if member.endswith("sk"):  # "Novhorod-Siversk district" is Novhorod-Siverskyi district
+        keys.append(f"{member}yi {noun}")
     h = starts.get(a)
     if h is not None and h.end_tok == b:
         keys += [f"{index.entries[e].canonical.lower()} {noun}" for e in h.refs]
