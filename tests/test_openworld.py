@@ -233,3 +233,18 @@ def test_a_role_word_before_a_city_keeps_the_city(run):
     rec = run("Губернатор Гладков сообщил, что мэр Белгорода на месте.", "ru")
     kinds = {e.surface: e.type for e in rec.entities if e.gazetteer_id}
     assert kinds.get("Гладков") == "person" and kinds.get("Белгорода") == "place"
+
+
+@pytest.mark.parametrize("text,lang,surface,canonical", [
+    ("The enemy carried out assault operations, Voloshin complained.", "en", "Voloshin", "Voloshin"),
+    ("Ворог не полишає спроб захопити місто, - розповів Волошин.", "uk", "Волошин", "Voloshyn"),
+])
+def test_a_lone_surname_beside_a_speech_verb_is_a_person_not_a_place(run, text, lang, surface, canonical):
+    e = _one(run(text, lang), surface)
+    _generated(e, "person")
+    assert e.canonical == canonical
+
+
+def test_an_outlet_before_a_speech_verb_is_no_person(run):
+    rec = run("Bloomberg reported at the weekend that the talks had stalled.", "en")
+    assert not any(e.type == "person" and e.gazetteer_id for e in rec.entities)

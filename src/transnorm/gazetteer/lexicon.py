@@ -43,6 +43,7 @@ class Lexicon:
     river_cue_skip: set[str] = field(default_factory=set)  # folded words allowed between cue and name
     river_cues_after: set[str] = field(default_factory=set)  # folded lower-case words after the name
     river_cue_after_skip: set[str] = field(default_factory=set)  # folded words allowed between name and those
+    speech_verbs: set[str] = field(default_factory=set)  # folded: a lone surname beside one is a person
     person_cues: set[str] = field(default_factory=set)  # folded role words before a surname (губернатор, mayor)
     place_cues: dict[str, str] = field(default_factory=dict)  # folded word before a name -> kind (село: village)
     place_cues_after: dict[str, str] = field(default_factory=dict)  # folded word after a name -> kind
@@ -88,6 +89,7 @@ class Lexicon:
             river_cues_after={fold_name(w) for w in lx.river_cues.after},
             river_cue_after_skip={fold_name(w) for w in lx.river_cues.after_skip},
             person_cues={fold_name(w) for w in lx.person_cues},
+            speech_verbs={fold_name(w) for w in lx.speech_verbs},
             place_cues={_cue_key(w): kind for kind, ws in lx.place_cues.before.items() for w in ws},
             place_cues_after={fold_name(w): kind for kind, ws in lx.place_cues.after.items() for w in ws},
             place_near={fold_name(w) for w in lx.place_cues.near},

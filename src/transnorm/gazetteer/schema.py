@@ -147,6 +147,7 @@ class LexiconFile(_Strict):
     common_words: Names = Field(default_factory=list)
     given_names: Names = Field(default_factory=list)
     person_cues: Names = Field(default_factory=list)
+    speech_verbs: Names = Field(default_factory=list)
     place_cues: PlaceCues = Field(default_factory=PlaceCues)
     settlement_cues: Names = Field(default_factory=list)
     foreign_demonyms: Names = Field(default_factory=list)

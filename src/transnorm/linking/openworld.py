@@ -41,8 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
 NEAR_MISS_MAX = 0.85  # a phonetic or cross-language match is reviewed, not rewritten...
 CROSSLANG_CUED = 0.9  # ...unless the reconstruction spells the Ukrainian name exactly after a settlement cue
 FIRST_NAME_SIMILAR = 60  # rapidfuzz ratio: Alexander ~ Oleksandr; Olena !~ Oleksandr (match.py uses the same)
-SURNAME_ENDING_RE = re.compile(r"(?:ov|ev|yov|in|yn|sky|skyi|skiy|ski|ska|skaya|enko|uk|chuk|ych|ich|ova|eva|ina|"
-                               r"yna|ko|yk|ak|ik)$", re.I)
+SURNAME_ENDING_RE = people.SURNAME_ENDING_RE
 DASH_GAP_RE = re.compile(r"\s+[-‐‑–—]\s+|\s*[–—]\s*")
 
 
@@ -171,7 +170,7 @@ class OpenWorld:
         return got
 
     def looks_like_person(self, a: int, b: int) -> bool:
-        return any(p.end - p.start >= 2 or p.reason.startswith("role")
+        return any(p.end - p.start >= 2 or p.reason.startswith(("role", "surname beside"))
                    for p in self._people(a, b))
 
     def near_miss(self, a: int, b: int) -> Hit | None:

@@ -91,6 +91,32 @@ def role_word(tok: Token, lang: str, index: "Index") -> bool:
         for p in cyr_parses(low, lang)))
 
 
+#: Endings of Slavic surnames in Latin letters ("Voloshyn", "Lysak", "Tkachenko").
+SURNAME_ENDING_RE = re.compile(r"(?:ov|ev|yov|in|yn|sky|skyi|skiy|ski|ska|skaya|enko|uk|chuk|ych|ich|ova|eva|ina|"
+                               r"yna|ko|yk|ak|ik)$", re.I)
+
+
+def speech_verb(tok: Token, lang: str, index: "Index") -> bool:
+    """Is the token a lexicon speech verb ("added", "заявил", "розповів"; Cyrillic by lemma)?"""
+    verbs = index.lexicon.speech_verbs
+    if not verbs or not tok.text.islower():
+        return False
+    if tok.key in verbs:
+        return True
+    return is_cyrillic_word(tok.text) and _lemma_in(tok.text, lang, verbs)
+
+
+def _speech_beside(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, index: "Index") -> bool:
+    """A speech verb right before the run ("- розповів Волошин", "said Voloshyn") or right after it
+    ("Voloshin complained", "Лысак отметил"), only spaces between."""
+    if not is_cyrillic_word(tokens[a].text) and not SURNAME_ENDING_RE.search(tokens[a].text):
+        return False  # "Bloomberg reported", "Reuters said": an outlet, not a Slavic surname
+    if a > 0 and not text[tokens[a - 1].end:tokens[a].start].strip() and speech_verb(tokens[a - 1], lang, index):
+        return True
+    return b < len(tokens) and not text[tokens[b - 1].end:tokens[b].start].strip(" ,") \
+        and speech_verb(tokens[b], lang, index)
+
+
 def _lemma_in(low: str, lang: str, words: frozenset[str] | set[str]) -> bool:
     return any(fold(p.normal_form) in words for p in cyr_parses(low, lang))
 
@@ -235,6 +261,9 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
                               reason="surname + given name + patronymic")
         elif k == "S" and role and (i + 1 >= n or ks[i + 1] not in ("S", "G")) and _plain_surname(tokens[a + i], lang):
             span = PersonSpan(a + i, a + i + 1, surname=[a + i], reason="role word + surname")
+        elif k == "S" and n == 1 and _plain_surname(tokens[a], lang) and _speech_beside(
+                text, tokens, a, b, lang, index):
+            span = PersonSpan(a, a + 1, surname=[a], reason="surname beside a speech verb")
         if span is not None:
             if role and span.reason != "role word + surname":
                 span.reason += ", after a role word"
