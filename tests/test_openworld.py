@@ -248,3 +248,13 @@ def test_a_lone_surname_beside_a_speech_verb_is_a_person_not_a_place(run, text, 
 def test_an_outlet_before_a_speech_verb_is_no_person(run):
     rec = run("Bloomberg reported at the weekend that the talks had stalled.", "en")
     assert not any(e.type == "person" and e.gazetteer_id for e in rec.entities)
+
+
+def test_a_ukrainian_in_a_russian_text_about_ukraine_is_spelt_from_the_ukrainian_name(run):
+    from transnorm.linking.people import ukrainian_surname
+
+    assert ukrainian_surname("Крищенко") == "Крищенко" and ukrainian_surname("Ризнык") == "Різник"
+    rec = run("Главой полиции Киева последние шесть лет был Андрей Крищенко, сообщили в Киевской области.", "ru")
+    e = _one(rec, "Андрей Крищенко")
+    _generated(e, "person")
+    assert e.canonical == "Andrii Kryshchenko"  # KMU of Андрій Крищенко, not Wikipedia's Krishchenko

@@ -253,6 +253,7 @@ class OpenWorld:
         found: list[Entity] = []
         rest: list[tuple[int, int]] = []
         surnames: dict[str, Entity] = {}
+        listed: dict[str, Entity] | None = None
         country = places.GeneratedPlaces(self.text, self.tokens, self.index, self.lang).country(
             entities) if self.lang == "ru" else None
         for a, b in pieces:
@@ -261,6 +262,13 @@ class OpenWorld:
             for sp in spans:
                 if sp.start > pos:
                     rest.append((pos, sp.start))
+                if sp.reason == people.SPEECH_REASON:  # "Tkachenko said": the person named in full, if any
+                    listed = self._listed_surnames(entities) if listed is None else listed
+                    ent = self._coref(sp.start, sp.end, surnames) or self._coref(sp.start, sp.end, listed)
+                    if ent is not None:
+                        found.append(ent)
+                        pos = sp.end
+                        continue
                 name = people.propose(self.text, self.tokens, sp, self.lang, self.index, country)
                 if not name.foreign and self._abroad(sp.start, sp.end, entities):
                     name = replace(name, foreign=True)
@@ -272,7 +280,6 @@ class OpenWorld:
             if pos < b:
                 rest.append((pos, b))
         # Lone surnames of people named in full in this text ("... Олег Кіпер. Кіпер заявив").
-        listed: dict[str, Entity] | None = None
         left = []
         for a, b in rest:
             ent = self._coref(a, b, surnames)

@@ -96,6 +96,9 @@ SURNAME_ENDING_RE = re.compile(r"(?:ov|ev|yov|in|yn|sky|skyi|skiy|ski|ska|skaya|
                                r"yna|ko|yk|ak|ik)$", re.I)
 
 
+SPEECH_REASON = "surname beside a speech verb"
+
+
 def speech_verb(tok: Token, lang: str, index: "Index") -> bool:
     """Is the token a lexicon speech verb ("added", "заявил", "розповів"; Cyrillic by lemma)?"""
     verbs = index.lexicon.speech_verbs
@@ -263,7 +266,7 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
             span = PersonSpan(a + i, a + i + 1, surname=[a + i], reason="role word + surname")
         elif k == "S" and n == 1 and _plain_surname(tokens[a], lang) and _speech_beside(
                 text, tokens, a, b, lang, index):
-            span = PersonSpan(a, a + 1, surname=[a], reason="surname beside a speech verb")
+            span = PersonSpan(a, a + 1, surname=[a], reason=SPEECH_REASON)
         if span is not None:
             if role and span.reason != "role word + surname":
                 span.reason += ", after a role word"
@@ -347,6 +350,20 @@ def romanise(given: str | None, surname: str | None, lang: str, index: "Index", 
     if given:
         table = names.ua_first_en if ukrainian else names.ru_first_en if lang == "ru" else {}
         parts.append(table.get(fold(given)) or propose_english(given, lang))
-    if surname:
-        parts.append(propose_english(surname, lang))  # Ризнык -> Riznyk: и is і as often as и
+    if surname and ukrainian and lang == "ru" and is_cyrillic_word(surname.replace("-", "")):
+        parts.append(propose_english(ukrainian_surname(surname), "uk"))  # Крищенко -> Kryshchenko
+    elif surname:
+        parts.append(propose_english(surname, lang))
     return " ".join(parts)
+
+
+_PHONETIC = str.maketrans({"и": "і", "ы": "и", "И": "І", "Ы": "И", "э": "е", "Э": "Е", "ъ": "'"})
+_ESTABLISHED = str.maketrans({"ы": "и", "Ы": "И", "э": "е", "Э": "Е", "ъ": "'"})
+
+
+def ukrainian_surname(surname: str) -> str:
+    """The Ukrainian spelling behind a Russian-press spelling of a Ukrainian surname. Russian
+    writes most Ukrainian surnames letter for letter (Крищенко, Калитко: и is и), but a press that
+    transcribes by ear writes і as и and и as ы (Ризнык for Різник): a ы says which one it is."""
+    table = _PHONETIC if "ы" in surname.lower() else _ESTABLISHED
+    return re.sub(r"ь?ё", "ьо", surname.translate(table)).replace("Ё", "Йо")
