@@ -1,4 +1,4 @@
-"""Checks of the curated PLACE gazetteer data (gazetteers/places-*.yaml, countries.yaml, landmarks.yaml).
+"""Checks of the curated PLACE gazetteer data (places-*.yaml, countries.yaml, landmarks.yaml, geography.yaml).
 
 These test the data, not the code: ids, parents, coverage of Ukraine's oblasts and cities, and that each
 Ukrainian city's canonical spelling is the KMU 2010 romanisation of its Ukrainian name.
@@ -19,7 +19,8 @@ from transnorm.gazetteer.entries import Entry, load_entries
 from transnorm.text.fold import fold_name
 
 GAZ = Path(__file__).resolve().parents[1] / "gazetteers"
-PLACE_FILES = ["places-ua.yaml", "places-ru.yaml", "countries.yaml", "landmarks.yaml", "places-world.yaml"]
+PLACE_FILES = ["places-ua.yaml", "places-ru.yaml", "countries.yaml", "landmarks.yaml", "places-world.yaml",
+               "geography.yaml"]
 
 OBLASTS = [
     "Vinnytsia", "Volyn", "Dnipropetrovsk", "Donetsk", "Zhytomyr", "Zakarpattia", "Zaporizhzhia", "Ivano-Frankivsk",

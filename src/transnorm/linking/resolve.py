@@ -45,7 +45,12 @@ KIND_POPULATION = {"country": 10_000_000, "historical-state": 10_000_000, "oblas
                    "person": 100_000,  # a listed person: as newsworthy as a sizeable town
                    # organisations.yaml: a listed club or outlet outranks a hamlet of its name ("Spartak")
                    "club": 100_000, "media": 100_000, "church": 100_000, "unit": 100_000, "company": 100_000,
-                   "university": 100_000}
+                   "university": 100_000,
+                   # geography.yaml: a continent, sea or range outranks the towns named after it (Asia in
+                   # the Philippines, Caucasia in Colombia, Ural in Krasnoyarsk Krai); rivers get none, so a
+                   # town of the river's name wins without a river cue
+                   "continent": 10_000_000, "ocean": 10_000_000, "macro-region": 1_000_000, "sea": 1_000_000,
+                   "mountain-range": 1_000_000, "federal-district": 1_000_000, "mountain": 100_000}
 
 
 CLEAR_MARGIN = 0.5  # evidence by which the best candidate must lead to be linked without review

@@ -1,0 +1,103 @@
+"""Geography the news names (gazetteers/geography.yaml): seas, rivers, continents, macro-regions, mountains,
+landmarks and sports towns link in Russian and Ukrainian inflected forms and whole; a river that shares its
+name with a settlement is the settlement without a river cue and the river with one; a continent or range
+outranks the small towns GeoNames names after it.
+
+The pipeline runs with the default config (curated YAML + generated layers), translation off.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from transnorm.config import load_config
+from transnorm.pipeline import process_batch
+from transnorm.records import Document
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("geography")
+    return load_config(None, {"state_dir": str(tmp / "state"),
+                              "translate": {"models_dir": str(tmp / "no-models")}})
+
+
+@pytest.fixture(scope="module")
+def links(cfg):
+    """text, lang -> {surface: gazetteer_id} of the linked (auto/review) entities."""
+    def run(text: str, lang: str = "en") -> dict[str, str]:
+        rec = process_batch([Document(id="g", text=text, source="test_geography", lang=lang)], cfg)[0]
+        return {e.surface: e.gazetteer_id for e in rec.entities
+                if e.gazetteer_id and e.status in ("auto", "review")}
+    return run
+
+
+@pytest.mark.parametrize("text,lang,surface,gid", [
+    ("Учения прошли в Балтийском море.", "ru", "Балтийском море", "sea-baltic"),
+    ("Навчання відбулися в Балтійському морі.", "uk", "Балтійському морі", "sea-baltic"),
+    ("Танкер затонул в Средиземном море.", "ru", "Средиземном море", "sea-mediterranean"),
+    ("Судно зайшло в Охотське море.", "uk", "Охотське море", "sea-okhotsk"),
+    ("Ships sailed into the Adriatic Sea.", "en", "Adriatic Sea", "sea-adriatic"),
+    ("Баржа затонула у берега Волги.", "ru", "Волги", "ru-river-volga"),
+    ("Город на Неве встретил гостей.", "ru", "Неве", "ru-river-neva"),
+    ("Затримали чотирьох чоловіків біля Тиси.", "uk", "Тиси", "ua-river-tysa"),
+    ("Мир в Европе под угрозой.", "ru", "Европе", "continent-europe"),
+    ("Мир у Європі під загрозою.", "uk", "Європі", "continent-europe"),
+    ("Ситуация на Ближнем Востоке обострилась.", "ru", "Ближнем Востоке", "region-middle-east"),
+    ("Морози в Сибіру та на Далекому Сході.", "uk", "Сибіру", "region-siberia"),
+    ("Переговоры о Нагорном Карабахе.", "ru", "Нагорном Карабахе", "region-nagorno-karabakh"),
+    ("Снег выпал в Сибирском федеральном округе.", "ru", "Сибирском федеральном округе", "ru-fd-siberian"),
+])
+def test_seas_rivers_and_regions_link_in_inflected_forms(links, text, lang, surface, gid):
+    assert links(text, lang).get(surface) == gid
+
+
+@pytest.mark.parametrize("text,lang,surface,gid", [
+    # a continent, region or range over the towns named after it (Asia, Philippines; Caucasia, Colombia;
+    # Ural, Krasnoyarsk Krai; Karpaty, Luhansk Oblast)
+    ("Trade with Asia grew.", "en", "Asia", "continent-asia"),
+    ("Новые учения на Кавказе.", "ru", "Кавказе", "region-caucasus"),
+    ("Морозы на Урале.", "ru", "Урале", "region-urals"),
+    ("Сніг випав у Карпатах.", "uk", "Карпатах", "mountains-carpathians"),
+    ("Альпинисты поднялись на Эльбрус.", "ru", "Эльбрус", "ru-mountain-elbrus"),
+])
+def test_continents_regions_and_ranges_outrank_namesake_towns(links, text, lang, surface, gid):
+    assert links(text, lang).get(surface) == gid
+
+
+@pytest.mark.parametrize("text,lang,surface,river,town", [
+    ("В Крынках снова бои.", "ru", "Крынках", False, "ua-village-krynky"),
+    ("Переправу навели на реке Крынка.", "ru", "Крынка", True, None),
+    ("Переправа через Кринку.", "uk", "Кринку", True, None),
+    ("He was born in Pripyat near Chornobyl.", "en", "Pripyat", False, None),
+    ("Ukrainian troops crossed the Pripyat near the border.", "en", "Pripyat", True, None),
+    ("Вони мешкають у Прип'яті.", "uk", "Прип'яті", False, None),
+    ("Бої точилися вздовж Прип'яті.", "uk", "Прип'яті", True, None),
+    ("Река Крынка впадает в Днепр.", "ru", "Днепр", True, None),
+    ("Раненых эвакуировали в Днепр.", "ru", "Днепр", False, "ua-city-dnipro"),
+])
+def test_a_river_named_like_a_settlement_needs_a_river_cue(links, text, lang, surface, river, town):
+    got = links(text, lang).get(surface)
+    assert got is not None, (text, links(text, lang))
+    assert ("-river-" in got) is river, (text, got)
+    if town:
+        assert got == town
+
+
+@pytest.mark.parametrize("text,lang,surface,gid", [
+    ("Зустріч відбулася в Маріїнському палаці.", "uk", "Маріїнському палаці", "ua-landmark-mariinskyi-palace"),
+    ("Техніку виставили на Михайлівській площі.", "uk", "Михайлівській площі", "ua-landmark-st-michaels-square"),
+    ("Парад на Красной площади.", "ru", "Красной площади", "ru-landmark-red-square"),
+    ("Встреча прошла в Ново-Огарёве.", "ru", "Ново-Огарёве", "ru-landmark-novo-ogaryovo"),
+    ("A service in Saint Sophia Cathedral.", "en", "Saint Sophia Cathedral", "ua-landmark-st-sophia-cathedral"),
+    ("Рейсы из Шереметьево отменены.", "ru", "Шереметьево", "ru-airport-sheremetyevo"),
+    ("The sprint in Nove Mesto na Morave.", "en", "Nove Mesto na Morave", "cz-town-nove-mesto-na-morave"),
+    ("Гонка в Хохфильцене.", "ru", "Хохфильцене", "at-town-hochfilzen"),
+    ("Концерт у Палаці спорту.", "uk", "Палаці спорту", "ua-venue-kyiv-palace-of-sports"),
+    ("Вибір припав на «Олімпійський».", "uk", "Олімпійський", "ua-venue-olimpiyskiy"),
+    ("Спогади про життя на Кінбурнському півострові.", "uk", "Кінбурнському півострові",
+     "ua-landmark-kinburn-spit"),
+])
+def test_landmarks_and_venues_link_whole(links, text, lang, surface, gid):
+    got = links(text, lang)
+    assert got.get(surface) == gid, got
