@@ -142,8 +142,8 @@ COLLOQUIAL_RE = re.compile(r"^(.{3,}?)(щин|ччин|чин)(?:а|и|і|у|о�
 COLLOQUIAL_STEMS = {"щин": ("ск",), "ччин": ("цк",), "чин": ("ск", "цк")}
 
 
-def _colloquial(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: AdjectiveRules, table: AdjectiveTable,
-                index: Index, lang: str | None) -> list[UnitMatch]:
+def _colloquial(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: AdjectiveRules,
+                table: AdjectiveTable, index: Index, lang: str | None) -> list[UnitMatch]:
     covered = {j for m in found for j in range(m.start_tok, m.end_tok)}
     out = []
     for i, t in enumerate(tokens):
