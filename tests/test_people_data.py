@@ -29,6 +29,8 @@ KMU_MIN_RATIO = 80
 KMU_EXCEPTIONS = {
     "person-wladimir-klitschko": "uses the German-style spelling from his boxing career "
     "(KMU: Volodymyr Klychko)",
+    "person-jozef-szabo": "a Hungarian name from Transcarpathia, written in its Hungarian form "
+    "(KMU of the Ukrainian Йожеф Сабо: Yozhef Sabo)",
 }
 
 # Entries whose `short` is not the last word of the canonical, with the reason.
