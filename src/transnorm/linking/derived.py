@@ -119,7 +119,7 @@ def _people_names(index: "Index") -> PeopleNames:
             if is_cyrillic(name):
                 if e.country in SLAVIC_COUNTRIES:
                     out.first_cyrillic.add(first)
-                if lang == "ru" and en_first and e.country in ("RU", "BY"):
+                if lang == "ru" and en_first and e.country == "RU":  # Belarusians: Aliaksandr
                     votes[first][en_first] += 1
                 elif lang == "ru" and en_first and e.country == "UA":
                     ua_votes[first][en_first] += 1
