@@ -8,7 +8,8 @@ a review decision and a YAML edit until the next run has its index.
 Each baseline is checked out in a temporary `git worktree` and run from its own `src/` with this
 interpreter; one that did not depend on the DAWG2 extension yet (pymorphy3's fast dictionary
 reader, added with the layered store) runs without it, as it shipped. Each measurement is a
-fresh process on the default config's gazetteer (a copy, so edits never touch the checkout),
+fresh process on the default config's gazetteer of that checkout (a copy, so edits never touch
+it; the `keys` row shows when the gazetteers differ),
 with no per-user cache (TRANSNORM_CACHE_DIR=off):
 
 * cold build: nothing cached; wall and CPU seconds (the process and the worker processes it
@@ -169,7 +170,7 @@ def run(tree: Path, task: str, gaz: Path, state: Path, no_dawg: bool) -> dict:
 
 def measure(tree: Path, work: Path, no_dawg: bool) -> dict:
     gaz, state = work / "gaz", work / "state"
-    shutil.copytree(ROOT / "gazetteers", gaz)
+    shutil.copytree(tree / "gazetteers", gaz)  # its own: 60fb437 cannot read today's (organisation entries)
     cold = run(tree, "cold", gaz, state, no_dawg)
     loads = [run(tree, "load", gaz, state, no_dawg) for _ in range(3)]
     load = min(loads, key=lambda r: r["s"])

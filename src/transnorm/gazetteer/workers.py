@@ -37,7 +37,10 @@ class BuildError(RuntimeError):
 
 
 def build_workers() -> int:
-    """How many processes compile: $TRANSNORM_BUILD_WORKERS, else the CPU count."""
+    """How many processes compile: $TRANSNORM_BUILD_WORKERS, else the CPU count (1 in a daemonic
+    process, a multiprocessing.Pool worker's kind, which may not start processes)."""
+    if multiprocessing.current_process().daemon:
+        return 1
     env = os.environ.get(WORKERS_ENV, "").strip()
     if env:
         try:
