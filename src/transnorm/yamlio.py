@@ -59,6 +59,34 @@ _LineLoader.yaml_implicit_resolvers = {
 
 _LineLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
+try:  # libyaml reads a gazetteer file about 4x faster (the cold index build reads 1.4 MB of them)
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+
+if _CParser is not None:
+    class _CLineLoader(_CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """_LineLoader's constructor and resolvers over libyaml's parser. libyaml composes nodes
+        in C, so it cannot refuse anchors as they come: it is used only on text with no `&` or
+        `*` outside comment lines (no anchor or alias can be there); other text goes to _LineLoader."""
+
+        def __init__(self, stream):
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    _CLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _CLineLoader.yaml_implicit_resolvers = _LineLoader.yaml_implicit_resolvers
+
+
+def _loader(text: str) -> type:
+    if _CParser is None:
+        return _LineLoader
+    for line in text.splitlines():
+        if ("&" in line or "*" in line) and not line.lstrip().startswith("#"):
+            return _LineLoader
+    return _CLineLoader
+
 
 def load_yaml(path: Path, error: type[YamlFileError] = YamlFileError) -> Any:
     """Parse a YAML file safely (no Python tags), keeping mapping line numbers."""
@@ -67,7 +95,10 @@ def load_yaml(path: Path, error: type[YamlFileError] = YamlFileError) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise error(str(path), None, f"cannot read: {exc}") from exc
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        try:
+            return yaml.load(text, Loader=_loader(text))  # noqa: S506 - both are safe loaders
+        except yaml.YAMLError:  # the error as _LineLoader words it (its messages are the documented ones)
+            return yaml.load(text, Loader=_LineLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None)

@@ -18,20 +18,23 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Callable, Iterable
 
+from transnorm.gazetteer import workers as W
 from transnorm.gazetteer.compile import compile_index, no_gc
 from transnorm.gazetteer.entries import Entry
-from transnorm.gazetteer.index import Index
+from transnorm.gazetteer.index import Index, LazyEntries
 from transnorm.gazetteer.lexicon import Lexicon
 from transnorm.gazetteer.merge import MergeResult, merge_curated
 from transnorm.gazetteer.overlay import Layer, review_rules
 from transnorm.gazetteer.stoplayer import stop_layer
+from transnorm.gazetteer.workers import BuildPool
 
 #: progress(phase, done, total): called at the start of each phase (done=0) and as it advances.
 Progress = Callable[[str, int, int], None]
-SLICE = 4000  # entries compiled at a time
+SLICE = 4000  # entries compiled at a time (a worker's memory grows with it; the key order depends on it)
 
 
 def no_progress(phase: str, done: int, total: int) -> None:
@@ -53,11 +56,24 @@ def _by_entry(v: int) -> tuple[int, int]:
     return v >> 14, v & 2  # index.ref_order on a packed reference: entry, then short
 
 
+def submit_slices(entries: list[Entry], lexicon: Lexicon, pool: BuildPool | None,
+                  size: int | None = None) -> list[Future]:
+    """compile_index over `entries` in slices of SLICE, handed to the pool's workers now (in this
+    process at once without a pool): compile_slices combines them."""
+    pool = pool or BuildPool(1)
+    return [pool.submit(W.compile_slice, blob, lexicon) for blob in W.pickled_slices(entries, size or SLICE)]
+
+
 def compile_slices(entries: list[Entry], lexicon: Lexicon, phase: str, progress: Progress,
-                   offset: int = 0) -> tuple[PackedDict, dict[str, list[str]], int, PackedDict]:
+                   offset: int = 0, pool: BuildPool | None = None,
+                   parts: list[Future] | None = None) -> tuple[PackedDict, dict[str, list[str]], int, PackedDict]:
     """compile_index over `entries` in slices of SLICE, positions shifted by `offset`.
     Returns (packed keys, blocks, max_tokens, packed cue-only keys). References stay packed ints
-    (index._pack): a slice's are moved to their positions and language ids with arithmetic."""
+    (index._pack): a slice's are moved to their positions and language ids with arithmetic.
+    The slices are compiled in the pool's workers (or `parts`, what submit_slices started) and
+    combined here in order, so the result is the same whatever the number of workers."""
+    if parts is None:
+        parts = submit_slices(entries, lexicon, pool)
     lang_ids: dict[str, int] = {}
     keys: dict[str, list[int]] = defaultdict(list)
     cue: dict[str, list[int]] = defaultdict(list)
@@ -65,9 +81,9 @@ def compile_slices(entries: list[Entry], lexicon: Lexicon, phase: str, progress:
     in_block: set[str] = set()
     max_tokens = 1
     progress(phase, 0, len(entries))
-    for start in range(0, len(entries), SLICE):
-        with no_gc():
-            sub = compile_index(entries[start:start + SLICE], lexicon)
+    for n, start in enumerate(range(0, len(entries), SLICE)):
+        sub = W.result(parts[n], phase)
+        parts[n] = None  # its result is freed once combined
         shift = (offset + start) << 14
         for target, source in ((keys, sub.keys), (cue, sub.cue_only)):
             remap = [lang_ids.setdefault(lang, len(lang_ids)) for lang in source.langs]
@@ -96,10 +112,14 @@ def compile_slices(entries: list[Entry], lexicon: Lexicon, phase: str, progress:
 
 
 def base_index(entries: list[Entry], lexicon: Lexicon, gen: MergeResult, digest: str, info: dict,
-               progress: Progress) -> Index:
+               progress: Progress, pool: BuildPool | None = None, parts: list[Future] | None = None) -> Index:
     """The generated layers, merged with each other (`gen`), compiled: the base layer."""
-    keys, blocks, max_tokens, cue = compile_slices(entries, lexicon, "compiling generated entries", progress)
-    by_id = {e.id: i for i, e in enumerate(entries)}
+    keys, blocks, max_tokens, cue = compile_slices(entries, lexicon, "compiling generated entries", progress,
+                                                   pool=pool, parts=parts)
+    if pool is not None:
+        pool.release()  # their memory is freed before this process writes the layer
+    ids = entries.column("id") if isinstance(entries, LazyEntries) else [e.id for e in entries]
+    by_id = {gid: i for i, gid in enumerate(ids)}
     for old, new in gen.aliases.items():
         seen, target = 0, new
         while target in gen.aliases and seen < 16:
@@ -111,13 +131,23 @@ def base_index(entries: list[Entry], lexicon: Lexicon, gen: MergeResult, digest:
                  digest=digest, by_id=by_id, info=info, cue_only=cue)
 
 
-def curated_layer(base: Index, curated: list[Entry], progress: Progress) -> tuple[Index, dict]:
+def curated_layer(base: Index, curated: list[Entry], progress: Progress, pool: BuildPool | None = None,
+                  frequent: Future | None = None, gen_box: list | None = None) -> tuple[Index, dict]:
     """The curated entries over `base`: merged (they absorb generated duplicates) and compiled
     alone. Returns the layer as an Index to store (its entries are the curated ones; keys, ids
-    and Latin keys at their positions in the layered index) and the layer's meta."""
+    and Latin keys at their positions in the layered index) and the layer's meta.
+    `pool` compiles; `frequent`: the stop layer's frequent words, being read by a worker;
+    `gen_box`: [the base's entries] when the caller still has them (taken out of the box, so
+    they are freed once decoded; they are changed here), else they are decoded from `base`."""
     progress("merging curated entries into the generated ones", 0, 1)
     n = len(base.entries)
-    gen_entries = list(base.entries)  # decoded copies: merge_curated changes them in place
+    gen_entries = gen_box.pop() if gen_box else None
+    if gen_entries is None:
+        gen_entries = list(base.entries)  # decoded copies: merge_curated changes them in place
+    elif len(gen_entries) != n:
+        raise ValueError("gen_box does not hold the base's entries")
+    elif isinstance(gen_entries, LazyEntries):
+        gen_entries = list(gen_entries.decoded())  # made anew: changed in place below
     old_parent = [e.parent for e in gen_entries]
     gen = MergeResult(gen_entries, dict(base.info.get("gen_aliases") or {}), dict(base.info.get("gen_absorbed") or {}))
     lex = base.lexicon
@@ -132,26 +162,40 @@ def curated_layer(base: Index, curated: list[Entry], progress: Progress) -> tupl
             moved[p] = cur_pos[merged.aliases[e.id]]
         elif e.parent != old_parent[p] and old_parent[p] is not None:
             parents[old_parent[p]] = e.parent
-    keys, blocks, max_tokens, _ = compile_slices(curated, lex, "compiling curated entries", progress, offset=n)
-    unblocked = _unblocked(base, [gen_entries[p] for p in moved], frozenset(moved), blocks)
+    parts = submit_slices(curated, lex, pool)  # merged: the workers compile while this process goes on
+    dropped_entries = [gen_entries[p] for p in moved]
+    by_source = Counter(e.source for p, e in enumerate(gen_entries) if p not in moved)
+    by_source.update(e.source for e in curated)
     ids = dict(cur_pos)
     for old, new in merged.aliases.items():
         if new in cur_pos and old not in ids:
             ids[old] = cur_pos[new]
-    by_source = Counter(e.source for p, e in enumerate(gen_entries) if p not in moved)
-    by_source.update(e.source for e in curated)
     info = {"curated": len(curated), "absorbed": merged.absorbed, "by_source": dict(by_source)}
     progress("building the stop layer", 0, 1)
-    stop = stop_layer(merged.entries, lex)  # every entry is known only now: it protects their names
+    words = W.result(frequent, "reading word frequencies") if frequent is not None else None
+    stop = stop_layer(merged.entries, lex, frequent=words)  # every entry is known only now: it protects their names
     progress("building the stop layer", 1, 1)
+    del merged, gen_entries, words
+    keys, blocks, max_tokens, _ = compile_slices(curated, lex, "compiling curated entries", progress, offset=n,
+                                                 parts=parts)
+    unblocked = _unblocked(base, dropped_entries, frozenset(moved), blocks, pool)
+    if pool is not None:
+        pool.release()
     layer = Index(entries=curated, keys=keys, max_tokens=max_tokens, blocks=blocks, lexicon=lex,
                   digest="", by_id=ids, info=info, stop=stop)
     return layer, {"dropped": sorted(moved), "moved": moved, "parents": parents, "unblocked": sorted(unblocked),
                    "base_entries": n}
 
 
+def _block_keys(entries: list[Entry], lexicon: Lexicon, pool: BuildPool | None) -> set[str]:
+    """The keys compile_index puts in fuzzy blocks for `entries` (compiled by a worker: this
+    process need not load the dictionaries)."""
+    (part,) = submit_slices(entries, lexicon, pool, size=max(1, len(entries)))
+    return {k for ks in W.result(part, "compiling absorbed entries").blocks.values() for k in ks}
+
+
 def _unblocked(base: Index, dropped_entries: list[Entry], dropped: frozenset[int],
-               layer_blocks: dict[str, list[str]]) -> set[str]:
+               layer_blocks: dict[str, list[str]], pool: BuildPool | None = None) -> set[str]:
     """Keys of the base's fuzzy blocks that were there only for entries the layer drops (a big
     generated city absorbed by a curated one that did not take that name). compile_index decides
     what is fuzzy-matchable: the dropped entries and the entries still on those keys are compiled
@@ -159,15 +203,14 @@ def _unblocked(base: Index, dropped_entries: list[Entry], dropped: frozenset[int
     if not dropped_entries:
         return set()
     in_layer = {k for ks in layer_blocks.values() for k in ks}
-    by_dropped = {k for ks in compile_index(dropped_entries, base.lexicon).blocks.values() for k in ks}
+    by_dropped = _block_keys(dropped_entries, base.lexicon, pool)
     suspects = by_dropped - in_layer
     rest: dict[int, Entry] = {}
     for k in suspects:
         for r in base.lookup(k):
             if r.entry not in dropped:
                 rest[r.entry] = base.entries[r.entry]
-    still = {k for ks in compile_index(list(rest.values()), base.lexicon).blocks.values() for k in ks} \
-        if rest else set()
+    still = _block_keys(list(rest.values()), base.lexicon, pool) if rest else set()
     return suspects - still
 
 

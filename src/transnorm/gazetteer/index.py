@@ -166,6 +166,21 @@ class LazyEntries(Sequence):
         for i in range(len(self._rows)):
             yield self[i]
 
+    def column(self, name: str) -> list:
+        """One flat field (id, source...) of every entry, read from the rows (nothing decoded)."""
+        at = _FLAT_FIELDS.index(name)
+        return [row[at] for row in self._rows]
+
+    def rows(self, start: int, stop: int) -> "LazyEntries":
+        """Entries start..stop as rows (pickled as they are: a build hands them to a worker)."""
+        return LazyEntries(self._rows[start:stop])
+
+    def decoded(self) -> Iterator[Entry]:
+        """Every entry, made anew and not kept (one pass over all of them: a build's merge)."""
+        for i, row in enumerate(self._rows):
+            e = self._made[i]
+            yield e if e is not None else _entry_from_row(row)
+
 
 @dataclass
 class Index:

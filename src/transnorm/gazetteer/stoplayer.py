@@ -29,17 +29,25 @@ REGION_COUNTRIES = frozenset({"UA", "RU", "BY", "MD", "TR", "PL", "GE"})  # whos
 
 
 def frequent_words(langs: Iterable[str] = LANGS, min_zipf: float = STOP_ZIPF) -> set[str]:
-    """Folded single words at or above `min_zipf` in wordfreq's lists (shipped in the wheel, offline)."""
-    from wordfreq import get_frequency_dict
+    """Folded single words at or above `min_zipf` in wordfreq's lists (shipped in the wheel, offline).
+
+    Reads each list without wordfreq's caches (get_frequency_dict keeps every word of every
+    language, ~200 MB, for the life of the process); the same words as the dict gives: a word
+    listed twice has the frequency of its last bucket, as there."""
+    from wordfreq import cB_to_freq, get_frequency_list
 
     out: set[str] = set()
     threshold = 10 ** (min_zipf - 9)  # zipf = log10(frequency per billion words)
     for lang in langs:
-        for word, freq in get_frequency_dict(lang).items():
-            if freq >= threshold:
-                key = fold_words(word)
-                if key and " " not in key:
-                    out.add(key)
+        buckets = get_frequency_list.__wrapped__(lang)  # uncached: freed when this returns
+        last = next((i for i in range(len(buckets)) if cB_to_freq(-i) < threshold), len(buckets))
+        frequent = {w for bucket in buckets[:last] for w in bucket}
+        frequent.difference_update(w for bucket in buckets[last:] for w in bucket)
+        del buckets
+        for word in frequent:
+            key = fold_words(word)
+            if key and " " not in key:
+                out.add(key)
     return out
 
 
@@ -76,9 +84,11 @@ def protected_names(entries: Iterable[Entry]) -> set[str]:
     return out
 
 
-def stop_layer(entries: Iterable[Entry], lexicon: Lexicon, min_zipf: float = STOP_ZIPF) -> frozenset[str]:
+def stop_layer(entries: Iterable[Entry], lexicon: Lexicon, min_zipf: float = STOP_ZIPF,
+               frequent: set[str] | None = None) -> frozenset[str]:
+    """`frequent`: frequent_words(min_zipf=min_zipf) when the caller has it (a build worker made it)."""
     entries = list(entries)
-    words = frequent_words(min_zipf=min_zipf)
+    words = set(frequent) if frequent is not None else frequent_words(min_zipf=min_zipf)
     words |= {w for w in lexicon.given_names | lexicon.stopwords if " " not in w}
     # nationality nouns, even where a town bears one: "Українка Ярослава Магучіх" is a Ukrainian
     # woman; the town of Ukrainka needs a cue ("місто Українка") or a list of places

