@@ -41,12 +41,10 @@ def detect_language(text: str, cfg: DetectConfig) -> str:
 _WARMING: list[bool] = []
 
 
-def warm_in_background(cfg: DetectConfig, first_text: Callable[[], str | None],
-                       texts: tuple[str, ...] = ()) -> None:
+def warm_in_background(cfg: DetectConfig, first_text: Callable[[], str | None]) -> None:
     """Load, in a thread, the lingua models that the run's first document needs (1-2 s of CPU once
     per process, which lingua would otherwise spend on the first detection), while the caller does
-    other work. `first_text()` is called in that thread; `texts`, if given, are detected instead (a
-    process warming up for runs not yet known, ops/warm.py). lingua itself is imported here first: a
+    other work. `first_text()` is called in that thread. lingua itself is imported here first: a
     thread importing modules would hold Python's import lock against the caller's own imports."""
     import threading
 
@@ -57,9 +55,9 @@ def warm_in_background(cfg: DetectConfig, first_text: Callable[[], str | None],
     _WARMING.append(True)
 
     def work() -> None:
-        for text in texts or (first_text(),):
-            if text:
-                detect_language(text, cfg)
+        text = first_text()
+        if text:
+            detect_language(text, cfg)
 
     threading.Thread(target=work, name="lingua-warm-up", daemon=True).start()
 

@@ -3,17 +3,18 @@
 Prefect's runner starts every flow run in a new Python process: for a flow it holds (Runner.add_flow)
 a spawned process (prefect.runner._starter_direct.DirectSubprocessStarter, which calls
 prefect.flow_engine.run_flow_in_subprocess). Before the flow's first line that process pays 2-3 CPU
-seconds: importing Prefect and transnorm, loading the gazetteer index and lingua's models. On a
-one-document on-demand run that was most of the wait.
+seconds: importing Prefect and transnorm (1.7 CPU s), loading the gazetteer index. On a one-document
+on-demand run that was most of the wait.
 
-Here `serve` keeps one such process started ahead: it has imported all of that, loaded the index and
-the models, and waits on a pipe. When a flow run comes, Prefect builds its serialized call as always
+Here `serve` keeps one such process started ahead: it has imported all of that, loaded the index, and
+waits on a pipe. When a flow run comes, Prefect builds its serialized call as always
 (the same function, through a multiprocessing context that hands the call to the waiting process
 instead of spawning), and the next process starts warming up for the run after. Each flow run still
 has a process of its own (cancellation, crash detection and isolation as before); only its start-up
-moved ahead. Costs: one idle process holding the index and the models (config
-`runner.warm_start: false` turns this off). Against a Prefect without these hooks, runs start as
-Prefect starts them.
+moved ahead. Costs: one idle process holding the index (config `runner.warm_start: false` turns this
+off). lingua's models are not loaded ahead: all of them cost 2.5 CPU s and 250 MB, where a run loads
+only what its first document needs (prepare_gazetteer, detect.warm_in_background) while it starts.
+Against a Prefect without these hooks, runs start as Prefect starts them.
 """
 
 from __future__ import annotations
@@ -27,13 +28,6 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-# Texts that make lingua load, ahead, the models a run may need: short and medium texts in both scripts
-# (under 120 characters lingua uses every n-gram length; decoy languages join from 40 letters on).
-WARM_TEXTS = ("Обстрел Харькова ночью", "Обстріл Харкова вночі", "Shelling of Kharkov overnight",
-              "Российские войска ночью обстреляли Харьков, ранены три человека, сообщили власти.",
-              "Російські війська вночі обстріляли Харків, поранено трьох людей, повідомила влада.",
-              "Russian forces shelled Kharkov overnight, injuring three people, officials said.")
-
 
 def warm_main(conn: Connection, config: str | None) -> None:
     """The waiting process: import and load what a flow run needs, then run the one call it is handed
@@ -42,16 +36,14 @@ def warm_main(conn: Connection, config: str | None) -> None:
 
     quiet_prefect()
     try:
+        import lingua  # noqa: F401  (its models load later, as the run's first document needs them)
         import prefect.flow_engine  # noqa: F401
 
         from transnorm.config import load_config
-        from transnorm.detect import warm_in_background
         from transnorm.ops import flow  # noqa: F401  (runner.flow_stub then unpickles the flow itself)
         from transnorm.pipeline import get_index
 
         cfg = load_config(Path(config) if config else None)
-        # lingua (native code, outside the GIL) in a thread: a run handed over meanwhile need not wait
-        warm_in_background(cfg.detect, lambda: None, texts=WARM_TEXTS)
         get_index(cfg)  # memoised; reloaded by the run if the gazetteer changed meanwhile
     except KeyboardInterrupt:
         return  # a terminal's Ctrl-C reached the whole group: serve is stopping
