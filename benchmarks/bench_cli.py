@@ -16,8 +16,8 @@ Rows (wall-clock seconds; the median of --repeats for the one-document and on-de
   (no server running: the run starts and stops its own); ratio = wall / in-process.
 * `transnorm run` on one document: local server, temporary server.
 * on demand: `transnorm serve` running (runner.poll_seconds 1, the default, and 10, Prefect's own
-  default), then `transnorm submit one.txt` until it prints the run folder, and `prefect deployment
-  run` until records.jsonl appears.
+  default) and polling, SETTLE seconds later `transnorm submit one.txt` until it prints the run
+  folder, then `prefect deployment run` until records.jsonl appears (--repeats times in a row).
 
 With --baseline REF (e.g. main), the `transnorm` of that commit (a git worktree beside this one, its src/
 first on PYTHONPATH) is measured too, with its own state folder: the two take turns on the one-document
@@ -44,6 +44,7 @@ import time
 import urllib.request
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +102,24 @@ def wait_health(url: str, timeout: float = 120) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"no Prefect server at {url} after {timeout} s")
+
+
+SETTLE = 10  # seconds between serve polling for runs and the first on-demand request
+
+
+def wait_polling(url: str, since: datetime, timeout: float = 300) -> None:
+    """Until a `serve` started at `since` polls for on-demand runs (the deployment's last_polled)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/deployments/name/translate_normalise/on-demand", timeout=5) as r:
+                polled = json.loads(r.read()).get("last_polled")
+            if polled and datetime.fromisoformat(polled.replace("Z", "+00:00")) > since:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"transnorm serve not polling after {timeout} s")
 
 
 CPU = {"last": 0.0}  # CPU seconds (user + system) of the last command timed
@@ -162,10 +181,12 @@ def serve_session(v: Variant, work: Path, one: Path, poll: int, repeats: int, po
     cfg_poll.write_text(v.cfg.read_text() + f"  poll_seconds: {poll}\n", encoding="utf-8")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     clients = 0.0
+    started = datetime.now(timezone.utc)
     serving = subprocess.Popen([*v.cmd, "serve", "--config", str(cfg_poll)], env=v.env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        time.sleep(8)  # deployments registered
+        wait_polling(f"http://127.0.0.1:{port}/api", started)
+        time.sleep(SETTLE)  # a request meets an idle serve (its start-up work done)
         sub, dep, sub_cpu = [], [], []
         for i in range(repeats):
             out = work / f"{v.cfg.stem}-od-{poll}-{i}"
