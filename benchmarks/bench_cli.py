@@ -1,6 +1,7 @@
 """What a user waits for: `transnorm run` with and without a running Prefect server, and on-demand runs.
 
     python benchmarks/bench_cli.py [--docs 2000] [--repeats 3] [--skip-temporary] [--skip-on-demand]
+                                   [--baseline REF]
 
 Everything runs here, on 127.0.0.1: the benchmark starts `transnorm server start` (so runs find it
 through its port file, without PREFECT_API_URL) in a fresh PREFECT_HOME, and stops it at the end.
@@ -15,8 +16,13 @@ Rows (wall-clock seconds; the median of --repeats for the one-document and on-de
   (no server running: the run starts and stops its own); ratio = wall / in-process.
 * `transnorm run` on one document: local server, temporary server.
 * on demand: `transnorm serve` running (runner.poll_seconds 1, the default, and 10, Prefect's own
-  default), then `transnorm submit one.txt` until it prints the run folder, and `prefect deployment
-  run` until records.jsonl appears.
+  default) and polling, SETTLE seconds later `transnorm submit one.txt` until it prints the run
+  folder, then `prefect deployment run` until records.jsonl appears (--repeats times in a row).
+
+With --baseline REF (e.g. main), the `transnorm` of that commit (a git worktree beside this one, its src/
+first on PYTHONPATH) is measured too, with its own state folder: the two take turns on the one-document
+rows, so both meet the same load. CPU seconds: the command and the children it waited for; for
+on-demand runs, `serve` and its flow-run processes over the session, per run (serve's start included).
 
 Targets (issue 17): one document <= 3 s with a running server; the CLI on 2,000 documents <= 1.3x
 in-process; on demand <= 5 s with `transnorm serve` running.
@@ -36,11 +42,16 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchtools import baseline_tree  # noqa: E402
 
 TRANSNORM = [sys.executable, "-m", "transnorm.cli.main"]
 if (Path(sys.executable).parent / "transnorm").exists():
@@ -93,6 +104,24 @@ def wait_health(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"no Prefect server at {url} after {timeout} s")
 
 
+SETTLE = 10  # seconds between serve polling for runs and the first on-demand request
+
+
+def wait_polling(url: str, since: datetime, timeout: float = 300) -> None:
+    """Until a `serve` started at `since` polls for on-demand runs (the deployment's last_polled)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/deployments/name/translate_normalise/on-demand", timeout=5) as r:
+                polled = json.loads(r.read()).get("last_polled")
+            if polled and datetime.fromisoformat(polled.replace("Z", "+00:00")) > since:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"transnorm serve not polling after {timeout} s")
+
+
 CPU = {"last": 0.0}  # CPU seconds (user + system) of the last command timed
 
 
@@ -135,17 +164,80 @@ def load() -> str:
     return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+@dataclass
+class Variant:
+    """One source tree's `transnorm`: this checkout, or --baseline's (its src/ first on PYTHONPATH)."""
+
+    label: str  # "" for this tree, "main: " for the baseline
+    cmd: list[str]
+    env: dict
+    cfg: Path  # its own state and outputs: the trees never share a ledger or a lock
+
+
+def serve_session(v: Variant, work: Path, one: Path, poll: int, repeats: int, port: int,
+                  rows: Rows) -> None:
+    """`transnorm serve` polling every `poll` s: `repeats` x (submit, then `prefect deployment run`)."""
+    cfg_poll = work / f"{v.cfg.stem}-serve-{poll}.yaml"
+    cfg_poll.write_text(v.cfg.read_text() + f"  poll_seconds: {poll}\n", encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    clients = 0.0
+    started = datetime.now(timezone.utc)
+    serving = subprocess.Popen([*v.cmd, "serve", "--config", str(cfg_poll)], env=v.env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_polling(f"http://127.0.0.1:{port}/api", started)
+        time.sleep(SETTLE)  # a request meets an idle serve (its start-up work done)
+        sub, dep, sub_cpu = [], [], []
+        for i in range(repeats):
+            out = work / f"{v.cfg.stem}-od-{poll}-{i}"
+            sub.append(timed([*v.cmd, "submit", str(one), "--force", "--out", str(out)], v.env))
+            sub_cpu.append(CPU["last"])
+            clients += CPU["last"]
+            out = work / f"{v.cfg.stem}-odp-{poll}-{i}"
+            dep.append(timed([sys.executable, "-m", "prefect", "deployment", "run",
+                              "translate_normalise/on-demand", "--param", f"inputs={json.dumps([str(one)])}",
+                              "--param", f"out={out}", "--param", "force=true"],
+                             {**v.env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"},
+                             until=lambda o=out: (o / "records.jsonl").exists()))
+            clients += CPU["last"]
+    finally:
+        serving.send_signal(signal.SIGTERM)
+        try:
+            serving.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(serving.pid, signal.SIGKILL)
+            serving.wait()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    per_run = ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime) - clients) / (2 * repeats)
+    note = "target <= 5 s" if poll == 1 else "Prefect's default poll"
+    rows.append((f"{v.label}on demand: transnorm submit, serve polling every {poll} s (median)",
+                 statistics.median(sub), statistics.median(sub_cpu), note + "; CPU: submit only"))
+    rows.append((f"{v.label}on demand: prefect deployment run -> records.jsonl, poll {poll} s (median)",
+                 statistics.median(dep), per_run, note + "; CPU: serve and its flow runs, per run (start included)"))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--skip-temporary", action="store_true", help="no rows with a temporary server")
     ap.add_argument("--skip-on-demand", action="store_true", help="no `transnorm serve` rows")
+    ap.add_argument("--baseline", metavar="REF", help="also measure the `transnorm` of this git ref (checked "
+                    "out beside this tree), row by row with this tree's, in the same run")
     args = ap.parse_args()
     from bench_e2e import make_corpus
 
     load0 = load()
     work = Path(tempfile.mkdtemp(prefix="bench-cli-"))
+    with ExitStack() as stack:
+        stack.callback(shutil.rmtree, work, True)
+        trees = [("", ROOT)]
+        if args.baseline:
+            trees.insert(0, (f"{args.baseline}: ", stack.enter_context(baseline_tree(args.baseline, work / "base"))))
+        return measure(args, work, trees, make_corpus, load0)
+
+
+def measure(args, work: Path, trees: list[tuple[str, Path]], make_corpus, load0: str) -> int:
     corpus = work / "corpus.jsonl"
     with corpus.open("w", encoding="utf-8") as fh:
         for i, text in enumerate(make_corpus(args.docs)):
@@ -154,13 +246,20 @@ def main() -> int:
     one.write_text("Russian forces shelled Kharkov overnight, injuring three people, the regional administration "
                    "said. Vladimir Zelensky said in Kiev that air defence had shot down twelve drones over the "
                    "Zaporozhye region.", encoding="utf-8")  # a short news item (lingua: > 120 characters)
-    cfg = work / "c.yaml"
-    cfg.write_text(f"state_dir: {work / 'state'}\noutputs_dir: {work / 'outputs'}\n"
-                   f"runner:\n  inbox: {work / 'inbox'}\n", encoding="utf-8")
     base = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     base.update({"DO_NOT_TRACK": "1", "TRANSNORM_MODELS_DIR": str(work / "models"), "PREFECT_UI_ENABLED": "false"})
-    local = {**base, "PREFECT_HOME": str(work / "home-local")}
-    temporary = {**base, "PREFECT_HOME": str(work / "home-temporary")}
+    variants = []
+    for n, (label, tree) in enumerate(trees):
+        cfg = work / f"c{n}.yaml"
+        cfg.write_text(f"state_dir: {work / f'state{n}'}\noutputs_dir: {work / f'outputs{n}'}\n"
+                       f"runner:\n  inbox: {work / f'inbox{n}'}\n", encoding="utf-8")
+        env = dict(base)
+        cmd = TRANSNORM
+        if tree != ROOT:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree / "src"), env.get("PYTHONPATH")]))
+            cmd = [sys.executable, "-m", "transnorm.cli.main"]
+        variants.append(Variant(label, cmd, env, cfg))
+    homes = {"local": str(work / "home-local"), "temporary": str(work / "home-temporary")}
     rows = Rows()
 
     res = subprocess.run([sys.executable, "-c", IN_PROCESS, str(corpus), str(work / "in-process")], env=base,
@@ -174,64 +273,46 @@ def main() -> int:
                  inproc["cpu"], f"{inproc['process'] / baseline:.2f}x"))
 
     port = free_port()
-    server = subprocess.Popen([*TRANSNORM, "server", "start", "--port", str(port)], env=local,
+    server = subprocess.Popen([*TRANSNORM, "server", "start", "--port", str(port)],
+                              env={**base, "PREFECT_HOME": homes["local"]},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    serving = None
+    kinds = ["local"] + ([] if args.skip_temporary else ["temporary"])
     try:
         wait_health(f"http://127.0.0.1:{port}/api")
-        run = [*TRANSNORM, "run", "--config", str(cfg)]
-        timed([*run, str(one), "--out", str(work / "warm")], local)  # first use of this server's database
-        t = timed([*run, str(corpus), "--force", "--out", str(work / "big-local")], local)
-        rows.append((f"transnorm run, {args.docs} documents, local server", t, CPU["last"], f"{t / baseline:.2f}x"))
-        if not args.skip_temporary:
-            timed([*run, str(one), "--out", str(work / "warm-t")], temporary)  # creates that database
-            t = timed([*run, str(corpus), "--force", "--out", str(work / "big-temp")], temporary)
-            rows.append((f"transnorm run, {args.docs} documents, temporary server", t, CPU["last"],
-                         f"{t / baseline:.2f}x"))
-        n = iter(range(99))
-        wall, cpu = cpu_median(lambda: timed([*run, str(one), "--force", "--out", str(work / f"one-{next(n)}")],
-                                             local), args.repeats)
-        rows.append(("transnorm run, 1 document, local server (median)", wall, cpu, "target <= 3 s"))
-        if not args.skip_temporary:
-            wall, cpu = cpu_median(lambda: timed([*run, str(one), "--force", "--out",
-                                                  str(work / f"one-t{next(n)}")], temporary), args.repeats)
-            rows.append(("transnorm run, 1 document, temporary server (median)", wall, cpu, ""))
+        for kind in kinds:
+            for v in variants:  # first use of each server's database, index cache and state
+                timed([*v.cmd, "run", "--config", str(v.cfg), str(one), "--out",
+                       str(work / f"warm-{v.cfg.stem}-{kind}")], {**v.env, "PREFECT_HOME": homes[kind]})
+        for kind in kinds:
+            for v in variants:
+                t = timed([*v.cmd, "run", "--config", str(v.cfg), str(corpus), "--force", "--out",
+                           str(work / f"big-{v.cfg.stem}-{kind}")], {**v.env, "PREFECT_HOME": homes[kind]})
+                rows.append((f"{v.label}transnorm run, {args.docs} documents, {kind} server", t, CPU["last"],
+                             f"{t / baseline:.2f}x" + (" (target <= 1.3x)" if kind == "local" else "")))
+        n = iter(range(999))
+        for kind in kinds:
+            got: dict[str, list[tuple[float, float]]] = {v.label: [] for v in variants}
+            for _ in range(args.repeats):  # the trees take turns: the same load for both
+                for v in variants:
+                    t = timed([*v.cmd, "run", "--config", str(v.cfg), str(one), "--force", "--out",
+                               str(work / f"one-{next(n)}")], {**v.env, "PREFECT_HOME": homes[kind]})
+                    got[v.label].append((t, CPU["last"]))
+            for v in variants:
+                rows.append((f"{v.label}transnorm run, 1 document, {kind} server (median)",
+                             statistics.median(t for t, _ in got[v.label]),
+                             statistics.median(c for _, c in got[v.label]), "target <= 3 s" if kind == "local" else ""))
         if not args.skip_on_demand:
             for poll in (1, 10):
-                cfg_poll = work / f"serve-{poll}.yaml"
-                cfg_poll.write_text(cfg.read_text() + f"  poll_seconds: {poll}\n", encoding="utf-8")
-                serving = subprocess.Popen([*TRANSNORM, "serve", "--config", str(cfg_poll)], env=local,
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                           start_new_session=True)
-                time.sleep(8)  # deployments registered
-                sub, dep, sub_cpu = [], [], []
-                for i in range(args.repeats):
-                    out = work / f"od-{poll}-{i}"
-                    sub.append(timed([*TRANSNORM, "submit", str(one), "--force", "--out", str(out)], local))
-                    sub_cpu.append(CPU["last"])
-                    out = work / f"odp-{poll}-{i}"
-                    dep.append(timed([sys.executable, "-m", "prefect", "deployment", "run",
-                                      "translate_normalise/on-demand", "--param", f"inputs={json.dumps([str(one)])}",
-                                      "--param", f"out={out}", "--param", "force=true"],
-                                     {**local, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"},
-                                     until=lambda o=out: (o / "records.jsonl").exists()))
-                note = "target <= 5 s" if poll == 1 else "Prefect's default poll (before)"
-                rows.append((f"on demand: transnorm submit, serve polling every {poll} s (median)",
-                             statistics.median(sub), statistics.median(sub_cpu), note + "; CPU: submit only"))
-                rows.append((f"on demand: prefect deployment run -> records.jsonl, poll {poll} s (median)",
-                             statistics.median(dep), None, note))
-                serving.send_signal(signal.SIGTERM)
-                serving.wait(timeout=60)
-                serving = None
+                for v in variants if poll == 1 else variants[-1:]:
+                    serve_session(Variant(v.label, v.cmd, {**v.env, "PREFECT_HOME": homes["local"]}, v.cfg),
+                                  work, one, poll, args.repeats, port, rows)
     finally:
-        for proc in (serving, server):
-            if proc is not None and proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-        shutil.rmtree(work, ignore_errors=True)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
 
     width = max(len(r[0]) for r in rows)
     print(f"load average at the start {load0}, at the end {load()} ({os.cpu_count()} CPUs): other work on the "

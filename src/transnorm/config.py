@@ -98,6 +98,9 @@ class RunnerConfig(BaseModel):
     schedule_interval_seconds: int = Field(0, ge=0, description="when > 0: an interval instead of the cron")
     poll_seconds: float = Field(1, gt=0, description="how often `transnorm serve` asks the server for runs to "
                                                      "start: on-demand latency vs requests to the server")
+    warm_start: bool = Field(True, description="`transnorm serve` keeps a process warmed up (Prefect and the "
+                                               "index imported and loaded) for the next flow run: on-demand "
+                                               "latency vs one idle process's memory")
 
     def workers(self) -> int:
         return self.max_workers or os.cpu_count() or 1

@@ -13,11 +13,10 @@ from transnorm.cli.gazetteer import gazetteer_app
 from transnorm.cli.models import models_app
 from transnorm.cli.ops import serve, server_app, submit
 from transnorm.cli.run import COMMAND, run
-from transnorm.config import ConfigError, load_config
-from transnorm.gazetteer.schema import GazetteerError
-from transnorm.pipeline import get_index
 from transnorm.version import __version__
 
+# Heavy modules (config, the gazetteer, the pipeline, Prefect) are imported by the commands that use
+# them: `transnorm submit` or `--help` start in a fraction of a second.
 app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
                   help="Russian/Ukrainian news to clean English records with canonical names.")
 
@@ -52,6 +51,9 @@ def review_apply(
     config: Optional[Path] = ConfigOpt,
 ) -> None:
     """Validate every decision, then write them to gazetteers/overrides.yaml (all or nothing)."""
+    from transnorm.config import ConfigError, load_config
+    from transnorm.gazetteer.schema import GazetteerError
+    from transnorm.pipeline import get_index
     from transnorm.review.apply import ReviewError, apply_review
 
     try:

@@ -8,8 +8,6 @@ from typing import List, Optional
 import typer
 
 from transnorm.cli.common import err, fail
-from transnorm.config import ConfigError, load_config
-from transnorm.translation.models import models_dir_for
 
 models_app = typer.Typer(no_args_is_help=True, help="Argos translation models: list, install, remove.")
 ModelsDir = typer.Option(None, "--models-dir", help="default: translate.models_dir, $TRANSNORM_MODELS_DIR "
@@ -18,6 +16,9 @@ ConfigOpt = typer.Option(None, "--config", help="config YAML (its translate.mode
 
 
 def _models_dir(models_dir: Optional[Path], config: Optional[Path]) -> Path:
+    from transnorm.config import ConfigError, load_config
+    from transnorm.translation.models import models_dir_for
+
     if models_dir:
         return models_dir
     try:

@@ -100,26 +100,44 @@ def serve(
     else:
         schedule = {"cron": rcfg.schedule_cron}
         when = f"cron {rcfg.schedule_cron!r}"
-    from prefect import serve as prefect_serve
+    import asyncio
+
+    from prefect.exceptions import TerminationSignal
+    from prefect.runner import Runner
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from transnorm.ops import flow as flows
+    from transnorm.ops.warm import WarmStarts
 
     flow = flows.translate_normalise
+    specs = {SCHEDULED: dict(**schedule, parameters={**params, "inbox": True}, tags=["transnorm"],
+                             description=f"new or changed documents in {rcfg.inbox}, {when}"),
+             ON_DEMAND: dict(parameters=params, tags=["transnorm"],
+                             description="parameters at run time: inputs, out, force, config, offline")}
+    warm = WarmStarts(config.resolve() if config else None) if rcfg.warm_start else None
+    warmed = warm is not None and warm.install()
     try:
-        scheduled = flow.to_deployment(
-            name=SCHEDULED, **schedule, parameters={**params, "inbox": True}, tags=["transnorm"],
-            description=f"new or changed documents in {rcfg.inbox}, {when}")
-    except ValueError as exc:
-        fail(f"{config or 'config'}: key 'runner.schedule_cron': {exc}")
-    on_demand = flow.to_deployment(name=ON_DEMAND, parameters=params, tags=["transnorm"],
-                                   description="parameters at run time: inputs, out, force, config, offline")
-    typer.echo(f"serving {flow.name}/{SCHEDULED} ({when}, inbox {rcfg.inbox}) and {flow.name}/{ON_DEMAND} "
-               f"against {url}, looking for runs every {rcfg.poll_seconds:g} s; stop with Ctrl-C (SIGTERM in the "
-               "background)", err=True)
-    with temporary_settings(updates={PREFECT_API_URL: url}):
-        prefect_serve(scheduled, on_demand, limit=limit, print_starting_message=False,
-                      query_seconds=rcfg.poll_seconds)
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            runner = Runner(limit=limit, query_seconds=rcfg.poll_seconds)
+            try:
+                for name, spec in specs.items():
+                    if warmed:  # the runner holds the flow (add_flow): it starts runs through ops/warm.py
+                        runner.add_flow(flow, name=name, **spec)
+                    else:  # Prefect's own start: `python -m prefect.engine` loads the flow from its file
+                        runner.add_deployment(flow.to_deployment(name=name, **spec))
+            except ValueError as exc:
+                fail(f"{config or 'config'}: key 'runner.schedule_cron': {exc}")
+            typer.echo(f"serving {flow.name}/{SCHEDULED} ({when}, inbox {rcfg.inbox}) and {flow.name}/{ON_DEMAND} "
+                       f"against {url}, looking for runs every {rcfg.poll_seconds:g} s"
+                       + (", each run starting in a process warmed up ahead" if warmed else "")
+                       + "; stop with Ctrl-C (SIGTERM in the background)", err=True)
+            try:
+                asyncio.run(runner.start())
+            except (KeyboardInterrupt, TerminationSignal):
+                pass
+    finally:
+        if warm is not None:
+            warm.close()
 
 
 def submit(

@@ -17,15 +17,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from transnorm.cli.common import DEBUG, err, fail, fail_on
-from transnorm.config import Config, ConfigError, load_config
-from transnorm.detect import warm_in_background
-from transnorm.gazetteer.schema import GazetteerError
 from transnorm.ops.quiet import quiet_prefect
+
+if TYPE_CHECKING:
+    from transnorm.config import Config
 
 GRACE_SECONDS = 3.0  # after Ctrl-C, time for Prefect to record the run as crashed before a hard exit
 INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
@@ -113,6 +113,9 @@ def run(
 ) -> None:
     """Run the pipeline: records.jsonl, report.html, report.md and review.csv in the output folder."""
     from transnorm.cli.display import PhaseDisplay
+    from transnorm.config import ConfigError, load_config
+    from transnorm.detect import warm_in_background
+    from transnorm.gazetteer.schema import GazetteerError
     from transnorm.ops import progress, runner
     from transnorm.ops.server import ServerError, configured_url, connect
 

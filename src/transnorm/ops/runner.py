@@ -145,9 +145,21 @@ def _close_pool() -> None:
         pool.shutdown()
 
 
-@lru_cache(maxsize=8)
 def flow_stub(name: str):
-    """What a task's worker unpickles in place of the flow (flows/pipeline.py PortableFlow)."""
+    """What a process unpickles in place of the flow (ops/flow.py PortableFlow): the flow itself where
+    transnorm.ops.flow is already imported (a flow run handed to a warm process, ops/warm.py), else a
+    stub carrying its name (a task's worker)."""
+    import sys
+
+    module = sys.modules.get("transnorm.ops.flow")
+    live = getattr(module, "translate_normalise", None)
+    if live is not None and live.name == name:
+        return live
+    return _stub(name)
+
+
+@lru_cache(maxsize=8)
+def _stub(name: str):
     from prefect import Flow
 
     return Flow(_flow_stub_body, name=name)
