@@ -112,19 +112,23 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
     vocab = index.words()
     n, i = len(tokens), 0
     keys = _lowercase_names(tokens, keys, lex.lowercase_names)
+    known = _known_words(keys, vocab)
     while i < n:
         if not capitalised(tokens[i]) and not (lex.lowercase_names and lex.lowercase_names.intersection(keys[i])):
             i += 1  # a name is capitalised, but for the few Ukrainian media write in lower case (рф, росією)
             continue
-        run = 1  # how many tokens from i can belong to one name
-        while i + run < n and run < index.max_tokens and continues_name(text, tokens, i + run):
+        # How many tokens from i can belong to one name: joined ones, each with a reading some
+        # key has (a longer run has no combination whose every word is in `vocab`: no lookup).
+        run = 1 if any(k in known for k in keys[i]) else 0
+        while (run and i + run < n and run < index.max_tokens and any(k in known for k in keys[i + run])
+               and continues_name(text, tokens, i + run)):
             run += 1
         found = None
         for length in range(run, 0, -1):
             # Every reading of the run is a candidate (the written form and its lemmas): "Луганске"
             # is Luhansk (a lemma) as much as the village Luhanske (the written form); resolve decides.
             for combo in _combos(keys[i:i + length]):
-                if not all(w in vocab for w in combo):
+                if not all(w in known for w in combo):
                     continue  # a word no key has: no lookup (most readings of most runs)
                 refs = index.lookup(" ".join(combo))
                 refs = [r for r in refs if not r.upper or tokens[i].text.isupper()]
@@ -151,6 +155,12 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
         else:
             i += 1
     return hits
+
+
+def _known_words(keys: list[tuple[str, ...]], vocab) -> frozenset[str]:
+    """The readings of this text that are words of some index key: each asked of the (mapped)
+    vocabulary once, then tested as a plain set in the scan's inner loop."""
+    return frozenset(k for k in {k for ks in keys for k in ks} if k in vocab)
 
 
 def _lowercase_names(tokens: list[Token], keys: list[tuple[str, ...]], names: frozenset[str] | set[str]
