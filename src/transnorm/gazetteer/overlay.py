@@ -148,11 +148,20 @@ class LayeredEntries(Sequence):
     def __init__(self, base: Sequence[Entry], layer: Layer):
         self.base, self.layer, self._n = base, layer, len(base)
         self._patched: dict[int, Entry] = {}
+        self._seen: dict[int, Entry] = {}  # position -> what it reads as: linking asks for the same few often
 
     def __len__(self) -> int:
         return self._n + len(self.layer.added)
 
     def __getitem__(self, i):
+        if type(i) is int:
+            got = self._seen.get(i)
+            if got is None:
+                got = self._seen[i] = self._read(i)
+            return got
+        return self._read(i)
+
+    def _read(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:
@@ -174,7 +183,7 @@ class LayeredEntries(Sequence):
         moved = self.layer.moved
         for i in range(len(self)):
             if i not in moved:
-                yield self[i]
+                yield self._read(i)  # (not kept in _seen: a walk over every entry is no hot path)
 
 
 class LayeredWords(Collection):
