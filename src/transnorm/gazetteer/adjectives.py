@@ -53,6 +53,8 @@ class AdjectiveRules:
     targets: dict[str, tuple[str, ...]]
     again_endings: frozenset[str] = frozenset()
     digest: str = ""
+    # folded word -> stem_of(word): the unit pass asks it of every token of every document
+    _stems: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> "AdjectiveRules":
@@ -165,6 +167,15 @@ class AdjectiveRules:
     def stem_of(self, word: str) -> str | None:
         """The stem of a folded word that is a place adjective in any case ("охтирському" ->
         "охтирск"), or None."""
+        got = self._stems.get(word, "")
+        if got != "":
+            return got
+        got = self._stem_of(word)
+        if len(self._stems) < 200_000:
+            self._stems[word] = got
+        return got
+
+    def _stem_of(self, word: str) -> str | None:
         tail = word[-(len(self.adjective_endings[0]) + 3):] if self.adjective_endings else word
         if not any(sx in tail for sx in self.suffixes):
             return None  # no stem suffix where one would stand: most words, decided without the loop
