@@ -51,6 +51,9 @@ class Layer:
     unblocked: frozenset[str] = frozenset()  # base keys in a fuzzy block only for entries now dropped
 
 
+_MISSING = object()
+
+
 def _better(old: NameRef, new: NameRef) -> NameRef:
     """compile_index's rule for two names of one entry on one key: the better tag wins."""
     if TAG_RANK.get(new.tag, 99) < TAG_RANK.get(old.tag, 99):
@@ -78,11 +81,27 @@ class _Over(Mapping):
         return len(self.base) + sum(k not in self.base for k in self.extra)
 
 
+MEMO_SIZE = 50_000  # answers a layered mapping keeps (then it starts afresh): bounded memory per process
+
+
 class LayeredKeys(_Over):
     def __init__(self, base: Mapping, layer: Layer):
         self.base, self.extra, self.layer = base, layer.keys, layer
+        # key -> references: the exact scan asks for the same keys in document after document, and
+        # a key read through two mapped tries and decoded costs microseconds. The lists are shared:
+        # callers never change them.
+        self._memo: dict[str, list[NameRef] | None] = {}
 
     def get(self, key, default=None):
+        memo = self._memo
+        refs = memo.get(key, _MISSING)
+        if refs is _MISSING:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            refs = memo[key] = self._read(key)
+        return refs if refs is not None else default
+
+    def _read(self, key):
         refs = self.base.get(key)
         dropped = self.layer.dropped
         if refs and dropped:
@@ -99,7 +118,7 @@ class LayeredKeys(_Over):
                 refs = list(slots.values())
             else:
                 refs = refs + more
-        return refs if refs else default
+        return refs if refs else None
 
 
 class LayeredBlocks(_Over):
@@ -189,9 +208,15 @@ class LayeredEntries(Sequence):
 class LayeredWords(Collection):
     def __init__(self, base: Collection[str], extra: Collection[str]):
         self.base, self.extra = base, extra
+        self._memo: dict[str, bool] = {}  # every token's lemmas are asked of it: two trie probes each
 
     def __contains__(self, w) -> bool:
-        return w in self.base or w in self.extra
+        got = self._memo.get(w)
+        if got is None:
+            if len(self._memo) >= 4 * MEMO_SIZE:
+                self._memo.clear()
+            got = self._memo[w] = w in self.base or w in self.extra
+        return got
 
     def __iter__(self) -> Iterator[str]:
         yield from self.base
