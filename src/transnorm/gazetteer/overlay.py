@@ -124,13 +124,23 @@ class LayeredKeys(_Over):
 class LayeredBlocks(_Over):
     def __init__(self, base: Mapping, layer: Layer):
         self.base, self.extra, self.unblocked = base, layer.blocks, layer.unblocked
+        self._memo: dict[str, list[str] | None] = {}  # a stored block is decoded and split on each read
 
     def get(self, block, default=None):
+        memo = self._memo
+        got = memo.get(block, _MISSING)
+        if got is _MISSING:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            got = memo[block] = self._read(block)
+        return got if got is not None else default
+
+    def _read(self, block):
         got, more = self.base.get(block), self.extra.get(block)
         if got and self.unblocked:
             got = [k for k in got if k not in self.unblocked]
         if not more:
-            return got if got is not None else default
+            return got
         if not got:
             return more
         have = set(got)
