@@ -55,7 +55,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     tokens = split_runs(tokenize(text), index)  # review decisions: runs that are several names
     keys = keys_fn(tokens) if keys_fn else [(t.key,) for t in tokens]
     given_names = index.lexicon.given_names
-    given = [capitalised(t) and any(k in given_names for k in ks) for t, ks in zip(tokens, keys)]
+    given = [t.text[:1].isupper() and not given_names.isdisjoint(ks) for t, ks in zip(tokens, keys)]  # capitalised
     hits = _first_names_dropped(_exact(text, tokens, keys, index), tokens, index)
     hits = _surnames_after_a_first_name_dropped(hits, tokens, keys, given, index)
     ow = OpenWorld(text, tokens, index, cfg, lang) if cfg.generate_names else None
@@ -113,8 +113,9 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
     n, i = len(tokens), 0
     keys = _lowercase_names(tokens, keys, lex.lowercase_names)
     known = _known_words(keys, vocab)
+    lowercase = lex.lowercase_names
     while i < n:
-        if not capitalised(tokens[i]) and not (lex.lowercase_names and lex.lowercase_names.intersection(keys[i])):
+        if not tokens[i].text[:1].isupper() and not (lowercase and not lowercase.isdisjoint(keys[i])):
             i += 1  # a name is capitalised, but for the few Ukrainian media write in lower case (рф, росією)
             continue
         # How many tokens from i can belong to one name: joined ones, each with a reading some
