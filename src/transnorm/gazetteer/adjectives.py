@@ -55,6 +55,7 @@ class AdjectiveRules:
     digest: str = ""
     # folded word -> stem_of(word): the unit pass asks it of every token of every document
     _stems: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _heads: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> "AdjectiveRules":
@@ -189,6 +190,15 @@ class AdjectiveRules:
 
     def head_of(self, word: str) -> str | None:
         """Which head noun a folded word is (oblast, raion, hromada...), or None."""
+        got = self._heads.get(word, "")
+        if got != "":
+            return got
+        got = self._head_of(word)
+        if len(self._heads) < 200_000:
+            self._heads[word] = got
+        return got
+
+    def _head_of(self, word: str) -> str | None:
         for head, begins in self.heads.items():
             for b in begins:
                 if word.startswith(b) and word[len(b):] in self.head_endings:
