@@ -228,6 +228,17 @@ class LayeredWords(Collection):
             got = self._memo[w] = w in self.base or w in self.extra
         return got
 
+    def subset(self, words: Iterable[str]) -> frozenset[str]:
+        """The words of `words` in this vocabulary (what `w in self` says of each)."""
+        memo, out = self._memo, []
+        for w in words:
+            got = memo.get(w)
+            if got is None:
+                got = w in self
+            if got:
+                out.append(w)
+        return frozenset(out)
+
     def __iter__(self) -> Iterator[str]:
         yield from self.base
         yield from (w for w in self.extra if w not in self.base)
