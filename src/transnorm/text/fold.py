@@ -95,6 +95,13 @@ class Token:
     joined: bool  # True if it may continue the name started by the previous token
 
 
+# Token's slot setters: tokenize makes tens of thousands of Tokens per document, and a frozen
+# dataclass's __init__ (object.__setattr__ per field) costs about twice as much.
+_NEW_TOKEN = object.__new__
+_SET_START, _SET_END, _SET_TEXT, _SET_KEY, _SET_JOINED = (
+    Token.__dict__[f].__set__ for f in ("start", "end", "text", "key", "joined"))
+
+
 def tokenize(text: str) -> list[Token]:
     """Split text into word tokens with str offsets and folded keys."""
     out: list[Token] = []
@@ -111,7 +118,13 @@ def tokenize(text: str) -> list[Token]:
             if joined and "." in gap and prev_len > 3:  # "St. Petersburg", not "Kyiv. Then"
                 joined = False
         word = m.group()
-        append(Token(start, end, word, fold(word), joined))
+        t = _NEW_TOKEN(Token)  # = Token(start, end, word, fold(word), joined)
+        _SET_START(t, start)
+        _SET_END(t, end)
+        _SET_TEXT(t, word)
+        _SET_KEY(t, fold(word))
+        _SET_JOINED(t, joined)
+        append(t)
         prev_end, prev_len = end, end - start
     return out
 
