@@ -54,6 +54,9 @@ class AdjectiveRules:
     again_endings: frozenset[str] = frozenset()
     elliptic: dict[str, frozenset[str]] = field(default_factory=dict)  # head -> endings agreeing with it
     digest: str = ""
+    # folded word -> stem_of(word): the unit pass asks it of every token of every document
+    _stems: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _heads: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> "AdjectiveRules":
@@ -167,6 +170,15 @@ class AdjectiveRules:
     def stem_of(self, word: str) -> str | None:
         """The stem of a folded word that is a place adjective in any case ("охтирському" ->
         "охтирск"), or None."""
+        got = self._stems.get(word, "")
+        if got != "":
+            return got
+        got = self._stem_of(word)
+        if len(self._stems) < 200_000:
+            self._stems[word] = got
+        return got
+
+    def _stem_of(self, word: str) -> str | None:
         tail = word[-(len(self.adjective_endings[0]) + 3):] if self.adjective_endings else word
         if not any(sx in tail for sx in self.suffixes):
             return None  # no stem suffix where one would stand: most words, decided without the loop
@@ -180,6 +192,15 @@ class AdjectiveRules:
 
     def head_of(self, word: str) -> str | None:
         """Which head noun a folded word is (oblast, raion, hromada...), or None."""
+        got = self._heads.get(word, "")
+        if got != "":
+            return got
+        got = self._head_of(word)
+        if len(self._heads) < 200_000:
+            self._heads[word] = got
+        return got
+
+    def _head_of(self, word: str) -> str | None:
         for head, begins in self.heads.items():
             for b in begins:
                 if word.startswith(b) and word[len(b):] in self.head_endings:

@@ -51,6 +51,9 @@ class Layer:
     unblocked: frozenset[str] = frozenset()  # base keys in a fuzzy block only for entries now dropped
 
 
+_MISSING = object()
+
+
 def _better(old: NameRef, new: NameRef) -> NameRef:
     """compile_index's rule for two names of one entry on one key: the better tag wins."""
     if TAG_RANK.get(new.tag, 99) < TAG_RANK.get(old.tag, 99):
@@ -78,11 +81,27 @@ class _Over(Mapping):
         return len(self.base) + sum(k not in self.base for k in self.extra)
 
 
+MEMO_SIZE = 50_000  # answers a layered mapping keeps (then it starts afresh): bounded memory per process
+
+
 class LayeredKeys(_Over):
     def __init__(self, base: Mapping, layer: Layer):
         self.base, self.extra, self.layer = base, layer.keys, layer
+        # key -> references: the exact scan asks for the same keys in document after document, and
+        # a key read through two mapped tries and decoded costs microseconds. The lists are shared:
+        # callers never change them.
+        self._memo: dict[str, list[NameRef] | None] = {}
 
     def get(self, key, default=None):
+        memo = self._memo
+        refs = memo.get(key, _MISSING)
+        if refs is _MISSING:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            refs = memo[key] = self._read(key)
+        return refs if refs is not None else default
+
+    def _read(self, key):
         refs = self.base.get(key)
         dropped = self.layer.dropped
         if refs and dropped:
@@ -99,19 +118,29 @@ class LayeredKeys(_Over):
                 refs = list(slots.values())
             else:
                 refs = refs + more
-        return refs if refs else default
+        return refs if refs else None
 
 
 class LayeredBlocks(_Over):
     def __init__(self, base: Mapping, layer: Layer):
         self.base, self.extra, self.unblocked = base, layer.blocks, layer.unblocked
+        self._memo: dict[str, list[str] | None] = {}  # a stored block is decoded and split on each read
 
     def get(self, block, default=None):
+        memo = self._memo
+        got = memo.get(block, _MISSING)
+        if got is _MISSING:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            got = memo[block] = self._read(block)
+        return got if got is not None else default
+
+    def _read(self, block):
         got, more = self.base.get(block), self.extra.get(block)
         if got and self.unblocked:
             got = [k for k in got if k not in self.unblocked]
         if not more:
-            return got if got is not None else default
+            return got
         if not got:
             return more
         have = set(got)
@@ -148,11 +177,20 @@ class LayeredEntries(Sequence):
     def __init__(self, base: Sequence[Entry], layer: Layer):
         self.base, self.layer, self._n = base, layer, len(base)
         self._patched: dict[int, Entry] = {}
+        self._seen: dict[int, Entry] = {}  # position -> what it reads as: linking asks for the same few often
 
     def __len__(self) -> int:
         return self._n + len(self.layer.added)
 
     def __getitem__(self, i):
+        if type(i) is int:
+            got = self._seen.get(i)
+            if got is None:
+                got = self._seen[i] = self._read(i)
+            return got
+        return self._read(i)
+
+    def _read(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:
@@ -174,15 +212,32 @@ class LayeredEntries(Sequence):
         moved = self.layer.moved
         for i in range(len(self)):
             if i not in moved:
-                yield self[i]
+                yield self._read(i)  # (not kept in _seen: a walk over every entry is no hot path)
 
 
 class LayeredWords(Collection):
     def __init__(self, base: Collection[str], extra: Collection[str]):
         self.base, self.extra = base, extra
+        self._memo: dict[str, bool] = {}  # every token's lemmas are asked of it: two trie probes each
 
     def __contains__(self, w) -> bool:
-        return w in self.base or w in self.extra
+        got = self._memo.get(w)
+        if got is None:
+            if len(self._memo) >= 4 * MEMO_SIZE:
+                self._memo.clear()
+            got = self._memo[w] = w in self.base or w in self.extra
+        return got
+
+    def subset(self, words: Iterable[str]) -> frozenset[str]:
+        """The words of `words` in this vocabulary (what `w in self` says of each)."""
+        memo, out = self._memo, []
+        for w in words:
+            got = memo.get(w)
+            if got is None:
+                got = w in self
+            if got:
+                out.append(w)
+        return frozenset(out)
 
     def __iter__(self) -> Iterator[str]:
         yield from self.base

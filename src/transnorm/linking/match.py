@@ -56,7 +56,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     tokens = split_runs(tokenize(text), index)  # review decisions: runs that are several names
     keys = keys_fn(tokens) if keys_fn else [(t.key,) for t in tokens]
     given_names = index.lexicon.given_names
-    given = [capitalised(t) and any(k in given_names for k in ks) for t, ks in zip(tokens, keys)]
+    given = [t.text[:1].isupper() and not given_names.isdisjoint(ks) for t, ks in zip(tokens, keys)]  # capitalised
     hits = _first_names_dropped(_exact(text, tokens, keys, index), tokens, index)
     hits = _surnames_after_a_first_name_dropped(hits, tokens, keys, given, index)
     ow = OpenWorld(text, tokens, index, cfg, lang) if cfg.generate_names else None
@@ -118,23 +118,34 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
     vocab = index.words()
     n, i = len(tokens), 0
     keys = _lowercase_names(tokens, keys, lex.lowercase_names)
+    known = _known_words(keys, vocab)
+    reach = [not known.isdisjoint(ks) for ks in keys]  # has a reading some key has
+    lowercase = lex.lowercase_names
     while i < n:
-        if not capitalised(tokens[i]) and not (lex.lowercase_names and lex.lowercase_names.intersection(keys[i])):
+        if not tokens[i].text[:1].isupper() and not (lowercase and not lowercase.isdisjoint(keys[i])):
             i += 1  # a name is capitalised, but for the few Ukrainian media write in lower case (рф, росією)
             continue
-        run = 1  # how many tokens from i can belong to one name
-        while i + run < n and run < index.max_tokens and continues_name(text, tokens, i + run):
+        # How many tokens from i can belong to one name: joined ones, each with a reading some
+        # key has (a longer run has no combination whose every word is in `vocab`: no lookup).
+        run = 1 if reach[i] else 0
+        while (run and i + run < n and run < index.max_tokens and reach[i + run]
+               and continues_name(text, tokens, i + run)):
             run += 1
         found = None
+        upper = tokens[i].text.isupper()
         for length in range(run, 0, -1):
             # Every reading of the run is a candidate (the written form and its lemmas): "Луганске"
             # is Luhansk (a lemma) as much as the village Luhanske (the written form); resolve decides.
-            for combo in _combos(keys[i:i + length]):
-                if not all(w in vocab for w in combo):
+            combos = _combos(keys[i:i + length])
+            for combo in combos:
+                # (one combination: every token has one reading, a known one)
+                if len(combos) > 1 and not all(w in known for w in combo):
                     continue  # a word no key has: no lookup (most readings of most runs)
                 refs = index.lookup(" ".join(combo))
-                refs = [r for r in refs if not r.upper or tokens[i].text.isupper()]
-                refs = [r for r in refs if not _rejected(index, tokens, i, i + length, r)]
+                if not upper:
+                    refs = [r for r in refs if not r.upper]
+                if index.rejected:
+                    refs = [r for r in refs if not _rejected(index, tokens, i, i + length, r)]
                 if refs and _common_word_read_as_lemma(combo, tokens[i:i + length], lex):
                     # "Родина" (a common word) read as the lemma "родино" is no GeoNames Rodino,
                     # "Из" no Iza: the rule compile_index applies to written names, for readings
@@ -157,6 +168,14 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
         else:
             i += 1
     return hits
+
+
+def _known_words(keys: list[tuple[str, ...]], vocab) -> frozenset[str]:
+    """The readings of this text that are words of some index key: each asked of the (mapped)
+    vocabulary once, then tested as a plain set in the scan's inner loop."""
+    words = {k for ks in keys for k in ks}
+    subset = getattr(vocab, "subset", None)  # overlay.LayeredWords: the same, without a call per word
+    return subset(words) if subset is not None else frozenset(k for k in words if k in vocab)
 
 
 def _lowercase_names(tokens: list[Token], keys: list[tuple[str, ...]], names: frozenset[str] | set[str]

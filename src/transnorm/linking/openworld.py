@@ -385,8 +385,9 @@ class OpenWorld:
             if entry is not None:
                 keys |= _entry_surnames(self.index, e.gazetteer_id)
             short = entry.short if entry is not None else None  # "Tkachenko" stays Tkachenko in text_en
+            alone = replace(e, method="surname", score=min(e.score, 0.93), rewrite=short)  # one copy for all its keys
             for k in keys:
-                out.setdefault(k, replace(e, method="surname", score=min(e.score, 0.93), rewrite=short))
+                out.setdefault(k, alone)
         return out
 
     def _repoint(self, entities: list[Entity], surnames: dict[str, Entity]) -> None:

@@ -394,7 +394,7 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
             method = OFFICIAL_METHOD
         cands = h.candidates or [
             Candidate(index.entries[x].id, index.entries[x].canonical, round(base if x == ei else base * 0.85, 3))
-            for _, x, _, _ in scored]
+            for _, x, _, _ in scored[:5]]  # (only five are kept)
         out.append(Entity(
             start=start, end=end, surface=text[start:end], type=e.type, gazetteer_id=e.id,
             canonical=e.canonical, score=score, method=method, status=status,

@@ -95,22 +95,41 @@ class Token:
     joined: bool  # True if it may continue the name started by the previous token
 
 
+# Token's slot setters: tokenize makes tens of thousands of Tokens per document, and a frozen
+# dataclass's __init__ (object.__setattr__ per field) costs about twice as much.
+_NEW_TOKEN = object.__new__
+_SET_START, _SET_END, _SET_TEXT, _SET_KEY, _SET_JOINED = (
+    Token.__dict__[f].__set__ for f in ("start", "end", "text", "key", "joined"))
+
+
 def tokenize(text: str) -> list[Token]:
     """Split text into word tokens with str offsets and folded keys."""
     out: list[Token] = []
-    prev_end = None
+    append, join_match = out.append, JOIN_RE.fullmatch
+    prev_end = -1
     prev_len = 0
     for m in WORD_RE.finditer(text):
-        gap = text[prev_end:m.start()] if prev_end is not None else None
-        joined = bool(gap is not None and JOIN_RE.fullmatch(gap))
-        if joined and gap and "." in gap and prev_len > 3:  # "St. Petersburg", not "Kyiv. Then"
+        start, end = m.span()
+        if prev_end < 0:
             joined = False
+        else:
+            gap = text[prev_end:start]
+            joined = gap == " " or join_match(gap) is not None  # one space: most gaps
+            if joined and "." in gap and prev_len > 3:  # "St. Petersburg", not "Kyiv. Then"
+                joined = False
         word = m.group()
-        out.append(Token(m.start(), m.end(), word, fold(word), joined))
-        prev_end, prev_len = m.end(), len(word)
+        t = _NEW_TOKEN(Token)  # = Token(start, end, word, fold(word), joined)
+        _SET_START(t, start)
+        _SET_END(t, end)
+        _SET_TEXT(t, word)
+        _SET_KEY(t, fold(word))
+        _SET_JOINED(t, joined)
+        append(t)
+        prev_end, prev_len = end, end - start
     return out
 
 
+@lru_cache(maxsize=100_000)  # the same candidate spans and canonicals come back in every document
 def fold_name(name: str) -> str:
     """Fold a multiword name the way the scanner sees it: folded tokens joined by spaces."""
     return " ".join(t.key for t in tokenize(name))

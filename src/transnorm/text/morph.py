@@ -75,6 +75,7 @@ def is_people_noun(word: str, langs: Sequence[str] = ("ru", "uk")) -> bool:
     return False
 
 
+@lru_cache(maxsize=200_000)  # asked of the same words by most passes of every document
 def is_cyrillic_word(word: str) -> bool:
     """Only Cyrillic letters (and inner apostrophes): the words pymorphy can analyse."""
     has = False
@@ -251,6 +252,19 @@ def guessable(word: str, lang: str) -> bool:
     return True
 
 
+_TOKEN_MEMO: tuple = (None, {})  # (vocab, (word, key, lang) -> keys): one vocabulary at a time, swapped whole
+
+
+def _token_memo(vocab: Collection[str]) -> dict:
+    """The per-word results of token_keys for this vocabulary (a word's keys depend only on the
+    word, its language and the vocabulary; the words recur in every document)."""
+    global _TOKEN_MEMO
+    got = _TOKEN_MEMO  # one read: another thread may swap in another vocabulary's memo meanwhile
+    if got[0] is not vocab:
+        got = _TOKEN_MEMO = (vocab, {})
+    return got[1]
+
+
 def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None = None,
                max_tokens: int = 8, stopwords: Collection[str] = frozenset()) -> list[tuple[str, ...]]:
     """Per token: the folded surface key first, then folded lemmas (Cyrillic tokens only).
@@ -271,6 +285,7 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
     keeps that key alone: its lemmas are other words (из -> иза, a village's name).
     """
     cap = TEXT_CAP.get(lang, 4)
+    memo = _token_memo(vocab) if vocab is not None else {}
     out: list[tuple[str, ...]] = []
     depth = max_tokens  # words since the last capitalised one, along a chain of vocab words
     for t in tokens:
@@ -285,11 +300,16 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
             if depth >= max_tokens:
                 out.append((t.key,))
                 continue
-            alts = _text_alts(t.text, t.key, lang)
-            keep = [k for k in alts[1:] if k in vocab]
-            if upper and not keep and alts[0] not in vocab and guessable(t.text.lower(), lang):
-                keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key]
-            out.append((alts[0], *keep))
+            got = memo.get((t.text, t.key, lang))
+            if got is None:
+                alts = _text_alts(t.text, t.key, lang)
+                keep = [k for k in alts[1:] if k in vocab]
+                if upper and not keep and alts[0] not in vocab and guessable(t.text.lower(), lang):
+                    keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key]
+                got = (alts[0], *keep)
+                if len(memo) < 200_000:
+                    memo[(t.text, t.key, lang)] = got
+            out.append(got)
             continue
         alts = _text_alts(t.text, t.key, lang)
         out.append(alts[:1 + cap])

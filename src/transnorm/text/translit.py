@@ -311,6 +311,7 @@ def turkish_variants(name: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=65536)  # resolve asks it for the same surface and canonical in document after document
 def likeness(written: str, latin: str) -> float:
     """How much `written` (romanised if Cyrillic, inflection and all) looks like the Latin name
     `latin`: the best rapidfuzz ratio of their folded forms, 0-100. "Олександрівку" is ~90 for
