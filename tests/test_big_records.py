@@ -114,3 +114,61 @@ def test_a_reused_record_is_copied_in_blocks_and_never_parsed_whole(tmp_path, do
     assert refs == [LineRef(writer._tmp, 0, len(line))]
     assert sum(read_sizes) == len(line) and max(read_sizes) <= 1 << 16 and len(read_sizes) > 10
     assert writer.stats.mentions == len(rec.entities) and writer.review_total > 0  # the reports saw it all
+
+
+STORE_BIG_LINE = r"""
+import resource, sys
+from pathlib import Path
+from transnorm.ops.ledger import Ledger
+from transnorm.records import LineRef
+
+part = Path(sys.argv[1])
+size = part.stat().st_size
+with Ledger(Path(sys.argv[2])) as led:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    key = '["/in/big.txt", "big.txt"]'  # an identity: the row's `file` column is set, as in a run
+    led.commit([(key, "h", LineRef(part, 0, size))], "P", "run")
+    grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    stored = sum(len(c) for c in led.read(led.lookup(key)[2]))
+print(grew * 1024, stored)
+"""
+
+
+def test_storing_a_64_mb_line_takes_a_few_mb_of_memory(tmp_path):
+    """The ledger row is a zeroblob filled in blocks, and `record` is the table's last column, so SQLite
+    never builds the row in memory (it did: twice the line when `record` was not last, and the line was
+    bound as one value before that). Peak RSS of a fresh process, so nothing else is counted."""
+    import subprocess
+    import sys
+
+    part = tmp_path / "line.part"
+    with part.open("wb") as fh:
+        for _ in range(64):
+            fh.write(b"x" * (1 << 20))
+    res = subprocess.run([sys.executable, "-c", STORE_BIG_LINE, str(part), str(tmp_path / "state")],
+                         capture_output=True, text=True, check=True)
+    grew, stored = map(int, res.stdout.split())
+    assert stored == 64 << 20
+    assert grew < 16 << 20, f"storing a 64 MB line grew the process by {grew / 2**20:.0f} MB"
+
+
+def test_a_ledger_with_the_older_column_order_still_stores_and_reads_big_lines(tmp_path, monkeypatch):
+    """Ledgers made before `record` became the last column keep working (SQLite builds such a row in memory)."""
+    import sqlite3
+
+    state = tmp_path / "state"
+    state.mkdir()
+    con = sqlite3.connect(state / "ledger.sqlite")
+    con.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, pipeline TEXT NOT NULL, "
+                "run TEXT NOT NULL, processed_utc TEXT NOT NULL, record TEXT NOT NULL)")
+    con.execute("ALTER TABLE documents ADD COLUMN file TEXT")
+    con.commit()
+    con.close()
+    monkeypatch.setattr(ledger_mod, "INLINE", 1000)
+    part = tmp_path / "line.part"
+    line = json.dumps({"id": "d", "text": "Київ " * 2000}, ensure_ascii=False).encode("utf-8")
+    part.write_bytes(b"junk" + line + b"\n")
+    with Ledger(state) as led:
+        led.commit([("d", "h", LineRef(part, 4, len(line)))], "P", "run")
+        assert b"".join(led.read(led.lookup("d")[2], size=999)) == line
+        assert led.export().read_bytes() == line + b"\n"

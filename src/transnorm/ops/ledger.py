@@ -193,9 +193,11 @@ class Ledger:
         self.con = sqlite3.connect(self.path, timeout=60)
         self.con.execute("PRAGMA journal_mode=WAL")
         self.con.execute("PRAGMA synchronous=FULL")  # a committed batch survives power loss
+        # `record` last: SQLite then writes a zeroblob() there without building it in memory (commit).
+        # Ledgers made before have `file` after it (added below): they keep working, building the row.
         self.con.execute("""CREATE TABLE IF NOT EXISTS documents (
             id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, pipeline TEXT NOT NULL,
-            run TEXT NOT NULL, processed_utc TEXT NOT NULL, record TEXT NOT NULL)""")
+            run TEXT NOT NULL, processed_utc TEXT NOT NULL, file TEXT, record TEXT NOT NULL)""")
         # generation: bumped by every commit; exported: the generation the consolidated store holds
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
         if "file" not in {row[1] for row in self.con.execute("PRAGMA table_info(documents)")}:
