@@ -4,6 +4,7 @@
     python benchmarks/bench_huge.py --jsonl-size 20M --doc-size 5M
     python benchmarks/bench_huge.py --only doc --doc-size 50M --reports
     python benchmarks/bench_huge.py --only cli --jsonl-size 1G --config c.yaml   # `transnorm run` itself
+    python benchmarks/bench_huge.py --only cli-doc --doc-size 50M   # one document: first run, reuse; before/after
 
 Inputs are generated in a temporary folder (`--tmp`) from the paragraphs in samples/
 (English articles and wires, Russian and Ukrainian Telegram posts), so the corpus has the
@@ -22,6 +23,14 @@ child warms up first (gazetteer index, lingua models, pymorphy dictionaries) and
 and samples the resident memory of its whole process tree every 2 s from /proc: it reports
 the largest single process and the tree's total, overall and after the first quarter of the
 records were written.
+
+`--only cli-doc` runs `transnorm run doc.txt` on one generated document (`make_document`; with
+`--english`, English paragraphs only), twice with one state folder (the first run processes it,
+the second reuses its stored record), each with its own temporary Prefect server, `ingest.max_document_chars` set from
+`--max-document-chars`; for the commit `--baseline` (default 5808d7d, checked out in a temporary
+git worktree and run with its own `src/` first on PYTHONPATH) and for this checkout, the index
+built beforehand. It reports the peak RSS of the whole process tree (sampled every 0.2 s) and of
+the CLI process (its exact ru_maxrss from wait4), wall and CPU time, and records.jsonl's size.
 
 `--reports` also closes the writer, which writes report.md, report.html and review.csv
 (reported as a separate phase: report.html embeds every document, so its cost grows with
@@ -325,16 +334,17 @@ def cli_document(args) -> None:
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         tmp = Path(tmp)
         doc = tmp / "document.txt"
-        make_document(doc, parse_size(args.doc_size), english=True)
+        make_document(doc, parse_size(args.doc_size), english=args.english)
         size = doc.stat().st_size
-        print(f"generated a {size / 2**20:,.1f} MB English document", file=sys.stderr, flush=True)
+        kind = "English" if args.english else "mixed"
+        print(f"generated a {size / 2**20:,.1f} MB {kind} document", file=sys.stderr, flush=True)
         got = {}
         if args.baseline != "none":
             with baseline_tree(args.baseline, tmp / "baseline") as tree:
                 got["before"] = run_cli_document(tree, doc, tmp / "before", args)
         got["after"] = run_cli_document(ROOT, doc, tmp / "after", args)
     cols = list(got)
-    rows = [["`transnorm run`, one " + f"{size / 2**20:,.0f} MB English document"] +
+    rows = [["`transnorm run`, one " + f"{size / 2**20:,.0f} MB {kind} document"] +
             [f"{c} ({args.baseline})" if c == "before" else c for c in cols]]
     for i, phase in enumerate(("first run", "reuse")):
         rows.append([f"{phase}: process tree, peak RSS MB"] + [str(got[c][i]["rss_tree_peak_mb"]) for c in cols])
@@ -429,6 +439,9 @@ def main() -> None:
         "on the document, first run and reuse, before (--baseline) and after",
     )
     ap.add_argument("--baseline", default="5808d7d", help="cli-doc: the commit to compare with ('none': skip)")
+    ap.add_argument("--english", action="store_true", help="cli-doc: an English-only document (text_en and "
+                    "its names too: about twice the record of the default mix, whose ru/uk paragraphs get no "
+                    "English without a model)")
     ap.add_argument("--batch-size", type=int, default=200)
     ap.add_argument(
         "--max-document-chars",
