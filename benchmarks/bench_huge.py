@@ -4,6 +4,7 @@
     python benchmarks/bench_huge.py --jsonl-size 20M --doc-size 5M
     python benchmarks/bench_huge.py --only doc --doc-size 50M --reports
     python benchmarks/bench_huge.py --only cli --jsonl-size 1G --config c.yaml   # `transnorm run` itself
+    python benchmarks/bench_huge.py --only cli-doc --doc-size 50M   # one document: first run, reuse; before/after
 
 Inputs are generated in a temporary folder (`--tmp`) from the paragraphs in samples/
 (English articles and wires, Russian and Ukrainian Telegram posts), so the corpus has the
@@ -22,6 +23,14 @@ child warms up first (gazetteer index, lingua models, pymorphy dictionaries) and
 and samples the resident memory of its whole process tree every 2 s from /proc: it reports
 the largest single process and the tree's total, overall and after the first quarter of the
 records were written.
+
+`--only cli-doc` runs `transnorm run doc.txt` on one generated document (`make_document`; with
+`--english`, English paragraphs only), twice with one state folder (the first run processes it,
+the second reuses its stored record), each with its own temporary Prefect server, `ingest.max_document_chars` set from
+`--max-document-chars`; for the commit `--baseline` (default 5808d7d, checked out in a temporary
+git worktree and run with its own `src/` first on PYTHONPATH) and for this checkout, the index
+built beforehand. It reports the peak RSS of the whole process tree (sampled every 0.2 s) and of
+the CLI process (its exact ru_maxrss from wait4), wall and CPU time, and records.jsonl's size.
 
 `--reports` also closes the writer, which writes report.md, report.html and review.csv
 (reported as a separate phase: report.html embeds every document, so its cost grows with
@@ -113,9 +122,11 @@ def make_jsonl(path: Path, size: int, seed: int = 1) -> int:
     return n
 
 
-def make_document(path: Path, size: int, seed: int = 2) -> None:
-    """One text file of about `size` bytes: mostly English paragraphs, some ru/uk ones."""
+def make_document(path: Path, size: int, seed: int = 2, english: bool = False) -> None:
+    """One text file of about `size` bytes: mostly English paragraphs, some ru/uk ones (`english`: none)."""
     rng, paras = random.Random(seed), paragraphs()
+    if english:
+        paras = [p for p in paras if not any("\u0400" <= c <= "\u04ff" for c in p)]
     written = 0
     with path.open("w", encoding="utf-8") as fh:
         while written < size:
@@ -269,6 +280,86 @@ def run_cli(path: Path, out: Path, args) -> dict:
     }
 
 
+def run_cli_document(tree: Path, doc: Path, work: Path, args) -> list[dict]:
+    """`transnorm run` of the checkout at `tree` on one document, twice with one state folder: the first
+    run processes it, the second reuses its stored record. Peak RSS of the whole process tree (sampled
+    from /proc every 0.2 s) and of the CLI process itself (ru_maxrss, exact)."""
+    work.mkdir(parents=True, exist_ok=True)
+    cfg = work / "c.yaml"
+    cfg.write_text(f"state_dir: {work / 'state'}\noutputs_dir: {work / 'outputs'}\n"
+                   f"ingest:\n  max_document_chars: {args.max_document_chars}\n", encoding="utf-8")
+    env = {**os.environ, "TRANSNORM_MODELS_DIR": str(args.models_dir or work / "no-models"),
+           "PYTHONPATH": str(tree / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+           "PREFECT_HOME": str(work / "prefect"), "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)  # each run starts its temporary server, as a first-time user's does
+    # The index first, so that neither run pays for (nor measures) a cold build of it
+    subprocess.run([sys.executable, "-m", "transnorm.cli.main", "gazetteer", "build", "--config", str(cfg)], env=env,
+                   cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    results = []
+    for phase in ("first run", "reuse"):
+        out = work / phase.replace(" ", "-")
+        cmd = [sys.executable, "-m", "transnorm.cli.main", "run", str(doc), "--out", str(out), "--config", str(cfg)]
+        t0 = time.perf_counter()
+        with (work / f"{phase}.stderr").open("wb") as err:
+            proc = subprocess.Popen(cmd, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=err)
+        peak_tree = peak_big = 0.0
+        while True:  # wait4, not poll(): its rusage has the CLI process's exact peak (ru_maxrss)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                break
+            big, total = tree_rss_mb(proc.pid)
+            peak_tree, peak_big = max(peak_tree, total), max(peak_big, big)
+            time.sleep(0.2)
+        if proc.returncode != 0:
+            raise SystemExit(f"transnorm run ({tree}) failed: {(work / f'{phase}.stderr').read_text()[-2000:]}")
+        manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        results.append({
+            "phase": phase, "seconds": round(time.perf_counter() - t0, 1),
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+            "processed": manifest["processed"], "reused": manifest["reused"],
+            "records_mb": round((out / "records.jsonl").stat().st_size / 2**20, 1),
+            "rss_tree_peak_mb": round(peak_tree), "rss_cli_peak_mb": round(max(usage.ru_maxrss / 1024, peak_big)),
+        })
+        print(f"  {tree.name}: {phase}: {results[-1]}", file=sys.stderr, flush=True)
+    return results
+
+
+def cli_document(args) -> None:
+    """The `cli-doc` scenario: one generated document through `transnorm run`, first run and reuse, for
+    the baseline commit (a temporary git worktree) and this checkout."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from benchtools import baseline_tree, print_table
+
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        tmp = Path(tmp)
+        doc = tmp / "document.txt"
+        make_document(doc, parse_size(args.doc_size), english=args.english)
+        size = doc.stat().st_size
+        kind = "English" if args.english else "mixed"
+        print(f"generated a {size / 2**20:,.1f} MB {kind} document", file=sys.stderr, flush=True)
+        got = {}
+        if args.baseline != "none":
+            with baseline_tree(args.baseline, tmp / "baseline") as tree:
+                got["before"] = run_cli_document(tree, doc, tmp / "before", args)
+        got["after"] = run_cli_document(ROOT, doc, tmp / "after", args)
+    cols = list(got)
+    rows = [["`transnorm run`, one " + f"{size / 2**20:,.0f} MB {kind} document"] +
+            [f"{c} ({args.baseline})" if c == "before" else c for c in cols]]
+    for i, phase in enumerate(("first run", "reuse")):
+        rows.append([f"{phase}: process tree, peak RSS MB"] + [str(got[c][i]["rss_tree_peak_mb"]) for c in cols])
+        rows.append([f"{phase}: the CLI process, peak RSS MB"] + [str(got[c][i]["rss_cli_peak_mb"]) for c in cols])
+        rows.append([f"{phase}: wall s (CLI CPU s)"] +
+                    [f"{got[c][i]['seconds']:.0f} ({got[c][i]['cpu_seconds']:.0f})" for c in cols])
+    rec_mb = got["after"][0]["records_mb"]
+    rows.append(["records.jsonl MB (x the document)"] +
+                [f"{got[c][0]['records_mb']:,.1f} ({got[c][0]['records_mb'] * 2**20 / size:.1f}x)" for c in cols])
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; records {rec_mb} MB")
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
+
+
 def cli_table(r: dict) -> str:
     return "\n".join(
         [
@@ -342,10 +433,15 @@ def main() -> None:
     ap.add_argument("--doc-size", default="50M", help="size of the generated single document (default 50M)")
     ap.add_argument(
         "--only",
-        choices=["jsonl", "doc", "both", "cli"],
+        choices=["jsonl", "doc", "both", "cli", "cli-doc"],
         default="both",
-        help="cli: `transnorm run` on the JSONL corpus (whole process tree measured)",
+        help="cli: `transnorm run` on the JSONL corpus (whole process tree measured); cli-doc: `transnorm run` "
+        "on the document, first run and reuse, before (--baseline) and after",
     )
+    ap.add_argument("--baseline", default="5808d7d", help="cli-doc: the commit to compare with ('none': skip)")
+    ap.add_argument("--english", action="store_true", help="cli-doc: an English-only document (text_en and "
+                    "its names too: about twice the record of the default mix, whose ru/uk paragraphs get no "
+                    "English without a model)")
     ap.add_argument("--batch-size", type=int, default=200)
     ap.add_argument(
         "--max-document-chars",
@@ -373,6 +469,9 @@ def main() -> None:
                 child(kind, Path(path), Path(out), args.batch_size, args.reports, args.max_document_chars, args.config)
             )
         )
+        return
+    if args.only == "cli-doc":
+        cli_document(args)
         return
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         tmp = Path(tmp)

@@ -106,7 +106,9 @@ class _Work:
     lang: str
     segments: list[Segment]
     warnings: list[str]
-    english: dict[int, tuple[str, list[Entity]]] = field(default_factory=dict)  # segment -> (text_en, ents)
+    # segment -> (text_en, ents); text_en None for an English segment (its text is the source's: not
+    # copied while the rest of a huge document is linked)
+    english: dict[int, tuple[str | None, list[Entity]]] = field(default_factory=dict)
     missing_model: bool = False
 
 
@@ -279,7 +281,7 @@ def _link_document(doc: Document, lang: str, index: Index, cfg: Config) -> _Work
     w = _Work(doc, lang, segs, warnings)
     for i, s in enumerate(segs):
         if s.lang == "en":
-            w.english[i] = (doc.text[s.start:s.end], list(s.entities))
+            w.english[i] = (None, list(s.entities))  # its text is the source's: sliced when the record is built
     return w
 
 
@@ -346,7 +348,7 @@ def _record(w: _Work, prov: Provenance, lexicon: Lexicon) -> Record:
             seg_en, ents = w.english[i]
             src = text[s.start:s.end]
             trail = src[len(src.rstrip()):]  # the paragraph break after the segment, kept as is
-            body = seg_en.rstrip()
+            body = (src if seg_en is None else seg_en).rstrip()
             raw.extend(replace(e, start=e.start + pos, end=e.end + pos) for e in ents if e.end <= len(body))
             parts += [body, trail]
             pos += len(body) + len(trail)

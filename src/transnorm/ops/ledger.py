@@ -34,12 +34,13 @@ import socket
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from transnorm.files import atomic_open, fsync_dir
 from transnorm.ops import faults
-from transnorm.records import Document, IngestError, Line, Record, record_from_dict
+from transnorm.records import LINE_BLOCK, Document, IngestError, Line, LineRef, Record, StoredLine
 from transnorm.version import __version__
 
 LEDGER_FILE = "ledger.sqlite"
@@ -47,6 +48,7 @@ LOCK_FILE = "transnorm.lock"
 OUT_MARKER = ".transnorm-run"  # an output folder's lock, left in place: marks the folder as a run's output
 CONSOLIDATED = Path("records") / "records.jsonl"
 RETRY_HASH = ""  # content hash of a row that must be processed again next run (never matches)
+INLINE = 4 << 20  # lines up to this size are stored and exported as one value; longer ones in blocks
 
 
 class StateLocked(RuntimeError):
@@ -191,9 +193,11 @@ class Ledger:
         self.con = sqlite3.connect(self.path, timeout=60)
         self.con.execute("PRAGMA journal_mode=WAL")
         self.con.execute("PRAGMA synchronous=FULL")  # a committed batch survives power loss
+        # `record` last: SQLite then writes a zeroblob() there without building it in memory (commit).
+        # Ledgers made before have `file` after it (added below): they keep working, building the row.
         self.con.execute("""CREATE TABLE IF NOT EXISTS documents (
             id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, pipeline TEXT NOT NULL,
-            run TEXT NOT NULL, processed_utc TEXT NOT NULL, record TEXT NOT NULL)""")
+            run TEXT NOT NULL, processed_utc TEXT NOT NULL, file TEXT, record TEXT NOT NULL)""")
         # generation: bumped by every commit; exported: the generation the consolidated store holds
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
         if "file" not in {row[1] for row in self.con.execute("PRAGMA table_info(documents)")}:
@@ -205,32 +209,52 @@ class Ledger:
         self.con.commit()
         self.changed = 0  # rows written by this process
 
-    def lookup(self, key: str) -> tuple[str, str, Line] | None:
-        """(content hash, pipeline digest, record JSON) of the document's latest record."""
-        return self.con.execute("SELECT content_hash, pipeline, record FROM documents WHERE id = ?",
+    def lookup(self, key: str) -> tuple[str, str, int] | None:
+        """(content hash, pipeline digest, row) of the document's latest record; read the record with read(row)."""
+        return self.con.execute("SELECT content_hash, pipeline, rowid FROM documents WHERE id = ?",
                                 (key,)).fetchone()
 
-    def commit(self, rows: Iterable[tuple[str, str, Record | Line]], pipeline: str, run: str) -> None:
-        """Record a batch (key, content hash, record or its JSON line) in one transaction.
+    def read(self, row: int, size: int = LINE_BLOCK) -> Iterator[bytes]:
+        """A stored record line in blocks of `size` bytes (UTF-8; TEXT rows of older ledgers too)."""
+        with self.con.blobopen("documents", "record", row, readonly=True) as blob:
+            while chunk := blob.read(size):
+                yield chunk
 
-        Call only once the records are durable in the run's output."""
+    def commit(self, rows: Iterable[tuple[str, str, Record | Line | LineRef]], pipeline: str, run: str) -> None:
+        """Record a batch (key, content hash, record, its JSON line or where it was written) in one transaction.
+
+        Call only once the records are durable in the run's output. A line longer than INLINE is
+        copied from the run's file into the row block by block, never held whole."""
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        data = [(key, h, pipeline, run, stamp,
-                 rec.to_line() if isinstance(rec, Record) else rec, key_file(key))
-                for key, h, rec in rows]
-        if not data:  # a batch of reused records: nothing changes, the store stays current
+        data, big = [], []
+        for key, h, rec in rows:
+            line = rec.to_line() if isinstance(rec, Record) else rec
+            if isinstance(line, LineRef):
+                if line.length > INLINE:
+                    big.append((key, h, line))
+                    continue
+                line = b"".join(line.chunks())
+            data.append((key, h, pipeline, run, stamp, line, key_file(key)))
+        if not data and not big:  # a batch of reused records: nothing changes, the store stays current
             return
         try:
             with self.con:
                 self.con.executemany("INSERT OR REPLACE INTO documents (id, content_hash, pipeline, run, "
                                      "processed_utc, record, file) VALUES (?, ?, ?, ?, ?, ?, ?)", data)
+                for key, h, ref in big:
+                    cur = self.con.execute("INSERT OR REPLACE INTO documents (id, content_hash, pipeline, run, "
+                                           "processed_utc, record, file) VALUES (?, ?, ?, ?, ?, zeroblob(?), ?)",
+                                           (key, h, pipeline, run, stamp, ref.length, key_file(key)))
+                    with self.con.blobopen("documents", "record", cur.lastrowid) as blob:
+                        for chunk in ref.chunks():
+                            blob.write(chunk)
                 self.con.execute("INSERT INTO meta VALUES ('generation', 1) "
                                  "ON CONFLICT(key) DO UPDATE SET value = value + 1")
         except sqlite3.OperationalError as exc:
             if "disk is full" in str(exc) or "disk I/O error" in str(exc):  # as a write error, naming the file
                 raise OSError(errno.ENOSPC if "full" in str(exc) else errno.EIO, str(exc), str(self.path)) from exc
             raise
-        self.changed += len(data)
+        self.changed += len(data) + len(big)
 
     def see(self, item: Document | IngestError, key: str) -> None:
         """Note that this run's input holds `item` (plan() calls this for every item)."""
@@ -280,8 +304,14 @@ class Ledger:
         path = Path(path) if path else self.state_dir / CONSOLIDATED
         generation = self._meta("generation") or 0  # no commit can come in between: the state lock
         with atomic_open(path, "wb") as fh:
-            for (line,) in self.con.execute("SELECT record FROM documents ORDER BY id"):
-                fh.write(line.encode("utf-8") if isinstance(line, str) else line)  # TEXT rows from older versions
+            # a long line is copied in blocks (length() of a BLOB does not read it)
+            for row, line in self.con.execute("SELECT rowid, CASE WHEN length(record) <= ? THEN record END "
+                                              "FROM documents ORDER BY id", (INLINE,)):
+                if line is None:
+                    for chunk in self.read(row):
+                        fh.write(chunk)
+                else:
+                    fh.write(line.encode("utf-8") if isinstance(line, str) else line)  # TEXT rows from older versions
                 fh.write(b"\n")
             faults.reached("export")  # written, not yet renamed
         fsync_dir(path.parent)
@@ -306,15 +336,15 @@ class Ledger:
 
 @dataclass
 class Batch:
-    """A stretch of the input, in order: `slots` holds reused records, None where `todo` fills in."""
+    """A stretch of the input, in order: `slots` holds reused records (read from the ledger only when
+    written out), None where `todo` fills in."""
 
-    slots: list[Record | None] = field(default_factory=list)
+    slots: list[StoredLine | None] = field(default_factory=list)
     todo: list[Document | IngestError] = field(default_factory=list)
     keys: list[tuple[str, str]] = field(default_factory=list)  # (ledger key, content hash) per todo item
     unchanged: int = 0  # unchanged documents in this stretch (in `slots`, or left out)
-    lines: list[Line | None] = field(default_factory=list)  # stored JSON line per slot, None for todo
 
-    def merge(self, processed: list[Record]) -> list[Record]:
+    def merge(self, processed: list[Record]) -> list[Record | StoredLine]:
         it = iter(processed)
         return [next(it) if s is None else s for s in self.slots]
 
@@ -336,11 +366,9 @@ def plan(items: Iterable[Document | IngestError], ledger: Ledger | None, pipelin
         if row is not None and row[0] == h and row[1] == pipeline:
             cur.unchanged += 1
             if keep_unchanged:
-                cur.slots.append(record_from_dict(json.loads(row[2])))
-                cur.lines.append(row[2])
+                cur.slots.append(StoredLine(partial(ledger.read, row[2])))
         else:
             cur.slots.append(None)
-            cur.lines.append(None)
             cur.todo.append(item)
             cur.keys.append((key, h))
         if len(cur.todo) >= batch_size or len(cur.slots) >= 10 * batch_size:

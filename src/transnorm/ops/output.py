@@ -15,12 +15,12 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from transnorm.config import ReportConfig
 from transnorm.files import atomic_open, fsync_dir, naming
 from transnorm.ops import faults
-from transnorm.records import Line, Record
+from transnorm.records import Line, LineRef, Record, StoredLine, read_record
 from transnorm.review.queue import ReviewGroup, ReviewSpool, write_review_groups
 from transnorm.review.report_html import ReportBuilder, RunSummary, write_report_page
 from transnorm.review.report_md import md_escape, queue_table, summary_lines, write_markdown
@@ -63,23 +63,40 @@ class RunWriter:
         self.report = ReportBuilder(self.limits, self.stats)  # counts once, for every report
         self.spool = ReviewSpool(self.out)
 
-    def write(self, records: list[Record], known: list[Line | None] | None = None) -> list[Line]:
-        """Append records; returns their JSON lines (the ledger stores them as they are).
+    def write(self, records: list[Record | StoredLine], lines: list[Line] | None = None) -> list[LineRef]:
+        """Append records; returns where each line went (the ledger copies the processed ones from there).
 
-        `known`: lines already at hand (encoded by the task, or reused from the ledger), None where not."""
-        lines = []
-        for i, rec in enumerate(records):
+        `lines`: the lines of the Records among `records`, in order, when a task encoded them; else each
+        is encoded block by block straight to the file. A StoredLine (a reused record) is copied block
+        by block and read back for the reports as it passes: neither is ever held whole."""
+        refs = []
+        given = iter(lines) if lines is not None else None
+        for item in records:
+            offset = self._fh.tell()
+            with naming(self._tmp):  # a full disk names the file
+                if isinstance(item, StoredLine):
+                    rec = read_record(self._copy(item.chunks()))
+                else:
+                    rec, line = item, next(given) if given is not None else None
+                    if line is None:
+                        rec.write_line(self._fh)
+                    else:
+                        self._fh.write(line.encode("utf-8") if isinstance(line, str) else line)
+                length = self._fh.tell() - offset
+                self._fh.write(b"\n")  # not line + "\n": a 50 MB document's line is not copied again
+            refs.append(LineRef(self._tmp, offset, length))
             model = rec.provenance.get("translation_model")
             if model and rec.lang:
                 self.models[rec.lang] = model
-            line = (known[i] if known else None) or rec.to_line()
-            with naming(self._tmp):  # a full disk names the file
-                self._fh.write(line.encode("utf-8") if isinstance(line, str) else line)
-                self._fh.write(b"\n")  # not line + "\n": a 50 MB document's line is not copied again
-            lines.append(line)
             self.spool.add(self.stats.documents, rec)  # the record's index in the run
             self.report.add(rec)  # counts it in self.stats too
-        return lines
+        return refs
+
+    def _copy(self, chunks) -> Iterator[bytes]:
+        """The chunks, each written to the part file as it passes."""
+        for chunk in chunks:
+            self._fh.write(chunk)
+            yield chunk
 
     def sync(self) -> None:
         """Make everything written so far durable (the ledger commits a batch only after this)."""

@@ -47,17 +47,20 @@ MIN_IN_FLIGHT = 4  # batches submitted ahead of the writer, at least
 @dataclass
 class BatchResult:
     records: list
-    lines: list[bytearray]  # the records as records.jsonl lines (UTF-8), encoded where the task ran
+    lines: list[bytearray] | None  # the records.jsonl lines (UTF-8) encoded where the task ran, or None
     seconds: float  # time in the stages and encoding, measured where the task ran
 
 
-def process_documents(batch: list, cfg) -> BatchResult:
-    """The stages on one batch, timed (plain function: runs in a thread, a process or a Dask worker)."""
+def process_documents(batch: list, cfg, encode: bool = True) -> BatchResult:
+    """The stages on one batch, timed (plain function: runs in a thread, a process or a Dask worker).
+
+    `encode`: also encode the lines here (a worker process: the flow process gets them ready). A thread
+    leaves that to the writer, which streams each line to the file, so no line is ever held whole."""
     from transnorm.pipeline import process_batch
 
     t0 = time.perf_counter()
     records = process_batch(batch, cfg)
-    lines = [r.to_line() for r in records]
+    lines = [r.to_line() for r in records] if encode else None
     return BatchResult(records, lines, time.perf_counter() - t0)
 
 
@@ -95,7 +98,7 @@ def run_batch(batch: list, cfg) -> BatchResult:
     pool = _POOL
     if pool is not None and cfg.runner.task_runner == "processes":
         return pool.run(process_documents, batch, cfg)
-    return process_documents(batch, cfg)
+    return process_documents(batch, cfg, encode=cfg.runner.task_runner == "dask")
 
 
 def batch_task(rcfg: RunnerConfig):
@@ -354,36 +357,38 @@ def _run(cfg, gazetteer_digest, inputs, force, inbox, result, lock, writer, t0) 
 
         def drain() -> None:
             batch, fut = pending.pop(0)
-            processed, hashes, known = [], [h for _, h in batch.keys], list(batch.lines)
+            processed, hashes, lines = [], [h for _, h in batch.keys], None
             if fut is not None:
                 try:
                     res = fut.result()
-                    processed = res.records
+                    processed, lines = res.records, res.lines
                     result.stage_seconds += res.seconds
-                    fresh = iter(res.lines)
-                    known = [line if line is not None else next(fresh) for line in known]
                 except Exception as exc:  # retries exhausted
                     processed, failed = isolate(batch.todo, cfg, exc)
                     hashes = [RETRY_HASH if i in failed else h for i, h in enumerate(hashes)]
                     result.retry_next += len(failed)
+                fut = res = None  # the records go once written: a huge document's are not held while committed
             records = batch.merge(processed)
             if not records:
                 return
             t = time.perf_counter()
             w = writer()
-            lines = w.write(records, known)
+            refs = w.write(records, lines)
+            n_processed = len(processed)
+            records = processed = lines = None
+            batch.todo.clear()
             w.sync()  # durable before the ledger says so
-            fresh = [line for line, slot in zip(lines, batch.slots) if slot is None]  # the processed ones
-            ledger.commit(((k, h, line) for (k, _), h, line in zip(batch.keys, hashes, fresh)),
+            fresh = [ref for ref, slot in zip(refs, batch.slots) if slot is None]  # the processed ones
+            ledger.commit(((k, h, ref) for (k, _), h, ref in zip(batch.keys, hashes, fresh)),
                           pipeline, str(w.out))
             faults.reached("batch")
             result.write_seconds += time.perf_counter() - t
-            result.processed += len(processed)
-            result.reused += len(records) - len(processed)
-            progress.advance(len(records))
+            result.processed += n_processed
+            result.reused += len(refs) - n_processed
+            progress.advance(len(refs))
             done = result.processed + result.reused
             logger.info("batch %d: %d document(s) written (%d processed, %d reused); %d so far, %.1f documents/s",
-                        result.batches + 1, len(records), len(processed), len(records) - len(processed), done,
+                        result.batches + 1, len(refs), n_processed, len(refs) - n_processed, done,
                         done / max(time.perf_counter() - t_batches, 1e-6))
             result.batches += 1
 
@@ -394,6 +399,7 @@ def _run(cfg, gazetteer_digest, inputs, force, inbox, result, lock, writer, t0) 
             pending.append((batch, fut))
             if len(pending) >= in_flight:
                 drain()
+        batch = fut = None  # drain() alone holds the last batch and its result: freed once written
         while pending:
             drain()
         t = time.perf_counter()
