@@ -46,7 +46,8 @@ EXCEPTIONS = {
     # Volodymyr / Vladimir, which never links a generated entry alone (the old name still does)
     ("gn-689378", "*"): "Volodymyr's current name is the first name Volodymyr (Vladimir in Russian)",
     # a nationality word first: "Українка Ярослава Магучіх" is a Ukrainian woman (stop layer)
-    ("gn-690773", "*"): "Ukrainka is also the word for a Ukrainian woman: it needs a cue or a list",
+    ("gn-690773", "uk"): "Ukrainka is also the word for a Ukrainian woman: it needs a cue or a list",
+    ("gn-690773", "ru"): "Ukrainka is also the word for a Ukrainian woman: it needs a cue or a list",
 }
 UNIT_WORDS = ("район", "rayon", "raion")
 

@@ -305,8 +305,8 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     id_count = Counter(i for ids, _ in per_hit for i in ids)
     country_count = Counter(c for _, cs in per_hit for c in cs)
     # the countries of curated mentions (oblasts, cities, countries): which side a report is on
-    curated_count = Counter(c for (_, cs), h in zip(per_hit, hits) for c in cs
-                            if any(index.entries[ei].source not in GENERATED_SOURCES for ei in h.refs))
+    curated_hit = [any(index.entries[ei].source not in GENERATED_SOURCES for ei in h.refs) for h in hits]
+    curated_count = Counter(c for (_, cs), cur in zip(per_hit, curated_hit) for c in cs if cur)
     heads = headline_lines(text)
     covered = {j for h in hits for j in range(h.start_tok, h.end_tok)}
     out: list[Entity] = []
@@ -323,7 +323,8 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
             refs = {ei: r for ei, r in refs.items() if r.tag == "override"}
         surface = text[tokens[h.start_tok].start:tokens[h.end_tok - 1].end]
         alien, exact = _alien_and_exact(surface, refs, index)
-        russian_side = curated_count["RU"] - ("RU" in own_countries) > curated_count["UA"] - ("UA" in own_countries)
+        own_curated = own_countries if curated_hit[k] else set()
+        russian_side = curated_count["RU"] - ("RU" in own_curated) > curated_count["UA"] - ("UA" in own_curated)
         namesakes = _namesakes(refs, index, ctx_ids) if russian_side else []
         for ei, ref in refs.items():
             e = index.entries[ei]
