@@ -156,6 +156,11 @@ def nominative(words: Sequence[str], lang: str) -> str:
     return " ".join([_adjective_nominative(w, lang, form) or _word_nominative(w, lang) for w in words[:-1]] + [noun])
 
 
+def _recased(template: str, word: str) -> str:
+    """`word` capitalised as `template` is (a lemma or inflected form of a written name)."""
+    return word[:1].upper() + word[1:] if template[:1].isupper() else word
+
+
 @lru_cache(maxsize=20_000)
 def _by_adjective_case(adj: str, word: str, lang: str) -> str | None:
     """The noun's nominative read in the case and number of the adjective before it: "Старої
@@ -170,7 +175,7 @@ def _by_adjective_case(adj: str, word: str, lang: str) -> str | None:
                     q.tag.number == "plur" or q.tag.gender in (None, p.tag.gender)):
                 f = p.inflect({"nomn"})
                 if f is not None:
-                    return f.word[:1].upper() + f.word[1:] if word[:1].isupper() else f.word
+                    return _recased(word, f.word)
     return None
 
 
@@ -186,7 +191,7 @@ def _noun_nominative(word: str, lang: str) -> str | None:
     for p in nouns[:1]:
         f = p.inflect({"nomn"})
         if f is not None:
-            return f.word[:1].upper() + f.word[1:] if word[:1].isupper() else f.word
+            return _recased(word, f.word)
     return None
 
 
@@ -211,7 +216,7 @@ def _adjective_nominative(word: str, lang: str, form: frozenset[str] | None) -> 
         if p.tag.POS == "ADJF":
             f = p.inflect(set(form))
             if f is not None:
-                return f.word[:1].upper() + f.word[1:] if word[:1].isupper() else f.word
+                return _recased(word, f.word)
     return None
 
 
@@ -242,7 +247,7 @@ def _word_nominative(word: str, lang: str) -> str:
         return score + (c[1] if score else 0), c[1]
 
     best = max(cands, key=rank)[0]
-    return best[:1].upper() + best[1:] if word[:1].isupper() else best
+    return _recased(word, best)
 
 
 SETTLEMENT_ENDINGS_LATIN = ("ivka", "yivka", "ovka", "evka", "ivske", "ske", "ne", "ove", "eve", "yne", "ka", "ia",
