@@ -164,11 +164,11 @@ def submit(
     if not wait:
         typer.echo(run.id)
         return
-    run = wait_for(url, run, timeout)
+    run = fail_on(SubmitError, lambda: wait_for(url, run, timeout))
     if run.state != "COMPLETED":
         fail(f"flow run {run.name} ({run.id}) " + (f"ended {run.state}: {run.message}" if run.state in
              ("FAILED", "CRASHED", "CANCELLED") else f"still {run.state or 'pending'} after {timeout:g} s"), code=1)
-    folder = run_folder(url, run) or params.get("out", "")
+    folder = fail_on(SubmitError, lambda: run_folder(url, run)) or params.get("out", "")
     if folder and Path(folder, "run.json").exists():
         summary(Path(folder), time.perf_counter() - started)
     else:

@@ -25,6 +25,10 @@ class SubmitError(RuntimeError):
     """The run could not be created or followed; one line saying why and what to do."""
 
 
+class NotFound(SubmitError):
+    """HTTP 404: what was asked for is not on the server."""
+
+
 @dataclass
 class FlowRun:
     id: str
@@ -33,16 +37,54 @@ class FlowRun:
     message: str = ""
 
 
+RETRY_STATUSES = {408, 429, 502, 503, 504}  # a busy or restarting server: the Prefect client retries these too
+RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
 def _request(api_url: str, method: str, path: str, body: dict | None = None) -> dict | list:
+    """One API call. A busy server (503 when its database is locked, 429, 502, 504) is asked
+    again after a short wait (its Retry-After, capped at 10 s) up to five times; what still
+    fails becomes a SubmitError of one line (NotFound for HTTP 404: callers may explain it)."""
     headers = {"Content-Type": "application/json"}
     if os.environ.get("PREFECT_API_KEY"):
         headers["Authorization"] = f"Bearer {os.environ['PREFECT_API_KEY']}"
     elif os.environ.get("PREFECT_API_AUTH_STRING"):
         headers["Authorization"] = "Basic " + base64.b64encode(os.environ["PREFECT_API_AUTH_STRING"].encode()).decode()
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"{api_url.rstrip('/')}{path}", data=data, headers=headers, method=method)
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read() or b"null")
+    url = f"{api_url.rstrip('/')}{path}"
+    for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+        req = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            if exc.code not in RETRY_STATUSES or delay is None:
+                tries = f" after {attempt + 1} tries" if attempt else ""
+                raise (NotFound if exc.code == 404 else SubmitError)(f"the Prefect server at {api_url} answered {method} {path} with HTTP {exc.code} "
+                                  f"{exc.reason}{tries}{_detail(exc)}") from None
+            time.sleep(_retry_after(exc, delay))
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise SubmitError(f"cannot reach the Prefect server at {api_url} ({reason}): start one with "
+                              "`transnorm server start`, or set PREFECT_API_URL") from None
+    raise AssertionError("not reached")
+
+
+def _retry_after(exc: urllib.error.HTTPError, default: float) -> float:
+    try:
+        return min(10.0, max(0.0, float(exc.headers.get("Retry-After", default))))
+    except (TypeError, ValueError):
+        return default
+
+
+def _detail(exc: urllib.error.HTTPError) -> str:
+    """The server's own explanation (FastAPI's "detail"), on one line and short."""
+    try:
+        detail = json.loads(exc.read() or b"null")
+        detail = detail.get("detail") if isinstance(detail, dict) else None
+    except (ValueError, OSError):
+        return ""
+    return f": {' '.join(str(detail).split())[:200]}" if detail else ""
 
 
 def create_run(api_url: str, deployment: str, parameters: dict, tags: list[str]) -> FlowRun:
@@ -50,11 +92,9 @@ def create_run(api_url: str, deployment: str, parameters: dict, tags: list[str])
     flow, name = deployment.split("/", 1)
     try:
         dep = _request(api_url, "GET", f"/deployments/name/{quote(flow)}/{quote(name)}")
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            raise SubmitError(f"no deployment {deployment} on the Prefect server {api_url}: start `transnorm "
-                              "serve` (or `prefect deploy --all` and a worker)") from None
-        raise
+    except NotFound:
+        raise SubmitError(f"no deployment {deployment} on the Prefect server {api_url}: start `transnorm "
+                          "serve` (or `prefect deploy --all` and a worker)") from None
     run = _request(api_url, "POST", f"/deployments/{dep['id']}/create_flow_run",
                    {"parameters": parameters, "tags": tags})
     return FlowRun(run["id"], run["name"], (run.get("state") or {}).get("type", "SCHEDULED"))
