@@ -6,16 +6,16 @@ being forced into the nearest configured one.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Callable
 
 from transnorm.config import DetectConfig
+from transnorm.once import loaded_once
 from transnorm.records import Document
 
 SHORT_TEXT = 40  # letters
 
 
-@lru_cache(maxsize=4)
+@loaded_once(4)
 def _detector(codes: tuple[str, ...]):
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 

@@ -19,7 +19,6 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 from transnorm.config import Config
@@ -30,6 +29,7 @@ from transnorm.gazetteer.lexicon import Lexicon
 from transnorm.gazetteer.store import load_or_build
 from transnorm.linking.match import link
 from transnorm.linking.rewrite import rewrite
+from transnorm.once import loaded_once
 from transnorm.records import Document, Entity, IngestError, Record
 from transnorm.version import __version__
 
@@ -43,7 +43,7 @@ SURROGATE_RE = re.compile("[\ud800-\udfff]")
 SENTENCE_END_RE = re.compile(r"[.!?…][\"'»”’)\]]*\s+")
 
 
-@lru_cache(maxsize=4)
+@loaded_once(4)
 def _index_for(folder: str, cache_dir: str, stamp: float, layers: LayerSpec, progress=None) -> Index:
     return load_or_build(Path(folder), Path(cache_dir), layers=layers, progress=progress)
 
@@ -61,7 +61,7 @@ def get_index(cfg: Config, progress=None) -> Index:
     return _index_for(str(folder), str(cfg.state_dir / "index"), stamp, layers, progress)
 
 
-@lru_cache(maxsize=2)
+@loaded_once(2)
 def _translator_for(cfg_json: str):
     from transnorm.config import TranslateConfig
     from transnorm.translation.translate import Translator

@@ -15,10 +15,10 @@ import unicodedata
 import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
+from transnorm.once import loaded_once
 from transnorm.text.crosslang import cross_keys
 from transnorm.text.fold import fold, fold_name, is_cyrillic
 
@@ -51,7 +51,7 @@ def per_index(index: "Index", tag: str, build: Callable[["Index"], T]) -> T:
         return value
 
 
-@lru_cache(maxsize=1)
+@loaded_once(1)
 def guesser_first_names() -> frozenset[str]:
     """First names of gender-guesser's dictionary, lower case as written (about 48,000 from many
     countries: Wojciech, Bence, Luminița). Not folded: folding them all costs seconds."""
@@ -70,7 +70,7 @@ def plain_ascii(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=1)
+@loaded_once(1)
 def ukrainian_given_names() -> dict[str, str]:
     """shevchenko's Ukrainian given names (folded) -> 'masculine' | 'feminine'."""
     import shevchenko
@@ -80,7 +80,7 @@ def ukrainian_given_names() -> dict[str, str]:
     return {fold(n): g for n, g in names.items()}
 
 
-@lru_cache(maxsize=1)
+@loaded_once(1)
 def ukrainian_given_latin() -> frozenset[str]:
     """shevchenko's given names in KMU 2010, folded: Ustyna, Kateryna, Hryhorii."""
     from transnorm.text.translit import propose_english

@@ -60,8 +60,9 @@ def _request(api_url: str, method: str, path: str, body: dict | None = None) -> 
         except urllib.error.HTTPError as exc:
             if exc.code not in RETRY_STATUSES or delay is None:
                 tries = f" after {attempt + 1} tries" if attempt else ""
-                raise (NotFound if exc.code == 404 else SubmitError)(f"the Prefect server at {api_url} answered {method} {path} with HTTP {exc.code} "
-                                  f"{exc.reason}{tries}{_detail(exc)}") from None
+                said = f"HTTP {exc.code} {exc.reason}{tries}{_detail(exc)}"
+                raise (NotFound if exc.code == 404 else SubmitError)(
+                    f"the Prefect server at {api_url} answered {method} {path} with {said}") from None
             time.sleep(_retry_after(exc, delay))
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
