@@ -93,6 +93,9 @@ def test_a_russian_spelling_meets_the_ukrainian_name_and_the_reconstruction_is_k
     assert cross_key("Зыбино") in cross_keys("Зибине") and cross_key("Зыбино") not in cross_keys("Зибини")
     assert cross_key("Симиновка") not in cross_keys("Семенівка")  # different names stay apart
     assert uk_from_ru("Миролюбовка") == "Миролюбівка" and uk_from_ru("Нескучное") == "Нескучне"
+    # the adjective of a name in -ов keeps its Ukrainian -ів; Покров- and Москов- keep their о
+    assert uk_from_ru("Новотошковское") == "Новотошківське" and uk_from_ru("Васильевская") == "Василівська"
+    assert uk_from_ru("Покровское") == "Покровське" and uk_from_ru("Московская") == "Московська"
 
 
 def test_a_russian_spelling_links_a_ukrainian_village_through_the_cross_language_key():
@@ -122,6 +125,22 @@ def test_a_translated_russian_name_meets_the_ukrainian_one(run):
     e = _one(rec, "Западное")
     _generated(e, "place")
     assert e.canonical == "Zakhidne"
+
+
+def test_a_weak_fuzzy_guess_gives_way_to_a_cue_or_a_list_of_settlements(run):
+    """Far-fetched fuzzy matches (Новомиколаївка ~ Novosibirsk, Kotlyne ~ Jilin) are too weak to
+    review; a settlement cue or a list of settlements says more, so the village is proposed."""
+    rec = run("У с. Новомиколаївка Шевченківської громади постраждали двоє людей.", "uk")
+    e = _one(rec, "Новомиколаївка")
+    _generated(e, "place")
+    assert e.canonical == "Novomykolaivka"
+    rec = run("Fighting continued in the areas of Lysivka, Pokrovsk, Kotlyne, Udachne and Molodetske.", "en")
+    e = _one(rec, "Kotlyne")
+    _generated(e, "place")
+    assert e.canonical == "Kotlyne"
+    # with no cue and no list the guess is still queued as before, not turned into a village
+    rec = run("Kotlyne said nothing more.", "en")
+    assert all(x.method != "generated" or x.type != "place" for x in rec.entities if x.surface == "Kotlyne")
 
 
 def test_a_name_before_the_unit_it_lies_in_is_a_settlement_and_keeps_it_in_other_cases(run):

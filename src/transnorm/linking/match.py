@@ -98,8 +98,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
         entities = sorted(entities + [hromada_entity(m, text, tokens, index, cfg) for m in hromadas],
                           key=lambda e: e.start)
     if ow is not None:
-        generated, unknown = ow.generate(unknown, entities)  # people and places by structure and cues
-        entities = sorted(entities + generated, key=lambda e: e.start)
+        entities, unknown = _generate(ow, tokens, entities, unknown)
     firsts = first_name_mentions(text, tokens, entities, index, lang)  # "Ольга Харлан ... Ольга"
     if firsts:
         entities = sorted(entities + firsts, key=lambda e: e.start)
@@ -110,6 +109,28 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
         entities.sort(key=lambda e: e.start)
     entities = mark_named(text, tokens, entities, index.lexicon, propose)
     return drop_decided(entities, index)  # review decisions: "not a name", rejected proposals
+
+
+def _generate(ow: OpenWorld, tokens: list[Token], entities: list[Entity], unknown: list[tuple[int, int]]
+              ) -> tuple[list[Entity], list[tuple[int, int]]]:
+    """People and places by structure and cues (openworld.py) for the unknown runs, and for runs
+    the fuzzy pass only guessed at: a fuzzy match too weak to review ("Kotlyne" ~ Jilin, "у с.
+    Новомиколаївка" ~ Novosibirsk) gives way to a generated name when a cue or a list of
+    settlements says what the run is; else the guess stays, queued as before."""
+    at = {t.start: i for i, t in enumerate(tokens)}
+    ends = {t.end: i + 1 for i, t in enumerate(tokens)}
+    weak = {(at[e.start], ends[e.end]): e for e in entities
+            if e.method == "fuzzy" and e.status == "unresolved" and e.start in at and e.end in ends}
+    if not weak:
+        generated, unknown = ow.generate(unknown, entities)
+        return sorted(entities + generated, key=lambda e: e.start), unknown
+    kept = [e for e in entities if all(e is not w for w in weak.values())]
+    generated, left = ow.generate(sorted(unknown + list(weak)), kept)
+    claimed = [(g.start, g.end) for g in generated]
+    stays = [(a, b) for (a, b), e in weak.items() if not any(s < e.end and e.start < t for s, t in claimed)]
+    kept += [weak[r] for r in stays]  # nothing better: the weak guess is queued as before
+    left = [(a, b) for a, b in left if not any(c <= a and b <= d for c, d in stays)]
+    return sorted(kept + generated, key=lambda e: e.start), left
 
 
 def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> list[Hit]:
