@@ -349,3 +349,17 @@ def test_an_english_name_before_a_singular_district_noun_is_the_raion_and_reads_
     assert links_to(ents, text, "Kharkiv district", "ua-raion-kharkiv")
     rec = process_batch([Document(id="d", text=text, source="t", lang="en")], CFG)[0]
     assert "Chuhuiv Raion" in rec.text_en and "Raion district" not in rec.text_en
+
+
+def test_a_unit_both_countries_name_alike_is_the_one_in_the_region_the_text_names(full_index):
+    """"Каменский район" is Kamianske Raion (Dnipropetrovsk) and Rostov's Kamensky District: the
+    Rostov governor's list, or a Rostov district beside it, makes it Rostov's; alone, the raion."""
+    text = ("Врио губернатора Ростовской области сообщил: ПВО отразили атаку в Каменском, Миллеровском, "
+            "Тарасовском районе.")
+    ents = linked(full_index, text, "ru")
+    assert links_to(ents, text, "Каменском", "ru-district-rostov-kamensky")
+    assert links_to(ents, text, "Миллеровском", "ru-district-rostov-millerovsky")
+    text = "Атаке подверглись Каменский и Миллеровский районы."
+    assert links_to(linked(full_index, text, "ru"), text, "Каменский", "ru-district-rostov-kamensky")
+    for text in ("В Каменском районе прогремели взрывы.", "В Каменском районе Днепропетровской области взрывы."):
+        assert links_to(linked(full_index, text, "ru"), text, "Каменском", "ua-raion-kamianske")

@@ -47,6 +47,7 @@ class UnitMatch:
     head_word: str  # the head as written
     stem: str
     entries: list[int] = field(default_factory=list)  # candidate entry positions (best kind only)
+    others: list[int] = field(default_factory=list)  # the head's other kinds (a Russian district)
     centre: int | None = None  # hromada: the centre settlement chosen
     clear: bool = True  # hromada: the centre leads its namesakes clearly
 
@@ -134,8 +135,27 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
             _by_context(made, tokens, h, index, rules, table)
             out.extend(made)
         i = j if head is None else head[0] + 1
+    _in_named_regions(out, index)
     out += _again(text, tokens, out, rules, lang, table, index)
     return out + _colloquial(text, tokens, out, rules, table, index, lang)
+
+
+def _in_named_regions(found: list[UnitMatch], index: Index) -> None:
+    """A unit of two countries' namesakes ("Каменский район": Kamianske Raion and Rostov's
+    Kamensky District) is the one in a region the text names or lists beside it
+    ("Ростовской области ... в Каменском, Миллеровском районе"); else the head's first kind."""
+    if not any(m.others for m in found):
+        return
+    regions = set()
+    for m in found:
+        if len(m.entries) == 1 and not m.others:
+            e = index.entries[m.entries[0]]
+            regions.add(e.id if e.kind not in SETTLEMENT_KINDS and m.head == "oblast" else e.parent)
+    for m in found:
+        if m.others and not any(index.entries[p].parent in regions for p in m.entries):
+            there = [p for p in m.others if index.entries[p].parent in regions]
+            if there:
+                m.entries = there
 
 
 #: "Нікопольщина", "Шосткинщины", "Прилуччині", "Бахмутчина": the land around a town, named like
@@ -238,10 +258,11 @@ def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveR
         units = sorted(set(same or [p for p, _ in named]))
         for kind in rules.targets[m.head]:
             got = [p for p in units if index.entries[p].kind == kind]
-            if got:
+            if got and not m.entries:
                 m.entries = got
-                return True
-        return False
+            elif got:
+                m.others += got
+        return bool(m.entries)
     places = [(p, r) for p, r in table.place_refs(m.stem) if index.entries[p].kind in SETTLEMENT_KINDS]
     if m.head == "hromada":
         places = [(p, r) for p, r in places if index.entries[p].country == "UA"]
