@@ -31,14 +31,8 @@ from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits
-from transnorm.linking.units import (
-    UnitMatch,
-    english_axes,
-    english_unit_lists,
-    find_units,
-    hromada_entity,
-    prefer_units,
-)
+from transnorm.linking.units import UnitMatch, find_units, hromada_entity
+from transnorm.linking.units_en import english_axes, english_unit_lists, prefer_units
 from transnorm.records import Entity
 from transnorm.text.fold import Token, fold_name, tokenize
 from transnorm.text.morph import is_cyrillic_word, word_lemmas

@@ -1,0 +1,131 @@
+"""Administrative units in English text: lists under one plural head ("Kharkiv, Kupyan and
+Chuguyiv districts"), a singular head ("the Chuguyiv district"), axes ("the Pokrovsky direction")
+and the unit preferred over a settlement of the same name when its head noun follows.
+The Cyrillic side (adjective + head noun) is units.py."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from transnorm.gazetteer.adjectives import rules_for
+from transnorm.gazetteer.entries import SETTLEMENT_KINDS
+from transnorm.gazetteer.index import Index
+from transnorm.linking.hits import Hit, capitalised
+from transnorm.text.fold import Token, fold_name
+
+PLURAL_UNIT_HEADS = {"districts": "district", "raions": "district", "rayons": "district",
+                     "communities": "community", "hromadas": "hromada", "regions": "region", "oblasts": "oblast",
+                     # "the Dnipropetrovsk Regional Military Administration", "Kharkiv regional council":
+                     # a body of the oblast, named by the oblast's centre
+                     "Regional": "region", "regional": "region"}
+LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|or)|&)\s*")
+SINGULAR_UNIT_HEADS = {"district": "district", "raion": "district", "rayon": "district"}
+
+
+def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: Index) -> list:
+    """"Kharkiv, Kupyan and Chuguyiv districts", "the Kremenchug and Lubensky districts": a plural
+    unit noun after a list of names makes each name the unit "<name> district" (the index's own
+    English names of raions and districts; a member found only as a settlement, perhaps by a fuzzy
+    match, tries its canonical). Returns the hits, those members replaced."""
+
+    rules = rules_for(index)
+    if rules is None:
+        return hits
+    starts = {h.start_tok: h for h in hits}
+    kinds = {k for ks in rules.targets.values() for k in ks}
+    covered = {k for h in hits for k in range(h.start_tok, h.end_tok)}
+    for j, t in enumerate(tokens):
+        noun = PLURAL_UNIT_HEADS.get(t.text)
+        if noun is None and t.text in SINGULAR_UNIT_HEADS and j > 0 and j not in covered \
+                and capitalised(tokens[j - 1]):  # "the Chuguyiv district": the name and its noun, one unit
+            a = j - 1
+            while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
+                a -= 1
+            refs = _unit_refs(tokens, a, j, SINGULAR_UNIT_HEADS[t.text], starts, index, kinds)
+            if refs:
+                hits = [h for h in hits if not (h.start_tok <= j and a < h.end_tok)]
+                hits.append(Hit(a, j + 1, refs, "variant"))
+            continue
+        end = j
+        while noun is not None and end > 0 and capitalised(tokens[end - 1]):
+            a = end - 1  # the member: capitalised words joined by spaces or hyphens
+            while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
+                a -= 1
+            refs = _unit_refs(tokens, a, end, noun, starts, index, kinds)
+            if refs:
+                hits = [h for h in hits if not (h.start_tok < end and a < h.end_tok)]
+                hits.append(Hit(a, end, refs, "variant"))
+            conj = a > 1 and tokens[a - 1].key in ("and", "or")
+            prev = a - 2 if conj else a - 1
+            if prev < 0 or not LIST_GAP_RE.fullmatch(text[tokens[prev].end:tokens[a].start]):
+                break
+            end = prev + 1
+    hits.sort(key=lambda h: h.start_tok)
+    return hits
+
+
+#: English front-line reports name an axis by the Russian-style adjective of its town: "the Pokrovsky
+#: direction", "Orekhovsky axis". Adjective endings, and what the town's name may end in instead.
+AXIS_WORDS = frozenset({"direction", "directions", "axis", "axes", "sector", "front"})
+AXIS_ADJECTIVE_RE = re.compile(r"^([A-Z][a-z'’-]{2,}?)(?:skyi|skiy|skyy|sky|skoye|skoe|ske)$")
+AXIS_TOWN_ENDINGS = ("sk", "", "o", "e")  # Pokrov+sk, Orekhov, Kurakhov+o, Kurakhov+e
+
+
+def english_axes(text: str, tokens: Sequence[Token], hits: list, index: Index) -> list:
+    """"the Pokrovsky direction" is the direction of Pokrovsk: the adjective before an axis word
+    (and each adjective of a list before one: "the Orekhovsky and Kurakhovsky axes") links the
+    settlement whose name it is made from, among UA/RU settlements (resolve picks among namesakes
+    by population). Returns the hits, the adjectives' own hits replaced."""
+
+    for j in range(1, len(tokens)):
+        if tokens[j].text not in AXIS_WORDS or not tokens[j].joined:
+            continue
+        i = j - 1
+        while i >= 0 and (m := AXIS_ADJECTIVE_RE.match(tokens[i].text)) is not None:
+            refs = {}
+            base = fold_name(m.group(1))
+            for end in AXIS_TOWN_ENDINGS:
+                refs.update({r.entry: r._replace(tag="variant") for r in index.lookup(base + end)
+                             if index.entries[r.entry].kind in SETTLEMENT_KINDS
+                             and index.entries[r.entry].country in ("UA", "RU") and r.entry not in refs})
+            if refs:
+                hits = [h for h in hits if not (h.start_tok <= i < h.end_tok)] + [Hit(i, i + 1, refs, "variant")]
+            prev = i - 2 if i > 1 and tokens[i - 1].key in ("and", "or") else i - 1
+            if prev < 0 or not LIST_GAP_RE.fullmatch(text[tokens[prev].end:tokens[i].start]):
+                break
+            i = prev
+    hits.sort(key=lambda h: h.start_tok)
+    return hits
+
+
+def _unit_refs(tokens, a: int, b: int, noun: str, starts: dict, index: Index, kinds: set) -> dict:
+    """The unit entries of "<member> <noun>" (or of "<canonical of the member's hit> <noun>")."""
+    member = " ".join(t.key for t in tokens[a:b])
+    keys = [f"{member} {noun}"]
+    if member.endswith("sk"):  # "Novhorod-Siversk district" is Novhorod-Siverskyi district
+        keys.append(f"{member}yi {noun}")
+    h = starts.get(a)
+    if h is not None and h.end_tok == b:
+        keys += [f"{index.entries[e].canonical.lower()} {noun}" for e in h.refs]
+    for key in keys:
+        got = {r.entry: r._replace(tag="variant") for r in index.lookup(fold_name(key))
+               if index.entries[r.entry].kind in kinds}
+        if got:
+            return got
+    return {}
+
+
+def prefer_units(hits: list, tokens: Sequence[Token], index: Index) -> None:
+    """A name found with its unit noun ("Bohodukhiv district", "Конотопського району") is the
+    unit: when such a hit knows a unit entry, its settlements (and GeoNames city parts named like
+    it) go."""
+    rules = rules_for(index)
+    if rules is None:
+        return
+    for h in hits:
+        if h.end_tok - h.start_tok < 2 or rules.head_of(tokens[h.end_tok - 1].key) not in rules.targets:
+            continue
+        kinds = {k for ks in rules.targets.values() for k in ks}
+        units = {p: r for p, r in h.refs.items() if index.entries[p].kind in kinds}
+        if units and len(units) < len(h.refs):
+            h.refs = units
