@@ -188,6 +188,29 @@ def test_a_russian_style_village_name_in_a_report_on_russia_is_no_ukrainian_name
     rec = run("Ukrainian forces shelled Bogdanovka in Donetsk Oblast.", "en")
     e = _one(rec, "Bogdanovka")
     assert e.canonical == "Bohdanivka" and e.status == "review"
+    # the same in Russian: the Russian name, romanised as Russian, not a Ukrainian Bohdanivka
+    rec = run("ВСУ обстреляли Курскую область со стороны Рыльска: под огнём оказались сёла Крупец и "
+              "Богдановка.", "ru")
+    e = _one(rec, "Богдановка")
+    _generated(e, "place")
+    assert e.canonical == "Bogdanovka" and all(c.canonical == "Bohdanivka" for c in e.candidates)
+    assert _one(run("Бои идут у села Богдановка Донецкой области.", "ru"), "Богдановка").canonical == "Bohdanivka"
+
+
+def test_the_unit_written_right_after_a_name_is_where_it_lies(run):
+    """In Cyrillic text a district or raion in the genitive right after a name says which place it
+    is: not Zamość in Poland, not the city of Ivanovo; the village the gazetteer lacks is proposed."""
+    rec = run("ПВО сбили БПЛА в селе Замостье Грайворонского городского округа.", "ru")
+    e = _one(rec, "Замостье")
+    _generated(e, "place")
+    assert e.canonical == "Zamostye"
+    rec = run("Возле села Иваново Красносельской ОТГ Одесского района грузовик врезался в машину.", "ru")
+    e = _one(rec, "Иваново")
+    _generated(e, "place")
+    assert e.canonical == "Ivanove"  # the Ukrainian village, in KMU
+    # a conjunction is no unit: both regions keep their links
+    rec = run("Дипломаты обсудили кризисы в Приднестровье и Нагорном Карабахе.", "ru")
+    assert _one(rec, "Приднестровье").status == "auto"
 
 
 def test_a_garbled_mt_spelling_is_found_phonetically_and_only_queued(run):

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from transnorm.gazetteer.entries import Entry
+from transnorm.gazetteer.entries import ADMIN_UNIT_KINDS, REGION_KINDS, Entry
 from transnorm.gazetteer.index import Index
 from transnorm.linking.hits import Hit
 from transnorm.text.fold import Token
+from transnorm.text.morph import is_cyrillic_word
 
 # Kinds that qualify a place written just before them ("Odessa, Texas").
 CONTAINER_KINDS = {"country", "state", "oblast", "federal-subject", "province", "region", "autonomous-republic"}
@@ -31,9 +32,34 @@ class Qualifier(NamedTuple):
 
 
 def qualifier(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Qualifier | None:
-    """What qualifies hits[k]: the container written after it, or an adjective of a country before it."""
-    after = _after(text, tokens, hits, k, index)
+    """What qualifies hits[k]: the container written after it, the unit it lies in (in the
+    genitive, right after it), or an adjective of a country before it."""
+    after = _after(text, tokens, hits, k, index) or _unit_after(text, tokens, hits, k, index)
     return Qualifier(after, False) if after is not None else _adjective(text, tokens, hits[k], index)
+
+
+UNIT_AFTER_GAP = 2  # words between a settlement and its unit: a hromada (adjective + head), kept apart
+_BREAK_RE = re.compile(r"[,.;:!?()\[\]\n«»\"–—-]")
+
+
+def _unit_after(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Entry | None:
+    """'в селе Замостье Грайворонского городского округа', 'села Иваново Красносельской ОТГ
+    Одесского района': in Cyrillic text a raion, district or region in the genitive right after
+    a name is where that place lies (so not Zamość in Poland, not the city of Ivanovo)."""
+    h = hits[k]
+    if not is_cyrillic_word(tokens[h.end_tok - 1].text):
+        return None
+    for nxt in hits[k + 1:k + 3]:
+        between = tokens[h.end_tok:nxt.start_tok]
+        if between and not (len(between) == UNIT_AFTER_GAP and between[0].text[:1].isupper()):
+            return None  # only a unit may stand between ("Красносельской ОТГ"), not "и Нагорном Карабахе"
+        if _BREAK_RE.search(text[tokens[h.end_tok - 1].end:tokens[nxt.start_tok].start]):
+            return None
+        units = [index.entries[ei] for ei in nxt.refs]
+        if units and all(e.kind in ADMIN_UNIT_KINDS or e.kind in REGION_KINDS for e in units) \
+                and len({e.country for e in units}) == 1 and units[0].country:
+            return units[0]
+    return None
 
 
 def _after(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Entry | None:

@@ -105,16 +105,21 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     return drop_decided(entities, index)  # review decisions: "not a name", rejected proposals
 
 
+WEAK_METHODS = frozenset({"fuzzy", "exact", "morph", "variant"})  # gazetteer links resolve left unresolved
+
+
 def _generate(ow: OpenWorld, tokens: list[Token], entities: list[Entity], unknown: list[tuple[int, int]]
               ) -> tuple[list[Entity], list[tuple[int, int]]]:
     """People and places by structure and cues (openworld.py) for the unknown runs, and for runs
-    the fuzzy pass only guessed at: a fuzzy match too weak to review ("Kotlyne" ~ Jilin, "у с.
-    Новомиколаївка" ~ Novosibirsk) gives way to a generated name when a cue or a list of
-    settlements says what the run is; else the guess stays, queued as before."""
+    only guessed at: a fuzzy match too weak to review ("Kotlyne" ~ Jilin, "у с. Новомиколаївка" ~
+    Novosibirsk), or a namesake the context rules out ("села Иваново ... Одесского района" is not
+    the city of Ivanovo), gives way to a generated name when a cue or a list of settlements says
+    what the run is; else the guess stays, queued as before."""
     at = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i + 1 for i, t in enumerate(tokens)}
     weak = {(at[e.start], ends[e.end]): e for e in entities
-            if e.method == "fuzzy" and e.status == "unresolved" and e.start in at and e.end in ends}
+            if e.status == "unresolved" and e.gazetteer_id and e.method in WEAK_METHODS
+            and e.start in at and e.end in ends}
     if not weak:
         generated, unknown = ow.generate(unknown, entities)
         return sorted(entities + generated, key=lambda e: e.start), unknown

@@ -21,6 +21,7 @@ from transnorm.linking.english import OFFICIAL_METHOD, written_form
 from transnorm.linking.hits import Hit, capitalised, headline_lines, sentence_initial
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token
+from transnorm.text.morph import is_cyrillic_word
 from transnorm.text.translit import UK_LETTERS, likeness
 
 # How much a name's origin is worth before context is considered.
@@ -265,13 +266,14 @@ NAMESAKE_POPULATION = 20_000
 
 def _namesakes(refs: dict[int, NameRef], index: Index, ctx_ids: set[str]) -> list[Entry]:
     """In a report on Russia, the small Ukrainian villages an English Russian-style name
-    ("Bogdanovka", "Martynovka") reaches only through GeoNames' alternate names; none when a
-    bigger one or one of the context is among them."""
+    ("Bogdanovka", "Martynovka") or a Russian one ("сел Крупец, Дурово и Октябрьское") reaches
+    only through GeoNames' alternate names; none when a bigger one or one of the context is among
+    them."""
     out = []
     for ei, ref in refs.items():
         e = index.entries[ei]
         if e.country == "UA" and e.source in GENERATED_SOURCES and e.kind in SETTLEMENT_KINDS \
-                and ref.tag != "canonical" and ref.lang == "en":
+                and ref.tag != "canonical" and ref.lang in ("en", "ru"):
             if (e.population or 0) >= NAMESAKE_POPULATION or e.id in ctx_ids:
                 return []
             out.append(e)
@@ -282,10 +284,12 @@ def _russian_village(text: str, tokens: list[Token], h: Hit, namesakes: list[Ent
     """A report on Russia names a village in its English (Russian-style) form, and only small
     Ukrainian villages answer to it: a place of that name in Russia the gazetteer lacks,
     proposed as written for a person to confirm."""
-    from transnorm.linking.places import GENERATED_SCORE, slug
+    from transnorm.linking.places import GENERATED_SCORE, propose_place, slug
 
     start, end = tokens[h.start_tok].start, tokens[h.end_tok - 1].end
     surface = " ".join(text[start:end].split())
+    if is_cyrillic_word(tokens[h.start_tok].text):  # the Russian nominative, romanised as a Russian name
+        _nom, surface, _ = propose_place([tokens[j].text for j in range(h.start_tok, h.end_tok)], "ru", "RU")
     return Entity(start=start, end=end, surface=text[start:end], type="place",
                   gazetteer_id=f"gen:place:{slug(surface)}", canonical=surface, score=GENERATED_SCORE,
                   method="generated", status="review",
