@@ -217,3 +217,16 @@ def test_two_builders_at_once_share_one_store(gaz, tmp_path):
     _, phases = build(gaz, cache)
     assert phases == []
 
+
+
+def test_a_walk_over_every_entry_keeps_none_of_them_decoded(gaz, tmp_path):
+    """The adjective table reads every entry once: a loaded index must not keep them all decoded
+    afterwards (it did: 150 MB more in the first process after each build)."""
+    build(gaz, tmp_path / "cache")
+    idx, _ = build(gaz, tmp_path / "cache")  # loaded from the store, nothing built
+    entries = idx.entries
+    walked = [entries.peek(i).id for i in range(len(entries))]
+    stored = entries.base
+    assert type(stored).__name__ == "StoredEntries" and not stored._made and not entries._seen
+    assert walked == [entries[i].id for i in range(len(entries))]  # what indexing reads, position by position
+    assert stored._made and entries[0] is entries[0]  # indexing keeps what linking touches

@@ -271,8 +271,9 @@ def build_table(entries, rules: AdjectiveRules, by_id=None) -> AdjectiveTable:
     place_kinds = SETTLEMENT_KINDS | set(rules.targets.get("oblast", ()))
     table = AdjectiveTable()
     ranks: dict[str, dict[int, int]] = {}
+    read = getattr(entries, "peek", entries.__getitem__)  # decoded one at a time, not kept
     for pos in range(len(entries)):
-        e = entries[pos]
+        e = read(pos)
         if e.type != "place" or (e.country not in PLACE_COUNTRIES and e.kind not in ADMIN_UNIT_KINDS):
             continue
         if by_id is not None and by_id.get(e.id, pos) != pos:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from transnorm.gazetteer import workers as W
-from transnorm.gazetteer.compile import compile_index, no_gc
+from transnorm.gazetteer.compile import compile_index, give_back_memory, no_gc
 from transnorm.gazetteer.entries import Entry
 from transnorm.gazetteer.index import Index, LazyEntries
 from transnorm.gazetteer.lexicon import Lexicon
@@ -176,6 +176,7 @@ def curated_layer(base: Index, curated: list[Entry], progress: Progress, pool: B
     stop = stop_layer(merged.entries, lex, frequent=words)  # every entry is known only now: it protects their names
     progress("building the stop layer", 1, 1)
     del merged, gen_entries, words
+    give_back_memory()  # the decoded generated entries: freed before the workers' peak
     keys, blocks, max_tokens, _ = compile_slices(curated, lex, "compiling curated entries", progress, offset=n,
                                                  parts=parts)
     unblocked = _unblocked(base, dropped_entries, frozenset(moved), blocks, pool)

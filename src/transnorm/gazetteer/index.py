@@ -166,6 +166,12 @@ class LazyEntries(Sequence):
         for i in range(len(self._rows)):
             yield self[i]
 
+    def peek(self, i: int) -> Entry:
+        """Entry i, not kept (a walk over every entry, e.g. the adjective table's, would keep
+        40k+ of them: 150 MB in every process that builds it)."""
+        e = self._made[i]
+        return e if e is not None else _entry_from_row(self._rows[i])
+
     def column(self, name: str) -> list:
         """One flat field (id, source...) of every entry, read from the rows (nothing decoded)."""
         at = _FLAT_FIELDS.index(name)

@@ -295,12 +295,18 @@ class StoredEntries(Sequence):
     def __len__(self) -> int:
         return self._n
 
-    def _make(self, i: int) -> Entry:
+    def _make(self, i: int, keep: bool = True) -> Entry:
         row = json.loads(self._mm[self._off[i]:self._off[i + 1]])
         e = Entry.__new__(Entry)
         e.__dict__.update(zip(_ENTRY_FIELDS, row))
-        self._made[i] = e
+        if keep:
+            self._made[i] = e
         return e
+
+    def peek(self, i: int) -> Entry:
+        """Entry i, not kept (see index.LazyEntries.peek)."""
+        e = self._made.get(i)
+        return e if e is not None else self._make(i, keep=False)
 
     def __getitem__(self, i):
         if isinstance(i, slice):

@@ -212,7 +212,22 @@ class LayeredEntries(Sequence):
         moved = self.layer.moved
         for i in range(len(self)):
             if i not in moved:
-                yield self._read(i)  # (not kept in _seen: a walk over every entry is no hot path)
+                yield self.peek(i)  # (not kept: a walk over every entry is no hot path)
+
+    def peek(self, i: int) -> Entry:
+        """What position i reads as, kept neither here nor in the base (see LazyEntries.peek)."""
+        got = self._seen.get(i)
+        if got is not None:
+            return got
+        if i >= self._n:
+            return self.layer.added[i - self._n]
+        took = self.layer.moved.get(i)
+        if took is not None:
+            return self.peek(took)
+        e = self.base.peek(i) if hasattr(self.base, "peek") else self.base[i]
+        if e.parent and e.parent in self.layer.parents:
+            return self._patched.get(i) or replace(e, parent=self.layer.parents[e.parent])
+        return e
 
 
 class LayeredWords(Collection):

@@ -184,11 +184,12 @@ class CompiledSlice:
 
 def compile_slice(blob: bytes, lexicon: Lexicon) -> CompiledSlice:
     """compile_index over a pickled slice of entries; a failure names the entry and its file."""
-    from transnorm.gazetteer.compile import compile_index, no_gc
+    from transnorm.gazetteer.compile import compile_index, give_back_memory, no_gc
 
     entries: list[Entry] = list(pickle.loads(blob))  # noqa: S301 - pickled by this build
     if multiprocessing.parent_process() is not None:
         clear_text_caches()
+        give_back_memory()  # what the last slice's memos held
     try:
         with no_gc():
             sub = compile_index(entries, lexicon)
