@@ -363,3 +363,20 @@ def test_a_unit_both_countries_name_alike_is_the_one_in_the_region_the_text_name
     assert links_to(linked(full_index, text, "ru"), text, "Каменский", "ru-district-rostov-kamensky")
     for text in ("В Каменском районе прогремели взрывы.", "В Каменском районе Днепропетровской области взрывы."):
         assert links_to(linked(full_index, text, "ru"), text, "Каменском", "ua-raion-kamianske")
+
+
+def test_english_hromadas_are_the_hromadas_of_their_centres(full_index):
+    """"Seredyna-Buda and Znob-Novhorodske communities", "the Bilopillia territorial community",
+    "the Okhtyrka hromada": a Ukrainian settlement before a hromada noun names its hromada."""
+    text = ("In the Seredyna-Buda and Znob-Novhorodske communities, houses were damaged. Drones hit the "
+            "Bilopillia territorial community and the Okhtyrka hromada.")
+    ents = linked(full_index, text, "en")
+    by_surface = {e.surface: e for e in ents}
+    assert by_surface["Seredyna-Buda"].gazetteer_id == "hromada:gn-694491"
+    assert by_surface["Znob-Novhorodske communities"].kind == "hromada"  # the last member takes the noun
+    assert by_surface["Bilopillia territorial community"].canonical == "Bilopillia hromada"
+    assert by_surface["Okhtyrka hromada"].gazetteer_id == "hromada:ua-city-okhtyrka"
+    # a centre that does not clearly lead its namesakes stays a settlement, for review to pick
+    text = "Shelling hit the Krasnopillia community overnight."
+    (e,) = [e for e in linked(full_index, text, "en") if e.surface.startswith("Krasnopillia")]
+    assert e.kind != "hromada"

@@ -237,7 +237,8 @@ def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list
         else:
             hits.append(Hit(m.start_tok, m.end_tok, {p: NameRef(p, "alias", "*") for p in m.entries[:5]},
                             "adjective"))
-    hits = english_unit_lists(text, tokens, hits, index)  # "Kharkiv, Kupyan and Chuguyiv districts"
+    hits, more = english_unit_lists(text, tokens, hits, index)  # "Kharkiv, Kupyan and Chuguyiv districts"
+    hromadas += more
     hits = english_axes(text, tokens, hits, index)  # "the Pokrovsky direction"
     prefer_units(hits, tokens, index)
     hits.sort(key=lambda h: h.start_tok)

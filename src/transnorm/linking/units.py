@@ -53,6 +53,8 @@ class UnitMatch:
 
     def reason(self, index: Index) -> str:
         what = index.entries[self.centre].canonical if self.centre is not None else self.stem
+        if not self.stem:  # English: the name itself before the head ("Znob-Novhorodske communities")
+            return f"{what} + head '{self.head_word}'"
         return f"adjective of {what} + head '{self.head_word}'"
 
 
@@ -269,18 +271,18 @@ def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveR
     if not places:
         return False
     best_rank = min(r for _, r in places)
-    ranked = sorted((p for p, r in places if r == best_rank), key=lambda p: -_weight(index.entries[p]))
+    ranked = sorted((p for p, r in places if r == best_rank), key=lambda p: -centre_weight(index.entries[p]))
     m.entries = ranked
     m.centre = ranked[0]
     if len(ranked) > 1:
-        w0, w1 = _weight(index.entries[ranked[0]]), _weight(index.entries[ranked[1]])
+        w0, w1 = centre_weight(index.entries[ranked[0]]), centre_weight(index.entries[ranked[1]])
         m.clear = w0 >= HROMADA_CLEAR * max(w1, 1.0)
     if m.head != "hromada":  # the settlement itself: the clear centre, or the likeliest few for resolve
         m.entries = [m.centre] if m.clear else ranked[:5]
     return True
 
 
-def _weight(e) -> float:
+def centre_weight(e) -> float:
     """How newsworthy a centre is: its population, a curated entry counted as a town of 10,000."""
     pop = float(e.population or 0)
     if e.source not in GENERATED_SOURCES:
@@ -331,8 +333,8 @@ def _vote_centres(ranked: list[UnitMatch], index: Index) -> None:
         if keep:
             m.entries = keep + [p for p in m.entries if p not in keep]
             m.centre = keep[0]
-            m.clear = len(keep) == 1 or _weight(index.entries[keep[0]]) >= HROMADA_CLEAR * max(
-                _weight(index.entries[keep[1]]), 1.0)
+            m.clear = len(keep) == 1 or centre_weight(index.entries[keep[0]]) >= HROMADA_CLEAR * max(
+                centre_weight(index.entries[keep[1]]), 1.0)
 
 
 def explain(text: str, index: Index, lang: str | None = None) -> list[str]:
@@ -380,7 +382,7 @@ def _source(m: UnitMatch, index: Index, table: AdjectiveTable) -> str:
         return index.entries[m.centre].canonical
     places = [p for p, rank in table.place_refs(m.stem) if rank == 0]
     if places:
-        return index.entries[max(places, key=lambda p: _weight(index.entries[p]))].canonical
+        return index.entries[max(places, key=lambda p: centre_weight(index.entries[p]))].canonical
     return "its own name"
 
 

@@ -11,6 +11,7 @@ from transnorm.gazetteer.adjectives import rules_for
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import Index
 from transnorm.linking.hits import Hit, capitalised
+from transnorm.linking.units import HROMADA_CLEAR, UnitMatch, centre_weight
 from transnorm.text.fold import Token, fold_name
 
 PLURAL_UNIT_HEADS = {"districts": "district", "raions": "district", "rayons": "district",
@@ -22,46 +23,78 @@ LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|or)|&)\s*")
 SINGULAR_UNIT_HEADS = {"district": "district", "raion": "district", "rayon": "district"}
 
 
-def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: Index) -> list:
+HROMADA_NOUNS = frozenset({"community", "hromada"})  # "Znob-Novhorodske communities", "the Borova hromada"
+
+
+def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: Index
+                       ) -> tuple[list, list[UnitMatch]]:
     """"Kharkiv, Kupyan and Chuguyiv districts", "the Kremenchug and Lubensky districts": a plural
     unit noun after a list of names makes each name the unit "<name> district" (the index's own
     English names of raions and districts; a member found only as a settlement, perhaps by a fuzzy
-    match, tries its canonical). Returns the hits, those members replaced."""
-
+    match, tries its canonical). "Seredyna-Buda and Znob-Novhorodske communities", "the Borova
+    territorial community": a Ukrainian settlement before a hromada noun is the centre of that
+    hromada (generated like the Cyrillic "Охтирська громада"). Returns the hits, those members
+    replaced, and the hromadas."""
     rules = rules_for(index)
     if rules is None:
-        return hits
+        return hits, []
     starts = {h.start_tok: h for h in hits}
     kinds = {k for ks in rules.targets.values() for k in ks}
     covered = {k for h in hits for k in range(h.start_tok, h.end_tok)}
+    hromadas: list[UnitMatch] = []
+
+    def take(a: int, b: int, noun: str, head: int, own: bool) -> None:
+        nonlocal hits
+        refs = _unit_refs(tokens, a, b, noun, starts, index, kinds)
+        if refs:
+            hits = [h for h in hits if not (h.start_tok < b and a < h.end_tok)]
+            hits.append(Hit(a, head + 1 if own and noun == "district" else b, refs, "variant"))
+        elif noun in HROMADA_NOUNS and (m := _english_hromada(tokens, a, b, head, own, starts, index)):
+            hits = [h for h in hits if not (h.start_tok < m.end_tok and a < h.end_tok)]
+            hromadas.append(m)
+
     for j, t in enumerate(tokens):
         noun = PLURAL_UNIT_HEADS.get(t.text)
-        if noun is None and t.text in SINGULAR_UNIT_HEADS and j > 0 and j not in covered \
-                and capitalised(tokens[j - 1]):  # "the Chuguyiv district": the name and its noun, one unit
-            a = j - 1
-            while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
-                a -= 1
-            refs = _unit_refs(tokens, a, j, SINGULAR_UNIT_HEADS[t.text], starts, index, kinds)
-            if refs:
-                hits = [h for h in hits if not (h.start_tok <= j and a < h.end_tok)]
-                hits.append(Hit(a, j + 1, refs, "variant"))
+        if noun is None and (t.text in SINGULAR_UNIT_HEADS or t.text in HROMADA_NOUNS) and j > 0 \
+                and j not in covered:  # "the Chuguyiv district": the name and its noun, one unit
+            b = j - 1 if tokens[j - 1].text.lower() == "territorial" else j
+            if b > 0 and capitalised(tokens[b - 1]):
+                a = b - 1
+                while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
+                    a -= 1
+                take(a, b, SINGULAR_UNIT_HEADS.get(t.text, t.text), j, True)
             continue
         end = j
         while noun is not None and end > 0 and capitalised(tokens[end - 1]):
             a = end - 1  # the member: capitalised words joined by spaces or hyphens
             while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
                 a -= 1
-            refs = _unit_refs(tokens, a, end, noun, starts, index, kinds)
-            if refs:
-                hits = [h for h in hits if not (h.start_tok < end and a < h.end_tok)]
-                hits.append(Hit(a, end, refs, "variant"))
+            take(a, end, noun, j, end == j)
             conj = a > 1 and tokens[a - 1].key in ("and", "or")
             prev = a - 2 if conj else a - 1
             if prev < 0 or not LIST_GAP_RE.fullmatch(text[tokens[prev].end:tokens[a].start]):
                 break
             end = prev + 1
     hits.sort(key=lambda h: h.start_tok)
-    return hits
+    return hits, hromadas
+
+
+def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bool, starts: dict,
+                     index: Index) -> UnitMatch | None:
+    """The hromada of the Ukrainian settlement found exactly at tokens a..b, when one such
+    settlement clearly leads its namesakes (else the settlement hit stays, for resolve)."""
+    h = starts.get(a)
+    if h is None or h.end_tok != b or h.method in ("fuzzy", "phonetic"):
+        return None
+    places = [p for p in h.refs if index.entries[p].country == "UA" and index.entries[p].kind in SETTLEMENT_KINDS]
+    if not places:
+        return None
+    ranked = sorted(places, key=lambda p: -centre_weight(index.entries[p]))
+    if len(ranked) > 1 and centre_weight(index.entries[ranked[0]]) < HROMADA_CLEAR * max(
+            centre_weight(index.entries[ranked[1]]), 1.0):
+        return None
+    return UnitMatch(a, head + 1 if own else b, b, "hromada", tokens[head].text, "", entries=ranked,
+                     centre=ranked[0], clear=True)
 
 
 #: English front-line reports name an axis by the Russian-style adjective of its town: "the Pokrovsky
