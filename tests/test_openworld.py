@@ -300,3 +300,15 @@ def test_a_ukrainian_in_a_russian_text_about_ukraine_is_spelt_from_the_ukrainian
     e = _one(rec, "Андрей Крищенко")
     _generated(e, "person")
     assert e.canonical == "Andrii Kryshchenko"  # KMU of Андрій Крищенко, not Wikipedia's Krishchenko
+
+
+def test_a_capitalised_verb_starting_a_sentence_is_not_part_of_the_name_after_it(run):
+    """"Похоронят Евтушенко в Москве": the verb is capitalised only because it starts the sentence;
+    the surname alone is the poet the text named in full."""
+    rec = run("Умер поэт Евгений Евтушенко. Похоронят Евтушенко в Москве. Вчора Сирський прибув.", "ru")
+    assert not [e for e in rec.entities if "Похоронят" in e.surface]
+    second = [e for e in rec.entities if e.surface == "Евтушенко"]
+    assert second and second[0].canonical == "Yevgeny Yevtushenko"
+    # a word that can be a name stays in the run
+    rec = run("Глава Сумской ОВА Владимир Артюх заявил.", "ru")
+    assert any(e.surface.startswith("Владимир") for e in rec.entities)

@@ -230,3 +230,38 @@ def test_a_walk_over_every_entry_keeps_none_of_them_decoded(gaz, tmp_path):
     assert type(stored).__name__ == "StoredEntries" and not stored._made and not entries._seen
     assert walked == [entries[i].id for i in range(len(entries))]  # what indexing reads, position by position
     assert stored._made and entries[0] is entries[0]  # indexing keeps what linking touches
+
+
+def test_the_generated_layers_cache_key_covers_all_the_code_that_shapes_them():
+    """A cached generated layer is reused while LAYER_MODULES' code is unchanged: every transnorm
+    module the sources import (directly or not) must be among them, or a change to it (the
+    cross-language reconstruction once) leaves stale canonical names in every later build."""
+    import ast
+
+    from transnorm.gazetteer.digests import LAYER_MODULES
+
+    pkg = Path(S.__file__).resolve().parents[1]
+
+    def covered(rel: str) -> bool:
+        return any(rel == m or rel.startswith(m + "/") for m in LAYER_MODULES)
+
+    todo = [p for p in (pkg / "gazetteer" / "sources").glob("*.py")] + [pkg / "gazetteer" / "entries.py"]
+    seen: set[Path] = set()
+    missing = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("transnorm."):
+                parts = node.module.split(".")[1:]
+                target = pkg.joinpath(*parts)
+                target = target.with_suffix(".py") if target.with_suffix(".py").exists() else target / "__init__.py"
+                rel = target.relative_to(pkg).as_posix()
+                if rel.startswith("gazetteer/schema") or rel in ("yamlio.py", "paths.py", "__init__.py"):
+                    continue  # reading files and where they are: no say in a generated entry's names
+                if not covered(rel):
+                    missing.add(rel)
+                todo.append(target)
+    assert not missing, f"not in LAYER_MODULES: {sorted(missing)}"

@@ -17,7 +17,8 @@ from transnorm.version import __version__
 #: (paths relative to the package).
 CODE_MODULES = ("text", "gazetteer")
 #: Code that shapes the generated layers: a change to it rebuilds them.
-LAYER_MODULES = ("gazetteer/sources", "gazetteer/entries.py", "text/translit.py")
+LAYER_MODULES = ("gazetteer/sources", "gazetteer/entries.py", "text/translit.py", "text/crosslang.py",
+                 "text/fold.py")
 
 
 #: Data files of the gazetteer folder that shape the base layer: the lexicon (every key's rules)

@@ -35,7 +35,7 @@ from transnorm.linking.units import UnitMatch, find_units, hromada_entity
 from transnorm.linking.units_en import english_axes, english_unit_lists, prefer_units
 from transnorm.records import Entity
 from transnorm.text.fold import Token, fold_name, tokenize
-from transnorm.text.morph import is_cyrillic_word, word_lemmas
+from transnorm.text.morph import is_cyrillic_word, is_function_or_verb, word_lemmas
 
 # Extra lookup keys per token (lemmas of inflected Cyrillic words); default: the folded token.
 KeysFn = Callable[[Sequence[Token]], list[tuple[str, ...]]]
@@ -360,6 +360,9 @@ def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: 
             a += 1
         while b > a and tokens[b - 1].key in stop:
             b -= 1
+        if b - a > 1 and sentence_initial(text, tokens[a]) and is_cyrillic_word(tokens[a].text) \
+                and is_function_or_verb(tokens[a].text):
+            a += 1  # "Похоронят Евтушенко": the verb is capitalised only because it starts the sentence
         if a < b and fold_name(text[tokens[a].start:tokens[b - 1].end]) not in stop:
             runs.append((a, b))
         i = j

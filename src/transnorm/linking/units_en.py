@@ -43,12 +43,13 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
     covered = {k for h in hits for k in range(h.start_tok, h.end_tok)}
     hromadas: list[UnitMatch] = []
 
-    def take(a: int, b: int, noun: str, head: int, own: bool) -> None:
+    def take(a: int, b: int, noun: str, head: int, own: bool, single: bool = False) -> None:
         nonlocal hits
         refs = _unit_refs(tokens, a, b, noun, starts, index, kinds)
-        if refs:
-            hits = [h for h in hits if not (h.start_tok < b and a < h.end_tok)]
-            hits.append(Hit(a, head + 1 if own and noun == "district" else b, refs, "variant"))
+        if refs:  # a singular head is part of the unit's span; a list's plural head is written once, apart
+            end = head + 1 if single else b
+            hits = [h for h in hits if not (h.start_tok < end and a < h.end_tok)]
+            hits.append(Hit(a, end, refs, "variant"))
         elif noun in HROMADA_NOUNS and (m := _english_hromada(tokens, a, b, head, own, starts, index)):
             hits = [h for h in hits if not (h.start_tok < m.end_tok and a < h.end_tok)]
             hromadas.append(m)
@@ -62,7 +63,7 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
                 a = b - 1
                 while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
                     a -= 1
-                take(a, b, SINGULAR_UNIT_HEADS.get(t.text, t.text), j, True)
+                take(a, b, SINGULAR_UNIT_HEADS.get(t.text, t.text), j, True, single=True)
             continue
         end = j
         while noun is not None and end > 0 and capitalised(tokens[end - 1]):

@@ -75,6 +75,26 @@ def is_people_noun(word: str, langs: Sequence[str] = ("ru", "uk")) -> bool:
     return False
 
 
+#: Parts of speech no name is: a capitalised one starts a sentence ("Похоронят Евтушенко", "Вчора
+#: Сирський"), it is not part of the name after it.
+NOT_NAME_POS = frozenset({"VERB", "INFN", "GRND", "PRTS", "ADVB", "PREP", "CONJ", "PRCL", "INTJ", "PRED", "COMP"})
+
+
+@lru_cache(maxsize=50_000)
+def is_function_or_verb(word: str, langs: Sequence[str] = ("ru", "uk")) -> bool:
+    """Is the Cyrillic word, on every reading a dictionary that knows it gives, a verb, adverb,
+    preposition, conjunction or particle (never a name)?"""
+    low = word.lower()
+    known = False
+    for lg in langs:
+        a = analyzer(lg)
+        if a.word_is_known(low):
+            known = True
+            if any(pr.tag.POS not in NOT_NAME_POS or PROPER & pr.tag.grammemes for pr in a.parse(low)):
+                return False
+    return known
+
+
 @lru_cache(maxsize=200_000)  # asked of the same words by most passes of every document
 def is_cyrillic_word(word: str) -> bool:
     """Only Cyrillic letters (and inner apostrophes): the words pymorphy can analyse."""
