@@ -419,3 +419,18 @@ def test_dump_reads_zip_archives(tmp_path):
         zf.write(DATA / "UA.txt", "UA.txt")
     got = dump(zpath, min_population=1000)
     assert "gn-706483" in got and "gn-701405" not in got
+
+
+@pytest.mark.parametrize("gn_name, ru, canonical", [
+    ("Yasnyy", ["Ясный"], "Yasny"),  # BGN's -yy, the media's -y: the Russian name romanised as the media do
+    ("Tul’skiy", ["Тульский"], "Tulsky"),
+    ("Staryy Oskol", ["Старый Оскол"], "Stary Oskol"),
+    ("Mikhaylovka", ["Михайловка"], "Mikhaylovka"),
+    ("Yuzhnyy", [], "Yuzhny"),  # no Cyrillic name listed: GeoNames' name without BGN's habits
+    ("Rostov-na-Donu", ["Ростов-на-Дону"], "Rostov-na-Donu"),
+])
+def test_russian_generated_places_are_spelt_as_the_media_write_them(gn_name, ru, canonical):
+    from transnorm.gazetteer.sources.names import choose_canonical
+
+    assert choose_canonical(gn_name, "RU", [], ru)[0] == canonical
+    assert choose_canonical("Mykolayiv", "UA", ["Миколаїв"], ["Николаев"])[0] == "Mykolaiv"  # KMU stays

@@ -136,12 +136,23 @@ def romanise(name: str, lang: str) -> str:
     return propose_english(name, lang)
 
 
+#: BGN/PCGN habits of GeoNames' Russian names that the media romanisation writes otherwise:
+#: Yasnyy/Yasny, Tul'skiy/Tulsky, Vesëlyy/Vesyoly. Compared without them, a BGN name and the
+#: romanisation of its own Cyrillic name are the same name.
+_BGN_ENDING_RE = re.compile(r"(?:yy|iy|yi)\b")
+
+
+def _latin_key(name: str) -> str:
+    """Folded Latin with the endings and ё of both schemes made one (both sides alike)."""
+    return _BGN_ENDING_RE.sub("y", fold_latin(name.replace("ë", "e").replace("Ë", "E"))).replace("yo", "e")
+
+
 def _best_cyrillic(latin_name: str, names: Iterable[str], lang: str) -> tuple[str | None, float]:
     """The Cyrillic name whose romanisation is closest to a Latin name, and the score."""
     best, score = None, -1.0
-    target = fold_latin(latin_name)
+    target = _latin_key(latin_name)
     for n in names:
-        s = fuzz.ratio(fold_latin(romanise(n, lang)), target)
+        s = fuzz.ratio(_latin_key(romanise(n, lang)), target)
         if s > score:
             best, score = n, s
     return best, score
@@ -154,7 +165,8 @@ def choose_canonical(gn_name: str, country: str | None, uk: Iterable[str] = (), 
     Ukraine: KMU 2010 of the Ukrainian name (GeoNames has Mykolayiv, Zaporizhzhya; KMU gives
     Mykolaiv, Zaporizhzhia) when it is clearly the same name. Russia: the English name
     GeoNames prefers, else the Wikipedia romanisation of the Russian name (Arkhangel’sk ->
-    Arkhangelsk). Otherwise the GeoNames spelling.
+    Arkhangelsk, Yasnyy -> Yasny), else GeoNames' name without BGN's marks and -yy/-iy endings
+    (Yuzhnyy -> Yuzhny, as the media write it). Otherwise the GeoNames spelling.
     """
     lang, names = ("uk", list(uk)) if country == "UA" else ("ru", list(ru)) if country == "RU" else (None, [])
     main, score = _best_cyrillic(en_preferred or gn_name, names, lang) if names else (None, 0)
@@ -167,6 +179,8 @@ def choose_canonical(gn_name: str, country: str | None, uk: Iterable[str] = (), 
         if fold_latin(romanised) == fold_latin(gn_name):  # only marks differ: Arkhangel’sk -> Arkhangelsk
             return plain(gn_name), main
         return _match_case(romanised, gn_name), main
+    if country == "RU" and not en_preferred:  # no Cyrillic name to read: the BGN habits go (Yuzhnyy -> Yuzhny)
+        return _BGN_ENDING_RE.sub("y", plain(gn_name)), main
     return en_preferred or gn_name, main
 
 
