@@ -125,3 +125,17 @@ def test_organisations_file_is_well_formed():
         assert e.type == "organisation" and e.id.startswith("org-"), e.id
         assert e.kind in ("club", "media", "church", "unit", "company", "university"), e.id
         assert e.country, e.id
+
+
+def test_a_mention_inside_a_quoted_name_after_a_cue_is_part_of_that_name(full_index):
+    """'группы "Хорея Козацька"', 'партия «Патриоты Украины»': the quoted name holds more words than
+    the mention; the band or the party is the named thing, not Dmytro Kozatskyi or Ukraine."""
+    text = "Лауреатами стали исполнители группы \"Хорея Козацька\" и партия «Патриоты Украины»."
+    ents = by_surface(linked(full_index, text, "ru"))
+    for surface in ("Хорея Козацька", "Патриоты Украины"):
+        e = ents[surface]
+        assert (e.type, e.kind, e.method, e.gazetteer_id) == ("organisation", "group", "named", None)
+    assert "Козацька" not in ents and "Украины" not in ents
+    # without a cue the quoted words keep their mention
+    text = "Он спел «Песню о Харькове» на концерте."
+    assert by_surface(linked(full_index, text, "ru"))["Харькове"].gazetteer_id == "ua-city-kharkiv"

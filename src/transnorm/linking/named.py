@@ -41,7 +41,7 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
     if not (lex.named_after or lex.named_before):
         return entities
     entities = _adjective_names(text, tokens, entities, lex, propose)
-    if not any(_candidate(e, lex) for e in entities):
+    if not any(_candidate(e, lex) or _in_quotes(text, e) for e in entities):
         return entities
     starts = [t.start for t in tokens]
     out: list[Entity] = []
@@ -49,11 +49,15 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
     while k < len(entities):
         e = entities[k]
         found = None
-        if _candidate(e, lex):
-            a, b = bisect_left(starts, e.start), bisect_left(starts, e.end) - 1  # first and last token
-            if a < len(tokens) and tokens[a].start == e.start and b >= a and tokens[b].end == e.end:
-                found = (_ends_with_cue(text, tokens, e, a, b + 1, lex) or _after(text, tokens, a, b + 1, lex)
-                         or _before(text, tokens, a, b + 1, lex))
+        a, b = bisect_left(starts, e.start), bisect_left(starts, e.end) - 1  # first and last token
+        whole = a < len(tokens) and tokens[a].start == e.start and b >= a and tokens[b].end == e.end
+        if _candidate(e, lex) and whole:
+            found = (_ends_with_cue(text, tokens, e, a, b + 1, lex) or _after(text, tokens, a, b + 1, lex)
+                     or _before(text, tokens, a, b + 1, lex))
+        if found is None and whole and e.type in ("place", "person") and (q := _in_quotes(text, e)):
+            qa, qb = bisect_left(starts, q[0]), bisect_left(starts, q[1])  # the quoted name's tokens
+            if qa < qb and (qa, qb) != (a, b + 1):
+                found = _before(text, tokens, qa, qb, lex)  # 'группы "Хорея Козацька"': the band, not a person
         if found is None:
             out.append(e)
             k += 1
@@ -162,6 +166,28 @@ def _ends_with_cue(text: str, tokens: list[Token], e: Entity, a: int, b: int, le
         if hit is not None and hit[1] == b:
             return e.start, e.end, hit[0], text[tokens[k].start:e.end]
     return None
+
+
+MAX_QUOTED_WORDS = 5  # a quoted name around a mention: "Хорея Козацька", «Патріоти України»
+
+
+def _in_quotes(text: str, e: Entity) -> tuple[int, int] | None:
+    """The quoted name a mention stands inside, with other words (content start, end), if any."""
+    lo = max(0, e.start - 60)
+    opened = max((text.rfind(q, lo, e.start) for q in OPEN_QUOTES), default=-1)
+    if opened < 0 or (opened == e.start - 1 and text[e.end:e.end + 1] in CLOSE_QUOTES):
+        return None  # no quote, or it holds the mention alone (the other paths see that)
+    inside = text[opened + 1:e.start]
+    if any(c in inside for c in CLOSE_QUOTES if c not in OPEN_QUOTES) or any(c in inside for c in ".!?\n"):
+        return None
+    closes = [i for i in (text.find(q, e.end, e.end + 60) for q in CLOSE_QUOTES) if i >= 0]
+    if not closes:
+        return None
+    closed = min(closes)
+    content = text[opened + 1:closed]
+    if any(c in content for c in ".!?\n") or not 1 < len(content.split()) <= MAX_QUOTED_WORDS:
+        return None
+    return opened + 1, closed
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
