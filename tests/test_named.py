@@ -139,3 +139,18 @@ def test_a_mention_inside_a_quoted_name_after_a_cue_is_part_of_that_name(full_in
     # without a cue the quoted words keep their mention
     text = "Он спел «Песню о Харькове» на концерте."
     assert by_surface(linked(full_index, text, "ru"))["Харькове"].gazetteer_id == "ua-city-kharkiv"
+
+
+def test_the_outlet_a_reporting_verb_names_is_no_place_mention(full_index):
+    """'передають Патріоти України', 'как сообщает Depo.Львов', 'як повідомляє Суспільне Харків':
+    the outlet's name holds the place; a person after the same verb stays the person."""
+    for text, lang, surface in (
+            ("Зустріч відбудеться восени, передають Патріоти України.", "uk", "Патріоти України"),
+            ("Как сообщает Depo.Львов Львовский городской совет может признать работу.", "ru", "Depo.Львов"),
+            ("Як повідомляє Суспільне Харків, вибухи пролунали в Харкові.", "uk", "Суспільне Харків")):
+        e = by_surface(linked(full_index, text, lang))[surface]
+        assert (e.type, e.kind, e.gazetteer_id) == ("organisation", "media", None), text
+    ents = by_surface(linked(full_index, "Як повідомляє Суспільне Харків, вибухи пролунали в Харкові.", "uk"))
+    assert ents["Харкові"].gazetteer_id == "ua-city-kharkiv"  # the report's own mention of the city stays
+    e = by_surface(linked(full_index, "Про це повідомляє Олег Синєгубов.", "uk"))["Олег Синєгубов"]
+    assert e.type == "person" and e.gazetteer_id

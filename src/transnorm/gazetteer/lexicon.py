@@ -59,6 +59,7 @@ class Lexicon:
     # names inside longer names (linking/named.py): first folded word of a cue -> cues
     named_before: dict[str, list[NamedCue]] = field(default_factory=dict)
     named_after: dict[str, list[NamedCue]] = field(default_factory=dict)
+    named_verbs: dict[str, list[NamedCue]] = field(default_factory=dict)  # "передає <outlet>"
     named_kinds: set[str] = field(default_factory=set)  # their kinds: a mention of one is the named thing
     # homonyms abroad (linking/abroad.py): folded words between a place and its qualifier, and
     # folded word beginnings of adjectives that put a place in a country -> ISO code
@@ -102,6 +103,7 @@ class Lexicon:
             formal_words=_lower(lx.english.formal_words),
             named_before=_cues(lx.named_things, "before"),
             named_after=_cues(lx.named_things, "after"),
+            named_verbs=_cues(lx.named_things, "verb"),
             named_kinds=set(lx.named_things),
             abroad_between={fold_name(w) for w in lx.abroad.between},
             abroad_adjectives={fold_name(w): cc for cc, ws in lx.abroad.adjectives.items() for w in ws},
@@ -120,7 +122,8 @@ def _cue_key(word: str) -> str:
 def _cues(things: dict, side: str) -> dict[str, list[NamedCue]]:
     out: dict[str, list[NamedCue]] = {}
     for kind, t in things.items():
-        lists = [(t.after, False)] if side == "after" else [(t.before, False), (t.before_quoted, True)]
+        lists = ([(t.after, False)] if side == "after" else [(t.after_verb, False)] if side == "verb"
+                 else [(t.before, False), (t.before_quoted, True)])
         for words, quoted in lists:
             for w in words:
                 key = tuple(fold_name(w).split())

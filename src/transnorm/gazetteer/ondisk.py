@@ -61,7 +61,7 @@ def _entry_json(e: Entry) -> bytes:
                       separators=(",", ":")).encode()
 
 
-_CUE_FIELDS = ("named_before", "named_after")  # first word -> [NamedCue]
+_CUE_FIELDS = ("named_before", "named_after", "named_verbs")  # first word -> [NamedCue]
 
 
 def _lexicon_json(lex: Lexicon) -> dict:

@@ -127,6 +127,7 @@ class NamedThing(_Strict):
     before: Names = Field(default_factory=list)
     before_quoted: Names = Field(default_factory=list)
     after: Names = Field(default_factory=list)
+    after_verb: Names = Field(default_factory=list)  # "как сообщает Depo.Львов": the verb, then the name
 
 
 class Abroad(_Strict):

@@ -41,7 +41,7 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
     if not (lex.named_after or lex.named_before):
         return entities
     entities = _adjective_names(text, tokens, entities, lex, propose)
-    if not any(_candidate(e, lex) or _in_quotes(text, e) for e in entities):
+    if not any(_candidate(e, lex) or e.type == "person" for e in entities):
         return entities
     starts = [t.start for t in tokens]
     out: list[Entity] = []
@@ -58,6 +58,9 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
             qa, qb = bisect_left(starts, q[0]), bisect_left(starts, q[1])  # the quoted name's tokens
             if qa < qb and (qa, qb) != (a, b + 1):
                 found = _before(text, tokens, qa, qb, lex)  # 'группы "Хорея Козацька"': the band, not a person
+        if found is None and whole and e.type in ("place", "person") and lex.named_verbs:
+            mentions = {x.start for x in entities if x is not e and x.method != "unknown"}
+            found = _outlet(text, tokens, a, b + 1, lex, mentions)
         if found is None:
             out.append(e)
             k += 1
@@ -166,6 +169,36 @@ def _ends_with_cue(text: str, tokens: list[Token], e: Entity, a: int, b: int, le
         if hit is not None and hit[1] == b:
             return e.start, e.end, hit[0], text[tokens[k].start:e.end]
     return None
+
+
+MAX_OUTLET_WORDS = 4  # "Depo.Львов", "Патріоти України", "Суспільне Харків"
+
+
+def _attached(text: str, left: Token, right: Token, gaps: tuple[str, ...] = (" ", "-", ".")) -> bool:
+    """Do two capitalised tokens belong to one name: a space, a hyphen or a dot with no space."""
+    gap = text[left.end:right.start]
+    return left.text[:1].isupper() and right.text[:1].isupper() and gap in gaps
+
+
+def _outlet(text: str, tokens: list[Token], a: int, b: int, lex: Lexicon, others: set[int]):
+    """'как сообщает Depo.Львов', 'передають Патріоти України': a capitalised name right after a
+    present-tense reporting verb (lexicon `after_verb`) that holds a mention and more words is the
+    outlet, and the mention inside it (Lviv, Ukraine) part of its name."""
+    r = a  # the name holds no other mention ("Depo.Львов Львовский городской совет": two names)
+    while r > 0 and a - r < MAX_OUTLET_WORDS and _attached(text, tokens[r - 1], tokens[r]) \
+            and tokens[r - 1].start not in others:
+        r -= 1
+    end = b  # to the right only across a hyphen or dot ("Depo.Львов"): a space may start the report
+    while end < len(tokens) and end - r < MAX_OUTLET_WORDS and _attached(text, tokens[end - 1], tokens[end],
+                                                                         ("-", ".")) \
+            and tokens[end].start not in others:
+        end += 1
+    if (r, end) == (a, b) or r == 0:
+        return None  # the mention is the whole name: "повідомляє Олег Синєгубов" is the person
+    hit = _cue_at(tokens, r - 1, lex.named_verbs)
+    if hit is None or hit[1] != r or not tokens[r - 1].text.islower():
+        return None
+    return tokens[r].start, tokens[end - 1].end, hit[0], tokens[r - 1].text
 
 
 MAX_QUOTED_WORDS = 5  # a quoted name around a mention: "Хорея Козацька", «Патріоти України»
