@@ -197,6 +197,15 @@ def test_a_russian_style_village_name_in_a_report_on_russia_is_no_ukrainian_name
     assert _one(run("Бои идут у села Богдановка Донецкой области.", "ru"), "Богдановка").canonical == "Bohdanivka"
 
 
+def test_a_russian_village_known_by_another_name_is_no_link_in_a_report_on_ukraine(run):
+    """GeoNames lists "Свободное" among the names of Goyty (Chechnya): in a Donetsk front-line list
+    it is the Ukrainian Вільне (translated, not transcribed), proposed for review."""
+    rec = run("Бои шли у сёл Свободное, Новоэкономическое и Зверевое в Донецкой области.", "ru")
+    e = _one(rec, "Свободное")
+    _generated(e, "place")
+    assert e.canonical == "Vilne"
+
+
 def test_the_unit_written_right_after_a_name_is_where_it_lies(run):
     """In Cyrillic text a district or raion in the genitive right after a name says which place it
     is: not Zamość in Poland, not the city of Ivanovo; the village the gazetteer lacks is proposed."""

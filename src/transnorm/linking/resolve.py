@@ -280,6 +280,14 @@ def _namesakes(refs: dict[int, NameRef], index: Index, ctx_ids: set[str]) -> lis
     return out
 
 
+def _russian_namesake(e: Entry, ref: NameRef, ctx_ids: set[str]) -> bool:
+    """A small generated Russian settlement matched through a name not its own (a GeoNames alternate
+    name), nothing in the text pointing at it."""
+    return (e.country == "RU" and e.source in GENERATED_SOURCES and e.kind in SETTLEMENT_KINDS
+            and ref.tag != "canonical" and (e.population or 0) < NAMESAKE_POPULATION
+            and e.id not in ctx_ids and (e.parent is None or e.parent not in ctx_ids))
+
+
 def _russian_village(text: str, tokens: list[Token], h: Hit, namesakes: list[Entry]) -> Entity:
     """A report on Russia names a village in its English (Russian-style) form, and only small
     Ukrainian villages answer to it: a place of that name in Russia the gazetteer lacks,
@@ -330,6 +338,7 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
         own_curated = own_countries if curated_hit[k] else set()
         russian_side = curated_count["RU"] - ("RU" in own_curated) > curated_count["UA"] - ("UA" in own_curated)
         namesakes = _namesakes(refs, index, ctx_ids) if russian_side else []
+        ukrainian_side = curated_count["UA"] - ("UA" in own_curated) > curated_count["RU"] - ("RU" in own_curated)
         for ei, ref in refs.items():
             e = index.entries[ei]
             if (ei in alien and e.id not in ctx_ids) or e in namesakes:
@@ -365,8 +374,11 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
         score = min(base, h.cap)
         if len(scored) > 1 and ev - scored[1][0] < CLEAR_MARGIN:
             score = min(score, 0.85)  # a close call between entries: a person decides
-        if outside:
-            score = min(score, 0.5)  # the context contradicts the only candidates
+        if outside or (ukrainian_side and _russian_namesake(e, ref, ctx_ids)):
+            # the context contradicts the only candidates; or, in a report on Ukraine, a small Russian
+            # village reached only through another of its names ("Свободное" is one of Goyty's): left to
+            # the cues of the generated path (Вільне), else queued
+            score = min(score, 0.5)
         elif (cue is not None and not cue.weak and cue.place.kind in STATE_KINDS and e.type == "place"
               and cue.place.country not in cfg.domain_countries and e.parent != cue.place.id
               and (e.parent is not None or not (ref.tag in ("canonical", "override") or ref.lang in ("ru", "uk")))):
