@@ -86,7 +86,10 @@ def test_adjectives_without_a_head_link_no_unit(full_index):
     text = "Окупанти обстріляли Конотопський і Охтирський напрямки, а також Сумський."
     ents = linked(full_index, text, "uk")
     assert not any(e.kind == "raion" or (e.gazetteer_id or "").startswith("hromada:") for e in ents)
-    assert not any(e.surface == "Сумський" and e.gazetteer_id for e in ents)
+    # "а також Сумський [напрямок]": the head said before it, so the axis of Sumy, never a unit
+    assert [e.gazetteer_id for e in ents if e.surface == "Сумський"] == ["ua-city-sumy"]
+    text = "Окупанти обстріляли місто. Сумський університет відновив заняття."
+    assert not any(e.surface == "Сумський" and e.gazetteer_id for e in linked(full_index, text, "uk"))
 
 
 def test_a_head_noun_shared_by_a_list_applies_to_each(full_index):
@@ -96,6 +99,17 @@ def test_a_head_noun_shared_by_a_list_applies_to_each(full_index):
                       ("Сумской", "ua-oblast-sumy"), ("Полтавской", "ua-oblast-poltava"),
                       ("Харьковской", "ua-oblast-kharkiv")):
         assert links_to(ents, text, word, gid), word
+
+
+def test_an_axis_list_after_its_head_names_each_axis(full_index):
+    """"напрямками залишаються Покровський, Добропільський та Новопавлівський": the head before the
+    list (its plural, any case) and adjectives agreeing with it: each is its town's axis."""
+    text = "Найбільш гарячими напрямками залишаються Покровський, Добропільський та Новопавлівський."
+    ents = linked(full_index, text, "uk")
+    assert links_to(ents, text, "Покровський", "ua-city-pokrovsk")
+    assert links_to(ents, text, "Добропільський", "ua-city-dobropillia")
+    e = next(e for e in ents if e.surface == "Новопавлівський")
+    assert e.canonical == "Novopavlivka"
 
 
 def test_the_heads_name_oblast_raion_hromada_axis_and_city(full_index):
@@ -380,3 +394,10 @@ def test_english_hromadas_are_the_hromadas_of_their_centres(full_index):
     text = "Shelling hit the Krasnopillia community overnight."
     (e,) = [e for e in linked(full_index, text, "en") if e.surface.startswith("Krasnopillia")]
     assert e.kind != "hromada"
+
+
+def test_a_name_in_doubled_consonant_and_ya_gives_its_adjective(full_index):
+    """Білопілля -> Білопільська громада, Привілля -> Привільська: the doubled л goes before -ськ."""
+    text = "Обстрілів зазнали Білопільська та Краснопільська громади."
+    ents = linked(full_index, text, "uk")
+    assert links_to(ents, text, "Білопільська", "hromada:gn-712559")

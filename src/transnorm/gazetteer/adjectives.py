@@ -101,7 +101,8 @@ class AdjectiveRules:
             city_modifiers=words(raw["city_modifiers"], "city_modifiers"),
             targets={k: tuple(v) for k, v in raw["targets"].items() if k != "__line__"},
             again_endings=frozenset(words(raw.get("again_endings") or [], "again_endings")),
-            elliptic={h: frozenset(ws) for h, ws in table("elliptic").items()} if "elliptic" in raw else {},
+            elliptic={str(h): frozenset(words(ws, f"elliptic.{h}")) for h, ws in (raw.get("elliptic") or {}).items()
+                      if h != "__line__"},  # head kinds as written (oblast, axis): not folded
             digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16],
         )
 
