@@ -161,3 +161,19 @@ def test_the_pipeline_writes_clean_english(tmp_path):
     (rec,) = normalise(["Shelling hit the Kharkov region and the Russian Federation."], lang="en", config=cfg)
     assert rec.text_en == "Shelling hit Kharkiv Oblast and the Russian Federation."
     assert [e.surface for e in rec.entities_en] == ["Kharkiv Oblast", "Russian Federation"]
+
+
+@pytest.mark.parametrize("text, expected, gid", [
+    ("A drone fell in the central Russian region of Lipetsk, injuring one.",
+     "A drone fell in the central Russian region of Lipetsk, injuring one.", "ru-oblast-lipetsk"),
+    ("Shelling hit the oblast of Kharkov overnight.", "Shelling hit the oblast of Kharkiv overnight.",
+     "ua-oblast-kharkiv"),
+])
+def test_a_name_after_region_of_is_the_region_and_stays_bare(index, text, expected, gid):
+    """"the region of Lipetsk" is Lipetsk Oblast, not the city; written "region of Lipetsk", never
+    "region of Lipetsk Oblast"."""
+    ents = link(text, index, KEEP)
+    assert any(e.gazetteer_id == gid for e in ents), [(e.surface, e.gazetteer_id) for e in ents]
+    assert clean(index, text) == expected
+    city = link("Lipetsk is a city in Russia.", index, KEEP)
+    assert city[0].gazetteer_id != "ru-oblast-lipetsk"

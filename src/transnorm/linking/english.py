@@ -90,6 +90,7 @@ def plan(text: str, entities: list[Entity], lex: Lexicon) -> list[Edit]:
     news = [e.rewrite if (e.status == "auto" and e.rewrite) else e.surface for e in entities]
     extra: list[Edit] = []
     _region_lists(text, entities, news, lex, extra)
+    _region_of(text, entities, news, lex)
     for k, e in enumerate(entities):
         if e.status != "auto":
             continue
@@ -136,6 +137,18 @@ def _region_lists(text: str, ents: list[Entity], news: list[str], lex: Lexicon, 
         if word != m.group(1):
             extra.append(Edit(m.start(1), m.end(1), word))
         k += 1
+
+
+_REGION_OF = re.compile(r"\b(?:region|oblast|province)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _region_of(text: str, ents: list[Entity], news: list[str], lex: Lexicon) -> None:
+    """'the region of Lipetsk' links Lipetsk Oblast: the name stays bare ("region of Lipetsk
+    Oblast" is no English)."""
+    heads = {w.lower() for w in lex.region_words.get("en", [])} | _UNIT_WORDS
+    for k, e in enumerate(ents):
+        if _bare_region(e, news[k], heads) and _REGION_OF.search(text, max(0, e.start - 40), e.start):
+            news[k] = news[k].rsplit(" ", 1)[0]
 
 
 def _bare_region(e: Entity, new: str, heads: set[str]) -> bool:

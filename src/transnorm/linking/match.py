@@ -32,7 +32,7 @@ from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits
 from transnorm.linking.units import UnitMatch, find_units, hromada_entity
-from transnorm.linking.units_en import english_axes, english_unit_lists, prefer_units
+from transnorm.linking.units_en import english_axes, english_region_of, english_unit_lists, prefer_units
 from transnorm.records import Entity
 from transnorm.text.fold import Token, fold_name, tokenize
 from transnorm.text.morph import is_cyrillic_word, is_function_or_verb, word_lemmas
@@ -240,6 +240,7 @@ def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list
     hits, more = english_unit_lists(text, tokens, hits, index)  # "Kharkiv, Kupyan and Chuguyiv districts"
     hromadas += more
     hits = english_axes(text, tokens, hits, index)  # "the Pokrovsky direction"
+    english_region_of(tokens, hits, index)  # "the Russian region of Lipetsk"
     prefer_units(hits, tokens, index)
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas

@@ -8,7 +8,7 @@ import re
 from typing import Sequence
 
 from transnorm.gazetteer.adjectives import rules_for
-from transnorm.gazetteer.entries import SETTLEMENT_KINDS
+from transnorm.gazetteer.entries import REGION_KINDS, SETTLEMENT_KINDS
 from transnorm.gazetteer.index import Index
 from transnorm.linking.hits import Hit, capitalised
 from transnorm.linking.units import HROMADA_CLEAR, UnitMatch, centre_weight
@@ -96,6 +96,27 @@ def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bo
         return None
     return UnitMatch(a, head + 1 if own else b, b, "hromada", tokens[head].text, "", entries=ranked,
                      centre=ranked[0], clear=True)
+
+
+REGION_OF_WORDS = frozenset({"region", "oblast", "province"})  # "the Russian region of Lipetsk"
+
+
+def english_region_of(tokens: Sequence[Token], hits: list, index: Index) -> None:
+    """"the central Russian region of Lipetsk", "the oblast of Kharkiv": a name after "region of"
+    is the region named after it (its "<name> region" or "<name> oblast"), not the city."""
+    for h in hits:
+        a = h.start_tok
+        if a >= 1 and tokens[a - 1].text == "the":
+            a -= 1
+        if a < 2 or tokens[a - 1].text != "of" or tokens[a - 2].text.lower() not in REGION_OF_WORDS:
+            continue
+        member = " ".join(t.key for t in tokens[h.start_tok:h.end_tok])
+        for noun in ("region", "oblast"):
+            got = {r.entry: r._replace(tag="variant") for r in index.lookup(fold_name(f"{member} {noun}"))
+                   if index.entries[r.entry].kind in REGION_KINDS}
+            if got:
+                h.refs = got
+                break
 
 
 #: English front-line reports name an axis by the Russian-style adjective of its town: "the Pokrovsky
