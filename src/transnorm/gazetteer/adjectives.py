@@ -171,13 +171,7 @@ class AdjectiveRules:
     def stem_of(self, word: str) -> str | None:
         """The stem of a folded word that is a place adjective in any case ("охтирському" ->
         "охтирск"), or None."""
-        got = self._stems.get(word, "")
-        if got != "":
-            return got
-        got = self._stem_of(word)
-        if len(self._stems) < 200_000:
-            self._stems[word] = got
-        return got
+        return _memoised(self._stems, word, self._stem_of)
 
     def _stem_of(self, word: str) -> str | None:
         tail = word[-(len(self.adjective_endings[0]) + 3):] if self.adjective_endings else word
@@ -193,13 +187,7 @@ class AdjectiveRules:
 
     def head_of(self, word: str) -> str | None:
         """Which head noun a folded word is (oblast, raion, hromada...), or None."""
-        got = self._heads.get(word, "")
-        if got != "":
-            return got
-        got = self._head_of(word)
-        if len(self._heads) < 200_000:
-            self._heads[word] = got
-        return got
+        return _memoised(self._heads, word, self._head_of)
 
     def _head_of(self, word: str) -> str | None:
         for head, begins in self.heads.items():
@@ -299,6 +287,21 @@ def build_table(entries, rules: AdjectiveRules, by_id=None) -> AdjectiveTable:
         table.units[k] = sorted(set(v))
     table.seconds = round(time.perf_counter() - t0, 3)
     return table
+
+
+WORD_MEMO = 200_000  # words whose stem or head a rules object keeps (then it stops adding)
+
+
+def _memoised(memo: dict[str, str | None], word: str, compute) -> str | None:
+    """compute(word), kept in `memo` (None is an answer too) while it holds under WORD_MEMO words:
+    every token of every text is asked, and most words recur."""
+    got = memo.get(word, "")
+    if got != "":
+        return got
+    got = compute(word)
+    if len(memo) < WORD_MEMO:
+        memo[word] = got
+    return got
 
 
 def rules_for(index: "Index") -> AdjectiveRules | None:

@@ -84,22 +84,31 @@ class _Over(Mapping):
 MEMO_SIZE = 50_000  # answers a layered mapping keeps (then it starts afresh): bounded memory per process
 
 
-class LayeredKeys(_Over):
-    def __init__(self, base: Mapping, layer: Layer):
-        self.base, self.extra, self.layer = base, layer.keys, layer
-        # key -> references: the exact scan asks for the same keys in document after document, and
-        # a key read through two mapped tries and decoded costs microseconds. The lists are shared:
-        # callers never change them.
-        self._memo: dict[str, list[NameRef] | None] = {}
+class _Memoised(_Over):
+    """A layered mapping whose answers (`_read`, None for none) are kept, up to MEMO_SIZE of them:
+    the exact scan and the fuzzy pass ask for the same keys and blocks document after document, and
+    an answer read through two mapped tries and decoded costs microseconds. The answers are shared:
+    callers never change them."""
+
+    _memo: dict
 
     def get(self, key, default=None):
         memo = self._memo
-        refs = memo.get(key, _MISSING)
-        if refs is _MISSING:
+        got = memo.get(key, _MISSING)
+        if got is _MISSING:
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
-            refs = memo[key] = self._read(key)
-        return refs if refs is not None else default
+            got = memo[key] = self._read(key)
+        return got if got is not None else default
+
+    def _read(self, key):  # pragma: no cover - each subclass reads its own way
+        raise NotImplementedError
+
+
+class LayeredKeys(_Memoised):
+    def __init__(self, base: Mapping, layer: Layer):
+        self.base, self.extra, self.layer = base, layer.keys, layer
+        self._memo: dict[str, list[NameRef] | None] = {}  # key -> references
 
     def _read(self, key):
         refs = self.base.get(key)
@@ -121,19 +130,10 @@ class LayeredKeys(_Over):
         return refs if refs else None
 
 
-class LayeredBlocks(_Over):
+class LayeredBlocks(_Memoised):
     def __init__(self, base: Mapping, layer: Layer):
         self.base, self.extra, self.unblocked = base, layer.blocks, layer.unblocked
         self._memo: dict[str, list[str] | None] = {}  # a stored block is decoded and split on each read
-
-    def get(self, block, default=None):
-        memo = self._memo
-        got = memo.get(block, _MISSING)
-        if got is _MISSING:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            got = memo[block] = self._read(block)
-        return got if got is not None else default
 
     def _read(self, block):
         got, more = self.base.get(block), self.extra.get(block)
@@ -190,7 +190,9 @@ class LayeredEntries(Sequence):
             return got
         return self._read(i)
 
-    def _read(self, i):
+    def _read(self, i, keep: bool = True):
+        """What position i reads as; `keep`: memoise what is made here and in the base (indexing),
+        else make it anew (a walk over every entry: peek)."""
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:
@@ -199,12 +201,14 @@ class LayeredEntries(Sequence):
             return self.layer.added[i - self._n]
         took = self.layer.moved.get(i)
         if took is not None:
-            return self[took]
-        e = self.base[i]
+            return self[took] if keep else self.peek(took)
+        e = self.base[i] if keep or not hasattr(self.base, "peek") else self.base.peek(i)
         if e.parent and e.parent in self.layer.parents:
             got = self._patched.get(i)
             if got is None:
-                got = self._patched[i] = replace(e, parent=self.layer.parents[e.parent])
+                got = replace(e, parent=self.layer.parents[e.parent])
+                if keep:
+                    self._patched[i] = got
             return got
         return e
 
@@ -217,17 +221,7 @@ class LayeredEntries(Sequence):
     def peek(self, i: int) -> Entry:
         """What position i reads as, kept neither here nor in the base (see LazyEntries.peek)."""
         got = self._seen.get(i)
-        if got is not None:
-            return got
-        if i >= self._n:
-            return self.layer.added[i - self._n]
-        took = self.layer.moved.get(i)
-        if took is not None:
-            return self.peek(took)
-        e = self.base.peek(i) if hasattr(self.base, "peek") else self.base[i]
-        if e.parent and e.parent in self.layer.parents:
-            return self._patched.get(i) or replace(e, parent=self.layer.parents[e.parent])
-        return e
+        return got if got is not None else self._read(i, keep=False)
 
 
 class LayeredWords(Collection):
