@@ -89,8 +89,9 @@ def plan(text: str, entities: list[Entity], lex: Lexicon) -> list[Edit]:
     unchanged) and the article and plural-word edits around them."""
     news = [e.rewrite if (e.status == "auto" and e.rewrite) else e.surface for e in entities]
     extra: list[Edit] = []
-    _region_lists(text, entities, news, lex, extra)
-    _region_of(text, entities, news, lex)
+    heads = {w.lower() for w in lex.region_words.get("en", [])} | _UNIT_WORDS
+    _region_lists(text, entities, news, heads, extra)
+    _region_of(text, entities, news, heads)
     for k, e in enumerate(entities):
         if e.status != "auto":
             continue
@@ -107,10 +108,10 @@ def plan(text: str, entities: list[Entity], lex: Lexicon) -> list[Edit]:
     return edits
 
 
-def _region_lists(text: str, ents: list[Entity], news: list[str], lex: Lexicon, extra: list[Edit]) -> None:
+def _region_lists(text: str, ents: list[Entity], news: list[str], heads: set[str], extra: list[Edit]) -> None:
     """'the Kherson and Zaporizhzhia regions': each name is rewritten to its oblast, so write the
-    names bare and the head word once ("oblasts"), or keep "regions" when the heads differ."""
-    heads = {w.lower() for w in lex.region_words.get("en", [])} | _UNIT_WORDS
+    names bare and the head word once ("oblasts"), or keep "regions" when the heads differ.
+    `heads`: the words a region's or unit's name ends in (lower case)."""
     k = 0
     while k < len(ents):
         m = _PLURAL_HEAD.match(text, ents[k].end)
@@ -142,10 +143,9 @@ def _region_lists(text: str, ents: list[Entity], news: list[str], lex: Lexicon, 
 _REGION_OF = re.compile(r"\b(?:region|oblast|province)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-def _region_of(text: str, ents: list[Entity], news: list[str], lex: Lexicon) -> None:
+def _region_of(text: str, ents: list[Entity], news: list[str], heads: set[str]) -> None:
     """'the region of Lipetsk' links Lipetsk Oblast: the name stays bare ("region of Lipetsk
     Oblast" is no English)."""
-    heads = {w.lower() for w in lex.region_words.get("en", [])} | _UNIT_WORDS
     for k, e in enumerate(ents):
         if _bare_region(e, news[k], heads) and _REGION_OF.search(text, max(0, e.start - 40), e.start):
             news[k] = news[k].rsplit(" ", 1)[0]

@@ -115,15 +115,15 @@ def _generate(ow: OpenWorld, tokens: list[Token], entities: list[Entity], unknow
     Novosibirsk), or a namesake the context rules out ("села Иваново ... Одесского района" is not
     the city of Ivanovo), gives way to a generated name when a cue or a list of settlements says
     what the run is; else the guess stays, queued as before."""
-    at = {t.start: i for i, t in enumerate(tokens)}
-    ends = {t.end: i + 1 for i, t in enumerate(tokens)}
-    weak = {(at[e.start], ends[e.end]): e for e in entities
-            if e.status == "unresolved" and e.gazetteer_id and e.method in WEAK_METHODS
-            and e.start in at and e.end in ends}
-    if not weak:
+    guesses = [e for e in entities if e.status == "unresolved" and e.gazetteer_id and e.method in WEAK_METHODS]
+    if not guesses:
         generated, unknown = ow.generate(unknown, entities)
         return sorted(entities + generated, key=lambda e: e.start), unknown
-    kept = [e for e in entities if all(e is not w for w in weak.values())]
+    at = {t.start: i for i, t in enumerate(tokens)}
+    ends = {t.end: i + 1 for i, t in enumerate(tokens)}
+    weak = {(at[e.start], ends[e.end]): e for e in guesses if e.start in at and e.end in ends}
+    held = {id(w) for w in weak.values()}
+    kept = [e for e in entities if id(e) not in held]
     generated, left = ow.generate(sorted(unknown + list(weak)), kept)
     claimed = [(g.start, g.end) for g in generated]
     stays = [(a, b) for (a, b), e in weak.items() if not any(s < e.end and e.start < t for s, t in claimed)]

@@ -44,6 +44,7 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
     if not any(_candidate(e, lex) or e.type == "person" for e in entities):
         return entities
     starts = [t.start for t in tokens]
+    mentions = {x.start for x in entities if x.method != "unknown"}  # an outlet's name holds no other one
     out: list[Entity] = []
     k = 0
     while k < len(entities):
@@ -59,7 +60,6 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
             if qa < qb and (qa, qb) != (a, b + 1):
                 found = _before(text, tokens, qa, qb, lex)  # 'группы "Хорея Козацька"': the band, not a person
         if found is None and whole and e.type in ("place", "person") and lex.named_verbs:
-            mentions = {x.start for x in entities if x is not e and x.method != "unknown"}
             found = _outlet(text, tokens, a, b + 1, lex, mentions)
         if found is None:
             out.append(e)
@@ -180,18 +180,18 @@ def _attached(text: str, left: Token, right: Token, gaps: tuple[str, ...] = (" "
     return left.text[:1].isupper() and right.text[:1].isupper() and gap in gaps
 
 
-def _outlet(text: str, tokens: list[Token], a: int, b: int, lex: Lexicon, others: set[int]):
+def _outlet(text: str, tokens: list[Token], a: int, b: int, lex: Lexicon, mentions: set[int]):
     """'как сообщает Depo.Львов', 'передають Патріоти України': a capitalised name right after a
     present-tense reporting verb (lexicon `after_verb`) that holds a mention and more words is the
     outlet, and the mention inside it (Lviv, Ukraine) part of its name."""
     r = a  # the name holds no other mention ("Depo.Львов Львовский городской совет": two names)
     while r > 0 and a - r < MAX_OUTLET_WORDS and _attached(text, tokens[r - 1], tokens[r]) \
-            and tokens[r - 1].start not in others:
+            and tokens[r - 1].start not in mentions:
         r -= 1
     end = b  # to the right only across a hyphen or dot ("Depo.Львов"): a space may start the report
     while end < len(tokens) and end - r < MAX_OUTLET_WORDS and _attached(text, tokens[end - 1], tokens[end],
                                                                          ("-", ".")) \
-            and tokens[end].start not in others:
+            and tokens[end].start not in mentions:
         end += 1
     if (r, end) == (a, b) or r == 0:
         return None  # the mention is the whole name: "повідомляє Олег Синєгубов" is the person
