@@ -40,6 +40,16 @@ def full_index(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def pipeline_cfg(tmp_path_factory):
+    """The default config as `transnorm run` reads it, with a state folder of its own and no
+    translation models: what process_batch needs to link a document."""
+    from transnorm.config import load_config
+
+    tmp = tmp_path_factory.mktemp("pipeline")
+    return load_config(None, {"state_dir": str(tmp / "state"), "translate": {"models_dir": str(tmp / "no-models")}})
+
+
+@pytest.fixture(scope="session")
 def seed():
     """The labelled dev-set article: text and expected links."""
     path = DEVSET / "seed-prisoner-exchange.expected.json"

@@ -10,23 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from transnorm.config import load_config
 from transnorm.pipeline import process_batch
 from transnorm.records import Document
 
 
 @pytest.fixture(scope="module")
-def cfg(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("geography")
-    return load_config(None, {"state_dir": str(tmp / "state"),
-                              "translate": {"models_dir": str(tmp / "no-models")}})
-
-
-@pytest.fixture(scope="module")
-def links(cfg):
+def links(pipeline_cfg):
     """text, lang -> {surface: gazetteer_id} of the linked (auto/review) entities."""
     def run(text: str, lang: str = "en") -> dict[str, str]:
-        rec = process_batch([Document(id="g", text=text, source="test_geography", lang=lang)], cfg)[0]
+        rec = process_batch([Document(id="g", text=text, source="test_geography", lang=lang)], pipeline_cfg)[0]
         return {e.surface: e.gazetteer_id for e in rec.entities
                 if e.gazetteer_id and e.status in ("auto", "review")}
     return run

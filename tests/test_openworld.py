@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from casedata import table
 
-from transnorm.config import MatchConfig, load_config
+from transnorm.config import MatchConfig
 from transnorm.gazetteer.compile import compile_index
 from transnorm.gazetteer.entries import Entry
 from transnorm.gazetteer.lexicon import Lexicon
@@ -22,15 +22,9 @@ from transnorm.text.crosslang import cross_key, cross_keys, uk_from_ru
 
 
 @pytest.fixture(scope="module")
-def cfg(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("openworld")
-    return load_config(None, {"state_dir": str(tmp / "state"), "translate": {"models_dir": str(tmp / "none")}})
-
-
-@pytest.fixture(scope="module")
-def run(cfg):
+def run(pipeline_cfg):
     def go(text: str, lang: str):
-        return process_batch([Document(id="ow", text=text, source="test_openworld", lang=lang)], cfg)[0]
+        return process_batch([Document(id="ow", text=text, source="test_openworld", lang=lang)], pipeline_cfg)[0]
     return go
 
 
@@ -43,6 +37,13 @@ def _one(rec, surface):
 def _generated(e, type_):
     assert (e.method, e.status, e.type) == ("generated", "review", type_), e
     assert e.gazetteer_id.startswith(f"gen:{type_}:") and e.reason
+
+
+def _proposed_place(run, text: str, lang: str, surface: str):
+    """The mention of `surface` in `text`, checked to be a generated place for review."""
+    e = _one(run(text, lang), surface)
+    _generated(e, "place")
+    return e
 
 
 PEOPLE = table("openworld", "people", "text,lang,surface,canonical")
@@ -121,22 +122,18 @@ def test_a_translated_russian_name_meets_the_ukrainian_one(run):
     assert [(e.surface, e.gazetteer_id, e.status) for e in ents if e.gazetteer_id] == [
         ("Железного", "ua-v-zalizne", "review")]
     # the gazetteer lacks it: the proposal is the KMU spelling of the Ukrainian name
-    rec = run("ВС РФ освободили населенный пункт Западное в Харьковской области.", "ru")
-    e = _one(rec, "Западное")
-    _generated(e, "place")
+    e = _proposed_place(run, "ВС РФ освободили населенный пункт Западное в Харьковской области.", "ru", "Западное")
     assert e.canonical == "Zakhidne"
 
 
 def test_a_weak_fuzzy_guess_gives_way_to_a_cue_or_a_list_of_settlements(run):
     """Far-fetched fuzzy matches (Новомиколаївка ~ Novosibirsk, Kotlyne ~ Jilin) are too weak to
     review; a settlement cue or a list of settlements says more, so the village is proposed."""
-    rec = run("У с. Новомиколаївка Шевченківської громади постраждали двоє людей.", "uk")
-    e = _one(rec, "Новомиколаївка")
-    _generated(e, "place")
+    e = _proposed_place(run, "У с. Новомиколаївка Шевченківської громади постраждали двоє людей.",
+                        "uk", "Новомиколаївка")
     assert e.canonical == "Novomykolaivka"
-    rec = run("Fighting continued in the areas of Lysivka, Pokrovsk, Kotlyne, Udachne and Molodetske.", "en")
-    e = _one(rec, "Kotlyne")
-    _generated(e, "place")
+    e = _proposed_place(run, "Fighting continued in the areas of Lysivka, Pokrovsk, Kotlyne, Udachne and Molodetske.",
+                        "en", "Kotlyne")
     assert e.canonical == "Kotlyne"
     # with no cue and no list the guess is still queued as before, not turned into a village
     rec = run("Kotlyne said nothing more.", "en")
@@ -171,28 +168,24 @@ def test_a_two_word_place_name_is_put_in_the_nominative_with_its_adjective_agree
 
 
 def test_a_village_shaped_name_is_proposed_without_a_cue_word(run):
-    rec = run("Вчора окупанти обстріляли Учкуївка та Новомиколаївка, кажуть у громаді.", "uk")
-    e = _one(rec, "Учкуївка")
-    _generated(e, "place")
+    e = _proposed_place(run, "Вчора окупанти обстріляли Учкуївка та Новомиколаївка, кажуть у громаді.",
+                        "uk", "Учкуївка")
     assert e.canonical == "Uchkuivka"
     rec = run("Враг обстреливал Северную Салтовку в Харькове.", "ru")
     assert _one(rec, "Северную Салтовку").canonical == "Pivnichna Saltivka"  # translated, then KMU
 
 
 def test_a_russian_style_village_name_in_a_report_on_russia_is_no_ukrainian_namesake(run):
-    rec = run("In the Kursk region, Russian troops repelled attacks near Bogdanovka and Korenevo.", "en")
-    e = _one(rec, "Bogdanovka")
-    _generated(e, "place")
+    e = _proposed_place(run, "In the Kursk region, Russian troops repelled attacks near Bogdanovka and Korenevo.",
+                        "en", "Bogdanovka")
     assert e.canonical == "Bogdanovka" and all(c.gazetteer_id.startswith("gn-") for c in e.candidates)
     # in a report on Ukraine the same spelling is the Ukrainian village, for review
     rec = run("Ukrainian forces shelled Bogdanovka in Donetsk Oblast.", "en")
     e = _one(rec, "Bogdanovka")
     assert e.canonical == "Bohdanivka" and e.status == "review"
     # the same in Russian: the Russian name, romanised as Russian, not a Ukrainian Bohdanivka
-    rec = run("ВСУ обстреляли Курскую область со стороны Рыльска: под огнём оказались сёла Крупец и "
-              "Богдановка.", "ru")
-    e = _one(rec, "Богдановка")
-    _generated(e, "place")
+    e = _proposed_place(run, "ВСУ обстреляли Курскую область со стороны Рыльска: под огнём оказались сёла Крупец и "
+                             "Богдановка.", "ru", "Богдановка")
     assert e.canonical == "Bogdanovka" and all(c.canonical == "Bohdanivka" for c in e.candidates)
     assert _one(run("Бои идут у села Богдановка Донецкой области.", "ru"), "Богдановка").canonical == "Bohdanivka"
 
@@ -200,22 +193,18 @@ def test_a_russian_style_village_name_in_a_report_on_russia_is_no_ukrainian_name
 def test_a_russian_village_known_by_another_name_is_no_link_in_a_report_on_ukraine(run):
     """GeoNames lists "Свободное" among the names of Goyty (Chechnya): in a Donetsk front-line list
     it is the Ukrainian Вільне (translated, not transcribed), proposed for review."""
-    rec = run("Бои шли у сёл Свободное, Новоэкономическое и Зверевое в Донецкой области.", "ru")
-    e = _one(rec, "Свободное")
-    _generated(e, "place")
+    e = _proposed_place(run, "Бои шли у сёл Свободное, Новоэкономическое и Зверевое в Донецкой области.",
+                        "ru", "Свободное")
     assert e.canonical == "Vilne"
 
 
 def test_the_unit_written_right_after_a_name_is_where_it_lies(run):
     """In Cyrillic text a district or raion in the genitive right after a name says which place it
     is: not Zamość in Poland, not the city of Ivanovo; the village the gazetteer lacks is proposed."""
-    rec = run("ПВО сбили БПЛА в селе Замостье Грайворонского городского округа.", "ru")
-    e = _one(rec, "Замостье")
-    _generated(e, "place")
+    e = _proposed_place(run, "ПВО сбили БПЛА в селе Замостье Грайворонского городского округа.", "ru", "Замостье")
     assert e.canonical == "Zamostye"
-    rec = run("Возле села Иваново Красносельской ОТГ Одесского района грузовик врезался в машину.", "ru")
-    e = _one(rec, "Иваново")
-    _generated(e, "place")
+    e = _proposed_place(run, "Возле села Иваново Красносельской ОТГ Одесского района грузовик врезался в машину.",
+                        "ru", "Иваново")
     assert e.canonical == "Ivanove"  # the Ukrainian village, in KMU
     # a conjunction is no unit: both regions keep their links
     rec = run("Дипломаты обсудили кризисы в Приднестровье и Нагорном Карабахе.", "ru")

@@ -20,23 +20,15 @@ from __future__ import annotations
 import pytest
 from casedata import table
 
-from transnorm.config import load_config
 from transnorm.pipeline import process_batch
 from transnorm.records import Document
 
 
 @pytest.fixture(scope="module")
-def cfg(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("quality")
-    return load_config(None, {"state_dir": str(tmp / "state"),
-                              "translate": {"models_dir": str(tmp / "no-models")}})
-
-
-@pytest.fixture(scope="module")
-def links(cfg):
+def links(pipeline_cfg):
     """text, lang -> {surface: (gazetteer_id, status)} of the linked (auto/review) source entities."""
     def run(text: str, lang: str = "en") -> dict[str, tuple[str, str]]:
-        rec = process_batch([Document(id="q", text=text, source="test_quality", lang=lang)], cfg)[0]
+        rec = process_batch([Document(id="q", text=text, source="test_quality", lang=lang)], pipeline_cfg)[0]
         return {e.surface: (e.gazetteer_id, e.status) for e in rec.entities
                 if e.gazetteer_id and e.status in ("auto", "review")}
     return run
@@ -145,10 +137,10 @@ def test_engels_air_base_is_the_base_and_engels_the_city(links):
 # --- first names: never fuzzy-matched alone, the start of an unknown person's name --------------------
 
 @pytest.fixture(scope="module")
-def entities(cfg):
+def entities(pipeline_cfg):
     """text, lang -> {surface: Entity} of every source entity, unresolved ones included."""
     def run(text: str, lang: str = "en") -> dict:
-        rec = process_batch([Document(id="q", text=text, source="test_quality", lang=lang)], cfg)[0]
+        rec = process_batch([Document(id="q", text=text, source="test_quality", lang=lang)], pipeline_cfg)[0]
         return {e.surface: e for e in rec.entities}
     return run
 
