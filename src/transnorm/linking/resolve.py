@@ -272,19 +272,23 @@ def _namesakes(refs: dict[int, NameRef], index: Index, ctx_ids: set[str]) -> lis
     out = []
     for ei, ref in refs.items():
         e = index.entries[ei]
-        if e.country == "UA" and e.source in GENERATED_SOURCES and e.kind in SETTLEMENT_KINDS \
-                and ref.tag != "canonical" and ref.lang in ("en", "ru"):
+        if _by_another_name(e, ref, "UA") and ref.lang in ("en", "ru"):
             if (e.population or 0) >= NAMESAKE_POPULATION or e.id in ctx_ids:
                 return []
             out.append(e)
     return out
 
 
+def _by_another_name(e: Entry, ref: NameRef, country: str) -> bool:
+    """A generated settlement of `country` matched through a name not its own (a GeoNames
+    alternate name): the namesake the other side's reports reach by accident."""
+    return (e.country == country and e.source in GENERATED_SOURCES and e.kind in SETTLEMENT_KINDS
+            and ref.tag != "canonical")
+
+
 def _russian_namesake(e: Entry, ref: NameRef, ctx_ids: set[str]) -> bool:
-    """A small generated Russian settlement matched through a name not its own (a GeoNames alternate
-    name), nothing in the text pointing at it."""
-    return (e.country == "RU" and e.source in GENERATED_SOURCES and e.kind in SETTLEMENT_KINDS
-            and ref.tag != "canonical" and (e.population or 0) < NAMESAKE_POPULATION
+    """A small Russian settlement reached by another of its names, nothing in the text pointing at it."""
+    return (_by_another_name(e, ref, "RU") and (e.population or 0) < NAMESAKE_POPULATION
             and e.id not in ctx_ids and (e.parent is None or e.parent not in ctx_ids))
 
 
