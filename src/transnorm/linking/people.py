@@ -135,8 +135,8 @@ def cyr_given(word: str, lang: str, index: "Index", initial: bool = False) -> bo
         return True
     known = analyzer(word_langs(low, lang)[0]).word_is_known(low)
     for i, p in enumerate(cyr_parses(low, lang)):
-        if "Name" not in p.tag.grammemes:
-            continue
+        if "Name" not in p.tag.grammemes or "voct" in p.tag.grammemes:
+            continue  # a vocative (Манько of Манька) is how one calls a person, never how news names one
         if is_first_name_key(fold(p.normal_form), index, latin_ok=False):
             return True
         if known and (i == 0 or not initial):
@@ -174,7 +174,8 @@ def _classify_word(word: str, key: str, lang: str, initial: bool, index: "Index"
         return "R" if role_word(tok, lang, index) else "X"
     if role_word(tok, lang, index):
         return "R"
-    if key in lex.stopwords or (key in lex.common_words and key not in lex.given_names):
+    if key in lex.stopwords or (key in lex.common_words and key not in lex.given_names
+                                and not _listed_surname(word, lang)):
         return "X"
     if key in lex.place_cues or key in lex.place_cues_after or word in lex.region_words.get("en", ()) \
             or word in lex.of_forms:
@@ -193,6 +194,18 @@ def _classify_word(word: str, key: str, lang: str, initial: bool, index: "Index"
     if LATIN_TOPONYM_RE.search(word):
         return "X"  # Andriyivka, Rodynske: a settlement, not a surname
     return "S" if word[:1].isalpha() and len(word) > 1 else "X"
+
+
+def _listed_surname(word: str, lang: str) -> bool:
+    """A common_words entry that is a surname first (Иванов, Романов, Shevchenko: GeoNames names
+    of places, listed so that no generated place takes them) is still a surname in a person's name."""
+    if is_cyrillic_word(word):
+        return any("Surn" in p.tag.grammemes for p in cyr_parses(word.lower(), lang)[:2])
+    return bool(SLAVIC_LATIN_SURNAME_RE.search(word))
+
+
+#: Latin spellings of Slavic surnames that cannot be an English word (Shevchenko, Ivanova, Romanov).
+SLAVIC_LATIN_SURNAME_RE = re.compile(r"(?:enko|chuk|ov|ova|ev|eva|sky|skyi|skiy|ska|skaya)$", re.I)
 
 
 ADJ_SURNAME_RE = re.compile(r"(?:ов|ев|єв|ін|ин|ськ|цьк|зьк|ск|цк)(?:а|у|ої|ій|ою|ой|ую|ая|ий|ый|ого|ому|им|ым)$")
@@ -252,7 +265,8 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
             patr = [a + j] if j < n and ks[j] == "P" else []
             j += len(patr)
             if j < n and (ks[j] in ("S", "A", "W") or (ks[j] == "G" and not cyr and tokens[a + j].key not in
-                                                          index.lexicon.given_names)):
+                                                          index.lexicon.given_names)
+                          or _name_as_surname(ks, j, n, patr, cyr)):
                 sur = [a + j]
                 while j + 1 < n and ks[j + 1] in ("S", "G", "W") and _hyphen(text, tokens, a + j + 1):
                     j += 1
@@ -277,6 +291,13 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
             role = False
             i += 1
     return out
+
+
+def _name_as_surname(ks: Sequence[str], j: int, n: int, patr: list[int], cyr: bool) -> bool:
+    """Cyrillic news never writes two first names in a row: the second of "Сергея Леся", "Петро
+    Марко" is a surname that is also a first name (Лесь, Марко, Назар, Роман), unless a surname
+    follows it or a patronymic came between."""
+    return cyr and not patr and j < n and ks[j] == "G" and (j + 1 >= n or ks[j + 1] not in ("S", "A", "W", "P"))
 
 
 def _plain_surname(tok: Token, lang: str) -> bool:
