@@ -30,7 +30,7 @@ from transnorm.linking.named import mark_named
 from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
-from transnorm.linking.stop import apply_stop_layer, cue_hits
+from transnorm.linking.stop import apply_stop_layer, cue_hits, release_prefixed
 from transnorm.linking.units import UnitMatch, find_units, hromada_entity
 from transnorm.linking.units_en import english_axes, english_region_of, english_unit_lists, prefer_units
 from transnorm.records import Entity
@@ -58,7 +58,8 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
         hits = ow.screen(hits)  # a surname beside a first name, initial or role word is a person
     # Common words without evidence let go of their tokens now, so that the capitalised run they
     # stand in is read whole: "Стара Гута" is one village, not the common word "Стара" + "Гута".
-    hits = apply_stop_layer(text, tokens, hits, index, cfg.domain_countries)
+    hits = release_prefixed(text, tokens, apply_stop_layer(text, tokens, hits, index, cfg.domain_countries),
+                            index, lang)
     units = find_units(text, tokens, index, lang)  # "у Конотопському районі", "Охтирська громада"
     hits, hromadas = _with_units(text, hits, units, tokens, index)
     taken = [False] * len(tokens)

@@ -16,9 +16,12 @@ from __future__ import annotations
 import re
 from typing import Collection
 
+from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index
+from transnorm.linking.declension import cyr_parses
 from transnorm.linking.hits import Hit, headline_lines, sentence_initial
-from transnorm.text.fold import Token
+from transnorm.text.fold import Token, fold_name
+from transnorm.text.morph import is_cyrillic_word
 from transnorm.text.translit import likeness
 
 OWN_NAME_RATIO = 80  # text/translit.likeness of the written word to the place's canonical
@@ -129,3 +132,33 @@ def apply_stop_layer(text: str, tokens: list[Token], hits: list[Hit], index: Ind
             h.cap = min(h.cap, STOP_CAP)
             out.append(h)
     return out
+
+
+def release_prefixed(text: str, tokens: list[Token], hits: list[Hit], index: Index, lang: str | None) -> list[Hit]:
+    """A settlement found under a capitalised adjective that agrees with it ("Нову Гусарівку",
+    "Золотую Балку", "Малі Щербаки") is a longer name the gazetteer lacks, not that settlement:
+    the hit goes, and the whole capitalised run is read as one name (generated, or queued). The
+    exact pass takes the longest listed name first, so a listed "Нова Каховка" never gets here."""
+    if lang not in ("ru", "uk"):
+        return hits
+    starts = {h.start_tok for h in hits}
+    out = []
+    for h in hits:
+        i = h.start_tok - 1
+        if (i >= 0 and i not in starts and text[tokens[i].end:tokens[h.start_tok].start] == " "
+                and tokens[i].text[:1].isupper() and is_cyrillic_word(tokens[i].text)
+                and all(index.entries[ei].kind in SETTLEMENT_KINDS for ei in h.refs)
+                and _agrees(tokens[i].text.lower(), tokens[h.start_tok].text.lower(), lang, index)):
+            continue
+        out.append(h)
+    return out
+
+
+def _agrees(adjective: str, noun: str, lang: str, index: Index) -> bool:
+    """Is `adjective` an adjective that opens place names (its lemma is a word of some listed
+    name: Нова, Мала, Золота, not "Легендарная") in a case and number `noun` can take?"""
+    words = index.words()
+    forms = {(p.tag.case, p.tag.number) for p in cyr_parses(adjective, lang)
+             if p.tag.POS == "ADJF" and fold_name(p.normal_form) in words}
+    return bool(forms) and any((p.tag.case, p.tag.number) in forms for p in cyr_parses(noun, lang)
+                               if p.tag.POS == "NOUN")
