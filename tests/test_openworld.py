@@ -285,6 +285,22 @@ def test_a_lone_surname_beside_a_speech_verb_is_a_person_not_a_place(run, text, 
     assert e.canonical == canonical
 
 
+@pytest.mark.parametrize("text,lang,surface,canonical", [
+    ("Пугач отметила, что поэт хотел быть похороненным в Твери.", "ru", "Пугач", "Pugach"),
+    ("Після засідання Коваль заявила журналістам про нові обмеження.", "uk", "Коваль", "Koval"),
+])
+def test_a_common_noun_beside_a_speech_verb_of_another_gender_is_a_womans_surname(run, text, lang, surface,
+                                                                                  canonical):
+    e = _one(run(text, lang), surface)
+    _generated(e, "person")  # a known word of the language: a Slavic surname, not a foreign one
+    assert e.canonical == canonical
+
+
+def test_a_common_noun_beside_a_speech_verb_of_its_own_gender_stays_unread(run):
+    rec = run("Пугач отметил, что поэт хотел быть похороненным в Твери.", "ru")
+    assert not any(e.surface == "Пугач" for e in rec.entities)
+
+
 def test_an_outlet_before_a_speech_verb_is_no_person(run):
     rec = run("Bloomberg reported at the weekend that the talks had stalled.", "en")
     assert not any(e.type == "person" and e.gazetteer_id for e in rec.entities)

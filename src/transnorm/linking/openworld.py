@@ -72,6 +72,8 @@ class OpenWorld:
         for h in hits:
             i = h.start_tok
             prv = i - 1
+            if h.end_tok - i == 1 and self._village_speaking(h):
+                continue  # "Коваль заявила": a woman named Koval, not the village Kovali
             if h.end_tok - i != 1 or prv < 0 or prv in covered:
                 out.append(h)
                 continue
@@ -98,6 +100,19 @@ class OpenWorld:
                 out.append(replace(h, refs=persons, methods={e: m for e, m in h.methods.items() if e in persons}))
             # else: dropped; the run (with its first name or initial) goes to the person path
         return out
+
+    def _village_speaking(self, h: Hit) -> bool:
+        """A GeoNames place's name read as a surname beside a speech verb: villages do not speak,
+        people named like them do (a noun of the other gender than the verb's is a woman's surname)."""
+        i = h.start_tok
+        if not all(self.index.entries[e].type == "place" and self.index.entries[e].source in GENERATED_SOURCES
+                   for e in h.refs):
+            return False
+        k = self.kind(i)
+        if k == "S":
+            return people._speech_beside(self.text, self.tokens, i, i + 1, self.lang, self.index)
+        return k == "W" and is_cyrillic_word(self.tokens[i].text) and people._speaker_of_other_gender(
+            self.text, self.tokens, i, self.lang, self.index)
 
     def _curated_place(self, h: Hit) -> bool:
         return any(self.index.entries[e].type == "place" and self.index.entries[e].source not in GENERATED_SOURCES

@@ -120,6 +120,24 @@ def _speech_beside(text: str, tokens: Sequence[Token], a: int, b: int, lang: str
         and speech_verb(tokens[b], lang, index)
 
 
+def _speaker_of_other_gender(text: str, tokens: Sequence[Token], a: int, lang: str, index: "Index") -> bool:
+    """A capitalised common noun whose gender no past-tense speech verb beside it can take is a
+    surname that does not decline: "Пугач отметила", "Коваль заявила" (a woman's surname ending
+    in a consonant), never the toy gun or the blacksmith."""
+    word = tokens[a].text.lower()
+    for j in (a - 1, a + 1):
+        if not 0 <= j < len(tokens) or text[tokens[min(a, j)].end:tokens[max(a, j)].start].strip(" ,"):
+            continue
+        if not speech_verb(tokens[j], lang, index):
+            continue
+        genders = {p.tag.gender for p in cyr_parses(tokens[j].text.lower(), lang)
+                   if p.tag.POS == "VERB" and p.tag.tense == "past" and p.tag.number == "sing"}
+        nouns = {p.tag.gender for p in cyr_parses(word, lang) if p.tag.POS == "NOUN"}
+        if len(genders) == 1 and nouns and not genders & nouns:
+            return True
+    return False
+
+
 def _lemma_in(low: str, lang: str, words: frozenset[str] | set[str]) -> bool:
     return any(fold(p.normal_form) in words for p in cyr_parses(low, lang))
 
@@ -281,6 +299,8 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
         elif k == "S" and n == 1 and _plain_surname(tokens[a], lang) and _speech_beside(
                 text, tokens, a, b, lang, index):
             span = PersonSpan(a, a + 1, surname=[a], reason=SPEECH_REASON)
+        elif k == "W" and n == 1 and cyr and _speaker_of_other_gender(text, tokens, a, lang, index):
+            span = PersonSpan(a, a + 1, surname=[a], reason=SPEECH_REASON)
         if span is not None:
             if role and span.reason != "role word + surname":
                 span.reason += ", after a role word"
@@ -357,7 +377,20 @@ def _foreign(given: str | None, surname: str | None, index: "Index") -> bool:
             return False
     if surname and SLAVIC_SURNAME_RE.search(surname.split("-")[-1]):
         return False
-    return True
+    return not (surname and " " not in surname and _common_noun(surname.lower()))
+
+
+def _common_noun(low: str) -> bool:
+    """A word the dictionary knows as a common noun of the language (Коваль, Пугач, Мороз): a
+    surname made of one is Slavic, whatever its ending."""
+    if not is_cyrillic_word(low):
+        return False
+    for lg in ("ru", "uk"):
+        an = analyzer(lg)
+        if an.word_is_known(low) and any(p.tag.POS == "NOUN" and not {"Surn", "Name", "Geox"} & p.tag.grammemes
+                                         for p in an.parse(low)[:2]):
+            return True
+    return False
 
 
 def romanise(given: str | None, surname: str | None, lang: str, index: "Index", ukrainian: bool = False) -> str:
