@@ -138,6 +138,17 @@ def test_a_hromada_is_generated_from_its_centre(full_index):
     assert "adjective of Okhtyrka" in e.reason
 
 
+def test_a_hromada_with_an_unclear_centre_is_the_hromada_of_the_centre_resolve_picks(full_index):
+    """Two towns Krasnopillia: the hromada is queued with both, and stays a hromada (not the town)."""
+    text = "Окупанти обстріляли Краснопільську громаду."
+    (e,) = [e for e in linked(full_index, text, "uk") if e.gazetteer_id]
+    assert e.kind == "hromada" and e.gazetteer_id.startswith("hromada:") and e.canonical.endswith(" hromada")
+    assert e.status == "review" and len(e.candidates) >= 2
+    assert all(c.gazetteer_id.startswith("hromada:") and c.canonical.endswith(" hromada") for c in e.candidates)
+    centre = full_index.get(e.gazetteer_id.removeprefix("hromada:"))
+    assert centre is not None and centre.kind in SETTLEMENT_KINDS and centre.canonical == "Krasnopillia"
+
+
 @pytest.mark.parametrize("name,stem", [
     ("Біла Церква", "білоцерківськ"), ("Кривий Ріг", "криворізьк"), ("Охтирка", "охтирськ"),
     ("Суми", "сумськ"), ("Прилуки", "прилуцьк"), ("Покровськ", "покровськ"), ("Лозова", "лозівськ"),
@@ -183,7 +194,7 @@ def _written(stem: str) -> str:
 def test_every_town_of_10000_people_links_from_its_hromada_adjective(full_index):
     """Nominative and genitive. Where towns share the adjective (Horodok of Lviv and of
     Khmelnytskyi oblasts) it names one of them: the link must go to a town of that name, as a
-    hromada when the centre is clear, else to the candidate centre itself (status review)."""
+    hromada of the town resolve picks among the candidate centres."""
     rules = rules_for(full_index)
     towns = _towns(full_index)
     assert len(towns) > 300

@@ -31,7 +31,7 @@ from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits, release_prefixed
-from transnorm.linking.units import UnitMatch, find_units, hromada_entity
+from transnorm.linking.units import UnitMatch, find_units, hromada_entity, hromada_of
 from transnorm.linking.units_en import english_axes, english_region_of, english_unit_lists, prefer_units
 from transnorm.records import Entity
 from transnorm.text.fold import Token, fold_name, tokenize
@@ -61,7 +61,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     hits = release_prefixed(text, tokens, apply_stop_layer(text, tokens, hits, index, cfg.domain_countries),
                             index, lang)
     units = find_units(text, tokens, index, lang)  # "у Конотопському районі", "Охтирська громада"
-    hits, hromadas = _with_units(text, hits, units, tokens, index)
+    hits, hromadas, unclear = _with_units(text, hits, units, tokens, index)
     taken = [False] * len(tokens)
     for h in [*hits, *hromadas]:
         for j in range(h.start_tok, h.end_tok):
@@ -89,6 +89,8 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
             unknown.append((a, b))
     hits.sort(key=lambda h: h.start_tok)
     entities = resolve(text, tokens, apply_stop_layer(text, tokens, hits, index, cfg.domain_countries), index, cfg)
+    if unclear:
+        entities = [hromada_of(e, index) if (e.start, e.end) in unclear else e for e in entities]
     if hromadas:
         entities = sorted(entities + [hromada_entity(m, text, tokens, index, cfg) for m in hromadas],
                           key=lambda e: e.start)
@@ -217,13 +219,15 @@ def _lowercase_names(tokens: list[Token], keys: list[tuple[str, ...]], names: fr
 
 
 def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list[Token],
-                index: Index) -> tuple[list[Hit], list[UnitMatch]]:
+                index: Index) -> tuple[list[Hit], list[UnitMatch], set[tuple[int, int]]]:
     """Adjective + head noun matches (units.py) over the exact scan's hits: a hit on the same
     words that already knows the unit keeps only it; any other hit there (a village named like
     the adjective, a person called Rylskyi) gives way. Returns the hits and the hromadas (made
     entities after resolve: no index entry stands behind them). A hromada whose centre is not
-    clear is a hit on the candidate centres instead, so a reviewer picks an entry that exists."""
+    clear is a hit on the candidate centres instead, so that resolve (or a reviewer) picks one; its
+    character span is returned too, and the centre picked becomes its hromada (units.hromada_of)."""
     hromadas: list[UnitMatch] = []
+    unclear: set[tuple[int, int]] = set()
     for m in units:
         made = m.head == "hromada" and m.clear  # an unclear centre: its settlements, for resolve and review
         over = [h for h in hits if h.start_tok < m.end_tok and m.start_tok < h.end_tok]
@@ -238,13 +242,15 @@ def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list
         else:
             hits.append(Hit(m.start_tok, m.end_tok, {p: NameRef(p, "alias", "*") for p in m.entries[:5]},
                             "adjective"))
+            if m.head == "hromada":
+                unclear.add((tokens[m.start_tok].start, tokens[m.end_tok - 1].end))
     hits, more = english_unit_lists(text, tokens, hits, index)  # "Kharkiv, Kupyan and Chuguyiv districts"
     hromadas += more
     hits = english_axes(text, tokens, hits, index)  # "the Pokrovsky direction"
     english_region_of(tokens, hits, index)  # "the Russian region of Lipetsk"
     prefer_units(hits, tokens, index)
     hits.sort(key=lambda h: h.start_tok)
-    return hits, hromadas
+    return hits, hromadas, unclear
 
 
 def _first_names_dropped(hits: list[Hit], tokens: list[Token], index: Index) -> list[Hit]:

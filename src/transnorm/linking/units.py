@@ -16,7 +16,7 @@ named right after ("Рыльский район Курской области") 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from transnorm.gazetteer.adjectives import AdjectiveRules, AdjectiveTable, rules_for, table_for
@@ -397,3 +397,15 @@ def hromada_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Inde
                   gazetteer_id=HROMADA_PREFIX + centre.id, canonical=f"{centre.canonical} hromada",
                   score=score, method="adjective", status="auto" if score >= cfg.t_auto else "review",
                   candidates=cands, kind="hromada", reason=m.reason(index))
+
+
+def hromada_of(e: Entity, index: Index) -> Entity:
+    """A hromada whose centre was unclear ("Краснопільська громада": two towns Krasnopillia), once
+    resolve has picked a centre, is that centre's hromada, not the town: the head noun said so."""
+    centre = index.get(e.gazetteer_id) if e.gazetteer_id else None
+    if centre is None or centre.kind not in SETTLEMENT_KINDS:
+        return e
+    cands = [replace(c, gazetteer_id=HROMADA_PREFIX + c.gazetteer_id, canonical=f"{c.canonical} hromada")
+             for c in e.candidates if not c.gazetteer_id.startswith(HROMADA_PREFIX)]
+    return replace(e, gazetteer_id=HROMADA_PREFIX + centre.id, canonical=f"{centre.canonical} hromada",
+                   kind="hromada", candidates=cands)
