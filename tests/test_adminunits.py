@@ -138,6 +138,18 @@ def test_a_hromada_is_generated_from_its_centre(full_index):
     assert "adjective of Okhtyrka" in e.reason
 
 
+@pytest.mark.parametrize("text,word,gid", [
+    ("Ворог завдав удару по Глушківському району Курської області.", "Глушківському", "ru-district-kursk-glushkovsky"),
+    ("Під обстрілом опинився М'ясниківський район Ростовської області.", "М'ясниківський",
+     "ru-district-rostov-myasnikovsky"),
+    ("Вибухи лунали у Кореневському районі.", "Кореневському", "ru-district-kursk-korenevsky"),
+])
+def test_a_russian_district_in_ukrainian_spelling_links_through_its_russian_name(full_index, text, word, gid):
+    """Ukrainian news write the Russian -ковский as -ківський (Глушківський), as a Ukrainian name
+    would be: the units table derives that form (text/crosslang.uk_from_ru) from the Russian name."""
+    assert links_to(linked(full_index, text, "uk"), text, word, gid)
+
+
 def test_a_hromada_with_an_unclear_centre_is_the_hromada_of_the_centre_resolve_picks(full_index):
     """Two towns Krasnopillia: the hromada is queued with both, and stays a hromada (not the town)."""
     text = "Окупанти обстріляли Краснопільську громаду."

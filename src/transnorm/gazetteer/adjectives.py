@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from transnorm.gazetteer.entries import ADMIN_UNIT_KINDS, SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.gazetteer.schema import GazetteerError
+from transnorm.text.crosslang import uk_from_ru
 from transnorm.text.fold import fold, fold_name
 from transnorm.text.translit import likeness
 from transnorm.yamlio import load_yaml
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index
 
 RULES_FILE = "rules/adjectives.yaml"  # under the gazetteer folder: not an entry file
-TABLE_VERSION = 8  # bump when the table's layout or the derivation code changes
+TABLE_VERSION = 9  # bump when the table's layout or the derivation code changes
 
 
 def _f(word: str) -> str:
@@ -270,6 +271,8 @@ def build_table(entries, rules: AdjectiveRules, by_id=None) -> AdjectiveTable:
         named = [(n, lang) for lang in UNIT_LANGS for n in e.aliases.get(lang, ())] + [(n, "*") for n in e.historic]
         names = [n for n, _ in named]
         if e.kind in unit_kinds:
+            if e.country == "RU":  # "Глушковский район" as Ukrainian news write it: Глушківський
+                named += [(uk_from_ru(n), "uk") for n in e.aliases.get("ru", ())]
             for n, lang in named:
                 for s in _unit_stems(rules, n):
                     table.units.setdefault(s, []).append((pos, lang))
