@@ -301,6 +301,13 @@ def test_a_common_noun_beside_a_speech_verb_of_its_own_gender_stays_unread(run):
     assert not any(e.surface == "Пугач" for e in rec.entities)
 
 
+def test_a_common_word_opening_a_sentence_is_no_village_before_a_unit(run):
+    rec = run("Обстріл Суджанського району триває другу добу.", "uk")
+    assert [e.surface for e in rec.entities] == ["Суджанського району"]
+    e = _one(run("Кучерівка Куп'янського району знову під обстрілом.", "uk"), "Кучерівка")
+    _generated(e, "place")  # a name the stop layer does not know still opens a sentence as a village
+
+
 def test_an_outlet_before_a_speech_verb_is_no_person(run):
     rec = run("Bloomberg reported at the weekend that the talks had stalled.", "en")
     assert not any(e.type == "person" and e.gazetteer_id for e in rec.entities)

@@ -351,7 +351,7 @@ class GeneratedPlaces:
                 a += 1
             cue = cue or cue_before(self.text, self.tokens, a, self.lang, self.index) \
                 or cue_after(self.text, self.tokens, b, self.index) or self._shaped(a, b)
-            if cue is not None and self._nameish(a, b, cued=True):
+            if cue is not None and self._nameish(a, b, cued=True) and not self._common_opener(a, b):
                 out.append(self._place(a, b, cue.kind, cue.reason, known + out))
             else:
                 pending.append((a, b))
@@ -426,6 +426,13 @@ class GeneratedPlaces:
             return False
         last = toks[-1].text.lower()
         return not UNIT_ADJECTIVE_RE.search(last) or (cued and NEUTER_ADJECTIVE_RE.search(last) is not None)
+
+    def _common_opener(self, a: int, b: int) -> bool:
+        """One stop-layer word opening a sentence ("Обстріл Суджанського району"): its capital is
+        the sentence's, not a name's. (The Ukrainian dictionary knows many villages as plain
+        nouns, so it cannot tell; the stop layer's frequent words can.)"""
+        t = self.tokens[a]
+        return b - a == 1 and t.key in self.index.stop and sentence_initial(self.text, t)
 
     def _hyphen_split(self, a: int, b: int) -> list[tuple[int, int]]:
         """"Strileche-Liptsia", "Орлівка-Ісакча": two places when the first part ends like one."""
