@@ -73,6 +73,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     if ow is not None:
         ow.prepare(leftovers, hits)
     unknown: list[tuple[int, int]] = []
+    guessed: list[Hit] = []  # near misses of leftover runs
     for a, b in leftovers:
         if b - a == 1 and given[a]:
             continue  # a first name alone: no misspelt place ("Yaroslav", "Maria"), no place to queue
@@ -85,10 +86,12 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
             hit = ow.near_miss(a, b)  # a Russian spelling of a Ukrainian village, a phonetic near miss
         if hit:
             hits.append(hit)
+            guessed.append(hit)
         else:
             unknown.append((a, b))
     hits.sort(key=lambda h: h.start_tok)
     entities = resolve(text, tokens, apply_stop_layer(text, tokens, hits, index, cfg.domain_countries), index, cfg)
+    unknown = _dropped_guesses(guessed, entities, tokens, unknown)
     if unclear:
         entities = [hromada_of(e, index) if (e.start, e.end) in unclear else e for e in entities]
     if hromadas:
@@ -106,6 +109,15 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
         entities.sort(key=lambda e: e.start)
     entities = mark_named(text, tokens, entities, index.lexicon, propose)
     return drop_decided(entities, index)  # review decisions: "not a name", rejected proposals
+
+
+def _dropped_guesses(guessed: list[Hit], entities: list[Entity], tokens: list[Token],
+                     unknown: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A near miss resolve threw out ("Костирка" ~ Costa Rica, too far) gives its run back: the
+    name is still there, for the open-world passes and the unknown queue, not lost."""
+    back = [(h.start_tok, h.end_tok) for h in guessed
+            if not any(e.start < tokens[h.end_tok - 1].end and tokens[h.start_tok].start < e.end for e in entities)]
+    return sorted(unknown + back) if back else unknown
 
 
 WEAK_METHODS = frozenset({"fuzzy", "exact", "morph", "variant"})  # gazetteer links resolve left unresolved
