@@ -421,8 +421,10 @@ class GeneratedPlaces:
         "Київській", "Svitlodarska"): those name hromadas, raions and oblasts, and streets."""
         lex = self.index.lexicon
         toks = self.tokens[a:b]
-        if b - a > 3 or all(t.key in lex.stopwords or t.key in lex.common_words for t in toks) or any(
-                t.text.isupper() and len(t.text) > 1 for t in toks):
+        common = all(t.key in lex.stopwords or t.key in lex.common_words for t in toks)
+        if common and (b - a == 1 or not cued or sentence_initial(self.text, toks[0])):
+            return False  # a cued run of common words in mid-sentence is a name: "Червоний Маяк"
+        if b - a > 3 or any(t.text.isupper() and len(t.text) > 1 for t in toks):
             return False
         last = toks[-1].text.lower()
         return not UNIT_ADJECTIVE_RE.search(last) or (cued and NEUTER_ADJECTIVE_RE.search(last) is not None)

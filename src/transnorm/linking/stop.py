@@ -88,6 +88,9 @@ def cue_hits(text: str, tokens: list[Token], keys: list[tuple[str, ...]], taken:
     for i, tok in enumerate(tokens):
         if taken[i] or not tok.text[:1].isupper():
             continue
+        if i > 0 and tok.joined and not taken[i - 1] and tokens[i - 1].text[:1].isupper() \
+                and not text[tokens[i - 1].end:tok.start].strip():
+            continue  # the end of a longer name ("Червоний Маяк"): the run is read whole later
         for reading, key in enumerate(keys[i]):
             refs = index.cue_only.get(key)
             if refs:
