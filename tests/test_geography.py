@@ -93,3 +93,25 @@ def test_a_river_named_like_a_settlement_needs_a_river_cue(links, text, lang, su
 def test_landmarks_and_venues_link_whole(links, text, lang, surface, gid):
     got = links(text, lang)
     assert got.get(surface) == gid, got
+
+
+@pytest.mark.parametrize("text,lang,surface,gid", [
+    # the Donetsk village Niu-York, 8 km from Toretsk, over New York City
+    ("Ukrainian troops advanced to central Niu York near Toretsk on 7 September.", "en", "Niu York", "gn-699751"),
+    # the Kherson village Lvove among its neighbours, over the locative of Lviv
+    ("Під обстрілом були Берислав, Дудчани та Львове Бериславського району.", "uk",
+     "Львове", None),
+])
+def test_a_settlement_near_another_the_text_names_wins_over_a_distant_namesake(links, text, lang, surface, gid):
+    got = links(text, lang).get(surface)
+    assert got is not None and got != "ua-city-lviv"
+    if gid is not None:
+        assert got == gid
+
+
+def test_nearness_counts_only_for_a_settlement_spelt_as_written(links):
+    """"Nikolaev" in a weather list beside Kramatorsk is Mykolaiv, not the nearby Mykolaivka whose
+    GeoNames alternate names include Nikolaev."""
+    text = ("In the center and south (Vinnytsia, Kropyvnytskyi, Nikolaev, Kherson), gloom will be maintained. "
+            "In the eastern regions, such as Kramatorsk and Severodonetsk, it is expected gloomy.")
+    assert links(text)["Nikolaev"] == "ua-city-mykolaiv"

@@ -54,6 +54,8 @@ KIND_POPULATION = {"country": 10_000_000, "historical-state": 10_000_000, "oblas
                    "mountain-range": 1_000_000, "federal-district": 1_000_000, "mountain": 100_000}
 
 
+NEAR_KM = 30  # a settlement, written as it spells itself, this close to a settlement the text names clearly
+NEAR_CLEAR = 2.5  # is likely the one meant: "Niu York" near Toretsk is the Donetsk village, not New York
 CLEAR_MARGIN = 0.5  # evidence by which the best candidate must lead to be linked without review
 POPULATION_WEIGHT = 0.5  # evidence per factor of 10 in population: a town 10x its namesakes is clear
 CURATED_PRIOR = 1.0  # a person listed it: the newsworthy one of its generated namesakes
@@ -98,14 +100,17 @@ def _cue(e: Entry, river_cue: bool) -> float:
 
 
 def _context(hits: list[Hit], index: Index, cfg: MatchConfig | None = None,
-             river_cues: Sequence[bool] = ()) -> list[tuple[set[str], set[str]]]:
+             river_cues: Sequence[bool] = (), points: list[tuple[int, float, float]] | None = None
+             ) -> list[tuple[set[str], set[str]]]:
     """What each clear mention says about the document: its ids and countries.
 
     A mention is clear when it has one candidate, or (with cfg) when the priors alone (and
     a river cue: `river_cues` per hit) put one candidate CLEAR_MARGIN ahead (Kharkiv the
     city, not a village of that name). Returned per hit, so a mention is judged by the
-    *other* mentions, never by itself.
+    *other* mentions, never by itself. `points` (if given) receives (hit, lat, lon) of the clear
+    settlements.
     """
+    points = [] if points is None else points
     out = []
     for k, h in enumerate(hits):
         ids: set[str] = set()
@@ -123,10 +128,26 @@ def _context(hits: list[Hit], index: Index, cfg: MatchConfig | None = None,
         if best is not None:
             e = index.entries[best]
             ids = {e.id} | ({e.parent} if e.parent else set())
+            if e.kind in SETTLEMENT_KINDS and e.lat is not None and e.lon is not None:
+                points.append((k, e.lat, e.lon))
             # a person's country says little about which Geneva or Odessa a text means
             countries = {e.country} if e.country and e.type != "person" else set()
         out.append((ids, countries))
     return out
+
+
+def _near(e: Entry, points: list[tuple[int, float, float]], k: int) -> bool:
+    """Is settlement `e` within NEAR_KM of a settlement another mention (not hit k) names clearly?"""
+    if e.lat is None or e.lon is None:
+        return False
+    for j, lat, lon in points:
+        if j == k:
+            continue
+        dy = (e.lat - lat) * 111.2
+        dx = (e.lon - lon) * 111.2 * math.cos(math.radians((e.lat + lat) / 2))
+        if dx * dx + dy * dy <= NEAR_KM * NEAR_KM:
+            return True
+    return False
 
 
 def _river_cue(text: str, tokens: list[Token], h: Hit, index: Index) -> bool:
@@ -317,7 +338,8 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     generated entry in a weak position or abroad without context, is capped below t_auto (review)."""
     _region_lists(text, tokens, hits, index)
     river_cues = [_river_cue(text, tokens, h, index) for h in hits]
-    per_hit = _context(hits, index, cfg, river_cues)
+    points: list[tuple[int, float, float]] = []
+    per_hit = _context(hits, index, cfg, river_cues, points)
     id_count = Counter(i for ids, _ in per_hit for i in ids)
     country_count = Counter(c for _, cs in per_hit for c in cs)
     # the countries of curated mentions (oblasts, cities, countries): which side a report is on
@@ -356,6 +378,9 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
                 ev += GENERATED_PARENT_IN_CONTEXT if e.source in GENERATED_SOURCES else PARENT_IN_CONTEXT
             if place_word and e.type == "place":
                 ev += PLACE_PREPOSITION
+            if points and e.kind in SETTLEMENT_KINDS and e.id not in ctx_ids and _near(e, points, k) \
+                    and likeness(surface, e.canonical) >= OWN_NAME_RATIO:
+                ev += NEAR_CLEAR
             if qualified is not None and e.kind in CONTAINER_KINDS and e.country == qualified.country:
                 ev += 2.0  # "Atlanta, Georgia": the state of the place before the comma
             outside = False
