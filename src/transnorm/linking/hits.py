@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
+from transnorm.gazetteer.adjectives import rules_for
 from transnorm.gazetteer.index import NameRef
 from transnorm.records import Candidate
 from transnorm.text.fold import Token
@@ -80,3 +83,19 @@ def best_refs(refs: dict[int, NameRef], scores: dict[int, float], index
     cands = [Candidate(index.entries[e].id, index.entries[e].canonical, s)
              for e, s in sorted(scores.items(), key=lambda x: -x[1])]
     return kept, top, cands
+
+
+OWN_PART_RATIO = 85  # what a unit's own name (its head word aside) must score: Dobrinsky ~ Dobropilsky is 80
+
+
+def own_part_close(key: str, name: str, index, cutoff: float) -> bool:
+    """Two unit names ending in the same head word ("Dobrinsky District", "Dobropillia district")
+    must be close without it: the shared head inflates the ratio of names that differ."""
+    a, b = key.rsplit(" ", 1), name.rsplit(" ", 1)
+    if len(a) < 2 or len(b) < 2:
+        return True
+    rules = rules_for(index)
+    head = rules.head_of(a[1]) if rules is not None else None
+    if head is None or head != rules.head_of(b[1]):
+        return True
+    return fuzz.ratio(a[0], b[0]) >= max(cutoff, OWN_PART_RATIO)

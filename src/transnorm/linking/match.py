@@ -25,7 +25,8 @@ from transnorm.config import MatchConfig
 from transnorm.gazetteer.entries import Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
 from transnorm.linking.coref import first_name_mentions
-from transnorm.linking.hits import Hit, best_refs, capitalised, continues_name, headline_lines, sentence_initial
+from transnorm.linking.hits import (Hit, best_refs, capitalised, continues_name, headline_lines, own_part_close,
+                                    sentence_initial)
 from transnorm.linking.named import mark_named
 from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
@@ -419,6 +420,8 @@ def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig,
     refs: dict[int, NameRef] = {}
     scores: dict[int, float] = {}
     for k, s, _ in found:
+        if not own_part_close(key, k, index, cutoff):
+            continue
         for r in index.lookup(k):
             if r.upper or _rejected(index, tokens, a, b, r):
                 continue

@@ -28,7 +28,7 @@ from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.linking import people, phonetic, places
 from transnorm.linking.declension import cyr_parses
 from transnorm.linking.derived import per_index
-from transnorm.linking.hits import Hit, best_refs, capitalised, sentence_initial
+from transnorm.linking.hits import Hit, best_refs, capitalised, own_part_close, sentence_initial
 from transnorm.records import Candidate, Entity
 from transnorm.text.crosslang import uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
@@ -248,6 +248,8 @@ class OpenWorld:
         scores: dict[int, float] = {}
         rejected = self.index.rejected
         for k, s, _ in found:
+            if not own_part_close(key, k, self.index, floor):
+                continue
             for r in self.index.lookup(k):
                 e = self.index.entries[r.entry]
                 if r.upper or e.type != "place" or (key, e.id) in rejected:
