@@ -317,7 +317,7 @@ UNIT_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|sk|ck)(?:а|�
 NEUTER_ADJECTIVE_RE = re.compile(r"(?:ське|цьке|зьке|ское|цкое|ske|ckoye|skoye|skoe)$")
 #: What separates the items of a list of places: commas, "and"/"or", and a spaced dash between two
 #: settlements ("між населеними пунктами Стара Гута – Нова Гута", a road or a front line).
-LIST_GAP_RE = re.compile(r"\s*(?:[,;]|[,;]?\s+(?:and|or|и|или|і|й|та|або|a также|а також)\s+|\s+[–—]\s+)\s*")
+LIST_GAP_RE = re.compile(r"\s*(?:[,;]|[,;]?\s+(?:and|or|и|или|і|й|та|або|a также|а також)\s+|\s+[-–—]\s+)\s*")
 
 
 def slug(name: str) -> str:
