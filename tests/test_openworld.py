@@ -317,6 +317,8 @@ def test_a_ukrainian_in_a_russian_text_about_ukraine_is_spelt_from_the_ukrainian
     from transnorm.linking.people import ukrainian_surname
 
     assert ukrainian_surname("Крищенко") == "Крищенко" and ukrainian_surname("Ризнык") == "Різник"
+    assert ukrainian_surname("Коломийчук") == "Коломійчук"  # Russian writes the Ukrainian ій as ий
+    assert ukrainian_surname("Петрий") == "Петрий"  # ... inside the word, not as its ending
     rec = run("Главой полиции Киева последние шесть лет был Андрей Крищенко, сообщили в Киевской области.", "ru")
     e = _one(rec, "Андрей Крищенко")
     _generated(e, "person")

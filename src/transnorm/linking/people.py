@@ -420,4 +420,6 @@ def ukrainian_surname(surname: str) -> str:
     writes most Ukrainian surnames letter for letter (Крищенко, Калитко: и is и), but a press that
     transcribes by ear writes і as и and и as ы (Ризнык for Різник): a ы says which one it is."""
     table = _PHONETIC if "ы" in surname.lower() else _ESTABLISHED
-    return re.sub(r"ь?ё", "ьо", surname.translate(table)).replace("Ё", "Йо")
+    out = re.sub(r"ь?ё", "ьо", surname.translate(table)).replace("Ё", "Йо")
+    # Russian has no ій: inside a Ukrainian surname its ий is ій (Коломийчук, Андрийчук, Матвийчук)
+    return re.sub(r"ий(?=[^\W\d_])", "ій", out) if table is _ESTABLISHED else out
