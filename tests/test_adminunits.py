@@ -436,3 +436,14 @@ def test_a_near_miss_of_a_unit_needs_its_own_name_close_not_just_the_head_word(f
     without it must score 85, so the mention stays unknown; a real misspelling still links."""
     (e,) = [e for e in linked(full_index, text, "en") if e.surface == surface]
     assert e.gazetteer_id == gid
+
+
+@pytest.mark.parametrize("text,word,gid", [
+    ("22:43 Ізюмський район, Донецька ТГ, с. Пятигірське: горіла автотехніка.", "Донецька", "hromada:gn-710523"),
+    ("Ворог обстріляв Донецьку громаду Ізюмського району.", "Донецьку", "hromada:gn-710523"),
+    ("Обстріл: Харківський район, Циркунівська ТГ, с. Циркуни.", "Циркунівська", "hromada:gn-691084"),
+])
+def test_a_hromada_beside_its_raion_has_its_centre_there(full_index, text, word, gid):
+    """The Kharkiv ОВА's "район, ТГ, село" lines: Donetska hromada of Izium Raion is centred on the
+    village Donets, not the city of Donetsk; Циркуни gives Циркунівська (-ни -> -нівськ)."""
+    assert links_to(linked(full_index, text, "uk"), text, word, gid)

@@ -50,6 +50,7 @@ class UnitMatch:
     others: list[int] = field(default_factory=list)  # the head's other kinds (a Russian district)
     centre: int | None = None  # hromada: the centre settlement chosen
     clear: bool = True  # hromada: the centre leads its namesakes clearly
+    pool: list[tuple[int, int]] = field(default_factory=list)  # hromada: every (settlement, rank) of the stem
 
     def reason(self, index: Index) -> str:
         what = index.entries[self.centre].canonical if self.centre is not None else self.stem
@@ -138,6 +139,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
             out.extend(made)
         i = j if head is None else head[0] + 1
     _in_named_regions(out, index)
+    _in_units_beside(out, tokens, text, index)
     out += _again(text, tokens, out, rules, lang, table, index)
     return out + _colloquial(text, tokens, out, rules, table, index, lang)
 
@@ -270,16 +272,45 @@ def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveR
         places = [(p, r) for p, r in places if index.entries[p].country == "UA"]
     if not places:
         return False
+    if m.head == "hromada":
+        m.pool = places
+    _rank_centres(m, places, index)
+    if m.head != "hromada":  # the settlement itself: the clear centre, or the likeliest few for resolve
+        m.entries = [m.centre] if m.clear else m.entries[:5]
+    return True
+
+
+def _rank_centres(m: UnitMatch, places: list[tuple[int, int]], index: Index) -> None:
+    """The best-ranked derivations, heaviest first, as the match's centres."""
     best_rank = min(r for _, r in places)
     ranked = sorted((p for p, r in places if r == best_rank), key=lambda p: -centre_weight(index.entries[p]))
     m.entries = ranked
     m.centre = ranked[0]
+    m.clear = True
     if len(ranked) > 1:
         w0, w1 = centre_weight(index.entries[ranked[0]]), centre_weight(index.entries[ranked[1]])
         m.clear = w0 >= HROMADA_CLEAR * max(w1, 1.0)
-    if m.head != "hromada":  # the settlement itself: the clear centre, or the likeliest few for resolve
-        m.entries = [m.centre] if m.clear else ranked[:5]
-    return True
+
+
+def _in_units_beside(found: list[UnitMatch], tokens: Sequence[Token], text: str, index: Index) -> None:
+    """A hromada written next to the raion or oblast it lies in ("Ізюмський район, Донецька ТГ",
+    "Донецька ТГ Ізюмського району") has its centre there: the village Donets, not the city of
+    Donetsk. Only commas and spaces may stand between the two."""
+    for m in found:
+        if m.head != "hromada" or not m.pool:
+            continue
+        for q in found:
+            if q is m or len(q.entries) != 1 or q.head not in ("raion", "oblast"):
+                continue
+            a, b = (q, m) if q.end_tok <= m.start_tok else (m, q)
+            if b.start_tok - a.end_tok > 1 or text[tokens[a.end_tok - 1].end:tokens[b.start_tok].start].strip(" ,"):
+                continue
+            unit = index.entries[q.entries[0]]
+            oblast = unit.id if q.head == "oblast" else unit.parent
+            inside = [(p, r) for p, r in m.pool if index.entries[p].parent == oblast]
+            if inside and m.centre is not None and index.entries[m.centre].parent != oblast:
+                _rank_centres(m, inside, index)
+            break
 
 
 def centre_weight(e) -> float:
