@@ -308,6 +308,11 @@ def test_a_common_word_opening_a_sentence_is_no_village_before_a_unit(run):
     _generated(e, "place")  # a name the stop layer does not know still opens a sentence as a village
 
 
+def test_a_function_word_after_a_comma_is_no_place_in_a_list(run):
+    rec = run("Харківський район, с. Циркуни, Внаслідок обстрілу горіли 4 господарчі споруди.", "uk")
+    assert not any(e.surface == "Внаслідок" for e in rec.entities)
+
+
 def test_an_outlet_before_a_speech_verb_is_no_person(run):
     rec = run("Bloomberg reported at the weekend that the talks had stalled.", "en")
     assert not any(e.type == "person" and e.gazetteer_id for e in rec.entities)

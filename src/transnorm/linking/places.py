@@ -26,7 +26,7 @@ from transnorm.linking.hits import capitalised, sentence_initial
 from transnorm.records import Entity
 from transnorm.text.crosslang import cross_key, uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
-from transnorm.text.morph import analyzer, is_cyrillic_word, is_people_noun, word_langs
+from transnorm.text.morph import analyzer, is_cyrillic_word, is_function_or_verb, is_people_noun, word_langs
 
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index, NameRef
@@ -426,6 +426,8 @@ class GeneratedPlaces:
             return False  # a cued run of common words in mid-sentence is a name: "Червоний Маяк"
         if b - a > 3 or any(t.text.isupper() and len(t.text) > 1 for t in toks):
             return False
+        if b - a == 1 and is_cyrillic_word(toks[0].text) and is_function_or_verb(toks[0].text):
+            return False  # "с. Циркуни, Внаслідок обстрілу": a comma for a full stop, not a list
         last = toks[-1].text.lower()
         return not UNIT_ADJECTIVE_RE.search(last) or (cued and NEUTER_ADJECTIVE_RE.search(last) is not None)
 
