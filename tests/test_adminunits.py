@@ -447,3 +447,14 @@ def test_a_hromada_beside_its_raion_has_its_centre_there(full_index, text, word,
     """The Kharkiv ОВА's "район, ТГ, село" lines: Donetska hromada of Izium Raion is centred on the
     village Donets, not the city of Donetsk; Циркуни gives Циркунівська (-ни -> -нівськ)."""
     assert links_to(linked(full_index, text, "uk"), text, word, gid)
+
+
+@pytest.mark.parametrize("text,word,gid", [
+    ("According to Censor.NET, this was reported by the Kherson RMA.", "Kherson", "ua-oblast-kherson"),
+    ("The Kharkiv OVA said two people were hurt.", "Kharkiv", "ua-oblast-kharkiv"),
+    ("The Dnipropetrovsk Regional Military Administration said so.", "Dnipropetrovsk", "ua-oblast-dnipropetrovsk"),
+])
+def test_a_regional_administration_abbreviation_names_the_oblast(full_index, text, word, gid):
+    """RMA, OVA, RSA, ODA after a centre's name are the oblast's bodies, as "Regional" is (a "The"
+    opening the sentence is no part of the name)."""
+    assert links_to(linked(full_index, text, "en"), text, word, gid)

@@ -18,7 +18,9 @@ PLURAL_UNIT_HEADS = {"districts": "district", "raions": "district", "rayons": "d
                      "communities": "community", "hromadas": "hromada", "regions": "region", "oblasts": "oblast",
                      # "the Dnipropetrovsk Regional Military Administration", "Kharkiv regional council":
                      # a body of the oblast, named by the oblast's centre
-                     "Regional": "region", "regional": "region"}
+                     "Regional": "region", "regional": "region",
+                     # ... and its abbreviations: "the Kherson RMA", "Kharkiv OVA", "Sumy RSA", "Odesa ODA"
+                     "RMA": "region", "RSA": "region", "OVA": "region", "ODA": "region"}
 LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|or)|&)\s*")
 SINGULAR_UNIT_HEADS = {"district": "district", "raion": "district", "rayon": "district"}
 
@@ -41,6 +43,7 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
     starts = {h.start_tok: h for h in hits}
     kinds = {k for ks in rules.targets.values() for k in ks}
     covered = {k for h in hits for k in range(h.start_tok, h.end_tok)}
+    stop = index.lexicon.stopwords
     hromadas: list[UnitMatch] = []
 
     def take(a: int, b: int, noun: str, head: int, own: bool, single: bool = False) -> None:
@@ -61,14 +64,14 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
             b = j - 1 if tokens[j - 1].text.lower() == "territorial" else j
             if b > 0 and capitalised(tokens[b - 1]):
                 a = b - 1
-                while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
+                while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]) and tokens[a - 1].key not in stop:
                     a -= 1
                 take(a, b, SINGULAR_UNIT_HEADS.get(t.text, t.text), j, True, single=True)
             continue
         end = j
         while noun is not None and end > 0 and capitalised(tokens[end - 1]):
-            a = end - 1  # the member: capitalised words joined by spaces or hyphens
-            while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]):
+            a = end - 1  # the member: capitalised words joined by spaces or hyphens ("The" is none)
+            while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]) and tokens[a - 1].key not in stop:
                 a -= 1
             take(a, end, noun, j, end == j)
             conj = a > 1 and tokens[a - 1].key in ("and", "or")
