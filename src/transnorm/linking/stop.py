@@ -141,20 +141,35 @@ def release_prefixed(text: str, tokens: list[Token], hits: list[Hit], index: Ind
     """A settlement found under a capitalised adjective that agrees with it ("Нову Гусарівку",
     "Золотую Балку", "Малі Щербаки") is a longer name the gazetteer lacks, not that settlement:
     the hit goes, and the whole capitalised run is read as one name (generated, or queued). The
-    exact pass takes the longest listed name first, so a listed "Нова Каховка" never gets here."""
-    if lang not in ("ru", "uk"):
+    exact pass takes the longest listed name first, so a listed "Нова Каховка" never gets here.
+    English text: a romanised Slavic adjective that opens listed names ("the village of Mokraya
+    Orlovka", "Velyka Pysarivka"), not at a sentence's start."""
+    if lang not in ("ru", "uk", "en"):
         return hits
     starts = {h.start_tok for h in hits}
     out = []
     for h in hits:
         i = h.start_tok - 1
         if (i >= 0 and i not in starts and text[tokens[i].end:tokens[h.start_tok].start] == " "
-                and tokens[i].text[:1].isupper() and is_cyrillic_word(tokens[i].text)
+                and tokens[i].text[:1].isupper()
                 and all(index.entries[ei].kind in SETTLEMENT_KINDS for ei in h.refs)
-                and _agrees(tokens[i].text.lower(), tokens[h.start_tok].text.lower(), lang, index)):
+                and (_agrees(tokens[i].text.lower(), tokens[h.start_tok].text.lower(), lang, index)
+                     if is_cyrillic_word(tokens[i].text) else _latin_prefix(text, tokens[i], index))):
             continue
         out.append(h)
     return out
+
+
+#: Romanised endings of Slavic adjectives: Mokraya, Novoye, Staryy, Velykyi, Nova, Mala, Stari.
+LATIN_ADJECTIVE_RE = re.compile(r"(?:aya|aia|oye|oe|yy|iy|yi|ij|ii|a|e|i|o)$")
+
+
+def _latin_prefix(text: str, tok: Token, index: Index) -> bool:
+    """A Latin word that opens place names as their adjective: a word of some listed name, shaped
+    like a Slavic adjective, no common word, not capitalised only by a sentence's start."""
+    return (LATIN_ADJECTIVE_RE.search(tok.text) is not None and tok.key in index.words()
+            and tok.key not in index.stop and tok.key not in index.lexicon.stopwords
+            and not sentence_initial(text, tok))
 
 
 def _agrees(adjective: str, noun: str, lang: str, index: Index) -> bool:
