@@ -32,7 +32,7 @@ from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits, release_prefixed
-from transnorm.linking.units import UnitMatch, find_units, hromada_entity, hromada_of
+from transnorm.linking.units import UnitMatch, find_units, hromada_of, unit_entity
 from transnorm.linking.units_en import english_axes, english_region_of, english_unit_lists, prefer_units
 from transnorm.records import Entity
 from transnorm.text.fold import Token, fold_name, tokenize
@@ -96,7 +96,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     if unclear:
         entities = [hromada_of(e, index) if (e.start, e.end) in unclear else e for e in entities]
     if hromadas:
-        entities = sorted(entities + [hromada_entity(m, text, tokens, index, cfg) for m in hromadas],
+        entities = sorted(entities + [unit_entity(m, text, tokens, index, cfg) for m in hromadas],
                           key=lambda e: e.start)
     if ow is not None:
         entities, unknown = _generate(ow, tokens, entities, unknown)
@@ -242,7 +242,8 @@ def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list
     hromadas: list[UnitMatch] = []
     unclear: set[tuple[int, int]] = set()
     for m in units:
-        made = m.head == "hromada" and m.clear  # an unclear centre: its settlements, for resolve and review
+        made = (m.head == "hromada" and m.clear) or m.unlisted is not None  # (an unclear centre: its
+        # settlements, for resolve and review; an unlisted district: generated, units.unit_entity)
         over = [h for h in hits if h.start_tok < m.end_tok and m.start_tok < h.end_tok]
         known = [h for h in over if any(p in h.refs for p in m.entries)]
         if m.head != "hromada" and known:

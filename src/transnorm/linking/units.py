@@ -7,7 +7,9 @@ derives every settlement's and region's) says which place, the head noun after i
 община -> the hromada of the settlement (generated: `hromada:<centre id>`, canonical "X hromada"),
 напрямок/направление -> the settlement, міський голова -> the city. A head shared by a list of
 adjectives applies to each. An adjective with no head is left to the other passes: it is no
-evidence for a village of a similar name, and no unit is guessed.
+evidence for a village of a similar name, and no unit is guessed. A Russian adjective before
+"район" that names no listed unit is a district the gazetteer lacks: proposed as "<adjective>
+District" (generated, review), not the settlement the adjective derives from.
 
 Existing units (raion, district, oblast entries whose own uk/ru name is "<adjective> <noun>")
 always win over derivation; within a kind, a parent shared with the other names of the list or
@@ -23,8 +25,10 @@ from transnorm.gazetteer.adjectives import AdjectiveRules, AdjectiveTable, rules
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index
 from transnorm.linking.hits import capitalised
+from transnorm.linking.places import GENERATED_SCORE, slug
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token, fold_name
+from transnorm.text.morph import analyzer, is_cyrillic_word
 
 #: Heads that name a body of the unit, not the unit ("Чернігівської обласної військової адміністрації",
 #: "Ковельський райвідділ поліції"): the unit is named by the place adjective alone.
@@ -51,6 +55,7 @@ class UnitMatch:
     centre: int | None = None  # hromada: the centre settlement chosen
     clear: bool = True  # hromada: the centre leads its namesakes clearly
     pool: list[tuple[int, int]] = field(default_factory=list)  # hromada: every (settlement, rank) of the stem
+    unlisted: str | None = None  # a Russian district the gazetteer lacks: the adjective in the nominative
 
     def reason(self, index: Index) -> str:
         what = index.entries[self.centre].canonical if self.centre is not None else self.stem
@@ -96,6 +101,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
     if rules is None or table is None:
         return []
     out: list[UnitMatch] = []
+    unlisted: list[UnitMatch] = []
     i, n = 0, len(tokens)
     while i < n:
         got = _adjective_at(tokens, i, rules, text)
@@ -135,13 +141,16 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                 m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem)
                 if _choose(m, table, index, rules, lang):
                     made.append(m)
+                elif kind == "raion" and lang == "ru" and (nom := _unlisted_district(tokens[a].text)):
+                    m.unlisted = nom
+                    unlisted.append(m)
             _by_context(made, tokens, h, index, rules, table)
             out.extend(made)
         i = j if head is None else head[0] + 1
     _in_named_regions(out, index)
     _in_units_beside(out, tokens, text, index)
     out += _again(text, tokens, out, rules, lang, table, index)
-    return out + _colloquial(text, tokens, out, rules, table, index, lang)
+    return out + _colloquial(text, tokens, out, rules, table, index, lang) + unlisted
 
 
 def _in_named_regions(found: list[UnitMatch], index: Index) -> None:
@@ -415,6 +424,32 @@ def _source(m: UnitMatch, index: Index, table: AdjectiveTable) -> str:
     if places:
         return index.entries[max(places, key=lambda p: centre_weight(index.entries[p]))].canonical
     return "its own name"
+
+
+def _unlisted_district(word: str) -> str | None:
+    """The nominative of a capitalised Russian adjective before "район" that names no listed unit
+    ("Новоспасском районе" -> Новоспасский): Russia has some 1,800 districts, the gazetteer the
+    border regions' (districts-ru.yaml)."""
+    if not word[:1].isupper() or not is_cyrillic_word(word):
+        return None
+    for p in analyzer("ru").parse(word.lower()):
+        if p.tag.POS == "ADJF" and (f := p.inflect({"nomn", "masc", "sing"})) is not None:
+            return f.word.capitalize()
+    return None
+
+
+def unit_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Index, cfg) -> Entity:
+    """The entity of a made unit: a hromada of its centre, or an unlisted Russian district, proposed
+    as "<Wikipedia romanisation> District" for review like any generated name."""
+    if m.unlisted is None:
+        return hromada_entity(m, text, tokens, index, cfg)
+    from transnorm.text.translit import propose_english
+
+    start, end = tokens[m.start_tok].start, tokens[m.end_tok - 1].end
+    canonical = f"{propose_english(m.unlisted, 'ru')} District"
+    return Entity(start=start, end=end, surface=text[start:end], type="place", gazetteer_id=f"gen:place:{slug(canonical)}",
+                  canonical=canonical, score=GENERATED_SCORE, method="generated", status="review", kind="district",
+                  reason=f"a district the gazetteer lacks: {m.unlisted} + head '{m.head_word}'")
 
 
 def hromada_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Index, cfg) -> Entity:
