@@ -162,7 +162,7 @@ def test_a_name_before_the_unit_it_lies_in_is_a_settlement_and_keeps_it_in_other
     (["Малих", "Щербаків"], "uk", "Малі Щербаки"), (["Широкій", "Балці"], "uk", "Широка Балка"),
     (["Нова", "Гута"], "uk", "Нова Гута")])
 def test_a_two_word_place_name_is_put_in_the_nominative_with_its_adjective_agreeing(words, lang, nom):
-    from transnorm.linking.places import nominative
+    from transnorm.linking.nominative import nominative
 
     assert nominative(words, lang) == nom
 

@@ -25,8 +25,15 @@ from transnorm.config import MatchConfig
 from transnorm.gazetteer.entries import Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
 from transnorm.linking.coref import first_name_mentions
-from transnorm.linking.hits import (Hit, best_refs, capitalised, continues_name, headline_lines, own_part_close,
-                                    sentence_initial)
+from transnorm.linking.hits import (
+    Hit,
+    best_refs,
+    capitalised,
+    continues_name,
+    headline_lines,
+    own_part_close,
+    sentence_initial,
+)
 from transnorm.linking.named import mark_named
 from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.resolve import TAG_SCORE, resolve

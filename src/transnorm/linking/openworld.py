@@ -29,6 +29,7 @@ from transnorm.linking import people, phonetic, places
 from transnorm.linking.declension import cyr_parses
 from transnorm.linking.derived import per_index
 from transnorm.linking.hits import Hit, best_refs, capitalised, own_part_close, sentence_initial
+from transnorm.linking.nominative import nominative
 from transnorm.records import Candidate, Entity
 from transnorm.text.crosslang import uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
@@ -200,7 +201,7 @@ class OpenWorld:
         lex = self.index.lexicon
         if any(t.key in lex.stopwords for t in self.tokens[a:b]):
             return None
-        nom = places.nominative(words, "ru")
+        nom = nominative(words, "ru")
         translated = uk_from_ru(nom, lex.translated_toponym_words)
         if translated != uk_from_ru(nom):  # "Западное" is Західне, "Свободное" Вільне: a translated name
             refs = {r.entry: r for r in places.uk_settlement_refs(translated, self.index)}

@@ -1,4 +1,4 @@
-"""Places the gazetteer lacks: settlement cues, the nominative, and a spelling to propose.
+"""Places the gazetteer lacks: settlement cues and a spelling to propose.
 
 A capitalised name nobody linked is a place when a settlement word stands before it ("село",
 "смт", "с.", "the village of"), a settlement noun after it ("Bohdanivka village"), a `near`
@@ -8,9 +8,8 @@ listed beside settlements ("Antonivka, Sadove, Prydniprovske ..."; the caller fi
 Russian text about Ukraine writes Ukrainian villages in Russian: `crosslang_refs` looks the
 name up through text/crosslang.cross_key among Ukrainian places (Белогоровка finds
 Білогорівка), and only when nothing matches is a KMU spelling of the Ukrainian reconstruction
-proposed (Кисловка -> Кислівка -> Kyslivka). Ukrainian names are put in the nominative first:
-pymorphy3's analyses and the usual toponym endings (-ці/-ку/-ки -> -ка, -ому/-ого -> -е,
--ах -> -и), preferring a reading that ends like a settlement name.
+proposed (Кисловка -> Кислівка -> Kyslivka). Names are put in the nominative first
+(linking/nominative.py).
 """
 from __future__ import annotations
 
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.linking.derived import cross_map
 from transnorm.linking.hits import capitalised, sentence_initial
+from transnorm.linking.nominative import ends_like_settlement, nominative
 from transnorm.records import Entity
 from transnorm.text.crosslang import cross_key, uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
@@ -31,30 +31,9 @@ from transnorm.text.morph import analyzer, is_cyrillic_word, is_function_or_verb
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index, NameRef
 
-# How much an ending says "settlement name" (a reading with a stronger one wins).
-TOPONYM_ENDINGS = {
-    "uk": (("івка", 3), ("ївка", 3), ("ське", 3), ("цьке", 3), ("зьке", 3), ("ове", 3), ("еве", 3), ("єве", 3),
-           ("ине", 3), ("не", 2), ("ка", 2), ("ськ", 3), ("піль", 3), ("поле", 3), ("город", 3), ("ичі", 2),
-           ("ці", 1), ("ки", 1), ("ів", 2), ("їв", 2), ("ин", 2), ("и", 1), ("а", 1), ("е", 1)),
-    "ru": (("овка", 3), ("евка", 3), ("ёвка", 3), ("ское", 3), ("цкое", 3), ("ово", 3), ("ево", 3), ("ино", 3),
-           ("ное", 2), ("ое", 2), ("ка", 2), ("ск", 3), ("поль", 3), ("поле", 3), ("город", 3), ("ичи", 2),
-           ("цы", 1), ("ки", 1), ("ов", 2), ("ев", 2), ("ин", 2), ("ая", 1), ("яя", 1), ("ый", 1), ("ий", 1),
-           ("ые", 1), ("ие", 1), ("ы", 1), ("и", 1), ("а", 1), ("е", 1)),
-}
 #: Endings only settlement names have ("-івка"): enough to propose one without a cue word.
 SHAPED_ENDINGS = {"uk": ("івка", "ївка"), "ru": ("овка", "евка", "ёвка")}
-# Oblique endings of settlement names and their nominative (per language), longest first.
-DEINFLECT = {
-    "uk": (("івці", "івка"), ("ївці", "ївка"), ("івки", "івка"), ("ївки", "ївка"), ("івку", "івка"),
-           ("ївку", "ївка"), ("івкою", "івка"), ("цях", "ці"), ("ках", "ки"), ("ому", "е"), ("ого", "е"),
-           ("ім", "е"), ("ську", "ськ"), ("ська", "ськ"), ("ськом", "ськ"),
-           ("ій", "а"), ("ої", "а"), ("ою", "а"), ("ці", "ка"), ("ку", "ка"), ("ки", "ка"),
-           ("ах", "и"), ("ях", "і"), ("ів", "и"), ("у", "а"), ("ю", "я"), ("і", "а")),
-    "ru": (("овке", "овка"), ("евке", "евка"), ("овки", "овка"), ("евки", "евка"), ("овку", "овка"),
-           ("евку", "евка"), ("ском", "ское"), ("ского", "ское"), ("ому", "ое"), ("ого", "ое"),
-           ("ом", "о"), ("ой", "ая"), ("ую", "ая"), ("цах", "цы"), ("ках", "ки"), ("ке", "ка"), ("ку", "ка"),
-           ("ки", "ка"), ("ах", "ы"), ("е", "о"), ("у", "а"), ("ы", "а"), ("и", "а")),
-}
+
 
 
 @dataclass
@@ -139,134 +118,6 @@ def _lemmas(word: str, lang: str) -> tuple[str, ...]:
             if k not in out:
                 out.append(k)
     return tuple(out)
-
-
-# ---------------------------------------------------------------- the nominative
-
-
-def nominative(words: Sequence[str], lang: str) -> str:
-    """The nominative of a Cyrillic place name: the last word's, and the adjectives before it
-    agreeing with it ("Северную Салтовку" -> "Северная Салтовка", "Красного Лимана" -> "Красный
-    Лиман")."""
-    if len(words) < 2 or lang not in DEINFLECT:
-        return " ".join(_word_nominative(w, lang) for w in words)
-    noun = _by_adjective_case(words[-2], words[-1], lang) or _noun_nominative(words[-1], lang) \
-        or _word_nominative(words[-1], lang)
-    form = _agreement(noun, lang)
-    return " ".join([_adjective_nominative(w, lang, form) or _word_nominative(w, lang) for w in words[:-1]] + [noun])
-
-
-def _recased(template: str, word: str) -> str:
-    """`word` capitalised as `template` is (a lemma or inflected form of a written name)."""
-    return word[:1].upper() + word[1:] if template[:1].isupper() else word
-
-
-@lru_cache(maxsize=20_000)
-def _by_adjective_case(adj: str, word: str, lang: str) -> str | None:
-    """The noun's nominative read in the case and number of the adjective before it: "Старої
-    Гути" is one Гута (genitive singular), though Гути may also be a plural."""
-    if not (is_cyrillic_word(adj) and is_cyrillic_word(word)):
-        return None
-    a = analyzer(lang)
-    adjs = [p for p in a.parse(adj.lower()) if p.tag.POS == "ADJF" and p.tag.case != "nomn"]
-    for q in adjs:
-        for p in a.parse(word.lower()):
-            if p.tag.POS == "NOUN" and p.tag.case == q.tag.case and p.tag.number == q.tag.number and (
-                    q.tag.number == "plur" or q.tag.gender in (None, p.tag.gender)):
-                f = p.inflect({"nomn"})
-                if f is not None:
-                    return _recased(word, f.word)
-    return None
-
-
-@lru_cache(maxsize=20_000)
-def _noun_nominative(word: str, lang: str) -> str | None:
-    """The head noun of a two-word name in the nominative, its number kept (Лимана -> Лиман,
-    Щербаків -> Щербаки), when the dictionary reads it as a noun in another case."""
-    if not is_cyrillic_word(word):
-        return None
-    nouns = [p for p in analyzer(lang).parse(word.lower()) if p.tag.POS == "NOUN"]
-    if any(p.tag.case == "nomn" for p in nouns):
-        return None  # "Гута" may be the genitive of some "гут", but it is written as it is
-    for p in nouns[:1]:
-        f = p.inflect({"nomn"})
-        if f is not None:
-            return _recased(word, f.word)
-    return None
-
-
-@lru_cache(maxsize=20_000)
-def _agreement(noun: str, lang: str) -> frozenset[str] | None:
-    """The grammemes an adjective takes to agree with a nominative noun: {nomn, sing, femn}."""
-    if not is_cyrillic_word(noun):
-        return None
-    for p in analyzer(lang).parse(noun.lower()):
-        if p.tag.POS == "NOUN" and p.tag.case == "nomn":
-            if p.tag.number == "plur":
-                return frozenset({"nomn", "plur"})
-            return frozenset({"nomn", "sing", p.tag.gender}) if p.tag.gender else None
-    return None
-
-
-@lru_cache(maxsize=20_000)
-def _adjective_nominative(word: str, lang: str, form: frozenset[str] | None) -> str | None:
-    if form is None or not is_cyrillic_word(word):
-        return None
-    for p in analyzer(lang).parse(word.lower()):
-        if p.tag.POS == "ADJF":
-            f = p.inflect(set(form))
-            if f is not None:
-                return _recased(word, f.word)
-    return None
-
-
-@lru_cache(maxsize=50_000)
-def _word_nominative(word: str, lang: str) -> str:
-    if not is_cyrillic_word(word) or lang not in DEINFLECT:
-        return word
-    low = word.lower()
-    cands: list[tuple[str, int]] = [(low, 1)]  # (reading, 1 = the written form itself)
-    for lg in word_langs(low, lang):
-        for p in analyzer(lg).parse(low):
-            pos = p.tag.POS
-            if pos == "ADJF":
-                if p.tag.case == "nomn":
-                    cands.append((low, 1))
-                    continue
-                f = p.inflect({"nomn", p.tag.number or "sing"} | ({p.tag.gender} if p.tag.gender else set()))
-                if f is not None:
-                    cands.append((f.word, 0))
-            elif pos == "NOUN":
-                cands.append((p.normal_form if p.tag.case != "nomn" else low, 0))
-    for end, nom in DEINFLECT[lang]:
-        if low.endswith(end) and len(low) - len(end) >= 3:
-            cands.append((low[: -len(end)] + nom, 0))
-    # The written form gets a point: a plural like Щербаки is as likely as Щербака.
-    def rank(c: tuple[str, int]) -> tuple[int, int]:
-        score = _toponym_score(c[0], lang)
-        return score + (c[1] if score else 0), c[1]
-
-    best = max(cands, key=rank)[0]
-    return _recased(word, best)
-
-
-SETTLEMENT_ENDINGS_LATIN = ("ivka", "yivka", "ovka", "evka", "ivske", "ske", "ne", "ove", "eve", "yne", "ka", "ia",
-                            "ia", "iv", "yi", "sk", "pil", "hrad", "horod", "e")
-
-
-def ends_like_settlement(word: str) -> bool:
-    """Does a word end like a settlement name ("Strileche", "Орлівка"), not like a prefix (Novo-)?"""
-    low = word.lower()
-    if is_cyrillic_word(word):
-        return _toponym_score(low, "uk") >= 2 or _toponym_score(low, "ru") >= 2 or low.endswith("е")
-    return len(low) >= 4 and low.endswith(SETTLEMENT_ENDINGS_LATIN)
-
-
-def _toponym_score(word: str, lang: str) -> int:
-    for end, score in TOPONYM_ENDINGS.get(lang, ()):
-        if word.endswith(end):
-            return score
-    return 0
 
 
 # ---------------------------------------------------------------- Russian spellings of Ukrainian places

@@ -447,8 +447,9 @@ def unit_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Index, 
 
     start, end = tokens[m.start_tok].start, tokens[m.end_tok - 1].end
     canonical = f"{propose_english(m.unlisted, 'ru')} District"
-    return Entity(start=start, end=end, surface=text[start:end], type="place", gazetteer_id=f"gen:place:{slug(canonical)}",
-                  canonical=canonical, score=GENERATED_SCORE, method="generated", status="review", kind="district",
+    return Entity(start=start, end=end, surface=text[start:end], type="place",
+                  gazetteer_id=f"gen:place:{slug(canonical)}", canonical=canonical, score=GENERATED_SCORE,
+                  method="generated", status="review", kind="district",
                   reason=f"a district the gazetteer lacks: {m.unlisted} + head '{m.head_word}'")
 
 
