@@ -20,6 +20,7 @@ from itertools import product
 from typing import Callable, Sequence
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from transnorm.config import MatchConfig
 from transnorm.gazetteer.entries import Entry
@@ -406,7 +407,11 @@ def _surname_kept(span_last: str, name_key: str) -> bool:
     letters stay and the surname alone scores SURNAME_MIN ("Lavrenko" is no Marchenko,
     "Sokolov" no Zolotov, "Kulebin" no Kuleba)."""
     last = name_key.rsplit(" ", 1)[-1]
-    return last[:2] == span_last[:2] and fuzz.ratio(span_last, last) >= SURNAME_MIN
+    if last[:2] != span_last[:2] or fuzz.ratio(span_last, last) < SURNAME_MIN:
+        return False
+    # Written in Cyrillic, a surname is rarely misspelt: one letter is a typo, two are another
+    # person ("Максим Козиряцький" is not Maksym Kozytskyi); Latin MT spellings vary more.
+    return not is_cyrillic_word(span_last) or Levenshtein.distance(span_last, last) <= 1
 
 
 def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig,
