@@ -313,6 +313,11 @@ def test_a_function_word_after_a_comma_is_no_place_in_a_list(run):
     assert not any(e.surface == "Внаслідок" for e in rec.entities)
 
 
+def test_a_place_named_like_a_surname_and_a_rare_first_name_is_no_person(run):
+    rec = run("Бои идут в районе Попов Яр и Часов Яр.", "ru")
+    assert not any(e.type == "person" for e in rec.entities)  # Яр: a ravine here, a name only rarely
+
+
 def test_an_outlet_before_a_speech_verb_is_no_person(run):
     rec = run("Bloomberg reported at the weekend that the talks had stalled.", "en")
     assert not any(e.type == "person" and e.gazetteer_id for e in rec.entities)

@@ -294,6 +294,10 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
         elif k == "S" and cyr and i + 2 < n and ks[i + 1] == "G" and ks[i + 2] == "P":
             span = PersonSpan(a + i, a + i + 3, given=[a + i + 1], patronymic=[a + i + 2], surname=[a + i],
                               reason="surname + given name + patronymic")
+        elif k in ("S", "A") and cyr and i + 1 < n and ks[i + 1] == "G" and (i + 2 >= n or ks[i + 2] == "X") \
+                and not _hyphen(text, tokens, a + i + 1) and _common_first_name(tokens[a + i + 1], lang, index):
+            # lists and protocols write the surname first: "Арбітр: Залозний Віталій", "Єременко Микола"
+            span = PersonSpan(a + i, a + i + 2, given=[a + i + 1], surname=[a + i], reason="surname + given name")
         elif k == "S" and role and (i + 1 >= n or ks[i + 1] not in ("S", "G")) and _plain_surname(tokens[a + i], lang):
             span = PersonSpan(a + i, a + i + 1, surname=[a + i], reason="role word + surname")
         elif k == "S" and n == 1 and _plain_surname(tokens[a], lang) and _speech_beside(
@@ -318,6 +322,14 @@ def _name_as_surname(ks: Sequence[str], j: int, n: int, patr: list[int], cyr: bo
     Марко" is a surname that is also a first name (Лесь, Марко, Назар, Роман), unless a surname
     follows it or a patronymic came between."""
     return cyr and not patr and j < n and ks[j] == "G" and (j + 1 >= n or ks[j + 1] not in ("S", "A", "W", "P"))
+
+
+def _common_first_name(tok: Token, lang: str, index: "Index") -> bool:
+    """A first name the lexicon or the people files use (Віталій, Захар), by its lemma: after a
+    surname only such a name turns the pair round ("Попов Яр" is a ravine, Яр a rare name)."""
+    names = index.lexicon.given_names | people_names(index).first_cyrillic
+    return tok.key in names or any(fold(p.normal_form) in names for p in cyr_parses(tok.text.lower(), lang)
+                                   if "Name" in p.tag.grammemes)
 
 
 def _plain_surname(tok: Token, lang: str) -> bool:
