@@ -42,15 +42,28 @@ _DROP_TABLE = {ord(c): None for c in DROPPED}
 _DOUBLE_RE = re.compile(r"([a-zA-ZŠ])\1+")
 
 
+# Combining marks of the BMP (what NFKD splits off letters): dropped with one str.translate.
+_MARKS_TABLE = {cp: None for cp in range(0x300, 0x10000) if unicodedata.combining(chr(cp))}
+_LATIN_RE = re.compile("[a-z]")
+_CYRILLIC_ONLY_RE = re.compile("[\u0430-\u044f\u0454\u0456\u0457\u045e ]+")  # lower-case, no ё ґ (PRE_STRIP)
+
+
 def _step(token: str) -> str:
+    if token.isascii():  # most tokens: nothing to normalise, no PRE_STRIP letter, no mark
+        s = _RULE_RE.sub(_rule, token.lower().translate(_DROP_TABLE))
+        return _DOUBLE_RE.sub(r"\1", s).lower()
     # NFC first: "ç" typed as c + U+0327 (decomposed, NFD) must meet PRE_STRIP like "ç" does.
     s = unicodedata.normalize("NFC", token).lower().translate(_DROP_TABLE)
     s = _PRE_RE.sub(lambda m: PRE_STRIP[m.group()], s)
-    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-    if s.isascii() or any("a" <= c <= "z" for c in s):
-        s = _RULE_RE.sub(lambda m: _RULE_MAP[m.group()], s)
+    s = unicodedata.normalize("NFKD", s).translate(_MARKS_TABLE)
+    if s.isascii() or _LATIN_RE.search(s):
+        s = _RULE_RE.sub(_rule, s)
         s = _DOUBLE_RE.sub(r"\1", s)  # Zaporizhzhia/Zaporizhia, Kryvyi/Kryvii
     return s.lower()
+
+
+def _rule(m: re.Match) -> str:
+    return _RULE_MAP[m.group()]
 
 
 @lru_cache(maxsize=500_000)
@@ -61,8 +74,8 @@ def fold(token: str) -> str:
     """
     for _ in range(8):
         nxt = _step(token)
-        if nxt == token:
-            break
+        if nxt == token or _CYRILLIC_ONLY_RE.fullmatch(nxt):
+            return nxt  # (a step's output in Cyrillic letters only is a fixed point: no rule sees it)
         token = nxt
     return token
 
@@ -147,6 +160,9 @@ def letter_count(s: str) -> int:
     return sum(c.isalpha() for c in s)
 
 
+_CYRILLIC_BLOCK_RE = re.compile("[\u0400-\u04ff]")
+
+
 def is_cyrillic(s: str) -> bool:
     """Any letter of the basic Cyrillic block (the letters Russian and Ukrainian names use)."""
-    return any("\u0400" <= c <= "\u04ff" for c in s)
+    return _CYRILLIC_BLOCK_RE.search(s) is not None
