@@ -21,7 +21,7 @@ from transnorm.gazetteer.entries import ADMIN_UNIT_KINDS, SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.gazetteer.schema import GazetteerError
 from transnorm.text.crosslang import uk_from_ru
-from transnorm.text.fold import fold, fold_name
+from transnorm.text.fold import fold, fold_name, fold_words
 from transnorm.text.translit import likeness
 from transnorm.yamlio import load_yaml
 
@@ -149,7 +149,7 @@ class AdjectiveRules:
         """The folded adjective stems of a Cyrillic place name, each with its rank (0: the
         likeliest readings); a hyphenated stem is space-separated, as the scanner sees
         "Новгород-Сіверському"."""
-        key = fold_name(name)
+        key = fold_words(name)
         if not key:
             return {}
         if key in self.exceptions:
@@ -226,7 +226,7 @@ class AdjectiveTable:
 
 def _unit_stems(rules: AdjectiveRules, name: str) -> set[str]:
     """"Конотопський район" -> {"конотопск"}; "Новгород-Сіверський район" -> {"новгород сіверск"}."""
-    words = fold_name(name).split(" ")
+    words = fold_words(name).split(" ")
     out = set()
     for i, w in enumerate(words):
         stem = rules.stem_of(w)

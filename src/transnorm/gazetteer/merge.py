@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from transnorm.gazetteer.entries import Entry
-from transnorm.text.fold import fold_name, fold_words, is_cyrillic, letter_count
+from transnorm.text.fold import WORD_RE, fold, fold_words, is_cyrillic, letter_count
 
 KIND_FAMILY = {
     "country": "country",
@@ -144,9 +144,9 @@ def merge_generated(layers: list[tuple[str, list[Entry]]]) -> MergeResult:
     names: dict[tuple, list[Entry]] = defaultdict(list)
     for e in by_id.values():
         if _family(e) == "settlement" and not e.id.startswith("iso-"):
-            names[(e.country, fold_name(e.canonical))].append(e)
+            names[(e.country, fold_words(e.canonical))].append(e)
     for e in [e for e in by_id.values() if e.id.startswith("iso-") and _family(e) == "settlement"]:
-        cands = names.get((e.country, fold_name(e.canonical)), [])
+        cands = names.get((e.country, fold_words(e.canonical)), [])
         if cands:
             city = max(cands, key=lambda c: c.population or 0)
             absorb(city, e)
@@ -171,12 +171,19 @@ def merge_curated(gen: MergeResult, curated: list[Entry],
         return i
 
     gen_gid: dict[int, Entry] = {e.geonames_id: e for e in by_id.values() if e.geonames_id}
+    # Only names a curated place could meet are folded (their first word must be one of a curated
+    # Latin name's first words): most of GeoNames' ~200,000 English names are not, and folding
+    # them all was a third of this merge.
+    firsts = {fold(m.group()) for c in curated if c.type == "place" for n, _l, tag in c.names()
+              if tag != "historic" and not is_cyrillic(n) and (m := WORD_RE.search(n))}
     gen_names: dict[tuple, list[Entry]] = defaultdict(list)
     for e in by_id.values():
         fam = _family(e)
         if fam:
             for n in {e.canonical, *e.aliases.get("en", [])}:
-                gen_names[(e.country, fam, fold_name(n))].append(e)
+                m = WORD_RE.search(n)
+                if m is not None and fold(m.group()) in firsts:
+                    gen_names[(e.country, fam, fold_words(n))].append(e)
     curated_ids = {c.id for c in curated}
     taken: set[str] = set()
     # names a curated entry may not absorb: another curated entry's, or a generated place's own
@@ -216,7 +223,7 @@ def merge_curated(gen: MergeResult, curated: list[Entry],
                 continue
         if not fam or not c.country:
             continue
-        keys = {fold_name(n) for n, lang, tag in c.names() if tag != "historic" and not is_cyrillic(n)}
+        keys = {fold_words(n) for n, lang, tag in c.names() if tag != "historic" and not is_cyrillic(n)}
         cands = {g.id: g for k in keys for g in gen_names.get((c.country, fam, k), []) if g.id not in taken}
         if not cands:
             continue

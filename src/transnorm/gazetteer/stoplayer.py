@@ -73,13 +73,14 @@ def protected_names(entries: Iterable[Entry]) -> set[str]:
         if not (curated or e.kind == "country" or region or town or big):
             continue
         for name, lang, tag in e.names():
-            own = town and lang in ("uk", "ru") and likeness(name, e.canonical) >= OWN_NAME_RATIO
-            if not curated and tag != "canonical" and not own:
-                continue
             if name.isupper() and len(name.replace(".", "")) <= 5:
                 continue
             key = fold_words(name)
-            if key and " " not in key:
+            if not key or " " in key or key in out:
+                continue
+            # (the likeness of a romanised name last: it is the dear test, and most names never need it)
+            if curated or tag == "canonical" or (
+                    town and lang in ("uk", "ru") and likeness(name, e.canonical) >= OWN_NAME_RATIO):
                 out.add(key)
     return out
 
