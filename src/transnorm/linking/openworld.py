@@ -287,8 +287,11 @@ class OpenWorld:
                         found.append(ent)
                         pos = sp.end
                         continue
-                name = people.propose(self.text, self.tokens, sp, self.lang, self.index, country)
-                if not name.foreign and self._abroad(sp.start, sp.end, entities):
+                abroad = self._abroad(sp.start, sp.end, entities)
+                # a foreigner's Slavic first name is not respelt the Ukrainian way (Петр Мацинка of
+                # Czechia is no Petro): the text's country only speaks for people at home
+                name = people.propose(self.text, self.tokens, sp, self.lang, self.index, None if abroad else country)
+                if not name.foreign and abroad:
                     name = replace(name, foreign=True)
                 ent = self._person(sp.start, sp.end, name, sp.reason)
                 found.append(ent)
