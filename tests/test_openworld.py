@@ -69,6 +69,14 @@ def test_a_foreign_name_in_cyrillic_goes_to_review_with_the_transliteration_as_p
     assert e.canonical == canonical and "foreign name" in e.reason
 
 
+def test_a_listed_foreigner_transcribed_another_way_is_linked_for_review(run):
+    """"Каролин Левитт" is the listed "Кэролайн Ливитт" (same consonants, close letters): linked
+    for review, never rewritten; a Slavic name never takes this path (its spelling is the name)."""
+    e = _one(run("Пресс-секретарь Белого дома Каролин Левитт заявила журналистам.", "ru"), "Каролин Левитт")
+    assert (e.gazetteer_id, e.method, e.status) == ("person-karoline-leavitt", "phonetic", "review")
+    assert "sounds like" in e.reason
+
+
 def test_a_place_name_after_a_role_word_and_a_first_name_is_the_surname(run):
     """"британка Сонай Картал": Картал is also a village's old name (GeoNames), but a role word and
     a first name before it make it a surname; the village is not linked."""

@@ -363,6 +363,14 @@ class OpenWorld:
         start, end = self.tokens[a].start, self.tokens[b - 1].end
         cands = [Candidate(self.index.entries[e].id, self.index.entries[e].canonical, 0.5)
                  for e in _listed_with_surname(self.index, name.surname_key)[:3]]
+        if name.foreign and name.given_key and name.surname_key:
+            pos = phonetic.listed_person_by_sound(f"{name.given_key} {name.surname_key}", self.index)
+            if pos is not None:  # a listed foreigner, transcribed another way: review, never a rewrite
+                e = self.index.entries[pos]
+                return Entity(start=start, end=end, surface=self.text[start:end], type="person",
+                              gazetteer_id=e.id, canonical=e.canonical, score=NEAR_MISS_MAX, method="phonetic",
+                              status="review", candidates=cands, kind=e.kind,
+                              reason=reason + f"; sounds like the listed {e.canonical}")
         if name.foreign:
             # A letter-by-letter romanisation of "Матео Кассьерра" is no spelling to stand behind
             # (Mateo Cassierra): queued for a person with the transliteration as a proposal, no link.

@@ -104,3 +104,35 @@ def _candidates(key: str, index: "Index") -> list[tuple[str, int]]:
             if k.count(" ") == key.count(" "):
                 seen.setdefault(k, MIN_RATIO_DELETION)
     return list(seen.items())
+
+
+PERSON_SOUND_RATIO = 70  # rapidfuzz ratio of the folded full names, on top of the same skeleton
+
+
+def _person_sounds(index: "Index") -> dict[str, list[tuple[int, str]]]:
+    from transnorm.linking.derived import PERSON_ID_PREFIX
+    from transnorm.text.fold import fold_name, is_cyrillic
+
+    out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for gid, pos in index.by_id.items():
+        if not gid.startswith(PERSON_ID_PREFIX):
+            continue
+        e = index.entries[pos]
+        if e.type != "person" or e.id != gid:
+            continue
+        for name, _lang, _tag in e.names():
+            if " " in name.strip() and is_cyrillic(name):
+                k = fold_name(name)
+                out[skeleton(k)].append((pos, k))
+    return dict(out)
+
+
+def listed_person_by_sound(key: str, index: "Index") -> int | None:
+    """The one listed person whose Cyrillic full name has the skeleton of `key` (a folded
+    nominative first name + surname) and is close to it: foreign names are transcribed into
+    Cyrillic in several ways ("Каролин Левитт" is the listed "Кэролайн Ливитт")."""
+    from rapidfuzz import fuzz
+
+    got = per_index(index, "person-sounds", _person_sounds).get(skeleton(key), ())
+    found = {pos for pos, k in got if fuzz.ratio(k, key) >= PERSON_SOUND_RATIO}
+    return next(iter(found)) if len(found) == 1 else None
