@@ -72,9 +72,18 @@ def cue_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "In
     return None
 
 
+#: Where a place lies from another, right after its name: "Ptyche (southeast of Pokrovsk)",
+#: "Krasnyi Yar, east of Pokrovsk" (the way war reports place villages).
+BEARING_RE = re.compile(r"\s*(?:,|\()\s*(?P<bearing>(?:(?:north|south)(?:[- ]?(?:east|west))?|east|west)(?:ern)? of)"
+                        r"\s+(?=[A-Z])")
+
+
 def cue_after(text: str, tokens: Sequence[Token], b: int, index: "Index") -> PlaceCue | None:
-    """A lower-case settlement noun right after the name ("Bohdanivka village"), or the unit it
-    lies in, in the genitive ("Гракове Чкаловської громади", "Кучерівка Куп'янського району")."""
+    """A lower-case settlement noun right after the name ("Bohdanivka village"), the unit it lies
+    in, in the genitive ("Гракове Чкаловської громади", "Кучерівка Куп'янського району"), or a
+    bearing from another place ("Ptyche (southeast of Pokrovsk)")."""
+    if b < len(tokens) and (m := BEARING_RE.match(text, tokens[b - 1].end)) is not None:
+        return PlaceCue("settlement", f"before '{m.group('bearing')}'")
     if b >= len(tokens) or text[tokens[b - 1].end:tokens[b].start].strip():
         return None
     t = tokens[b]

@@ -100,7 +100,7 @@ def _cue(e: Entry, river_cue: bool) -> float:
 
 
 def _context(hits: list[Hit], index: Index, cfg: MatchConfig | None = None,
-             river_cues: Sequence[bool] = (), points: list[tuple[int, float, float]] | None = None
+             river_cues: Sequence[bool] = (), points: list[tuple[int, float, float, str | None]] | None = None
              ) -> list[tuple[set[str], set[str]]]:
     """What each clear mention says about the document: its ids and countries.
 
@@ -129,18 +129,43 @@ def _context(hits: list[Hit], index: Index, cfg: MatchConfig | None = None,
             e = index.entries[best]
             ids = {e.id} | ({e.parent} if e.parent else set())
             if e.kind in SETTLEMENT_KINDS and e.lat is not None and e.lon is not None:
-                points.append((k, e.lat, e.lon))
+                points.append((k, e.lat, e.lon, e.country))
             # a person's country says little about which Geneva or Odessa a text means
             countries = {e.country} if e.country and e.type != "person" else set()
         out.append((ids, countries))
     return out
 
 
-def _near(e: Entry, points: list[tuple[int, float, float]], k: int) -> bool:
+FAR_KM = 250  # a small GeoNames village this far from every settlement the text names clearly ...
+FAR_POPULATION = 20_000  # ... and this small is a namesake, not the place meant
+
+
+def _far_namesake(e: Entry, ctx_ids: set[str], points: list[tuple[int, float, float, str | None]], k: int) -> bool:
+    """"Krasnyi Yar, east of Pokrovsk": the only Krasny Yar GeoNames lists is a Russian village
+    1,000 km away. A small generated settlement of another country than most clear settlements of
+    the text (at least two of them), far from all of them, its oblast unnamed, is left unresolved:
+    the generated path (a cue, a list, a bearing) may propose the place meant."""
+    if (e.source not in GENERATED_SOURCES or e.kind not in SETTLEMENT_KINDS or e.lat is None or e.lon is None
+            or (e.population or 0) >= FAR_POPULATION or (e.parent and e.parent in ctx_ids)):
+        return False
+    others = [(lat, lon) for j, lat, lon, _c in points if j != k]
+    countries = Counter(c for j, _la, _lo, c in points if j != k)
+    if len(others) < 2 or countries.most_common(1)[0][0] == e.country:
+        return False
+    far2 = FAR_KM * FAR_KM
+    for lat, lon in others:
+        dy = (e.lat - lat) * 111.2
+        dx = (e.lon - lon) * 111.2 * math.cos(math.radians((e.lat + lat) / 2))
+        if dx * dx + dy * dy <= far2:
+            return False
+    return True
+
+
+def _near(e: Entry, points: list[tuple[int, float, float, str | None]], k: int) -> bool:
     """Is settlement `e` within NEAR_KM of a settlement another mention (not hit k) names clearly?"""
     if e.lat is None or e.lon is None:
         return False
-    for j, lat, lon in points:
+    for j, lat, lon, _country in points:
         if j == k:
             continue
         dy = (e.lat - lat) * 111.2
@@ -338,7 +363,7 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     generated entry in a weak position or abroad without context, is capped below t_auto (review)."""
     _region_lists(text, tokens, hits, index)
     river_cues = [_river_cue(text, tokens, h, index) for h in hits]
-    points: list[tuple[int, float, float]] = []
+    points: list[tuple[int, float, float, str | None]] = []
     per_hit = _context(hits, index, cfg, river_cues, points)
     id_count = Counter(i for ids, _ in per_hit for i in ids)
     country_count = Counter(c for _, cs in per_hit for c in cs)
@@ -403,7 +428,7 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
         score = min(base, h.cap)
         if len(scored) > 1 and ev - scored[1][0] < CLEAR_MARGIN:
             score = min(score, 0.85)  # a close call between entries: a person decides
-        if outside or (ukrainian_side and _russian_namesake(e, ref, ctx_ids)):
+        if outside or (ukrainian_side and _russian_namesake(e, ref, ctx_ids)) or _far_namesake(e, ctx_ids, points, k):
             # the context contradicts the only candidates; or, in a report on Ukraine, a small Russian
             # village reached only through another of its names ("Свободное" is one of Goyty's): left to
             # the cues of the generated path (Вільне), else queued
