@@ -71,16 +71,24 @@ def _nominative(given, patr, surname, lang, gender=None):
     if lang == "uk" and known:
         for g, _case in options or [(None, None)]:
             got = _shevchenko(given, patr, surname, g)
-            if got is not None and _nominative_surname(got[2]):
+            if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got):
                 return got
     for identity in (False, True):  # a declined reading in any case before "does not decline"
         for g, case in options or [(None, None)]:
             if not identity and case == "nomn" and surname and g != gender:
                 continue  # a nominative takes the surname as written: as weak as "does not decline"
             got = _pymorphy_petrovich(given, patr, surname, lang, g, case, identity)
-            if got is not None and _nominative_surname(got[2]):
+            if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got):
                 return got
     return given, patr, surname
+
+
+def _agrees(given: str | None, surname: str | None, got: tuple) -> bool:
+    """A reading that keeps a first name in -а/-я as written (a nominative: Петра, a woman) but
+    changes the surname (an oblique case: Бевзи) reads the two words in two cases: "роботи Петра
+    Бевзи" is Петро Бевза's work, not Петра Бевза's."""
+    return not (given and surname and got[0] == given and given[-1:].lower() in ("а", "я")
+                and got[2] != surname)
 
 
 #: Endings no surname has in the nominative: an adjectival surname's oblique cases (Камінського,
