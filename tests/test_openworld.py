@@ -69,6 +69,18 @@ def test_a_foreign_name_in_cyrillic_goes_to_review_with_the_transliteration_as_p
     assert e.canonical == canonical and "foreign name" in e.reason
 
 
+def test_initials_after_a_surname_make_a_person_and_must_fit_a_listed_one(run):
+    """Lists write "Клименко Ф.М.": the initials say which Klymenko, and Ф is not the listed minister
+    Ihor's (the mention is proposed as a person of its own); "Клименко І.В." may be him."""
+    rec = run("Імена художників гучні: це Чуйков Е.В., Бакаев С.И., Клименко Ф.М. та інші.", "uk")
+    for surface, canonical in (("Чуйков Е.В", "Chuikov"), ("Бакаев С.И", None), ("Клименко Ф.М", "Klymenko")):
+        e = _one(rec, surface)
+        _generated(e, "person")
+        assert canonical is None or e.canonical == canonical
+    e = _one(run("Міністр Клименко І.В. заявив про це.", "uk"), "Клименко")
+    assert e.gazetteer_id == "person-ihor-klymenko"
+
+
 def test_a_listed_foreigner_transcribed_another_way_is_linked_for_review(run):
     """"Каролин Левитт" is the listed "Кэролайн Ливитт" (same consonants, close letters): linked
     for review, never rewritten; a Slavic name never takes this path (its spelling is the name)."""

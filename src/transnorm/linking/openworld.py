@@ -75,6 +75,9 @@ class OpenWorld:
             prv = i - 1
             if h.end_tok - i == 1 and self._village_speaking(h):
                 continue  # "Коваль заявила": a woman named Koval, not the village Kovali
+            if h.end_tok - i == 1 and h.end_tok < len(self.tokens) and self.tokens[h.end_tok].joined \
+                    and self.kind(h.end_tok) == "I" and not self._initial_fits(h, self.tokens[h.end_tok].text):
+                continue  # "Клименко Ф.М.": initials after the surname that are not the listed person's
             if h.end_tok - i != 1 or prv < 0 or prv in covered:
                 out.append(h)
                 continue
@@ -114,6 +117,18 @@ class OpenWorld:
             return people._speech_beside(self.text, self.tokens, i, i + 1, self.lang, self.index)
         return k == "W" and is_cyrillic_word(self.tokens[i].text) and people._speaker_of_other_gender(
             self.text, self.tokens, i, self.lang, self.index)
+
+    def _initial_fits(self, h: Hit, initial: str) -> bool:
+        """Does some person of the hit have a first name (in any listed script) starting with
+        `initial`? (Places are not persons: a hit with none is let go too.)"""
+        want = fold(initial)
+        for ei in h.refs:
+            e = self.index.entries[ei]
+            if e.type != "person":
+                continue
+            if any(len(n.split()) >= 2 and fold(n.split()[0])[:1] == want for n, _l, _t in e.names()):
+                return True
+        return False
 
     def _curated_place(self, h: Hit) -> bool:
         return any(self.index.entries[e].type == "place" and self.index.entries[e].source not in GENERATED_SOURCES
@@ -267,7 +282,7 @@ class OpenWorld:
     def generate(self, runs: Sequence[tuple[int, int]], entities: list[Entity]
                  ) -> tuple[list[Entity], list[tuple[int, int]]]:
         """Generated people and places for the unknown runs; the runs left unknown."""
-        pieces = [p for a, b in runs for p in self._split(self._with_initials(a), b)]
+        pieces = [p for a, b in runs for p in self._split(self._with_initials(a), self._initials_after(b))]
         found: list[Entity] = []
         rest: list[tuple[int, int]] = []
         surnames: dict[str, Entity] = {}
@@ -348,6 +363,14 @@ class OpenWorld:
         while a > 0 and self.tokens[a].joined and self.kind(a - 1) == "I":
             a -= 1
         return a
+
+    def _initials_after(self, b: int) -> int:
+        """... and initials after a surname ("Бакаев С.И.": С and И are also a preposition and a
+        conjunction) are put back too."""
+        while b < len(self.tokens) and self.kind(b) == "I" and (
+                self.tokens[b].joined or self.text[self.tokens[b - 1].end:self.tokens[b].start] == "."):
+            b += 1  # ("В.А.": no space after the first dot)
+        return b
 
     def _split(self, a: int, b: int) -> list[tuple[int, int]]:
         """A run joined by a spaced dash is two names ("Гладково - Поминово", "Орлівка-Ісакча" is one)."""

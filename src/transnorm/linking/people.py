@@ -291,6 +291,12 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
                     sur.append(a + j)
                 span = PersonSpan(a + i, a + j + 1, given=given, patronymic=patr, surname=sur,
                                   reason="given name + patronymic + surname" if patr else "given name + surname")
+        elif k in ("S", "A", "W", "N") and i + 1 < n and ks[i + 1] == "I":
+            j = i + 1  # lists write the initials after the surname: "Клименко Ф.М.", "Чуйков Е.В."
+            while j < n and ks[j] == "I":
+                j += 1
+            span = PersonSpan(a + i, a + j, initials=list(range(a + i + 1, a + j)), surname=[a + i],
+                              reason="surname + initials")
         elif k == "S" and cyr and i + 2 < n and ks[i + 1] == "G" and ks[i + 2] == "P":
             span = PersonSpan(a + i, a + i + 3, given=[a + i + 1], patronymic=[a + i + 2], surname=[a + i],
                               reason="surname + given name + patronymic")
