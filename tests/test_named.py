@@ -154,3 +154,24 @@ def test_the_outlet_a_reporting_verb_names_is_no_place_mention(full_index):
     assert ents["Харкові"].gazetteer_id == "ua-city-kharkiv"  # the report's own mention of the city stays
     e = by_surface(linked(full_index, "Про це повідомляє Олег Синєгубов.", "uk"))["Олег Синєгубов"]
     assert e.type == "person" and e.gazetteer_id
+
+
+@pytest.mark.parametrize("text, lang, surface, place", [
+    ("Український дім (вул. Хрещатик, 2) запрошує на виставку.", "uk", "Хрещатик", None),
+    ("Будинок на вулиці Шевченка пошкоджено уламками.", "uk", "Шевченка", None),
+    ("Remains were found on Kharkivska Street in Sumy.", "en", "Kharkivska Street", "ua-oblast-kharkiv"),
+])
+def test_a_street_named_after_a_place_or_a_person_is_neither(full_index, text, lang, surface, place):
+    ents = by_surface(linked(full_index, text, lang))
+    e = ents[surface]
+    assert (e.kind, e.method, e.gazetteer_id) == ("street", "named", None)
+    if place:
+        assert place in [c.gazetteer_id for c in e.candidates]
+
+
+@pytest.mark.parametrize("text, lang, surface, gid", [
+    ("У Харкові вулиці перекриті після обстрілу.", "uk", "Харкові", "ua-city-kharkiv"),
+    ("Снег лежит на 60% площади Российской Федерации.", "ru", "Российской Федерации", "country-ru"),
+])
+def test_a_street_word_after_a_place_or_an_area_word_names_no_street(full_index, text, lang, surface, gid):
+    assert by_surface(linked(full_index, text, lang))[surface].gazetteer_id == gid
