@@ -16,13 +16,14 @@ import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 from transnorm.once import loaded_once
 from transnorm.text.crosslang import cross_keys
 from transnorm.text.fold import fold, fold_name, is_cyrillic
 
 if TYPE_CHECKING:  # pragma: no cover
+    from transnorm.gazetteer.entries import Entry
     from transnorm.gazetteer.index import Index
 
 T = TypeVar("T")
@@ -99,17 +100,22 @@ class PeopleNames:
     surnames: dict[str, list[int]] = field(default_factory=dict)  # folded last word -> entry positions
 
 
+def listed_people(index: "Index") -> Iterator[tuple[int, "Entry"]]:
+    """(position, entry) of every person of the people files (not the ids they absorbed)."""
+    for gid, pos in index.by_id.items():
+        if not gid.startswith(PERSON_ID_PREFIX):
+            continue
+        e = index.entries[pos]
+        if e.type == "person" and e.id == gid:
+            yield pos, e
+
+
 def _people_names(index: "Index") -> PeopleNames:
     out = PeopleNames()
     votes: dict[str, Counter] = defaultdict(Counter)
     ua_votes: dict[str, Counter] = defaultdict(Counter)
     surnames: dict[str, list[int]] = defaultdict(list)
-    for gid, pos in index.by_id.items():
-        if not gid.startswith(PERSON_ID_PREFIX):
-            continue
-        e = index.entries[pos]
-        if e.type != "person" or e.id != gid:
-            continue
+    for pos, e in listed_people(index):
         en_first = e.canonical.split()[0] if " " in e.canonical else None
         for name, lang, _tag in e.names():
             words = name.split()

@@ -110,16 +110,11 @@ PERSON_SOUND_RATIO = 70  # rapidfuzz ratio of the folded full names, on top of t
 
 
 def _person_sounds(index: "Index") -> dict[str, list[tuple[int, str]]]:
-    from transnorm.linking.derived import PERSON_ID_PREFIX
+    from transnorm.linking.derived import listed_people
     from transnorm.text.fold import fold_name, is_cyrillic
 
     out: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for gid, pos in index.by_id.items():
-        if not gid.startswith(PERSON_ID_PREFIX):
-            continue
-        e = index.entries[pos]
-        if e.type != "person" or e.id != gid:
-            continue
+    for pos, e in listed_people(index):
         for name, _lang, _tag in e.names():
             if " " in name.strip() and is_cyrillic(name):
                 k = fold_name(name)
