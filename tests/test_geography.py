@@ -115,3 +115,14 @@ def test_nearness_counts_only_for_a_settlement_spelt_as_written(links):
     text = ("In the center and south (Vinnytsia, Kropyvnytskyi, Nikolaev, Kherson), gloom will be maintained. "
             "In the eastern regions, such as Kramatorsk and Severodonetsk, it is expected gloomy.")
     assert links(text)["Nikolaev"] == "ua-city-mykolaiv"
+
+
+def test_an_initialism_with_dots_is_the_abbreviation_and_only_that(links, pipeline_cfg):
+    """"U.S." and "U.K." (letters joined by dots) are the countries' listed abbreviations, kept as
+    written in text_en; "E.U." spells no town (GeoNames' Ye-u folds to the same letters)."""
+    text = "Zelenskyy met his U.S. counterpart. The U.K. and the E.U. agreed."
+    got = links(text)
+    assert got.get("U.S") == "country-us" and got.get("U.K") == "country-gb"
+    assert "E.U" not in got
+    rec = process_batch([Document(id="g", text=text, source="test_geography", lang="en")], pipeline_cfg)[0]
+    assert "his U.S. counterpart. The U.K. and" in rec.text_en

@@ -120,6 +120,13 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     return drop_decided(entities, index)  # review decisions: "not a name", rejected proposals
 
 
+def _initialism(text: str, tokens: list[Token], a: int, b: int) -> bool:
+    """Single capital letters joined by dots ("U.S.", "E.U."): an abbreviation, only ever meant by
+    a name listed as one."""
+    return all(len(t.text) == 1 for t in tokens[a:b]) and all(
+        text[tokens[j - 1].end:tokens[j].start] == "." for j in range(a + 1, b))
+
+
 def _dropped_guesses(guessed: list[Hit], entities: list[Entity], tokens: list[Token],
                      unknown: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A near miss resolve threw out ("Костирка" ~ Costa Rica, too far) gives its run back: the
@@ -188,6 +195,8 @@ def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: I
                 refs = index.lookup(" ".join(combo))
                 if not upper:
                     refs = [r for r in refs if not r.upper]
+                elif length > 1 and _initialism(text, tokens, i, i + length):
+                    refs = [r for r in refs if r.upper]  # "E.U." is no spelling of the town Ye-u
                 if index.rejected:
                     refs = [r for r in refs if not _rejected(index, tokens, i, i + length, r)]
                 if refs and _common_word_read_as_lemma(combo, tokens[i:i + length], lex):

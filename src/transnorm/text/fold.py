@@ -133,6 +133,8 @@ def tokenize(text: str) -> list[Token]:
             joined = gap == " " or join_match(gap) is not None  # one space: most gaps
             if joined and "." in gap and prev_len > 3:  # "St. Petersburg", not "Kyiv. Then"
                 joined = False
+            elif gap == "." and prev_len == 1 and end - start == 1:  # initialisms: U.S., U.K., В.А.
+                joined = True
         word = m.group()
         t = _NEW_TOKEN(Token)  # = Token(start, end, word, fold(word), joined)
         _SET_START(t, start)
