@@ -328,6 +328,11 @@ def test_a_common_word_opening_a_sentence_is_no_village_before_a_unit(run):
     _generated(e, "place")  # a name the stop layer does not know still opens a sentence as a village
 
 
+def test_a_capitalised_settlement_word_inside_a_name_is_no_cue(run):
+    rec = run("The Kyiv City State Administration issued air raid alarm alerts around midnight.", "en")
+    assert not any(e.method == "generated" for e in rec.entities)
+
+
 def test_a_function_word_after_a_comma_is_no_place_in_a_list(run):
     rec = run("Харківський район, с. Циркуни, Внаслідок обстрілу горіли 4 господарчі споруди.", "uk")
     assert not any(e.surface == "Внаслідок" for e in rec.entities)

@@ -57,8 +57,9 @@ def cue_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "In
             if t.key + "." in lex.place_cues and not (j > 0 and tokens[j - 1].text.isdigit()):
                 return PlaceCue(lex.place_cues[t.key + "."], f"after '{t.text}.'")
             return None
-        if not t.text[:1].islower() and t.key not in lex.place_cues:
-            return None
+        if not t.text[:1].islower() and (t.key not in lex.place_cues or (
+                t.joined and j > 0 and tokens[j - 1].text[:1].isupper() and not sentence_initial(text, t))):
+            return None  # ("Kyiv City State Administration": a capitalised cue inside a name is no cue)
         twos = _two_word_keys(tokens[j - 1], t, lang) if j > 0 else ()
         for k in (*twos, t.key, *_lemmas(t.text, lang)):
             if k and k in lex.place_cues:
