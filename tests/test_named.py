@@ -175,3 +175,20 @@ def test_a_street_named_after_a_place_or_a_person_is_neither(full_index, text, l
 ])
 def test_a_street_word_after_a_place_or_an_area_word_names_no_street(full_index, text, lang, surface, gid):
     assert by_surface(linked(full_index, text, lang))[surface].gazetteer_id == gid
+
+
+@pytest.mark.parametrize("text, lang, surface", [
+    ("Запрошуємо до музею на виставку «Шлях додому. Крим» до кінця місяця.", "uk", "Шлях додому. Крим"),
+    ("Запрошуємо на виставку «Крим» у музеї.", "uk", "Крим"),
+    ('The documentary film "Mariupolis" won a prize in Kyiv.', "en", "Mariupolis"),
+])
+def test_a_quoted_title_of_a_work_names_no_place(full_index, text, lang, surface):
+    """A title after a work's word (exhibition, film, опера, виставка) is the work: the place in it is
+    no mention (guillemets pair, so a title in them may hold a full stop)."""
+    e = by_surface(linked(full_index, text, lang))[surface]
+    assert (e.kind, e.method, e.gazetteer_id) == ("work", "named", None)
+
+
+def test_quoted_speech_with_a_full_stop_keeps_its_places(full_index):
+    text = "«Ми звільнили Бахмут. Це перемога», — заявив генерал."
+    assert by_surface(linked(full_index, text, "uk"))["Бахмут"].gazetteer_id == "ua-city-bakhmut"

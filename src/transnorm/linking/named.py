@@ -210,15 +210,19 @@ def _in_quotes(text: str, e: Entity) -> tuple[int, int] | None:
     opened = max((text.rfind(q, lo, e.start) for q in OPEN_QUOTES), default=-1)
     if opened < 0 or (opened == e.start - 1 and text[e.end:e.end + 1] in CLOSE_QUOTES):
         return None  # no quote, or it holds the mention alone (the other paths see that)
+    # Guillemets pair unambiguously: a title in them may hold a full stop ("«Шлях додому. Крим»")
+    stops = "!?\n" if text[opened] == "«" else ".!?\n"
     inside = text[opened + 1:e.start]
-    if any(c in inside for c in CLOSE_QUOTES if c not in OPEN_QUOTES) or any(c in inside for c in ".!?\n"):
+    if any(c in inside for c in CLOSE_QUOTES if c not in OPEN_QUOTES) or any(c in inside for c in stops):
         return None
     closes = [i for i in (text.find(q, e.end, e.end + 60) for q in CLOSE_QUOTES) if i >= 0]
     if not closes:
         return None
     closed = min(closes)
     content = text[opened + 1:closed]
-    if any(c in content for c in ".!?\n") or not 1 < len(content.split()) <= MAX_QUOTED_WORDS:
+    if stops != ".!?\n" and text[closed] != "»":
+        return None
+    if any(c in content for c in stops) or not 1 < len(content.split()) <= MAX_QUOTED_WORDS:
         return None
     return opened + 1, closed
 
