@@ -385,6 +385,7 @@ def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: 
     """Runs of joined capitalised tokens not matched exactly and not made of stopwords."""
     runs, i, n = [], 0, len(tokens)
     stop = index.lexicon.stopwords
+    cues = index.lexicon.place_cues
     while i < n:
         t = tokens[i]
         if taken[i] or not capitalised(t) or t.text.isdigit():
@@ -393,16 +394,21 @@ def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: 
         j = i + 1
         while j < n and not taken[j] and tokens[j].joined and capitalised(tokens[j]):
             j += 1
-        # Trim stopwords at either end ("President Ivan Petrenko" -> "Ivan Petrenko").
+        # Trim stopwords at either end ("President Ivan Petrenko" -> "Ivan Petrenko"); not one right
+        # after a settlement word, which names it ("поселок Середа": Середа is also Wednesday).
         a, b = i, j
-        while a < b and tokens[a].key in stop:
+        prev = tokens[i - 1] if i > 0 else None
+        cued = prev is not None and prev.text.islower() and (
+            prev.key in cues or prev.key + "." in cues or (is_cyrillic_word(prev.text) and any(
+                k in cues for lang in ("uk", "ru") for k in word_lemmas(prev.text, lang))))
+        while a < b and tokens[a].key in stop and not (cued and a == i):
             a += 1
-        while b > a and tokens[b - 1].key in stop:
+        while b > a and tokens[b - 1].key in stop and not (cued and b - 1 == i):
             b -= 1
         if b - a > 1 and sentence_initial(text, tokens[a]) and is_cyrillic_word(tokens[a].text) \
                 and is_function_or_verb(tokens[a].text):
             a += 1  # "Похоронят Евтушенко": the verb is capitalised only because it starts the sentence
-        if a < b and fold_name(text[tokens[a].start:tokens[b - 1].end]) not in stop:
+        if a < b and (cued or fold_name(text[tokens[a].start:tokens[b - 1].end]) not in stop):
             runs.append((a, b))
         i = j
     return runs

@@ -40,6 +40,7 @@ SHAPED_ENDINGS = {"uk": ("івка", "ївка"), "ru": ("овка", "евка",
 class PlaceCue:
     kind: str  # village, town, city, settlement
     reason: str  # "after 'село'", "before 'village'", "after 'near'"
+    strong: bool = False  # a settlement word right before the name: it names even a common word
 
 
 def cue_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "Index") -> PlaceCue | None:
@@ -55,7 +56,7 @@ def cue_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "In
             return None
         if gap.startswith("."):
             if t.key + "." in lex.place_cues and not (j > 0 and tokens[j - 1].text.isdigit()):
-                return PlaceCue(lex.place_cues[t.key + "."], f"after '{t.text}.'")
+                return PlaceCue(lex.place_cues[t.key + "."], f"after '{t.text}.'", strong=j == a - 1)
             return None
         if not t.text[:1].islower() and (t.key not in lex.place_cues or (
                 t.joined and j > 0 and tokens[j - 1].text[:1].isupper() and not sentence_initial(text, t))):
@@ -64,7 +65,7 @@ def cue_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "In
         for k in (*twos, t.key, *_lemmas(t.text, lang)):
             if k and k in lex.place_cues:
                 shown = text[tokens[j - 1].start:t.end] if k in twos else t.text
-                return PlaceCue(lex.place_cues[k], f"after '{shown}'")
+                return PlaceCue(lex.place_cues[k], f"after '{shown}'", strong=j == a - 1 and t.text.islower())
         if t.key in lex.place_near or any(k in lex.place_near for k in _lemmas(t.text, lang)):
             return PlaceCue("settlement", f"after '{t.text}'")
         if t.key not in lex.place_cue_skip:
@@ -212,7 +213,7 @@ class GeneratedPlaces:
                 a += 1
             cue = cue or cue_before(self.text, self.tokens, a, self.lang, self.index) \
                 or cue_after(self.text, self.tokens, b, self.index) or self._shaped(a, b)
-            if cue is not None and self._nameish(a, b, cued=True) and not self._common_opener(a, b):
+            if cue is not None and self._nameish(a, b, cued=True, strong=cue.strong) and not self._common_opener(a, b):
                 out.append(self._place(a, b, cue.kind, cue.reason, known + out))
             else:
                 pending.append((a, b))
@@ -276,15 +277,16 @@ class GeneratedPlaces:
             return None
         return PlaceCue("settlement", f"named like a village (-{last[-4:]})")
 
-    def _nameish(self, a: int, b: int, cued: bool = False) -> bool:
+    def _nameish(self, a: int, b: int, cued: bool = False, strong: bool = False) -> bool:
         """Could tokens[a:b] be a settlement's name? Not an abbreviation, not stopwords only,
         and, without a settlement word before it, not a unit's adjective ("Білопільська",
         "Київській", "Svitlodarska"): those name hromadas, raions and oblasts, and streets."""
         lex = self.index.lexicon
         toks = self.tokens[a:b]
         common = all(t.key in lex.stopwords or t.key in lex.common_words for t in toks)
-        if common and (b - a == 1 or not cued or sentence_initial(self.text, toks[0])):
+        if common and not strong and (b - a == 1 or not cued or sentence_initial(self.text, toks[0])):
             return False  # a cued run of common words in mid-sentence is a name: "Червоний Маяк"
+            # (and one right after a settlement word: "поселок Середа", Середа is also Wednesday)
         if b - a > 3 or any(t.text.isupper() and len(t.text) > 1 for t in toks):
             return False
         if b - a == 1 and is_cyrillic_word(toks[0].text) and is_function_or_verb(toks[0].text):
