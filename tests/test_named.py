@@ -192,3 +192,10 @@ def test_a_quoted_title_of_a_work_names_no_place(full_index, text, lang, surface
 def test_quoted_speech_with_a_full_stop_keeps_its_places(full_index):
     text = "«Ми звільнили Бахмут. Це перемога», — заявив генерал."
     assert by_surface(linked(full_index, text, "uk"))["Бахмут"].gazetteer_id == "ua-city-bakhmut"
+
+
+def test_a_hyphened_quoted_name_after_a_cue_is_the_named_thing(full_index):
+    """«Агро-Белогорья» is a company (its cue "предприятие" before it), not the place Belogorye."""
+    text = "Дрон-камикадзе залетел на предприятие «Агро-Белогорья» и уничтожил камеры."
+    e = by_surface(linked(full_index, text, "ru"))["Агро-Белогорья"]
+    assert (e.kind, e.method, e.gazetteer_id) == ("company", "named", None)

@@ -16,6 +16,7 @@ stand and how far from the name: see lexicon.yaml `named_things`.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable
@@ -222,7 +223,7 @@ def _in_quotes(text: str, e: Entity) -> tuple[int, int] | None:
     content = text[opened + 1:closed]
     if stops != ".!?\n" and text[closed] != "»":
         return None
-    if any(c in content for c in stops) or not 1 < len(content.split()) <= MAX_QUOTED_WORDS:
+    if any(c in content for c in stops) or not 1 < len(re.split(r"[\s\-‐‑–]+", content.strip())) <= MAX_QUOTED_WORDS:
         return None
     return opened + 1, closed
 
