@@ -403,8 +403,9 @@ def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: 
                 k in cues for lang in ("uk", "ru") for k in word_lemmas(prev.text, lang))))
         while a < b and tokens[a].key in stop and not (cued and a == i):
             a += 1
-        while b > a and tokens[b - 1].key in stop and not (cued and b - 1 == i):
-            b -= 1
+        while b > a and tokens[b - 1].key in stop and not (cued and b - 1 == i) and not (
+                b - 1 > a and "-" in text[tokens[b - 2].end:tokens[b - 1].start]):
+            b -= 1  # (a stopword hyphened to the name is part of it: "Новостроевка-Вторая")
         if b - a > 1 and sentence_initial(text, tokens[a]) and is_cyrillic_word(tokens[a].text) \
                 and is_function_or_verb(tokens[a].text):
             a += 1  # "Похоронят Евтушенко": the verb is capitalised only because it starts the sentence

@@ -74,6 +74,9 @@ def cue_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "In
     return None
 
 
+#: Ordinals that number villages of one name ("Новостроевка-Вторая", "Желанное Первое", "Перше Травня").
+ORDINAL_RE = re.compile(r"(?:перш|перв|друг|втор|трет)[а-яіїє]{1,3}$")
+
 #: Where a place lies from another, right after its name: "Ptyche (southeast of Pokrovsk)",
 #: "Krasnyi Yar, east of Pokrovsk" (the way war reports place villages).
 BEARING_RE = re.compile(r"\s*(?:,|\()\s*(?P<bearing>(?:(?:north|south)(?:[- ]?(?:east|west))?|east|west)(?:ern)? of)"
@@ -306,7 +309,8 @@ class GeneratedPlaces:
         out, start = [], a
         for j in range(a + 1, b):
             gap = self.text[self.tokens[j - 1].end:self.tokens[j].start]
-            if gap == "-" and capitalised(self.tokens[j]) and ends_like_settlement(self.tokens[j - 1].text):
+            if gap == "-" and capitalised(self.tokens[j]) and ends_like_settlement(self.tokens[j - 1].text) \
+                    and not ORDINAL_RE.match(self.tokens[j].text.lower()):  # "Новостроевка-Вторая" is one
                 out.append((start, j))
                 start = j
         out.append((start, b))
