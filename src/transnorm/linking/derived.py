@@ -197,3 +197,18 @@ def is_first_name_key(key: str, index: "Index", latin_ok: bool = True, written: 
 
 def fold_words(name: str) -> list[str]:
     return fold_name(name).split()
+
+
+def entry_surnames(index: "Index", gid: str) -> frozenset[str]:
+    """Folded last words of an entry's full names (memoised per index)."""
+    table = per_index(index, "entry-surnames", lambda _i: {})
+    got = table.get(gid)
+    if got is None:
+        entry = index.get(gid)
+        got = table[gid] = frozenset(fold_name(n).rsplit(" ", 1)[-1] for n, _, _ in entry.names() if " " in n) \
+            if entry is not None else frozenset()
+    return got
+
+
+def listed_with_surname(index: "Index", surname_key: str) -> list[int]:
+    return people_names(index).surnames.get(surname_key, [])

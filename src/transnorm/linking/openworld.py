@@ -27,7 +27,7 @@ from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.linking import people, phonetic, places
 from transnorm.linking.declension import cyr_parses
-from transnorm.linking.derived import per_index
+from transnorm.linking.derived import entry_surnames, listed_with_surname
 from transnorm.linking.hits import Hit, best_refs, capitalised, own_part_close, sentence_initial
 from transnorm.linking.nominative import nominative
 from transnorm.records import Candidate, Entity
@@ -143,7 +143,7 @@ class OpenWorld:
         if all(e.type == "person" for e in entries):
             return True
         if is_cyrillic_word(tok.text):
-            return initial or _cyr_surname(tok.text, self.lang, strong)
+            return initial or people.cyr_surname(tok.text, self.lang, strong)
         if all(e.source in GENERATED_SOURCES or e.type == "person" for e in entries):
             return True
         return bool(SURNAME_ENDING_RE.search(tok.text)) and all(
@@ -385,7 +385,7 @@ class OpenWorld:
     def _person(self, a: int, b: int, name: "people.PersonName", reason: str) -> Entity:
         start, end = self.tokens[a].start, self.tokens[b - 1].end
         cands = [Candidate(self.index.entries[e].id, self.index.entries[e].canonical, 0.5)
-                 for e in _listed_with_surname(self.index, name.surname_key)[:3]]
+                 for e in listed_with_surname(self.index, name.surname_key)[:3]]
         if name.foreign and name.given_key and name.surname_key:
             pos = phonetic.listed_person_by_sound(f"{name.given_key} {name.surname_key}", self.index)
             if pos is not None:  # a listed foreigner, transcribed another way: review, never a rewrite
@@ -435,7 +435,7 @@ class OpenWorld:
             last = e.surface.split()[-1]
             keys = self._surname_keys(Token(0, len(last), last, fold(last), False))
             if entry is not None:
-                keys |= _entry_surnames(self.index, e.gazetteer_id)
+                keys |= entry_surnames(self.index, e.gazetteer_id)
             short = entry.short if entry is not None else None  # "Tkachenko" stays Tkachenko in text_en
             alone = replace(e, method="surname", score=min(e.score, 0.93), rewrite=short)  # one copy for all its keys
             for k in keys:
@@ -466,17 +466,6 @@ class OpenWorld:
                                           reason=f"surname of {gen.surface!r} named in the text")
                     break
 
-def _entry_surnames(index: "Index", gid: str) -> frozenset[str]:
-    """Folded last words of an entry's full names (memoised per index)."""
-    table = per_index(index, "entry-surnames", lambda _i: {})
-    got = table.get(gid)
-    if got is None:
-        entry = index.get(gid)
-        got = table[gid] = frozenset(fold_name(n).rsplit(" ", 1)[-1] for n, _, _ in entry.names() if " " in n) \
-            if entry is not None else frozenset()
-    return got
-
-
 @lru_cache(maxsize=50_000)
 def _common_ru_word(word: str) -> bool:
     """A word the Russian dictionary knows, on its best reading not as a place name."""
@@ -492,18 +481,3 @@ def _common_ru_word(word: str) -> bool:
 def text_gap(text: str, tokens: Sequence[Token], i: int, j: int) -> bool:
     """Anything but spaces between tokens i and j?"""
     return bool(text[tokens[i].end:tokens[j].start].strip())
-
-
-def _cyr_surname(word: str, lang: str, strong: bool = False) -> bool:
-    """A Cyrillic word that pymorphy reads as a surname and (unless `strong`) not first as a
-    place: Кирова, Жуков."""
-    parses = cyr_parses(word.lower(), lang)
-    if not any("Surn" in p.tag.grammemes for p in parses[:6]):
-        return False
-    return strong or not (parses and "Geox" in parses[0].tag.grammemes and parses[0].score > 0.5)
-
-
-def _listed_with_surname(index: "Index", surname_key: str) -> list[int]:
-    from transnorm.linking.derived import people_names
-
-    return people_names(index).surnames.get(surname_key, [])

@@ -441,3 +441,12 @@ def ukrainian_surname(surname: str) -> str:
     out = re.sub(r"ь?ё", "ьо", surname.translate(table)).replace("Ё", "Йо")
     # Russian has no ій: inside a Ukrainian surname its ий is ій (Коломийчук, Андрийчук, Матвийчук)
     return re.sub(r"ий(?=[^\W\d_])", "ій", out) if table is _ESTABLISHED else out
+
+
+def cyr_surname(word: str, lang: str, strong: bool = False) -> bool:
+    """A Cyrillic word that pymorphy reads as a surname and (unless `strong`) not first as a
+    place: Кирова, Жуков."""
+    parses = cyr_parses(word.lower(), lang)
+    if not any("Surn" in p.tag.grammemes for p in parses[:6]):
+        return False
+    return strong or not (parses and "Geox" in parses[0].tag.grammemes and parses[0].score > 0.5)
