@@ -397,10 +397,7 @@ def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: 
         # Trim stopwords at either end ("President Ivan Petrenko" -> "Ivan Petrenko"); not one right
         # after a settlement word, which names it ("поселок Середа": Середа is also Wednesday).
         a, b = i, j
-        prev = tokens[i - 1] if i > 0 else None
-        cued = prev is not None and prev.text.islower() and (
-            prev.key in cues or prev.key + "." in cues or (is_cyrillic_word(prev.text) and any(
-                k in cues for lang in ("uk", "ru") for k in word_lemmas(prev.text, lang))))
+        cued = tokens[i].key in stop and i > 0 and _settlement_word(tokens[i - 1], cues)
         while a < b and tokens[a].key in stop and not (cued and a == i):
             a += 1
         while b > a and tokens[b - 1].key in stop and not (cued and b - 1 == i) and not (
@@ -413,6 +410,12 @@ def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: 
             runs.append((a, b))
         i = j
     return runs
+
+
+def _settlement_word(tok: Token, cues) -> bool:
+    """A lower-case settlement word (lexicon place_cues), as written or by its lemma (селищі)."""
+    return tok.text.islower() and (tok.key in cues or tok.key + "." in cues or (is_cyrillic_word(tok.text) and any(
+        k in cues for lang in ("uk", "ru") for k in word_lemmas(tok.text, lang))))
 
 
 SURNAME_MIN = 85  # rapidfuzz ratio a fuzzy person match needs on the surname alone (Yermack ~ Yermak: 91)
