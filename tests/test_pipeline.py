@@ -112,3 +112,20 @@ def test_a_mixed_document_lingua_calls_other_is_processed_paragraph_by_paragraph
     assert got["Харьковскую область"] == "ua-oblast-kharkiv" and got["Belgorod region"] == "ru-oblast-belgorod"
     assert any("different languages" in w for w in rec.warnings)
     assert all(text[e.start:e.end] == e.surface for e in rec.entities)
+
+
+def test_an_english_document_keeps_its_english_when_a_russian_paragraph_has_no_model(pipeline_cfg):
+    """A stray Russian paragraph in an English document without a ru->en model stays as written in
+    text_en (a warning says so); the English paragraphs are not lost with it."""
+    from transnorm.pipeline import process_batch
+    from transnorm.records import Document
+
+    text = ("Russian forces shelled Kharkiv overnight, the regional governor said.\n\n"
+            "Обстрел Харьковской области продолжался всю ночь, сообщили местные власти.\n")
+    rec = process_batch([Document(id="mix", text=text, source="test", lang="en")], pipeline_cfg)[0]
+    assert rec.lang == "en" and rec.text_en is not None
+    assert rec.text_en.startswith("Russian forces shelled Kharkiv overnight")
+    assert "Обстрел Харьковской области" in rec.text_en
+    assert any("text_en keeps the ru paragraphs as written" in w for w in rec.warnings)
+    for e in rec.entities_en:
+        assert rec.text_en[e.start:e.end] == e.surface

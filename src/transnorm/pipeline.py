@@ -307,7 +307,8 @@ def _translate(works: list[_Work], index: Index, cfg: Config, prov: Provenance) 
             except ModelMissing as exc:
                 for w, _ in all_jobs:
                     if not w.missing_model:
-                        w.warnings.append(f"text_en not produced: {exc}")
+                        w.warnings.append(f"text_en keeps the {lang} paragraphs as written: {exc}" if w.lang == "en"
+                                          else f"text_en not produced: {exc}")
                     w.missing_model = True
                 break
             prov.models[lang] = translator.model_id(lang)
@@ -342,10 +343,13 @@ def _align_group(jobs: list[tuple[_Work, int]], texts: list[str], results: list,
 def _record(w: _Work, prov: Provenance, lexicon: Lexicon) -> Record:
     text = w.doc.text
     text_en, entities_en = None, []
-    if w.lang != "other" and not w.missing_model and len(w.english) == len(w.segments):
+    # An English document keeps its English when a stray ru/uk paragraph finds no model: that
+    # paragraph stays as written (and says so); a ru/uk document without one gets no text_en.
+    partial = w.lang == "en" and w.missing_model
+    if w.lang != "other" and (partial or (not w.missing_model and len(w.english) == len(w.segments))):
         parts, raw, pos = [], [], 0
         for i, s in enumerate(w.segments):
-            seg_en, ents = w.english[i]
+            seg_en, ents = w.english.get(i, (None, []))
             src = text[s.start:s.end]
             trail = src[len(src.rstrip()):]  # the paragraph break after the segment, kept as is
             body = (src if seg_en is None else seg_en).rstrip()
