@@ -7,6 +7,7 @@ YAML: compile.py derives them at build time. The YAML shape is checked by schema
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -29,6 +30,16 @@ REGION_KINDS = frozenset({"oblast", "federal-subject", "autonomous-republic", "r
                           "republic", "state", "self-proclaimed", "autonomous-okrug", "autonomous-oblast"})
 ADMIN_UNIT_KINDS = frozenset({"raion", "former-raion", "hromada", "district", "okrug", "urban-okrug",
                               "city-district"})
+
+
+def km_between(a: "Entry", b: "Entry") -> float | None:
+    """Great-circle distance between two entries' coordinates, in km (None: one has none)."""
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def river_and_town(a: "Entry", b: "Entry") -> bool:

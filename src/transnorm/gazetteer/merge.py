@@ -6,12 +6,11 @@ overrides and lookups by an old id still resolve.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from transnorm.gazetteer.entries import Entry
+from transnorm.gazetteer.entries import Entry, km_between
 from transnorm.text.fold import WORD_RE, fold, fold_words, is_cyrillic, letter_count
 
 KIND_FAMILY = {
@@ -27,15 +26,6 @@ NEAR_KM = 30.0
 
 def _family(e: Entry) -> str | None:
     return KIND_FAMILY.get(e.kind)
-
-
-def _km(a: Entry, b: Entry) -> float | None:
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def absorb(winner: Entry, loser: Entry, blocked: frozenset[str] | set[str] = frozenset(),
@@ -228,7 +218,7 @@ def merge_curated(gen: MergeResult, curated: list[Entry],
         if not cands:
             continue
         cands_l = list(cands.values())
-        dist = [(d, g) for g in cands_l if (d := _km(c, g)) is not None]
+        dist = [(d, g) for g in cands_l if (d := km_between(c, g)) is not None]
         if dist:
             d, g = min(dist, key=lambda x: x[0])
             if d <= NEAR_KM:

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Sequence
 
 from transnorm.config import MatchConfig
-from transnorm.gazetteer.entries import REGION_KINDS, RIVER_KINDS, SETTLEMENT_KINDS, Entry
+from transnorm.gazetteer.entries import REGION_KINDS, RIVER_KINDS, SETTLEMENT_KINDS, Entry, km_between
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
 from transnorm.linking.abroad import CONTAINER_KINDS, STATE_KINDS, against, qualifier
 from transnorm.linking.english import OFFICIAL_METHOD, written_form
@@ -100,15 +100,15 @@ def _cue(e: Entry, river_cue: bool) -> float:
 
 
 def _context(hits: list[Hit], index: Index, cfg: MatchConfig | None = None,
-             river_cues: Sequence[bool] = (), points: list[tuple[int, float, float, str | None]] | None = None
+             river_cues: Sequence[bool] = (), points: list[tuple[int, Entry]] | None = None
              ) -> list[tuple[set[str], set[str]]]:
     """What each clear mention says about the document: its ids and countries.
 
     A mention is clear when it has one candidate, or (with cfg) when the priors alone (and
     a river cue: `river_cues` per hit) put one candidate CLEAR_MARGIN ahead (Kharkiv the
     city, not a village of that name). Returned per hit, so a mention is judged by the
-    *other* mentions, never by itself. `points` (if given) receives (hit, lat, lon) of the clear
-    settlements.
+    *other* mentions, never by itself. `points` (if given) receives (hit, entry) of the clear
+    settlements that have coordinates.
     """
     points = [] if points is None else points
     out = []
@@ -129,7 +129,7 @@ def _context(hits: list[Hit], index: Index, cfg: MatchConfig | None = None,
             e = index.entries[best]
             ids = {e.id} | ({e.parent} if e.parent else set())
             if e.kind in SETTLEMENT_KINDS and e.lat is not None and e.lon is not None:
-                points.append((k, e.lat, e.lon, e.country))
+                points.append((k, e))
             # a person's country says little about which Geneva or Odessa a text means
             countries = {e.country} if e.country and e.type != "person" else set()
         out.append((ids, countries))
@@ -140,7 +140,7 @@ FAR_KM = 250  # a small GeoNames village this far from every settlement the text
 FAR_POPULATION = 20_000  # ... and this small is a namesake, not the place meant
 
 
-def _far_namesake(e: Entry, ctx_ids: set[str], points: list[tuple[int, float, float, str | None]], k: int) -> bool:
+def _far_namesake(e: Entry, ctx_ids: set[str], points: list[tuple[int, Entry]], k: int) -> bool:
     """"Krasnyi Yar, east of Pokrovsk": the only Krasny Yar GeoNames lists is a Russian village
     1,000 km away. A small generated settlement of another country than most clear settlements of
     the text (at least two of them), far from all of them, its oblast unnamed, is left unresolved:
@@ -148,31 +148,16 @@ def _far_namesake(e: Entry, ctx_ids: set[str], points: list[tuple[int, float, fl
     if (e.source not in GENERATED_SOURCES or e.kind not in SETTLEMENT_KINDS or e.lat is None or e.lon is None
             or (e.population or 0) >= FAR_POPULATION or (e.parent and e.parent in ctx_ids)):
         return False
-    others = [(lat, lon) for j, lat, lon, _c in points if j != k]
-    countries = Counter(c for j, _la, _lo, c in points if j != k)
-    if len(others) < 2 or countries.most_common(1)[0][0] == e.country:
+    others = [p for j, p in points if j != k]
+    if len(others) < 2 or Counter(p.country for p in others).most_common(1)[0][0] == e.country:
         return False
-    far2 = FAR_KM * FAR_KM
-    for lat, lon in others:
-        dy = (e.lat - lat) * 111.2
-        dx = (e.lon - lon) * 111.2 * math.cos(math.radians((e.lat + lat) / 2))
-        if dx * dx + dy * dy <= far2:
-            return False
-    return True
+    return all(km_between(e, p) > FAR_KM for p in others)
 
 
-def _near(e: Entry, points: list[tuple[int, float, float, str | None]], k: int) -> bool:
+def _near(e: Entry, points: list[tuple[int, Entry]], k: int) -> bool:
     """Is settlement `e` within NEAR_KM of a settlement another mention (not hit k) names clearly?"""
-    if e.lat is None or e.lon is None:
-        return False
-    for j, lat, lon, _country in points:
-        if j == k:
-            continue
-        dy = (e.lat - lat) * 111.2
-        dx = (e.lon - lon) * 111.2 * math.cos(math.radians((e.lat + lat) / 2))
-        if dx * dx + dy * dy <= NEAR_KM * NEAR_KM:
-            return True
-    return False
+    return e.lat is not None and e.lon is not None and any(
+        j != k and km_between(e, p) <= NEAR_KM for j, p in points)
 
 
 def _river_cue(text: str, tokens: list[Token], h: Hit, index: Index) -> bool:
@@ -363,7 +348,7 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     generated entry in a weak position or abroad without context, is capped below t_auto (review)."""
     _region_lists(text, tokens, hits, index)
     river_cues = [_river_cue(text, tokens, h, index) for h in hits]
-    points: list[tuple[int, float, float, str | None]] = []
+    points: list[tuple[int, Entry]] = []
     per_hit = _context(hits, index, cfg, river_cues, points)
     id_count = Counter(i for ids, _ in per_hit for i in ids)
     country_count = Counter(c for _, cs in per_hit for c in cs)
