@@ -37,6 +37,7 @@ from transnorm.linking.hits import (
 )
 from transnorm.linking.named import mark_named
 from transnorm.linking.openworld import OpenWorld
+from transnorm.linking.places import cue_before
 from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits, release_prefixed
@@ -78,7 +79,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     for h in cue_hits(text, tokens, keys, taken, index, hits):
         hits.append(h)
         taken[h.start_tok] = True
-    leftovers = _capitalised_runs(text, tokens, taken, index)
+    leftovers = _capitalised_runs(text, tokens, taken, index, lang)
     if ow is not None:
         ow.prepare(leftovers, hits)
     unknown: list[tuple[int, int]] = []
@@ -381,11 +382,11 @@ def _method(refs: list[NameRef], combo: tuple[str, ...], toks: Sequence[Token]) 
     return {"canonical": "exact", "alias": "exact"}.get(tag, tag)
 
 
-def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: Index) -> list[tuple[int, int]]:
+def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: Index,
+                      lang: str | None = None) -> list[tuple[int, int]]:
     """Runs of joined capitalised tokens not matched exactly and not made of stopwords."""
     runs, i, n = [], 0, len(tokens)
     stop = index.lexicon.stopwords
-    cues = index.lexicon.place_cues
     while i < n:
         t = tokens[i]
         if taken[i] or not capitalised(t) or t.text.isdigit():
@@ -397,7 +398,7 @@ def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: 
         # Trim stopwords at either end ("President Ivan Petrenko" -> "Ivan Petrenko"); not one right
         # after a settlement word, which names it ("поселок Середа": Середа is also Wednesday).
         a, b = i, j
-        cued = tokens[i].key in stop and i > 0 and _settlement_word(tokens[i - 1], cues)
+        cued = tokens[i].key in stop and (cue := cue_before(text, tokens, i, lang, index)) is not None and cue.strong
         while a < b and tokens[a].key in stop and not (cued and a == i):
             a += 1
         while b > a and tokens[b - 1].key in stop and not (cued and b - 1 == i) and not (
@@ -410,12 +411,6 @@ def _capitalised_runs(text: str, tokens: list[Token], taken: list[bool], index: 
             runs.append((a, b))
         i = j
     return runs
-
-
-def _settlement_word(tok: Token, cues) -> bool:
-    """A lower-case settlement word (lexicon place_cues), as written or by its lemma (селищі)."""
-    return tok.text.islower() and (tok.key in cues or tok.key + "." in cues or (is_cyrillic_word(tok.text) and any(
-        k in cues for lang in ("uk", "ru") for k in word_lemmas(tok.text, lang))))
 
 
 SURNAME_MIN = 85  # rapidfuzz ratio a fuzzy person match needs on the surname alone (Yermack ~ Yermak: 91)

@@ -333,9 +333,9 @@ def _name_as_surname(ks: Sequence[str], j: int, n: int, patr: list[int], cyr: bo
 def _common_first_name(tok: Token, lang: str, index: "Index") -> bool:
     """A first name the lexicon or the people files use (Віталій, Захар), by its lemma: after a
     surname only such a name turns the pair round ("Попов Яр" is a ravine, Яр a rare name)."""
-    names = index.lexicon.given_names | people_names(index).first_cyrillic
-    return tok.key in names or any(fold(p.normal_form) in names for p in cyr_parses(tok.text.lower(), lang)
-                                   if "Name" in p.tag.grammemes)
+    lexicon, files = index.lexicon.given_names, people_names(index).first_cyrillic
+    return any(k in lexicon or k in files for k in (tok.key, *(
+        fold(p.normal_form) for p in cyr_parses(tok.text.lower(), lang) if "Name" in p.tag.grammemes)))
 
 
 def _plain_surname(tok: Token, lang: str) -> bool:
