@@ -74,7 +74,7 @@ def cue_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "In
     return None
 
 
-#: Ordinals that number villages of one name ("Новостроевка-Вторая", "Желанное Первое", "Перше Травня").
+#: Ordinals that number villages of one name, hyphened to it: "Новостроевка-Вторая" is one village.
 ORDINAL_RE = re.compile(r"(?:перш|перв|друг|втор|трет)[а-яіїє]{1,3}$")
 
 #: Where a place lies from another, right after its name: "Ptyche (southeast of Pokrovsk)",
@@ -287,9 +287,10 @@ class GeneratedPlaces:
         lex = self.index.lexicon
         toks = self.tokens[a:b]
         common = all(t.key in lex.stopwords or t.key in lex.common_words for t in toks)
+        # A cued run of common words in mid-sentence is a name ("Червоний Маяк"), and so is one right
+        # after a settlement word ("поселок Середа": Середа is also Wednesday).
         if common and not strong and (b - a == 1 or not cued or sentence_initial(self.text, toks[0])):
-            return False  # a cued run of common words in mid-sentence is a name: "Червоний Маяк"
-            # (and one right after a settlement word: "поселок Середа", Середа is also Wednesday)
+            return False
         if b - a > 3 or any(t.text.isupper() and len(t.text) > 1 for t in toks):
             return False
         if b - a == 1 and is_cyrillic_word(toks[0].text) and is_function_or_verb(toks[0].text):
