@@ -212,7 +212,8 @@ def _in_quotes(text: str, e: Entity) -> tuple[int, int] | None:
     if opened < 0 or (opened == e.start - 1 and text[e.end:e.end + 1] in CLOSE_QUOTES):
         return None  # no quote, or it holds the mention alone (the other paths see that)
     # Guillemets pair unambiguously: a title in them may hold a full stop ("«Шлях додому. Крим»")
-    stops = "!?\n" if text[opened] == "«" else ".!?\n"
+    guillemets = text[opened] == "«"
+    stops = "!?\n" if guillemets else ".!?\n"
     inside = text[opened + 1:e.start]
     if any(c in inside for c in CLOSE_QUOTES if c not in OPEN_QUOTES) or any(c in inside for c in stops):
         return None
@@ -221,7 +222,7 @@ def _in_quotes(text: str, e: Entity) -> tuple[int, int] | None:
         return None
     closed = min(closes)
     content = text[opened + 1:closed]
-    if stops != ".!?\n" and text[closed] != "»":
+    if guillemets and text[closed] != "»":
         return None
     if any(c in content for c in stops) or not 1 < len(re.split(r"[\s\-‐‑–]+", content.strip())) <= MAX_QUOTED_WORDS:
         return None

@@ -367,9 +367,8 @@ class OpenWorld:
     def _initials_after(self, b: int) -> int:
         """... and initials after a surname ("Бакаев С.И.": С and И are also a preposition and a
         conjunction) are put back too."""
-        while b < len(self.tokens) and self.kind(b) == "I" and (
-                self.tokens[b].joined or self.text[self.tokens[b - 1].end:self.tokens[b].start] == "."):
-            b += 1  # ("В.А.": no space after the first dot)
+        while b < len(self.tokens) and self.tokens[b].joined and self.kind(b) == "I":
+            b += 1  # ("В.А.": tokenize joins single letters across a bare dot)
         return b
 
     def _split(self, a: int, b: int) -> list[tuple[int, int]]:
