@@ -265,3 +265,50 @@ def test_the_generated_layers_cache_key_covers_all_the_code_that_shapes_them():
                     missing.add(rel)
                 todo.append(target)
     assert not missing, f"not in LAYER_MODULES: {sorted(missing)}"
+
+
+def test_tables_derived_from_the_index_are_stored_for_the_next_process(gaz, tmp_path, monkeypatch):
+    """What the people files say about names and gender-guesser's first names cost a second to
+    build: the first process stores them beside the index, the next one only loads them."""
+    from transnorm.linking import derived
+
+    cache = tmp_path / "cache"
+    first, _ = build(gaz, cache)
+    assert derived.people_names(first).surnames.get("sirko")
+    assert "wojciech" in derived.guesser_first_names(first)
+    stored = {p.name.split("-")[0] for p in Path(first.info["store"]).glob("*.pickle")}
+    assert {"people", "guesser"} <= stored
+
+    def not_again():
+        raise AssertionError("made again although stored")
+
+    monkeypatch.setattr(derived, "_people_names", lambda _index: not_again())
+    monkeypatch.setattr(derived, "_guesser_first_names", not_again)
+    second, _ = build(gaz, cache)  # a new index object, as in a new process
+    assert second is not first
+    assert derived.people_names(second) == derived.people_names(first)
+    assert derived.is_first_name_key("wojciech", second, written="Wojciech")
+
+
+def test_a_stored_table_follows_the_review_decisions_and_survives_damage(gaz, tmp_path):
+    """overrides.yaml may add places: the adjective table of the index with them is another table
+    ("Безруківський район" finds the accepted village), and a damaged stored table is made again."""
+    from transnorm.gazetteer.adjectives import RULES_FILE, table_for
+
+    (gaz / RULES_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (gaz / RULES_FILE).write_bytes((ROOT / "gazetteers" / RULES_FILE).read_bytes())
+    cache = tmp_path / "cache"
+    before, _ = build(gaz, cache)
+    stem = fold_words("безруківськ")
+    assert not table_for(before).place_refs(stem)
+    (gaz / "overrides.yaml").write_text(OVERRIDES + """  - {id: review-bezrukivka, type: place, kind: village, country: UA,
+     canonical: Bezrukivka, aliases: {uk: ["Безруківка"]}, source: review}
+""", encoding="utf-8")
+    after, _ = build(gaz, cache)
+    assert table_for(after).place_refs(stem)
+    tables = sorted(Path(after.info["store"]).glob("adjectives-*.pickle"))
+    assert len(tables) == 2  # one per index: with and without the decisions
+    for p in tables:
+        p.write_bytes(b"not a pickle")
+    again, _ = build(gaz, cache)
+    assert table_for(again).place_refs(stem)

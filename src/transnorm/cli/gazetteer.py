@@ -99,12 +99,14 @@ def build(config: Optional[Path] = ConfigOpt,
         typer.echo(f"built in {took:.1f} s (generated layers {index.info.get('base_seconds', 0):.1f} s, "
                    f"curated {index.info.get('curated_seconds', 0):.1f} s); cached in {Path(where).parent}")
     from transnorm.gazetteer.adjectives import table_for
+    from transnorm.linking.derived import warm_tables
 
-    t = time.perf_counter()  # the place-adjective table: made now, so the first run does not wait for it
+    t = time.perf_counter()  # the tables stored beside the index: made now, so the first run does not wait
+    warm_tables(index)
     table = table_for(index)
     if table is not None:
-        typer.echo(f"adjective table: {len(table.places):,} place stems, {len(table.units):,} unit stems "
-                   f"({time.perf_counter() - t:.2f} s)")
+        typer.echo(f"adjective table: {len(table.places):,} place stems, {len(table.units):,} unit stems; "
+                   f"name tables ({time.perf_counter() - t:.2f} s)")
 
 
 @gazetteer_app.command("check")

@@ -10,9 +10,6 @@ keys: the per-slice compile never sees adjectives.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +17,7 @@ from typing import TYPE_CHECKING
 from transnorm.gazetteer.entries import ADMIN_UNIT_KINDS, SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.gazetteer.schema import GazetteerError
+from transnorm.gazetteer.sidecar import load_or_make
 from transnorm.text.crosslang import uk_from_ru
 from transnorm.text.fold import fold, fold_name, fold_words
 from transnorm.text.translit import likeness
@@ -322,34 +320,15 @@ def rules_for(index: "Index") -> AdjectiveRules | None:
 
 def table_for(index: "Index") -> AdjectiveTable | None:
     """The index's adjective table: made on first use, kept on the index, and pickled in the
-    store folder (keyed by the rules' digest) so the next process only loads it."""
+    store folder (keyed by the rules' and the index's digests: overrides.yaml may add places) so
+    the next process only loads it."""
     got = getattr(index, "_adj_table", None)
     if got is not None:
         return got
     rules = rules_for(index)
     if rules is None:
         return None
-    store = index.info.get("store")
-    path = Path(store) / f"adjectives-{TABLE_VERSION}-{rules.digest}.pickle" if store else None
-    table = None
-    if path is not None and path.exists():
-        try:
-            with path.open("rb") as fh:
-                table = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            table = None
-    if table is None:
-        table = build_table(index.entries, rules, index.by_id)
-        if path is not None:
-            try:
-                fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(table, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
-                for old in path.parent.glob("adjectives-*.pickle"):  # tables of older rules
-                    if old != path:
-                        old.unlink(missing_ok=True)
-            except OSError:  # a read-only store: the table lives in this process only
-                pass
+    table = load_or_make(index, "adjectives", f"{TABLE_VERSION}-{rules.digest}-{index.digest}",
+                         lambda: build_table(index.entries, rules, index.by_id))
     object.__setattr__(index, "_adj_table", table)
     return table

@@ -5,7 +5,8 @@ first names, how Russian first names are spelt in English, which Ukrainian place
 Russian spelling meets through the cross-language key, and the phonetic blocks of the fuzzy
 pass. They are data, not hand lists: the lexicon, the curated people files, gender-guesser's
 first-name dictionary and shevchenko's Ukrainian given names. Each table is built once per
-index object (memoised like keys.index_vocab) and costs nothing until a document needs it.
+index object (memoised like keys.index_vocab) and costs nothing until a document needs it; the
+two that cost most to build are stored beside the index for the next process (stored()).
 """
 from __future__ import annotations
 
@@ -52,10 +53,15 @@ def per_index(index: "Index", tag: str, build: Callable[["Index"], T]) -> T:
         return value
 
 
-@loaded_once(1)
-def guesser_first_names() -> frozenset[str]:
+def guesser_first_names(index: "Index") -> frozenset[str]:
     """First names of gender-guesser's dictionary, lower case as written (about 48,000 from many
-    countries: Wojciech, Bence, Luminița). Not folded: folding them all costs seconds."""
+    countries: Wojciech, Bence, Luminița). Not folded: folding them all costs seconds. Parsing the
+    dictionary costs half a second, so the set is stored beside the index (gazetteer/sidecar.py)."""
+    return per_index(index, "guesser", lambda i: stored(i, "guesser", _guesser_first_names,
+                                                       _package_version("gender-guesser")))
+
+
+def _guesser_first_names() -> frozenset[str]:
     import gender_guesser.detector as gd
 
     det = gd.Detector(case_sensitive=False)
@@ -64,6 +70,24 @@ def guesser_first_names() -> frozenset[str]:
              if len(n) > 2 and any(f[:west].strip() for f in freq.values())]
     # (East Asian romanised names are left out: "The", "In", "To", "So" are English words first)
     return frozenset(names) | frozenset(plain_ascii(n) for n in names if not n.isascii() and len(n) > 3)
+
+
+def stored(index: "Index", tag: str, make: Callable[[], T], *inputs: str) -> T:
+    """make(), stored beside the index under a key of the index digest, this module's code and
+    `inputs` (the versions of the data it reads), so a later process loads it."""
+    from transnorm.gazetteer.digests import make_digest
+    from transnorm.gazetteer.sidecar import load_or_make
+
+    return load_or_make(index, tag, make_digest(tag, index.digest, *inputs, code=("linking/derived.py",)), make)
+
+
+def _package_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        return "-"
 
 
 def plain_ascii(word: str) -> str:
@@ -161,7 +185,9 @@ def _spellings(votes: dict[str, Counter]) -> dict[str, str]:
 
 
 def people_names(index: "Index") -> PeopleNames:
-    return per_index(index, "people", _people_names)
+    """Built from the people entries (half a second), stored beside the index (stored())."""
+    return per_index(index, "people", lambda i: stored(i, "people", lambda: _people_names(i),
+                                                      _package_version("shevchenko-py")))
 
 
 def _cross_map(index: "Index") -> dict[str, list[str]]:
@@ -191,8 +217,8 @@ def is_first_name_key(key: str, index: "Index", latin_ok: bool = True, written: 
         return True
     if key and "\u0400" <= key[0] <= "\u04ff":
         return key in ukrainian_given_names()
-    return latin_ok and written is not None and (written.lower() in guesser_first_names()
-                                                 or plain_ascii(written) in guesser_first_names())
+    return latin_ok and written is not None and (written.lower() in guesser_first_names(index)
+                                                 or plain_ascii(written) in guesser_first_names(index))
 
 
 def fold_words(name: str) -> list[str]:
@@ -212,3 +238,15 @@ def entry_surnames(index: "Index", gid: str) -> frozenset[str]:
 
 def listed_with_surname(index: "Index", surname_key: str) -> list[int]:
     return people_names(index).surnames.get(surname_key, [])
+
+
+def warm_tables(index: "Index") -> None:
+    """Make (or load) the tables stored beside the index now: the adjective table, the people
+    files' names, gender-guesser's first names. `transnorm gazetteer build` and a run's
+    prepare step call it, so no document waits for them, and worker processes started later
+    only load them."""
+    from transnorm.gazetteer.adjectives import table_for
+
+    table_for(index)
+    people_names(index)
+    guesser_first_names(index)

@@ -32,10 +32,14 @@ REVIEW_ARTIFACT_ROWS = 200
 
 @task(name="prepare-gazetteer", cache_policy=NO_CACHE)
 def prepare_gazetteer(cfg: Config, inputs: list[str]) -> str:
-    """Build (or load the cached) compiled gazetteer once, before the batches need it (and meanwhile,
-    in a thread, the language detector's models for the first document)."""
+    """Build (or load the cached) compiled gazetteer and its stored tables once, before the batches
+    need them (and meanwhile, in a thread, the language detector's models for the first document)."""
+    from transnorm.linking.derived import warm_tables
+
     warm_in_background(cfg.detect, lambda: runner.first_text(inputs, cfg.ingest))
-    return get_index(cfg).digest
+    index = get_index(cfg)
+    warm_tables(index)  # made once and stored here, before worker processes would each make them
+    return index.digest
 
 
 @task(name="prepare-models", cache_policy=NO_CACHE)

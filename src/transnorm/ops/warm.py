@@ -40,11 +40,12 @@ def warm_main(conn: Connection, config: str | None) -> None:
         import prefect.flow_engine  # noqa: F401
 
         from transnorm.config import load_config
+        from transnorm.linking.derived import warm_tables
         from transnorm.ops import flow  # noqa: F401  (runner.flow_stub then unpickles the flow itself)
         from transnorm.pipeline import get_index
 
         cfg = load_config(Path(config) if config else None)
-        get_index(cfg)  # memoised; reloaded by the run if the gazetteer changed meanwhile
+        warm_tables(get_index(cfg))  # memoised; reloaded by the run if the gazetteer changed meanwhile
     except KeyboardInterrupt:
         return  # a terminal's Ctrl-C reached the whole group: serve is stopping
     except Exception as exc:  # noqa: BLE001 - the run itself will meet and report the problem
