@@ -8,6 +8,8 @@ import io
 import json
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_report_html import sample_records
 from test_review_decisions import generated_record
 
@@ -119,3 +121,13 @@ def test_report_md_escapes_only_what_would_act(tmp_path):
     assert md_escape("[click](javascript:x)") == "\\[click\\](javascript:x)"
     assert md_escape("[[Kharkov]] and AT&T") == "[[Kharkov]] and AT&T"  # nothing here would act
     assert md_escape("<b>x</b> &amp; *y* `z`") == "&lt;b&gt;x&lt;/b&gt; &amp;amp; \\*y\\* \\`z\\`"
+
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab _*|`\\&;<>[]():#\t\n\u00a0\u2003x1")), max_size=30))
+def test_report_md_escape_skips_only_text_it_would_leave_as_it_is(text):
+    """md_escape's shortcut (nothing to escape) answers what the full escaping answers."""
+    from transnorm.review.report_md import escape_all, md_escape
+
+    assert md_escape(text) == escape_all(text)
