@@ -13,7 +13,9 @@ Rows (wall-clock seconds; the median of --repeats for the one-document and on-de
   the baseline of every ratio. Then the same plus writing records.jsonl and the reports (no ledger),
   and the whole of that in a fresh `python` process, start-up and index loading included.
 * `transnorm run` on the corpus (--force), against the local server, and with a temporary server
-  (no server running: the run starts and stops its own); ratio = wall / in-process.
+  (no server running: the run starts and stops its own); ratio = wall / in-process. The default
+  task runner (`auto`) gives this corpus two worker processes on a 2-core machine; a last row
+  runs it with `task_runner: threads`, the whole run in one process, as the baseline does.
 * `transnorm run` on one document: local server, temporary server.
 * on demand: `transnorm serve` running (runner.poll_seconds 1, the default, and 10, Prefect's own
   default) and polling, SETTLE seconds later `transnorm submit one.txt` until it prints the run
@@ -298,6 +300,13 @@ def measure(args, work: Path, trees: list[tuple[str, Path]], make_corpus, load0:
                            str(work / f"big-{v.cfg.stem}-{kind}")], {**v.env, "PREFECT_HOME": homes[kind]})
                 rows.append((f"{v.label}transnorm run, {args.docs} documents, {kind} server", t, CPU["last"],
                              f"{t / baseline:.2f}x" + (" (target <= 1.3x)" if kind == "local" else "")))
+        v = variants[-1]  # this tree, its batches in threads (the default `auto` spawns two workers here)
+        threads = v.cfg.with_name("threads.yaml")
+        threads.write_text(v.cfg.read_text(encoding="utf-8") + "  task_runner: threads\n", encoding="utf-8")
+        t = timed([*v.cmd, "run", "--config", str(threads), str(corpus), "--force", "--out", str(work / "big-threads")],
+                  {**v.env, "PREFECT_HOME": homes["local"]})
+        rows.append((f"transnorm run, {args.docs} documents, local server, task_runner: threads", t, CPU["last"],
+                     f"{t / baseline:.2f}x"))
         n = iter(range(999))
         for kind in kinds:
             got: dict[str, list[tuple[float, float]]] = {v.label: [] for v in variants}

@@ -11,6 +11,7 @@ import pytest
 from synthetic import english_docs, write_jsonl
 
 from transnorm.config import ConfigError, load_config
+from transnorm.ingest import iter_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +36,7 @@ def test_threads_processes_and_a_dask_local_cluster_write_the_same_records(prefe
     inp = write_jsonl(tmp_path / "in" / "docs.jsonl", english_docs(n, seed=11))
     env = {**prefect_server, "TRANSNORM_MODELS_DIR": str(tmp_path / "models")}
     outs = {}
-    for runner in ("threads", "processes", "dask"):
+    for runner in ("threads", "processes", "dask", "auto"):
         cfg = tmp_path / f"{runner}.yaml"
         cfg.write_text(f"state_dir: state\noutputs_dir: outputs\nbatch_size: {batch}\n"
                        f"runner:\n  task_runner: {runner}\n  max_workers: 2\n  retry_delay_seconds: 0\n",
@@ -45,9 +46,46 @@ def test_threads_processes_and_a_dask_local_cluster_write_the_same_records(prefe
                              env=env, capture_output=True, text=True, timeout=600)
         assert res.returncode == 0, res.stderr[-3000:]
         stats = json.loads((out / "run.json").read_text())
-        assert stats["task_runner"] == runner and stats["processed"] == n and stats["tasks"] == n // batch
+        used = "processes" if runner == "auto" else runner  # 6 batches: auto spawns workers
+        assert stats["task_runner"] == used and stats["processed"] == n and stats["tasks"] == n // batch
         outs[runner] = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(outs["threads"]) == n
     # Records carry no timestamps and the config hash leaves `runner` out: byte for byte the same.
     assert outs["processes"] == outs["threads"]
     assert outs["dask"] == outs["threads"]
+    assert outs["auto"] == outs["threads"]
+
+
+def test_auto_spawns_worker_processes_only_for_an_input_of_several_batches(tmp_path):
+    from transnorm.config import RunnerConfig
+    from transnorm.ops.runner import runner_kind
+
+    two = RunnerConfig(max_workers=2)
+    assert runner_kind(two, 100, lambda: 300) == "processes"  # 3 batches: linking on both cores
+    assert runner_kind(two, 100, lambda: 299) == "threads"  # a second of worker start-up would not pay
+    assert runner_kind(RunnerConfig(max_workers=1), 100, lambda: 10_000) == "threads"
+    for kind in ("threads", "processes", "dask"):  # a configured runner is used as it is
+        assert runner_kind(RunnerConfig(task_runner=kind, max_workers=2), 100, lambda: 1) == kind
+
+
+def test_the_cli_starts_the_worker_processes_ahead_and_the_run_takes_them(tmp_path):
+    """`transnorm run` spawns and warms the workers before Prefect starts; the run's task runner
+    uses that pool (no second one), and a pool no run took is stopped."""
+    from transnorm.ops import runner
+
+    inp = write_jsonl(tmp_path / "docs.jsonl", english_docs(8, seed=3))
+    cfg = load_config(None).model_copy(update={"batch_size": 2})
+    cfg.runner = cfg.runner.model_copy(update={"max_workers": 2})
+    assert runner.prestart(cfg, [str(inp)]) == "processes"
+    pool = runner._PRESTARTED[0]
+    with runner.task_runner(cfg.runner, "processes"):
+        assert runner._POOL is pool and not runner._PRESTARTED
+        res = runner.run_batch(list(iter_inputs([str(inp)], cfg.ingest))[:2], cfg)
+        assert len(res.records) == 2 and res.lines  # ran in a worker: lines encoded there
+    assert runner._POOL is None
+    assert runner.prestart(cfg, [str(inp)]) == "processes"
+    unused = runner._PRESTARTED[0]
+    runner.discard_prestarted()
+    assert not runner._PRESTARTED
+    with pytest.raises(RuntimeError, match="shutdown"):
+        unused._ex.submit(int)  # its workers are gone

@@ -87,8 +87,9 @@ class RunnerConfig(BaseModel):
     """Where and how batches run, retries, and the inbox deployment (config key `runner`)."""
 
     model_config = ConfigDict(extra="forbid")
-    task_runner: Literal["threads", "processes", "dask"] = Field(
-        "threads", description="threads | processes | dask")
+    task_runner: Literal["auto", "threads", "processes", "dask"] = Field(
+        "auto", description="auto (processes for inputs of 3 batches or more, else threads) | threads | "
+                            "processes | dask")
     max_workers: int = Field(0, ge=0, description="threads, processes or LocalCluster workers; 0: one per CPU core")
     dask_address: str = Field("", description="scheduler of an existing Dask cluster; empty: a LocalCluster")
     retries: int = Field(2, ge=0, description="retries of a batch task after a transient failure")

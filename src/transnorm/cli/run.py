@@ -145,6 +145,7 @@ def run(
                              "find it), or set PREFECT_API_URL.")
             display.phase(index_label(cfg))
             fail_on(GazetteerError, lambda: load_index(cfg))
+            runner.prestart(cfg, [str(p) for p in inputs])  # worker processes, if any, warm up meanwhile
             if conn.temporary is not None:
                 display.phase("starting the temporary Prefect server")
                 fail_on(ServerError, conn.temporary.wait)
@@ -169,6 +170,7 @@ def run(
         fail(f"the run failed: {type(exc).__name__}: {exc} (`transnorm --debug run ...` shows the traceback); "
              "the batches already written are kept", code=1)
     finally:
+        runner.discard_prestarted()  # when the run stopped before it took them
         progress.use(None)
         guard.stop_server()
         guard.uninstall()
@@ -229,9 +231,10 @@ def quick_exit() -> None:
 
 
 def load_index(cfg: Config) -> None:
+    from transnorm.linking.derived import warm_tables
     from transnorm.pipeline import get_index
 
-    get_index(cfg)  # a broken gazetteer stops here, before any document is read
+    warm_tables(get_index(cfg))  # a broken gazetteer stops here, before any document is read
 
 
 def call_flow(api_url: str, **params) -> str:

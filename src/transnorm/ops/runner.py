@@ -36,7 +36,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from transnorm.config import RunnerConfig
 
@@ -65,15 +65,24 @@ def process_documents(batch: list, cfg, encode: bool = True) -> BatchResult:
 
 
 class LocalPool:
-    """Spawned worker processes for the `processes` runner; rebuilt if a worker dies."""
+    """Spawned worker processes for the `processes` runner; rebuilt if a worker dies.
 
-    def __init__(self, workers: int):
+    `warm`: (cfg, first document's text) for warm_worker, which each worker runs when it starts."""
+
+    def __init__(self, workers: int, warm: tuple | None = None):
         self.workers = workers
+        self.warm = warm
         self._lock = threading.Lock()
         self._ex = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=warm_worker if self.warm else None, initargs=self.warm or ())
+
+    def start(self) -> None:
+        """Spawn every worker now (the pool would spawn them at its first tasks)."""
+        for _ in range(self.workers):
+            self._ex.submit(_ready)
 
     def run(self, fn, *args):
         ex = self._ex
@@ -91,12 +100,59 @@ class LocalPool:
 
 
 _POOL: LocalPool | None = None  # set while a `processes` run is going, in the flow process only
+_PRESTARTED: list[LocalPool] = []  # started by prestart() for the run about to begin
+_ESTIMATES: dict[tuple[str, ...], int] = {}  # estimate_documents of the inputs prestart() saw
+
+
+def warm_worker(cfg, first: str | None) -> None:
+    """A worker process's start: imports, the index and its stored tables, and the language
+    models of the run's first document (1-2 s of CPU lingua would spend on the first detection),
+    while the flow process starts Prefect. A failure is left to the first batch, which reports it."""
+    try:
+        from transnorm.detect import detect_language
+        from transnorm.linking.derived import warm_tables
+        from transnorm.pipeline import get_index
+
+        warm_tables(get_index(cfg))
+        if first:
+            detect_language(first, cfg.detect)
+    except Exception as exc:  # noqa: BLE001 - never break the pool: the batch meets the problem again
+        log.debug("worker warm-up incomplete: %s", exc)
+
+
+def _ready() -> None:
+    """A no-op task: submitting one per worker makes the pool spawn them all at once."""
+
+
+def prestart(cfg, inputs: list[str]) -> str:
+    """Before a run starts Prefect (the CLI): when the run will use worker processes, spawn and warm
+    them now, so their start-up overlaps the flow process's. Returns the runner kind the run uses;
+    the run's task_runner adopts the pool, discard_prestarted() stops an unused one."""
+    kind = runner_kind(cfg.runner, cfg.batch_size, lambda: _estimate(inputs))
+    if kind == "processes" and not _PRESTARTED:
+        pool = LocalPool(cfg.runner.workers(), warm=(cfg, first_text(inputs, cfg.ingest)))
+        pool.start()
+        _PRESTARTED.append(pool)
+    return kind
+
+
+def discard_prestarted() -> None:
+    while _PRESTARTED:
+        _PRESTARTED.pop().shutdown()
+
+
+def _estimate(inputs: list[str]) -> int:
+    key = tuple(inputs)
+    if key not in _ESTIMATES:
+        _ESTIMATES.clear()
+        _ESTIMATES[key] = estimate_documents(inputs)
+    return _ESTIMATES[key]
 
 
 def run_batch(batch: list, cfg) -> BatchResult:
     """Body of the `process-batch` Prefect task."""
     pool = _POOL
-    if pool is not None and cfg.runner.task_runner == "processes":
+    if pool is not None:  # a `processes` run (or `auto` that chose processes) in this flow process
         return pool.run(process_documents, batch, cfg)
     return process_documents(batch, cfg, encode=cfg.runner.task_runner == "dask")
 
@@ -110,14 +166,31 @@ def batch_task(rcfg: RunnerConfig):
                 retry_delay_seconds=rcfg.retry_delay_seconds)
 
 
+AUTO_PROCESSES_BATCHES = 3  # `auto` spawns worker processes for inputs of at least this many batches
+
+
+def runner_kind(rcfg: RunnerConfig, batch_size: int, documents: Callable[[], int]) -> str:
+    """The task runner a run uses: the configured one, or for `auto`, `processes` when the input
+    fills AUTO_PROCESSES_BATCHES batches and there are two workers or more (name linking holds the
+    GIL, so threads run it one batch at a time), else `threads` (a spawned worker costs a second
+    of start-up: more than a small run takes). `documents()`: estimate_documents of the inputs."""
+    if rcfg.task_runner != "auto":
+        return rcfg.task_runner
+    if rcfg.workers() < 2:
+        return "threads"
+    return "processes" if documents() >= AUTO_PROCESSES_BATCHES * batch_size else "threads"
+
+
 @contextmanager
-def task_runner(rcfg: RunnerConfig) -> Iterator[tuple[Any, int]]:
-    """The started Prefect task runner and how many batches may run at once."""
+def task_runner(rcfg: RunnerConfig, kind: str | None = None) -> Iterator[tuple[Any, int]]:
+    """The started Prefect task runner (`kind`, as runner_kind chose; default: the configured one)
+    and how many batches may run at once."""
     global _POOL
     from prefect.task_runners import ThreadPoolTaskRunner
 
+    kind = kind or rcfg.task_runner
     with ExitStack() as stack:
-        if rcfg.task_runner == "dask":
+        if kind == "dask":
             os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # before dask is imported
             try:
                 from prefect_dask import DaskTaskRunner
@@ -135,8 +208,8 @@ def task_runner(rcfg: RunnerConfig) -> Iterator[tuple[Any, int]]:
         else:
             runner = stack.enter_context(ThreadPoolTaskRunner(max_workers=rcfg.workers()))
             slots = rcfg.workers()
-            if rcfg.task_runner == "processes":
-                _POOL = LocalPool(rcfg.workers())
+            if kind == "processes":
+                _POOL = _PRESTARTED.pop() if _PRESTARTED else LocalPool(rcfg.workers())
                 stack.callback(_close_pool)
         yield runner, slots
 
@@ -285,6 +358,7 @@ class RunResult:
     report_seconds: float = 0.0  # report.md, report.html, review.csv
     wall_seconds: float = 0.0
     consolidated: Path | None = None
+    runner: str = ""  # the task runner used (runner_kind)
     message: str = ""
     stats: dict = field(default_factory=dict)
 
@@ -342,7 +416,11 @@ def _run(cfg, gazetteer_digest, inputs, force, inbox, result, lock, writer, t0) 
     from transnorm.ops import faults, progress
     from transnorm.ops.ledger import RETRY_HASH, Ledger, pipeline_digest, plan
 
-    with lock, Ledger(cfg.state_dir) as ledger, task_runner(cfg.runner) as (runner, slots):
+    def documents() -> int:
+        return _estimate(inputs)
+
+    result.runner = runner_kind(cfg.runner, cfg.batch_size, documents)
+    with lock, Ledger(cfg.state_dir) as ledger, task_runner(cfg.runner, result.runner) as (runner, slots):
         pipeline = pipeline_digest(cfg, gazetteer_digest)
         task = batch_task(cfg.runner)
         if not inbox:
@@ -352,7 +430,7 @@ def _run(cfg, gazetteer_digest, inputs, force, inbox, result, lock, writer, t0) 
         in_flight = max(MIN_IN_FLIGHT, 2 * slots)
         pending: list = []
         logger = run_logger()
-        progress.phase("documents", estimate_documents(inputs) if progress.active() else None, "documents")
+        progress.phase("documents", documents() if progress.active() else None, "documents")
         t_batches = time.perf_counter()
 
         def drain() -> None:
@@ -453,7 +531,7 @@ def _write_manifest(result: RunResult, cfg) -> None:
 
     data = {"processed": result.processed, "unchanged": result.unchanged, "reused": result.reused,
             "retry_next_run": result.retry_next, "tasks": result.tasks,
-            "task_runner": cfg.runner.task_runner, "workers": cfg.runner.workers(),
+            "task_runner": result.runner, "workers": cfg.runner.workers(),
             "batch_size": cfg.batch_size, "stage_seconds": round(result.stage_seconds, 3),
             "write_seconds": round(result.write_seconds, 3), "report_seconds": round(result.report_seconds, 3),
             "wall_seconds": round(result.wall_seconds, 3),
