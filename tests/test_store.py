@@ -301,9 +301,10 @@ def test_a_stored_table_follows_the_review_decisions_and_survives_damage(gaz, tm
     before, _ = build(gaz, cache)
     stem = fold_words("безруківськ")
     assert not table_for(before).place_refs(stem)
-    (gaz / "overrides.yaml").write_text(OVERRIDES + """  - {id: review-bezrukivka, type: place, kind: village, country: UA,
+    village = """  - {id: review-bezrukivka, type: place, kind: village, country: UA,
      canonical: Bezrukivka, aliases: {uk: ["Безруківка"]}, source: review}
-""", encoding="utf-8")
+"""
+    (gaz / "overrides.yaml").write_text(OVERRIDES + village, encoding="utf-8")
     after, _ = build(gaz, cache)
     assert table_for(after).place_refs(stem)
     tables = sorted(Path(after.info["store"]).glob("adjectives-*.pickle"))
