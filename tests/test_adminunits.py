@@ -413,10 +413,16 @@ def test_english_hromadas_are_the_hromadas_of_their_centres(full_index):
     assert by_surface["Znob-Novhorodske communities"].kind == "hromada"  # the last member takes the noun
     assert by_surface["Bilopillia territorial community"].canonical == "Bilopillia hromada"
     assert by_surface["Okhtyrka hromada"].gazetteer_id == "hromada:ua-city-okhtyrka"
-    # a centre that does not clearly lead its namesakes stays a settlement, for review to pick
-    text = "Shelling hit the Krasnopillia community overnight."
+    # a centre that does not clearly lead its namesakes: a hromada all the same, its centre for
+    # review to pick (as "Краснопільську громаду"), alone or in the middle of a list
+    for text in ("Shelling hit the Krasnopillia community overnight.",
+                 "The Bilopillia, Krasnopillia and Myropillia communities came under fire."):
+        (e,) = [e for e in linked(full_index, text, "en") if e.surface.startswith("Krasnopillia")]
+        assert e.kind == "hromada" and e.canonical == "Krasnopillia hromada" and e.status == "review"
+        assert len(e.candidates) >= 2 and all(c.canonical.endswith(" hromada") for c in e.candidates)
+    text = "Shelling hit the Krasnopillia community in Sumy Oblast."  # the oblast picks the centre
     (e,) = [e for e in linked(full_index, text, "en") if e.surface.startswith("Krasnopillia")]
-    assert e.kind != "hromada"
+    assert (e.surface, e.gazetteer_id, e.status) == ("Krasnopillia community", "hromada:gn-704343", "auto")
 
 
 def test_a_name_in_doubled_consonant_and_ya_gives_its_adjective(full_index):
@@ -424,6 +430,19 @@ def test_a_name_in_doubled_consonant_and_ya_gives_its_adjective(full_index):
     text = "Обстрілів зазнали Білопільська та Краснопільська громади."
     ents = linked(full_index, text, "uk")
     assert links_to(ents, text, "Білопільська", "hromada:gn-712559")
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Обстрілів зазнали Есманська, Ворожбянська та Краснопільська громади.", "uk"),
+    ("Обстрелам подверглись Эсманская, Ворожбянская и Краснопольская громады.", "ru"),
+])
+def test_russian_text_names_a_ukrainian_hromada_by_its_own_spelling_of_the_adjective(full_index, text, lang):
+    """Russian news write a Ukrainian hromada's adjective the Russian way (Эсманская for Есманська,
+    the village Есмань): it is looked up through its Ukrainian reconstruction. Ворожба gives
+    Ворожбянська (-а -> -янськ)."""
+    ents = linked(full_index, text, lang)
+    assert links_to(ents, text, text.split()[2].rstrip(","), "hromada:gn-710534")  # Yesman
+    assert links_to(ents, text, text.split()[3].rstrip(","), "hromada:gn-688961")  # Vorozhba
 
 
 @pytest.mark.parametrize("text,surface,gid", [

@@ -276,8 +276,9 @@ def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list
                             "adjective"))
             if m.head == "hromada":
                 unclear.add((tokens[m.start_tok].start, tokens[m.end_tok - 1].end))
-    hits, more = english_unit_lists(text, tokens, hits, index)  # "Kharkiv, Kupyan and Chuguyiv districts"
+    hits, more, unclear_en = english_unit_lists(text, tokens, hits, index)  # "Kharkiv, Kupyan and Chuguyiv districts"
     hromadas += more
+    unclear |= unclear_en
     hits = english_axes(text, tokens, hits, index)  # "the Pokrovsky direction"
     english_region_of(tokens, hits, index)  # "the Russian region of Lipetsk"
     prefer_units(hits, tokens, index)

@@ -27,7 +27,8 @@ from transnorm.gazetteer.index import GENERATED_SOURCES, Index
 from transnorm.linking.hits import capitalised
 from transnorm.linking.places import GENERATED_SCORE, slug
 from transnorm.records import Candidate, Entity
-from transnorm.text.fold import Token, fold_name
+from transnorm.text.crosslang import uk_from_ru
+from transnorm.text.fold import Token, fold, fold_name
 from transnorm.text.morph import analyzer, is_cyrillic_word
 
 #: Heads that name a body of the unit, not the unit ("Чернігівської обласної військової адміністрації",
@@ -277,6 +278,11 @@ def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveR
                 m.others += got
         return bool(m.entries)
     places = [(p, r) for p, r in table.place_refs(m.stem) if index.entries[p].kind in SETTLEMENT_KINDS]
+    if not places and lang != "uk":  # Russian text spells a Ukrainian place its own way: Эсманская (Есмань)
+        alt = fold(uk_from_ru(m.stem))
+        if alt != m.stem:
+            places = [(p, r) for p, r in table.place_refs(alt) if index.entries[p].kind in SETTLEMENT_KINDS
+                      and index.entries[p].country == "UA"]
     if m.head == "hromada":
         places = [(p, r) for p, r in places if index.entries[p].country == "UA"]
     if not places:

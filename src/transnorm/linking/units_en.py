@@ -29,22 +29,25 @@ HROMADA_NOUNS = frozenset({"community", "hromada"})  # "Znob-Novhorodske communi
 
 
 def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: Index
-                       ) -> tuple[list, list[UnitMatch]]:
+                       ) -> tuple[list, list[UnitMatch], set[tuple[int, int]]]:
     """"Kharkiv, Kupyan and Chuguyiv districts", "the Kremenchug and Lubensky districts": a plural
     unit noun after a list of names makes each name the unit "<name> district" (the index's own
     English names of raions and districts; a member found only as a settlement, perhaps by a fuzzy
     match, tries its canonical). "Seredyna-Buda and Znob-Novhorodske communities", "the Borova
     territorial community": a Ukrainian settlement before a hromada noun is the centre of that
     hromada (generated like the Cyrillic "Охтирська громада"). Returns the hits, those members
-    replaced, and the hromadas."""
+    replaced, the hromadas, and the character spans of hromadas whose centre has namesakes of
+    like weight ("the Krasnopillia community"): a hit on the candidate centres, for resolve to
+    pick one that then becomes its hromada (units.hromada_of), as in Cyrillic text."""
     rules = rules_for(index)
     if rules is None:
-        return hits, []
+        return hits, [], set()
     starts = {h.start_tok: h for h in hits}
     kinds = {k for ks in rules.targets.values() for k in ks}
     covered = {k for h in hits for k in range(h.start_tok, h.end_tok)}
     stop = index.lexicon.stopwords
     hromadas: list[UnitMatch] = []
+    unclear: set[tuple[int, int]] = set()
 
     def take(a: int, b: int, noun: str, head: int, own: bool, single: bool = False) -> None:
         nonlocal hits
@@ -55,7 +58,11 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
             hits.append(Hit(a, end, refs, "variant"))
         elif noun in HROMADA_NOUNS and (m := _english_hromada(tokens, a, b, head, own, starts, index)):
             hits = [h for h in hits if not (h.start_tok < m.end_tok and a < h.end_tok)]
-            hromadas.append(m)
+            if m.clear:
+                hromadas.append(m)
+            else:
+                hits.append(Hit(a, m.end_tok, {p: starts[a].refs[p] for p in m.entries[:5]}, starts[a].method))
+                unclear.add((tokens[a].start, tokens[m.end_tok - 1].end))
 
     for j, t in enumerate(tokens):
         noun = PLURAL_UNIT_HEADS.get(t.text)
@@ -80,13 +87,13 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
                 break
             end = prev + 1
     hits.sort(key=lambda h: h.start_tok)
-    return hits, hromadas
+    return hits, hromadas, unclear
 
 
 def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bool, starts: dict,
                      index: Index) -> UnitMatch | None:
-    """The hromada of the Ukrainian settlement found exactly at tokens a..b, when one such
-    settlement clearly leads its namesakes (else the settlement hit stays, for resolve)."""
+    """The hromada of the Ukrainian settlement found exactly at tokens a..b; `clear` when one
+    such settlement leads its namesakes (else resolve picks among `entries`)."""
     h = starts.get(a)
     if h is None or h.end_tok != b or h.method in ("fuzzy", "phonetic"):
         return None
@@ -94,11 +101,10 @@ def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bo
     if not places:
         return None
     ranked = sorted(places, key=lambda p: -centre_weight(index.entries[p]))
-    if len(ranked) > 1 and centre_weight(index.entries[ranked[0]]) < HROMADA_CLEAR * max(
-            centre_weight(index.entries[ranked[1]]), 1.0):
-        return None
+    clear = len(ranked) == 1 or centre_weight(index.entries[ranked[0]]) >= HROMADA_CLEAR * max(
+        centre_weight(index.entries[ranked[1]]), 1.0)
     return UnitMatch(a, head + 1 if own else b, b, "hromada", tokens[head].text, "", entries=ranked,
-                     centre=ranked[0], clear=True)
+                     centre=ranked[0], clear=clear)
 
 
 REGION_OF_WORDS = frozenset({"region", "oblast", "province"})  # "the Russian region of Lipetsk"
