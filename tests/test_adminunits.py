@@ -101,6 +101,24 @@ def test_a_head_noun_shared_by_a_list_applies_to_each(full_index):
         assert links_to(ents, text, word, gid), word
 
 
+@pytest.mark.parametrize("text,lang,words", [
+    ("Больше всего дронов сбили над Белгородской (51) и Брянской (36) областями.", "ru",
+     ("Белгородской", "Брянской")),
+    ("Найбільше дронів збили над Курською (12), Бєлгородською (7) та Брянською (3) областями.", "uk",
+     ("Курською", "Бєлгородською", "Брянською")),
+    ("Most drones were downed over the Kursk (12), Belgorod (7) and Bryansk (3) regions.", "en",
+     ("Kursk", "Belgorod", "Bryansk")),
+])
+def test_a_tally_in_brackets_after_each_member_keeps_the_list_and_its_head(full_index, text, lang, words):
+    """Defence ministry tallies put a count after each region of a list: the count is no word of
+    the list, so every member is still the oblast (not the city), and no span takes in a count."""
+    ents = linked(full_index, text, lang)
+    oblasts = {"ru-oblast-kursk", "ru-oblast-belgorod", "ru-oblast-bryansk"}
+    for word in words:
+        (e,) = [e for e in ents if e.surface.startswith(word)]
+        assert e.gazetteer_id in oblasts and "(" not in e.surface, (word, e.gazetteer_id, e.surface)
+
+
 def test_an_axis_list_after_its_head_names_each_axis(full_index):
     """"напрямками залишаються Покровський, Добропільський та Новопавлівський": the head before the
     list (its plural, any case) and adjectives agreeing with it: each is its town's axis."""

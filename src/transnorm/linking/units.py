@@ -93,6 +93,17 @@ def _head_after(tokens: Sequence[Token], j: int, rules: AdjectiveRules) -> tuple
     return None
 
 
+def _past_count(text: str, tokens: Sequence[Token], j: int) -> tuple[int, str]:
+    """(the next word, the punctuation before it) after tokens[:j], a number in brackets
+    skipped: defence ministry tallies write "над Белгородской (51) и Брянской (36) областями"."""
+    gap = text[tokens[j - 1].end:tokens[j].start].strip()
+    if gap == "(" and tokens[j].text.isdigit():
+        after = text[tokens[j].end:tokens[j + 1].start if j + 1 < len(tokens) else len(text)].strip()
+        if after.startswith(")"):
+            return j + 1, after[1:].strip()
+    return j, gap
+
+
 def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | None = None) -> list[UnitMatch]:
     """Every place adjective followed (directly, or through a list) by a head noun. `lang`: the
     text's language; a unit whose own name in that language is the adjective's wins ("Хмельницький
@@ -111,9 +122,12 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
             continue
         group = [(got[0], i + 1, got[1])]  # (start, end, stem)
         j = i + 1
+        counted = False  # a member followed by a count in brackets: "Белгородской (51) и Брянской (36)"
         while j < n:  # a list: "Херсонской и Запорожской", "Сумській, Полтавській та Харківській"
-            gap = text[tokens[j - 1].end:tokens[j].start].strip()
-            k = j
+            k, gap = _past_count(text, tokens, j)
+            counted = counted or k > j
+            if k >= n:
+                break
             if gap == "," and tokens[k].key in CONNECTORS:
                 k += 1  # ", і"
             elif gap == "" and tokens[k].key in CONNECTORS:
@@ -130,7 +144,9 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                 break
             group.append(nxt)
             j = nxt[1]
-        head = _head_after(tokens, j, rules)
+        hj, gap = _past_count(text, tokens, j) if j < n else (j, "")
+        counted = counted or hj > j
+        head = _head_after(tokens, hj, rules) if gap == "" else None
         if head is not None:
             h, kind, _ = head
             group = _agreeing(group, tokens, rules)
@@ -138,7 +154,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
             for gi, (a, b, stem) in enumerate(group):
                 if not capitalised(tokens[a]) and stem not in table.units:
                     continue
-                own = gi == len(group) - 1 and not tokens[h].key.startswith(ADJECTIVE_HEADS)
+                own = gi == len(group) - 1 and not tokens[h].key.startswith(ADJECTIVE_HEADS) and not counted
                 m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem)
                 if _choose(m, table, index, rules, lang):
                     made.append(m)

@@ -21,7 +21,8 @@ PLURAL_UNIT_HEADS = {"districts": "district", "raions": "district", "rayons": "d
                      "Regional": "region", "regional": "region",
                      # ... and its abbreviations: "the Kherson RMA", "Kharkiv OVA", "Sumy RSA", "Odesa ODA"
                      "RMA": "region", "RSA": "region", "OVA": "region", "ODA": "region"}
-LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|or)|&)\s*")
+# between two members: a comma, "and", "or"; a tally in brackets may follow the first ("Kursk (12), ...")
+LIST_GAP_RE = re.compile(r"(?:\s*\(\d+\))?\s*(?:,|,?\s+(?:and|or)|&)\s*")
 SINGULAR_UNIT_HEADS = {"district": "district", "raion": "district", "rayon": "district"}
 
 
@@ -75,7 +76,7 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
                     a -= 1
                 take(a, b, SINGULAR_UNIT_HEADS.get(t.text, t.text), j, True, single=True)
             continue
-        end = j
+        end = j - 1 if noun is not None and _count_at(text, tokens, j - 1) else j  # "Bryansk (36) regions"
         while noun is not None and end > 0 and capitalised(tokens[end - 1]):
             a = end - 1  # the member: capitalised words joined by spaces or hyphens ("The" is none)
             while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]) and tokens[a - 1].key not in stop:
@@ -83,11 +84,21 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
             take(a, end, noun, j, end == j)
             conj = a > 1 and tokens[a - 1].key in ("and", "or")
             prev = a - 2 if conj else a - 1
+            prev -= _count_at(text, tokens, prev)
             if prev < 0 or not LIST_GAP_RE.fullmatch(text[tokens[prev].end:tokens[a].start]):
                 break
             end = prev + 1
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas, unclear
+
+
+def _count_at(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """Is tokens[i] a number in brackets after a list member: "over the Belgorod (51) and Bryansk (36)
+    regions", as defence ministry tallies write?"""
+    if i < 1 or not tokens[i].text.isdigit():
+        return False
+    after = text[tokens[i].end:tokens[i + 1].start if i + 1 < len(tokens) else len(text)]
+    return text[tokens[i - 1].end:tokens[i].start].strip() == "(" and after.strip().startswith(")")
 
 
 def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bool, starts: dict,
