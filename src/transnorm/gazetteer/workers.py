@@ -20,14 +20,13 @@ import pickle
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import spawn
-from multiprocessing.context import SpawnContext, SpawnProcess
 from pathlib import Path
 from typing import Any, Callable
 
 from transnorm.gazetteer.entries import Entry
 from transnorm.gazetteer.index import EntryList, LazyEntries, PackedKeys
 from transnorm.gazetteer.lexicon import Lexicon
+from transnorm.spawning import context
 
 WORKERS_ENV = "TRANSNORM_BUILD_WORKERS"
 
@@ -50,31 +49,7 @@ def build_workers() -> int:
     return os.cpu_count() or 1
 
 
-_NAME = "transnorm-build-"
-_original_preparation_data = spawn.get_preparation_data
-
-
-def _preparation_data(name: str) -> dict:
-    """What a spawned process is told to set up: for a build worker, not the main module (its
-    tasks live in this module, imported by reference)."""
-    data = _original_preparation_data(name)
-    if name.startswith(_NAME):
-        data.pop("init_main_from_path", None)
-        data.pop("init_main_from_name", None)
-    return data
-
-
-spawn.get_preparation_data = _preparation_data
-
-
-class _WorkerProcess(SpawnProcess):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.name = _NAME + self.name
-
-
-class _Context(SpawnContext):
-    Process = _WorkerProcess
+BUILD = context("build")  # workers that skip the main module (transnorm/spawning.py)
 
 
 class BuildPool:
@@ -100,14 +75,14 @@ class BuildPool:
         if self.workers <= 1:
             return self._inline(fn, args)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=_Context())
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=BUILD)
         return self._pool.submit(fn, *args)
 
     def submit_once(self, fn: Callable, *args: Any) -> Future:
         if self.workers <= 1:
             return self._inline(fn, args)
         if self._once is None:
-            self._once = ProcessPoolExecutor(self.workers, mp_context=_Context(), max_tasks_per_child=1)
+            self._once = ProcessPoolExecutor(self.workers, mp_context=BUILD, max_tasks_per_child=1)
         return self._once.submit(fn, *args)
 
     def close_once(self) -> None:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import threading
 import time
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from transnorm.config import RunnerConfig
+from transnorm.spawning import context
 
 log = logging.getLogger(__name__)
 MIN_IN_FLIGHT = 4  # batches submitted ahead of the writer, at least
@@ -76,7 +76,7 @@ class LocalPool:
         self._ex = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context("batch"),
                                    initializer=warm_worker if self.warm else None, initargs=self.warm or ())
 
     def start(self) -> None:
