@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,39 @@ def test_the_cli_starts_the_worker_processes_ahead_and_the_run_takes_them(tmp_pa
     assert not runner._PRESTARTED
     with pytest.raises(RuntimeError, match="shutdown"):
         unused._ex.submit(int)  # its workers are gone
+
+
+ORPHAN = """
+import os, sys, time
+from transnorm.ops.runner import LocalPool
+pool = LocalPool(2)
+pool.start()
+while len(pool._ex._processes) < 2 or not all(p.pid for p in pool._ex._processes.values()):
+    time.sleep(0.05)
+time.sleep(1)
+open(sys.argv[1], "w").write(" ".join(str(p.pid) for p in pool._ex._processes.values()))
+os._exit(9)  # as SIGKILL or the OOM killer: no cleanup
+"""
+
+
+def test_worker_processes_exit_when_the_run_process_is_killed(tmp_path):
+    """A killed run must not leave its workers running, each holding the index (they hold both ends
+    of their task queue, so nothing else tells them)."""
+    out = tmp_path / "pids"
+    subprocess.run([sys.executable, "-c", ORPHAN, str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=120)
+    pids = [int(p) for p in out.read_text().split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 20
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in _state(p)]
+    assert alive == []
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import threading
 import time
@@ -77,7 +78,7 @@ class LocalPool:
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=context("batch"),
-                                   initializer=warm_worker if self.warm else None, initargs=self.warm or ())
+                                   initializer=worker_start, initargs=self.warm or ())
 
     def start(self) -> None:
         """Spawn every worker now (the pool would spawn them at its first tasks)."""
@@ -102,6 +103,21 @@ class LocalPool:
 _POOL: LocalPool | None = None  # set while a `processes` run is going, in the flow process only
 _PRESTARTED: list[LocalPool] = []  # started by prestart() for the run about to begin
 _ESTIMATES: dict[tuple[str, ...], int] = {}  # estimate_documents of the inputs prestart() saw
+
+
+def worker_start(cfg=None, first: str | None = None) -> None:
+    """A worker process's first step: it exits when the run's process dies (killed, out of memory),
+    which nothing else would tell it (it holds both ends of its task queue), and warms up when
+    prestart() gave it (cfg, the first document's text)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        def orphaned() -> None:
+            parent.join()  # returns when the parent's end of the sentinel pipe closes
+            os._exit(1)
+
+        threading.Thread(target=orphaned, name="parent-watch", daemon=True).start()
+    if cfg is not None:
+        warm_worker(cfg, first)
 
 
 def warm_worker(cfg, first: str | None) -> None:
