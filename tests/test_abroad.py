@@ -120,3 +120,36 @@ def test_a_namesake_only_by_an_alternate_name_is_not_linked(geo):
     """GeoNames lists "Berlin" among North Canton's (Ohio) names: not the Berlin of New Hampshire."""
     e = next(e for e in link("Berlin, New Hampshire is a mill town.", geo, CFG.match) if e.surface == "Berlin")
     assert not is_prediction(e)
+
+
+# A domestic namesake in another oblast (issue 15, families 3 and 5): the oblast written after a
+# settlement, or after the last one of a list, is where it lies. The listed Novoukrainka is a town of
+# Kirovohrad Oblast; the one of these front-line reports is a Donetsk village the gazetteer lacks.
+@pytest.mark.parametrize("text, lang, surface", [
+    ("Бои идут в районе населенного пункта Новоукраинка Донецкой области.", "ru", "Новоукраинка"),
+    ("Нанесено поражение в районах населенных пунктов Угледар, Новоукраинка и Максимильяновка ДНР.", "ru",
+     "Новоукраинка"),
+    ("Бои идут у Новоукраинки и Угледара Донецкой области.", "ru", "Новоукраинки"),
+    ("Бої тривають біля Новоукраїнки Донецької області.", "uk", "Новоукраїнки"),
+    ("Russian troops attacked Novoukrainka, Donetsk Oblast.", "en", "Novoukrainka"),
+])
+def test_a_namesake_in_another_oblast_than_the_one_written_after_it_is_not_linked(full_index, text, lang,
+                                                                                   surface):
+    """Not the Kirovohrad town: a place proposed for review, spelt as the gazetteer spells the
+    name (not Novoukraynka, a Russian spelling's transliteration; not Novoukrainky, a case form)."""
+    e = mention(full_index, text, lang, surface)
+    assert e.gazetteer_id != "gn-699078" and e.method == "generated" and e.status == "review"
+    assert e.canonical == "Novoukrainka" and "Kirovohrad Oblast" in e.reason
+
+
+@pytest.mark.parametrize("text, lang, surface, gid", [
+    ("Удар по Новоукраинке Кировоградской области.", "ru", "Новоукраинке", "gn-699078"),  # its own oblast
+    ("Нанесено поражение в районах населенных пунктов Угледар, Новоукраинка и Максимильяновка ДНР.", "ru",
+     "Угледар", "ua-city-vuhledar"),  # the DPR claims Donetsk Oblast: Vuhledar lies in it
+    ("Взрывы прогремели в Киеве и Новоукраинке Донецкой области.", "ru", "Киеве", "ua-city-kyiv"),
+])
+def test_a_place_inside_the_oblast_written_after_it_or_a_city_before_the_list_stays_linked(
+        full_index, text, lang, surface, gid):
+    """A list's oblast is held only against small places: a city may be a list of its own."""
+    e = mention(full_index, text, lang, surface)
+    assert (e.gazetteer_id, e.status) == (gid, "auto")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from transnorm.gazetteer.entries import ADMIN_UNIT_KINDS, REGION_KINDS, Entry
+from transnorm.gazetteer.entries import ADMIN_UNIT_KINDS, REGION_KINDS, SETTLEMENT_KINDS, Entry
 from transnorm.gazetteer.index import Index
 from transnorm.linking.hits import Hit
 from transnorm.text.fold import Token
@@ -29,6 +29,7 @@ MAX_BETWEEN = 4  # words between a place and its qualifier ("в штате", "in
 class Qualifier(NamedTuple):
     place: Entry  # the state, province or country the name is said to be in
     weak: bool  # only an adjective says so ("американский"): which namesake there is a guess
+    shared: bool = False  # written after the last of a list the name is in (shared_qualifiers)
 
 
 def qualifier(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Qualifier | None:
@@ -55,11 +56,25 @@ def _unit_after(text: str, tokens: list[Token], hits: list[Hit], k: int, index: 
             return None  # only a unit may stand between ("Красносельской ОТГ"), not "и Нагорном Карабахе"
         if _BREAK_RE.search(text[tokens[h.end_tok - 1].end:tokens[nxt.start_tok].start]):
             return None
-        units = [index.entries[ei] for ei in nxt.refs]
-        if units and all(e.kind in ADMIN_UNIT_KINDS or e.kind in REGION_KINDS for e in units) \
-                and len({e.country for e in units}) == 1 and units[0].country:
-            return units[0]
+        unit = _unit_of(nxt, index)
+        if unit is not None:
+            return unit
     return None
+
+
+def _unit_of(h: Hit, index: Index) -> Entry | None:
+    """The unit or region a hit names (one country's), else None."""
+    units = [index.entries[ei] for ei in h.refs]
+    if units and all(e.kind in ADMIN_UNIT_KINDS or e.kind in REGION_KINDS or _covers_region(e) for e in units) \
+            and len({e.country for e in units}) == 1 and units[0].country:
+        return units[0]
+    return None
+
+
+def _covers_region(e: Entry) -> bool:
+    """A self-proclaimed entity over an oblast ("ДНР": its parent is Donetsk Oblast) qualifies
+    a place like the oblast does ("Новоукраинка ДНР")."""
+    return e.kind == "self-proclaimed" and e.parent is not None
 
 
 def _after(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Entry | None:
@@ -116,11 +131,73 @@ def _heads(adjectives: dict[str, str]) -> frozenset[str]:
     return got[1]
 
 
-def against(e: Entry, q: Qualifier) -> bool:
-    """Is candidate e outside the qualifier? Another country, or another state of its country."""
+def against(e: Entry, q: Qualifier, index: Index | None = None) -> bool:
+    """Is candidate e outside the qualifier? Another country, another state of its country, or
+    (with `index`) a settlement of another oblast than the region or unit written after it
+    ("Новоукраинка Донецкой области" is no town of Kirovohrad Oblast)."""
     if e.id == q.place.id or e.kind in CONTAINER_KINDS:
         return False  # a country or region is not qualified: "Austria, Bulgaria, Croatia" is a list
     if e.country and q.place.country and e.country != q.place.country:
         return True
-    return bool(q.place.kind in STATE_KINDS and e.parent and e.parent != q.place.id
-                and e.country == q.place.country)  # Paris, Kentucky
+    if q.place.kind in STATE_KINDS:
+        return bool(e.parent and e.parent != q.place.id and e.country == q.place.country)  # Paris, Kentucky
+    region = region_of(q.place)
+    if index is None or region is None or e.kind not in SETTLEMENT_KINDS or e.parent is None:
+        return False
+    return not within(e, region, index)
+
+
+def region_of(place: Entry) -> str | None:
+    """The id of the oblast (or like region) a qualifier names or lies in: an oblast itself, the
+    oblast of a raion or district, the oblast a self-proclaimed entity covers."""
+    if _covers_region(place):
+        return place.parent
+    if place.kind in REGION_KINDS:
+        return place.id
+    return place.parent if place.kind in ADMIN_UNIT_KINDS else None
+
+
+def within(e: Entry, region: str, index: Index) -> bool:
+    """Does e lie in `region` by its chain of parents (a village's raion, the raion's oblast)?"""
+    seen = 0
+    parent = e.parent
+    while parent is not None and seen < 4:
+        if parent == region:
+            return True
+        up = index.get(parent)
+        parent, seen = (up.parent if up is not None else None), seen + 1
+    return False
+
+
+_CAP = r"[A-ZА-ЯІЇЄҐЁ][\w'’ʼ-]*"
+_LIST_GAP = r"\s*(?:,|,?\s+(?:и|і|й|та|and))\s+"
+#: from one member of a list to a later one, over members nobody recognised ("Максимильяновка")
+TO_MEMBER_RE = re.compile(rf"(?:{_LIST_GAP}{_CAP}(?:\s+{_CAP})?)*{_LIST_GAP}")
+#: from one member to the unit written right after the last one, an unrecognised member
+TO_UNIT_RE = re.compile(rf"(?:{_LIST_GAP}{_CAP}(?:\s+{_CAP})?)+\s+")
+LIST_REACH = 8  # members a shared qualifier reaches back over
+
+
+def shared_qualifiers(text: str, tokens: list[Token], hits: list[Hit], cues: list[Qualifier | None],
+                      index: Index) -> None:
+    """"Угледар, Новоукраинка и Максимильяновка ДНР", "Новоукраинки и Угледара Донецкой области":
+    the oblast (or unit) written after the last name of a list is where each of them lies. Given to
+    the earlier members, marked `shared` (resolve holds it against small places only: a city listed
+    before "... и Новоукраинке Донецкой области" may be a list of its own)."""
+    for k in range(len(hits) - 2, -1, -1):
+        if cues[k] is not None:
+            continue
+        end = tokens[hits[k].end_tok - 1].end
+        for m in range(k + 1, min(len(hits), k + 1 + LIST_REACH)):
+            between = text[end:tokens[hits[m].start_tok].start]
+            got = cues[m]
+            if got is not None and TO_MEMBER_RE.fullmatch(between):
+                if not got.weak and got.place.kind not in STATE_KINDS and region_of(got.place) is not None:
+                    cues[k] = got._replace(shared=True)
+                break
+            unit = _unit_of(hits[m], index)
+            if unit is not None and region_of(unit) is not None and TO_UNIT_RE.fullmatch(between):
+                cues[k] = Qualifier(unit, False, True)
+                break
+            if not TO_MEMBER_RE.fullmatch(between):
+                break

@@ -37,8 +37,8 @@ from transnorm.linking.hits import (
 )
 from transnorm.linking.named import mark_named
 from transnorm.linking.openworld import OpenWorld
-from transnorm.linking.places import cue_before
-from transnorm.linking.resolve import TAG_SCORE, resolve
+from transnorm.linking.places import GeneratedPlaces, cue_before, spelt_as_namesake
+from transnorm.linking.resolve import NAMESAKE_ELSEWHERE, TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits, release_prefixed
 from transnorm.linking.units import UnitMatch, find_units, hromada_of, unit_entity
@@ -157,10 +157,24 @@ def _generate(ow: OpenWorld, tokens: list[Token], entities: list[Entity], unknow
     held = {id(w) for w in weak.values()}
     kept = [e for e in entities if id(e) not in held]
     generated, left = ow.generate(sorted(unknown + list(weak)), kept)
+    by_span = {(e.start, e.end): e for e in weak.values()}
+    for g in generated:
+        w = by_span.get((g.start, g.end))
+        if w is not None and g.type == w.type == "place" and (w.reason or "").startswith(NAMESAKE_ELSEWHERE):
+            spelt_as_namesake(g, w, ow.index)
     claimed = [(g.start, g.end) for g in generated]
     stays = [(a, b) for (a, b), e in weak.items() if not any(s < e.end and e.start < t for s, t in claimed)]
+    for r in [r for r in stays if (weak[r].reason or "").startswith(NAMESAKE_ELSEWHERE)]:
+        # "Bogdanovka in Donetsk Oblast", the only Bohdanivkas listed elsewhere: the oblast written
+        # after it is the cue, and the namesake gives the spelling
+        g = GeneratedPlaces(ow.text, ow.tokens, ow.index, ow.lang).place(*r, "settlement", "named with its oblast",
+                                                                            kept)
+        spelt_as_namesake(g, weak[r], ow.index)
+        generated.append(g)
+        stays.remove(r)
     kept += [weak[r] for r in stays]  # nothing better: the weak guess is queued as before
-    left = [(a, b) for a, b in left if not any(c <= a and b <= d for c, d in stays)]
+    taken = stays + [(at[g.start], ends[g.end]) for g in generated if g.start in at and g.end in ends]
+    left = [(a, b) for a, b in left if not any(c <= a and b <= d for c, d in taken)]
     return sorted(kept + generated, key=lambda e: e.start), left
 
 

@@ -23,7 +23,7 @@ from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.linking.derived import cross_map
 from transnorm.linking.hits import capitalised, sentence_initial
 from transnorm.linking.nominative import ends_like_settlement, nominative
-from transnorm.records import Entity
+from transnorm.records import Candidate, Entity
 from transnorm.text.crosslang import cross_key, uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
 from transnorm.text.morph import analyzer, is_cyrillic_word, is_function_or_verb, is_people_noun, word_langs
@@ -175,6 +175,7 @@ def propose_place(words: Sequence[str], lang: str, country: str | None,
 # ---------------------------------------------------------------- generated places
 
 GENERATED_SCORE = 0.8  # between t_review and t_auto: a proposal, never a rewrite
+OWN_NAME = 70  # translit.likeness of a proposal to a namesake's English name: the same name
 #: Units whose mention votes twice for the country a text is about (a raion says more than a village).
 COUNTRY_VOTE_KINDS = frozenset({"oblast", "federal-subject", "raion", "district", "region", "krai", "republic"})
 UNIT_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|sk|ck)(?:а|ої|ій|у|ою|ий|ого|ому|им|ім|ая|ой|ую|ым|ое|ого|"
@@ -328,6 +329,10 @@ class GeneratedPlaces:
     def _settlement(self, e: Entity) -> bool:
         return e.type == "place" and (e.kind in SETTLEMENT_KINDS) and e.status in ("auto", "review")
 
+    def place(self, a: int, b: int, kind: str, reason: str, known: list[Entity]) -> Entity:
+        """The generated place for tokens a..b (its proposal as _place makes it)."""
+        return self._place(a, b, kind, reason, known)
+
     def _place(self, a: int, b: int, kind: str, reason: str, known: list[Entity]) -> Entity:
         start, end = self.tokens[a].start, self.tokens[b - 1].end
         surface = self.text[start:end]
@@ -369,3 +374,24 @@ class GeneratedPlaces:
     def country(self, known: list[Entity]) -> str | None:
         """The text's country by its linked places (see _country_near)."""
         return self._country_near(0, known)
+
+
+def spelt_as_namesake(g: "Entity", namesake: "Entity", index: "Index") -> None:
+    """A generated place where the gazetteer has the same name elsewhere ("Новоукраинка Донецкой
+    области": the listed Novoukrainka is a town of Kirovohrad Oblast) is spelt as that namesake:
+    its English name is the one the gazetteer chose for this name, where the proposal would only
+    be a transliteration (Novoukraynka of a Russian spelling, Novoukrainky of a case form)."""
+    from transnorm.text.translit import likeness
+
+    e = index.get(namesake.gazetteer_id)
+    if e is None or e.kind not in SETTLEMENT_KINDS or likeness(g.canonical or "", e.canonical) < OWN_NAME:
+        return  # (reached through another of its names: "Пролетарское" is a former name of Novozlatopil)
+    where = index.get(e.parent) if e.parent else None
+    g.canonical = e.canonical
+    g.gazetteer_id = f"gen:place:{slug(e.canonical)}"
+    cue = (g.reason or "").split("; ")[0]  # the cue stays; a reconstruction's note no longer applies
+    g.reason = (f"{cue}; " if cue else "") + (
+        f"spelt as its namesake {e.canonical}" + (f" of {where.canonical}" if where is not None else "")
+        + ", which the context rules out")
+    g.candidates = [Candidate(g.gazetteer_id, g.canonical, g.score)] + [
+        c for c in g.candidates if c.gazetteer_id != g.gazetteer_id][:4]

@@ -16,7 +16,7 @@ from typing import Sequence
 from transnorm.config import MatchConfig
 from transnorm.gazetteer.entries import REGION_KINDS, RIVER_KINDS, SETTLEMENT_KINDS, Entry, km_between
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
-from transnorm.linking.abroad import CONTAINER_KINDS, STATE_KINDS, against, qualifier
+from transnorm.linking.abroad import CONTAINER_KINDS, STATE_KINDS, against, qualifier, region_of, shared_qualifiers
 from transnorm.linking.english import OFFICIAL_METHOD, written_form
 from transnorm.linking.hits import Hit, capitalised, headline_lines, sentence_initial
 from transnorm.records import Candidate, Entity
@@ -340,6 +340,9 @@ def _russian_village(text: str, tokens: list[Token], h: Hit, namesakes: list[Ent
                   reason="in a report on Russia; the Ukrainian villages of this name are not meant")
 
 
+NAMESAKE_ELSEWHERE = "the namesake of another oblast: "  # reason of a link the region written after rules out
+
+
 def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: MatchConfig) -> list[Entity]:
     """Pick each mention's entry: priors (kind, population, curated or generated, domain
     country), the document's other clear mentions (their ids, parents and countries), a
@@ -357,12 +360,14 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     curated_count = Counter(c for (_, cs), cur in zip(per_hit, curated_hit) for c in cs if cur)
     heads = headline_lines(text)
     covered = {j for h in hits for j in range(h.start_tok, h.end_tok)}
+    cues = [qualifier(text, tokens, hits, k, index) for k in range(len(hits))]  # "Odessa, Texas"
+    shared_qualifiers(text, tokens, hits, cues, index)  # "Угледар, Новоукраинка и Максимильяновка ДНР"
     out: list[Entity] = []
     for k, h in enumerate(hits):
         own_ids, own_countries = per_hit[k]
         ctx_ids = {i for i, n in id_count.items() if n > (i in own_ids)}
         ctx_countries = {c for c, n in country_count.items() if n > (c in own_countries)}
-        cue = qualifier(text, tokens, hits, k, index)  # "Odessa, Texas", "Одесса в штате Техас"
+        cue = cues[k]
         qualified = _qualified(text, tokens, hits, k, index)
         place_word = h.start_tok > 0 and tokens[h.start_tok - 1].text.lower() in PLACE_PREPOSITIONS
         scored = []
@@ -398,7 +403,7 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
                 pass
             elif cue.place.id == e.parent:
                 ev += 2.0
-            elif against(e, cue):
+            elif against(e, cue, index) and not (cue.shared and (e.population or 0) >= FAR_POPULATION):
                 ev -= 3.0  # "Odessa, Texas" is not the Ukrainian Odesa
                 outside = True
             scored.append((ev, ei, ref, outside))
@@ -428,6 +433,10 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
         elif cue is not None and cue.weak and any(x[3] for x in scored[1:]):
             score = min(score, 0.85)  # "в американском Париже": some Paris of the US, a person decides which
         e = index.entries[ei]
+        elsewhere = None  # "Новоукраинка Донецкой области": the only listed one lies in another oblast
+        if outside and cue is not None and e.country == cue.place.country and e.kind in SETTLEMENT_KINDS:
+            region = index.get(region_of(cue.place) or "")
+            elsewhere = f"{NAMESAKE_ELSEWHERE}{e.canonical} lies outside {region.canonical if region else '?'}"
         method = "override" if ref.tag == "override" else h.methods.get(ei, h.method)
         if ref.tag != "override" and e.source in GENERATED_SOURCES and not (
                 e.id in ctx_ids or (e.parent and e.parent in ctx_ids)):
@@ -454,6 +463,6 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
         out.append(Entity(
             start=start, end=end, surface=text[start:end], type=e.type, gazetteer_id=e.id,
             canonical=e.canonical, score=score, method=method, status=status,
-            candidates=cands[:5], rewrite=rewrite, kind=e.kind,
+            candidates=cands[:5], rewrite=rewrite, kind=e.kind, reason=elsewhere,
         ))
     return out
