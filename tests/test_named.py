@@ -189,6 +189,26 @@ def test_a_quoted_title_of_a_work_names_no_place(full_index, text, lang, surface
     assert (e.kind, e.method, e.gazetteer_id) == ("work", "named", None)
 
 
+@pytest.mark.parametrize("text, lang, surface", [
+    ("У театрах чекаємо на «Казки Гофмана» Івана Уривського й «Конотопську відьму» Георгія Ковтуна.", "uk",
+     "Конотопську відьму"),
+    ("У театрах чекаємо на «Кавказьке крейдяне коло» Дати Тавадзе.", "uk", "Кавказьке крейдяне коло"),
+    ("Вечером покажут «Конотопскую ведьму» в новой постановке.", "ru", "Конотопскую ведьму"),
+])
+def test_a_place_adjective_in_a_quoted_title_is_the_title_without_a_cue_word(full_index, text, lang, surface):
+    """A place adjective in quotes with a noun of its own is a title (an opera, a play), even when no
+    work's word stands before it: not Konotop, not the Caucasus."""
+    ents = linked(full_index, text, lang)
+    e = by_surface(ents)[surface]
+    assert (e.kind, e.method, e.gazetteer_id) == ("work", "named", None)
+    assert not [x for x in ents if x.gazetteer_id and e.start <= x.start < e.end]
+
+
+def test_a_quoted_place_noun_in_speech_stays_the_place(full_index):
+    text = "«Харків вистоїть», — сказав мер."  # a noun, not an adjective: the city
+    assert by_surface(linked(full_index, text, "uk"))["Харків"].gazetteer_id == "ua-city-kharkiv"
+
+
 def test_quoted_speech_with_a_full_stop_keeps_its_places(full_index):
     text = "«Ми звільнили Бахмут. Це перемога», — заявив генерал."
     assert by_surface(linked(full_index, text, "uk"))["Бахмут"].gazetteer_id == "ua-city-bakhmut"

@@ -60,6 +60,8 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
             qa, qb = bisect_left(starts, q[0]), bisect_left(starts, q[1])  # the quoted name's tokens
             if qa < qb and (qa, qb) != (a, b + 1):
                 found = _before(text, tokens, qa, qb, lex)  # 'группы "Хорея Козацька"': the band, not a person
+                if found is None and e.type == "place":
+                    found = _quoted_title(text, tokens, a, b + 1, qa, qb, lex)
         if found is None and whole and e.type in ("place", "person") and lex.named_verbs:
             found = _outlet(text, tokens, a, b + 1, lex, mentions)
         if found is None:
@@ -227,6 +229,25 @@ def _in_quotes(text: str, e: Entity) -> tuple[int, int] | None:
     if any(c in content for c in stops) or not 1 < len(re.split(r"[\s\-‐‑–]+", content.strip())) <= MAX_QUOTED_WORDS:
         return None
     return opened + 1, closed
+
+
+PLACE_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк)(?:ий|а|е|і|ого|ої|ому|ій|у|ою|им|их|ими|ая|ое|ие|ой|ую|ом|ым|"
+                                r"ых|ыми)$")  # "Конотопську", "Кавказького" (not "Харків", a noun)
+
+
+def _quoted_title(text: str, tokens: list[Token], a: int, b: int, qa: int, qb: int,
+                  lex: Lexicon) -> tuple[int, int, NamedCue, str] | None:
+    """«Конотопську відьму», «Кавказького крейдяного кола»: a place adjective in quotes with a
+    common noun or adjective of its own is a title (an opera, a play, a newspaper), not the place,
+    with or without a cue word before it ("чекаємо на «Казки Гофмана» ... й «Конотопську відьму»")."""
+    if b - a != 1 or not PLACE_ADJECTIVE_RE.search(tokens[a].text.lower()):
+        return None
+    if not any(tokens[j].text[:1].islower() and len(tokens[j].text) > 2 for j in range(qa, qb) if not a <= j < b):
+        return None
+    work = next((c for cues in lex.named_before.values() for c in cues if c.kind == "work"), None)
+    if work is None:
+        return None
+    return tokens[qa].start, tokens[qb - 1].end, work, "a title in quotes"
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
