@@ -213,7 +213,8 @@ def test_transient_failures_are_retried_and_a_poison_document_becomes_an_error_r
     docs[13]["id"] = "poison"
     inp = write_jsonl(tmp_path / "in" / "docs.jsonl", docs)
     state = tmp_path / "state"
-    cfg = write_cfg(tmp_path / "c.yaml", state, batch_size=10)
+    # the patched process_batch lives in this process: the batches run in its threads
+    cfg = write_cfg(tmp_path / "c.yaml", state, batch_size=10, extra="  task_runner: threads\n")
     script = tmp_path / "flaky.py"
     script.write_text(FLAKY_RUN, encoding="utf-8")
     env = {**prefect_server, "TRANSNORM_MODELS_DIR": str(tmp_path / "models")}

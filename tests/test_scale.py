@@ -94,7 +94,7 @@ def test_the_cli_starts_the_worker_processes_ahead_and_the_run_takes_them(tmp_pa
 
 ORPHAN = """
 import os, sys, time
-from transnorm.ops.runner import LocalPool
+from transnorm.ops.workers import LocalPool
 pool = LocalPool(2)
 pool.start()
 while len(pool._ex._processes) < 2 or not all(p.pid for p in pool._ex._processes.values()):

@@ -26,12 +26,8 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,7 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from transnorm.config import RunnerConfig
-from transnorm.spawning import context
+from transnorm.ops.workers import LocalPool
 
 log = logging.getLogger(__name__)
 MIN_IN_FLIGHT = 4  # batches submitted ahead of the writer, at least
@@ -65,79 +61,9 @@ def process_documents(batch: list, cfg, encode: bool = True) -> BatchResult:
     return BatchResult(records, lines, time.perf_counter() - t0)
 
 
-class LocalPool:
-    """Spawned worker processes for the `processes` runner; rebuilt if a worker dies.
-
-    `warm`: (cfg, first document's text) for warm_worker, which each worker runs when it starts."""
-
-    def __init__(self, workers: int, warm: tuple | None = None):
-        self.workers = workers
-        self.warm = warm
-        self._lock = threading.Lock()
-        self._ex = self._new()
-
-    def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context("batch"),
-                                   initializer=worker_start, initargs=self.warm or ())
-
-    def start(self) -> None:
-        """Spawn every worker now (the pool would spawn them at its first tasks)."""
-        for _ in range(self.workers):
-            self._ex.submit(_ready)
-
-    def run(self, fn, *args):
-        ex = self._ex
-        try:
-            return ex.submit(fn, *args).result()
-        except BrokenProcessPool:
-            with self._lock:  # replace the pool once; the task's retry runs on the new one
-                if self._ex is ex:
-                    self._ex = self._new()
-                    ex.shutdown(wait=False, cancel_futures=True)
-            raise
-
-    def shutdown(self) -> None:
-        self._ex.shutdown(wait=True, cancel_futures=True)
-
-
-_POOL: LocalPool | None = None  # set while a `processes` run is going, in the flow process only
+_POOL: "LocalPool | None" = None  # set while a `processes` run is going, in the flow process only
 _PRESTARTED: list[LocalPool] = []  # started by prestart() for the run about to begin
 _ESTIMATES: dict[tuple[str, ...], int] = {}  # estimate_documents of the inputs prestart() saw
-
-
-def worker_start(cfg=None, first: str | None = None) -> None:
-    """A worker process's first step: it exits when the run's process dies (killed, out of memory),
-    which nothing else would tell it (it holds both ends of its task queue), and warms up when
-    prestart() gave it (cfg, the first document's text)."""
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        def orphaned() -> None:
-            parent.join()  # returns when the parent's end of the sentinel pipe closes
-            os._exit(1)
-
-        threading.Thread(target=orphaned, name="parent-watch", daemon=True).start()
-    if cfg is not None:
-        warm_worker(cfg, first)
-
-
-def warm_worker(cfg, first: str | None) -> None:
-    """A worker process's start: imports, the index and its stored tables, and the language
-    models of the run's first document (1-2 s of CPU lingua would spend on the first detection),
-    while the flow process starts Prefect. A failure is left to the first batch, which reports it."""
-    try:
-        from transnorm.detect import detect_language
-        from transnorm.linking.derived import warm_tables
-        from transnorm.pipeline import get_index
-
-        warm_tables(get_index(cfg))
-        if first:
-            detect_language(first, cfg.detect)
-    except Exception as exc:  # noqa: BLE001 - never break the pool: the batch meets the problem again
-        log.debug("worker warm-up incomplete: %s", exc)
-
-
-def _ready() -> None:
-    """A no-op task: submitting one per worker makes the pool spawn them all at once."""
 
 
 def prestart(cfg, inputs: list[str]) -> str:
@@ -226,15 +152,17 @@ def task_runner(rcfg: RunnerConfig, kind: str | None = None) -> Iterator[tuple[A
             slots = rcfg.workers()
             if kind == "processes":
                 _POOL = _PRESTARTED.pop() if _PRESTARTED else LocalPool(rcfg.workers())
-                stack.callback(_close_pool)
+                stack.push(_close_pool)
         yield runner, slots
 
 
-def _close_pool() -> None:
+def _close_pool(exc_type=None, *_exc) -> None:
+    """Stop the run's worker processes: after their batches when the run ended well; at once when
+    it stopped (an interrupt, a failure): a batch still running is abandoned with its worker."""
     global _POOL
     pool, _POOL = _POOL, None
     if pool is not None:
-        pool.shutdown()
+        pool.shutdown(wait=exc_type is None)
 
 
 def flow_stub(name: str):
