@@ -1,0 +1,37 @@
+"""World cultural figures culture news name, often by the surname alone and in a case form
+(gazetteers/people-culture.yaml): "Твори Шекспіра, Ібсена", "творили Клод Моне, Пьер Боннар".
+A foreign name in Cyrillic cannot be romanised letter by letter (Klod Mone); only the entry gives
+Claude Monet. A surname that is a common word or someone else's stays unlinked."""
+
+from __future__ import annotations
+
+from transnorm.config import load_config
+from transnorm.pipeline import link_segment
+
+CFG = load_config(None)
+
+
+def _links(text: str, lang: str, index) -> dict[str, tuple[str | None, str]]:
+    return {text[e.start:e.end]: (e.gazetteer_id, e.status) for e in link_segment(text, lang, index, CFG)}
+
+
+def test_writers_by_surname_in_a_case_form(full_index):
+    got = _links("Твори Шекспіра та Ібсена отримають нове дихання у прочитаннях режисерів.", "uk", full_index)
+    assert got["Шекспіра"] == ("person-william-shakespeare", "auto")
+    assert got["Ібсена"] == ("person-henrik-ibsen", "auto")
+
+
+def test_foreign_painters_in_cyrillic_are_their_own_names(full_index):
+    got = _links("Виды парка переносят в места, где творили Клод Моне, Пьер Боннар и другие мастера.", "ru",
+                 full_index)
+    assert got["Клод Моне"] == ("person-claude-monet", "auto")
+    assert got["Пьер Боннар"] == ("person-pierre-bonnard", "auto")
+    got = _links("The orchestra played Mozart and Beethoven.", "en", full_index)
+    assert got["Mozart"][0] == "person-wolfgang-amadeus-mozart" and got["Beethoven"][0] == "person-ludwig-van-beethoven"
+
+
+def test_a_surname_that_is_a_common_word_or_another_persons_is_not_linked_alone(full_index):
+    """Bach ("бах!") and Miller (also Gazprom's Alexei Miller) have no surname-only form."""
+    got = _links("Бах! — і світло згасло. Міллер нічого не сказав.", "uk", full_index)
+    assert got.get("Бах", (None,))[0] != "person-johann-sebastian-bach"
+    assert got.get("Міллер", (None,))[0] != "person-arthur-miller"
