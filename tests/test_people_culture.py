@@ -35,3 +35,15 @@ def test_a_surname_that_is_a_common_word_or_another_persons_is_not_linked_alone(
     got = _links("Бах! — і світло згасло. Міллер нічого не сказав.", "uk", full_index)
     assert got.get("Бах", (None,))[0] != "person-johann-sebastian-bach"
     assert got.get("Міллер", (None,))[0] != "person-arthur-miller"
+
+
+def test_a_plural_noun_opening_a_sentence_is_no_first_name_before_a_writer(full_index):
+    """"Романи Гемінґвея" are Hemingway's novels, not a Romana Hemingveia: a sentence's first word read
+    first as a plural common noun is no first name (Роман), so the writer keeps his link; a first name
+    read first as one still opens a person's name."""
+    got = _links("Романи Гемінґвея перекладені українською.", "uk", full_index)
+    assert got["Гемінґвея"] == ("person-ernest-hemingway", "auto")
+    got = _links("Романы Ремарка снова популярны.", "ru", full_index)
+    assert got["Ремарка"] == ("person-erich-maria-remarque", "auto")
+    got = _links("Роман Старовойт прибыл в Курск.", "ru", full_index)
+    assert got["Роман Старовойт"] == ("person-roman-starovoit", "auto")

@@ -37,6 +37,7 @@ from transnorm.linking.hits import (
 )
 from transnorm.linking.named import mark_named
 from transnorm.linking.openworld import OpenWorld
+from transnorm.linking.people import plural_noun_opening
 from transnorm.linking.places import GeneratedPlaces, cue_before, spelt_as_namesake
 from transnorm.linking.resolve import NAMESAKE_ELSEWHERE, TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
@@ -60,7 +61,8 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     tokens = split_runs(tokenize(text), index)  # review decisions: runs that are several names
     keys = keys_fn(tokens) if keys_fn else [(t.key,) for t in tokens]
     given_names = index.lexicon.given_names
-    given = [t.text[:1].isupper() and not given_names.isdisjoint(ks) for t, ks in zip(tokens, keys)]  # capitalised
+    given = [t.text[:1].isupper() and not given_names.isdisjoint(ks) and not plural_noun_opening(text, t, lang)
+             for t, ks in zip(tokens, keys)]  # capitalised
     hits = _first_names_dropped(_exact(text, tokens, keys, index), tokens, index)
     hits = _surnames_after_a_first_name_dropped(hits, tokens, keys, given, index)
     ow = OpenWorld(text, tokens, index, cfg, lang) if cfg.generate_names else None

@@ -147,8 +147,11 @@ def cyr_given(word: str, lang: str, index: "Index", initial: bool = False) -> bo
     shevchenko), directly or as the lemma of a Name analysis; or, inside a sentence, a Name
     analysis of a word the dictionary knows (Кароліну, Олівер). The dictionary's guesses for
     unknown words (Косинін, Гангнуса) do not count, and at a sentence's start a common noun
-    wins unless the data knows the name (Надежда, Роман, Слава)."""
+    wins unless the data knows the name (Надежда, Роман, Слава), and even then when it is read
+    first as a plural (plural_noun_opening)."""
     low = word.lower()
+    if initial and _plural_noun(low, lang):
+        return False
     if is_first_name_key(fold(low), index, latin_ok=False):
         return True
     known = analyzer(word_langs(low, lang)[0]).word_is_known(low)
@@ -160,6 +163,19 @@ def cyr_given(word: str, lang: str, index: "Index", initial: bool = False) -> bo
         if known and (i == 0 or not initial):
             return True
     return False
+
+
+def plural_noun_opening(text: str, tok: Token, lang: str | None) -> bool:
+    """"Романи Гемінґвея", "Романы Ремарка" opening a sentence: a word read first as a plural
+    common noun (novels) is no first name (Роман), so the listed writer after it keeps his link."""
+    return lang in ("ru", "uk") and is_cyrillic_word(tok.text) and sentence_initial(text, tok) \
+        and _plural_noun(tok.text.lower(), lang)
+
+
+def _plural_noun(low: str, lang: str) -> bool:
+    parses = cyr_parses(low, lang)
+    return bool(parses) and parses[0].tag.POS == "NOUN" and parses[0].tag.number == "plur" \
+        and parses[0].tag.animacy == "inan"
 
 
 def classify(text: str, tokens: Sequence[Token], i: int, lang: str, index: "Index") -> str:
