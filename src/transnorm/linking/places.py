@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
+from transnorm.linking.declension import cyr_parses
 from transnorm.linking.derived import cross_map
 from transnorm.linking.hits import capitalised, sentence_initial
 from transnorm.linking.nominative import ends_like_settlement, nominative
@@ -194,6 +195,17 @@ def slug(name: str) -> str:
 
 
 
+def _names_its_settlement(cue_word: str, adjective: str, lang: str) -> bool:
+    """"поселка Цветковский", "станицы Каневская": an adjective in the nominative singular of the
+    settlement word's gender, right after it, is the settlement's name in apposition (a unit's
+    adjective there would agree in case: "поселке Покровского района")."""
+    if lang not in ("ru", "uk"):
+        return False
+    genders = {p.tag.gender for p in cyr_parses(cue_word.lower(), lang) if p.tag.POS == "NOUN"}
+    return any(p.tag.POS == "ADJF" and p.tag.case == "nomn" and p.tag.number == "sing" and p.tag.gender in genders
+               for p in cyr_parses(adjective, lang))
+
+
 class GeneratedPlaces:
     """Places proposed for the unknown runs of one text (see the module docstring)."""
 
@@ -297,7 +309,10 @@ class GeneratedPlaces:
         if b - a == 1 and is_cyrillic_word(toks[0].text) and is_function_or_verb(toks[0].text):
             return False  # "с. Циркуни, Внаслідок обстрілу": a comma for a full stop, not a list
         last = toks[-1].text.lower()
-        return not UNIT_ADJECTIVE_RE.search(last) or (cued and NEUTER_ADJECTIVE_RE.search(last) is not None)
+        if not UNIT_ADJECTIVE_RE.search(last):
+            return True
+        return cued and (NEUTER_ADJECTIVE_RE.search(last) is not None
+                         or (strong and a > 0 and _names_its_settlement(self.tokens[a - 1].text, last, self.lang)))
 
     def _common_opener(self, a: int, b: int) -> bool:
         """One stop-layer word opening a sentence ("Обстріл Суджанського району"): its capital is
