@@ -29,7 +29,6 @@ MAX_BETWEEN = 4  # words between a place and its qualifier ("в штате", "in
 class Qualifier(NamedTuple):
     place: Entry  # the state, province or country the name is said to be in
     weak: bool  # only an adjective says so ("американский"): which namesake there is a guess
-    shared: bool = False  # written after the last of a list the name is in (shared_qualifiers)
 
 
 def qualifier(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index) -> Qualifier | None:
@@ -181,9 +180,9 @@ LIST_REACH = 8  # members a shared qualifier reaches back over
 def shared_qualifiers(text: str, tokens: list[Token], hits: list[Hit], cues: list[Qualifier | None],
                       index: Index) -> None:
     """"Угледар, Новоукраинка и Максимильяновка ДНР", "Новоукраинки и Угледара Донецкой области":
-    the oblast (or unit) written after the last name of a list is where each of them lies. Given to
-    the earlier members, marked `shared` (resolve holds it against small places only: a city listed
-    before "... и Новоукраинке Донецкой области" may be a list of its own)."""
+    the oblast (or unit) written after the last name of a list is where each of them lies, given to
+    the earlier members (resolve holds a domestic oblast against places under 20,000 only: a city
+    listed before "... и Новоукраинке Донецкой области" may be a list of its own)."""
     for k in range(len(hits) - 2, -1, -1):
         if cues[k] is not None:
             continue
@@ -193,11 +192,11 @@ def shared_qualifiers(text: str, tokens: list[Token], hits: list[Hit], cues: lis
             got = cues[m]
             if got is not None and TO_MEMBER_RE.fullmatch(between):
                 if not got.weak and got.place.kind not in STATE_KINDS and region_of(got.place) is not None:
-                    cues[k] = got._replace(shared=True)
+                    cues[k] = got
                 break
             unit = _unit_of(hits[m], index)
             if unit is not None and region_of(unit) is not None and TO_UNIT_RE.fullmatch(between):
-                cues[k] = Qualifier(unit, False, True)
+                cues[k] = Qualifier(unit, False)
                 break
             if not TO_MEMBER_RE.fullmatch(between):
                 break

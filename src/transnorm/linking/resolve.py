@@ -340,6 +340,13 @@ def _russian_village(text: str, tokens: list[Token], h: Hit, namesakes: list[Ent
                   reason="in a report on Russia; the Ukrainian villages of this name are not meant")
 
 
+def _listed_before_a_region(e: Entry, cue) -> bool:
+    """An oblast written after a town of 20,000 or more of the same country is more likely the next
+    item of a list than where the town lies ("Удари по Харкову, Донецькій області", "Mariupol,
+    Luhansk, Zaporozhye, Kherson region"): it does not count against the town."""
+    return e.country == cue.place.country and (e.population or 0) >= FAR_POPULATION
+
+
 NAMESAKE_ELSEWHERE = "the namesake of another oblast: "  # reason of a link the region written after rules out
 
 
@@ -403,7 +410,7 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
                 pass
             elif cue.place.id == e.parent:
                 ev += 2.0
-            elif against(e, cue, index) and not (cue.shared and (e.population or 0) >= FAR_POPULATION):
+            elif against(e, cue, index) and not _listed_before_a_region(e, cue):
                 ev -= 3.0  # "Odessa, Texas" is not the Ukrainian Odesa
                 outside = True
             scored.append((ev, ei, ref, outside))
