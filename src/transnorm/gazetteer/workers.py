@@ -216,8 +216,9 @@ class MergedLayers:
 
 
 def merge_layers(layers: list[tuple[str, list[Entry]]], renames: Path) -> MergedLayers:
-    """The generated layers merged and renamed (store._base): in a worker, the main process never
-    holds the 44,000 merged entries as objects, only as rows."""
+    """The generated layers merged and renamed (store._base runs it in the main process: in a worker
+    the layers and the result crossed two pipes, 0.6 s of a 20-s build; the 44,000 merged entries
+    it returns are rows, and the objects it made are given back before the compiling workers start)."""
     from transnorm.gazetteer.compile import no_gc
     from transnorm.gazetteer.merge import merge_generated
     from transnorm.gazetteer.renames import apply_renames, load_renames
