@@ -204,6 +204,19 @@ def test_a_place_adjective_in_a_quoted_title_is_the_title_without_a_cue_word(ful
     assert not [x for x in ents if x.gazetteer_id and e.start <= x.start < e.end]
 
 
+@pytest.mark.parametrize("text, lang, surface", [
+    ("Газопровід «Сила Сибіру-2» так і не збудували.", "uk", "Сила Сибіру-2"),
+    ("Движение «Матери Донбасса» выступило с заявлением.", "ru", "Матери Донбасса"),
+])
+def test_a_pipeline_or_a_movement_named_after_a_region_names_no_region(full_index, text, lang, surface):
+    """Lexicon cues (named_things): a pipeline's or a movement's quoted name holds no mention of Siberia
+    or Donbas."""
+    ents = linked(full_index, text, lang)
+    e = by_surface(ents)[surface]
+    assert e.method == "named" and e.gazetteer_id is None
+    assert not [x for x in ents if x.gazetteer_id and e.start <= x.start < e.end]
+
+
 def test_a_quoted_place_noun_in_speech_stays_the_place(full_index):
     text = "«Харків вистоїть», — сказав мер."  # a noun, not an adjective: the city
     assert by_surface(linked(full_index, text, "uk"))["Харків"].gazetteer_id == "ua-city-kharkiv"
