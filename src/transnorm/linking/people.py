@@ -156,8 +156,9 @@ def cyr_given(word: str, lang: str, index: "Index", initial: bool = False) -> bo
         return True
     known = analyzer(word_langs(low, lang)[0]).word_is_known(low)
     for i, p in enumerate(cyr_parses(low, lang)):
-        if "Name" not in p.tag.grammemes or "voct" in p.tag.grammemes:
-            continue  # a vocative (Манько of Манька) is how one calls a person, never how news names one
+        if "Name" not in p.tag.grammemes or "voct" in p.tag.grammemes or p.tag.number == "plur":
+            continue  # a vocative (Манько of Манька) is how one calls a person, never how news names one;
+            # a plural (Петров, Иванов: "of the Peters") is the surname those names gave
         if is_first_name_key(fold(p.normal_form), index, latin_ok=False):
             return True
         if known and (i == 0 or not initial):
