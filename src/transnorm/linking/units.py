@@ -93,15 +93,21 @@ def _head_after(tokens: Sequence[Token], j: int, rules: AdjectiveRules) -> tuple
     return None
 
 
+def count_at(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """Is tokens[i] a number in brackets after a list member? Defence ministry tallies write
+    "над Белгородской (51) и Брянской (36) областями", "over the Kursk (12) and Bryansk (3) regions"."""
+    if i < 1 or i >= len(tokens) or not tokens[i].text.isdigit():
+        return False
+    after = text[tokens[i].end:tokens[i + 1].start if i + 1 < len(tokens) else len(text)]
+    return text[tokens[i - 1].end:tokens[i].start].strip() == "(" and after.strip().startswith(")")
+
+
 def _past_count(text: str, tokens: Sequence[Token], j: int) -> tuple[int, str]:
-    """(the next word, the punctuation before it) after tokens[:j], a number in brackets
-    skipped: defence ministry tallies write "над Белгородской (51) и Брянской (36) областями"."""
-    gap = text[tokens[j - 1].end:tokens[j].start].strip()
-    if gap == "(" and tokens[j].text.isdigit():
-        after = text[tokens[j].end:tokens[j + 1].start if j + 1 < len(tokens) else len(text)].strip()
-        if after.startswith(")"):
-            return j + 1, after[1:].strip()
-    return j, gap
+    """(the next word, the punctuation before it) after tokens[:j], a number in brackets skipped."""
+    if count_at(text, tokens, j):
+        end = tokens[j + 1].start if j + 1 < len(tokens) else len(text)
+        return j + 1, text[tokens[j].end:end].strip()[1:].strip()
+    return j, text[tokens[j - 1].end:tokens[j].start].strip()
 
 
 def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | None = None) -> list[UnitMatch]:
@@ -305,13 +311,13 @@ def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveR
         return False
     if m.head == "hromada":
         m.pool = places
-    _rank_centres(m, places, index)
+    rank_centres(m, places, index)
     if m.head != "hromada":  # the settlement itself: the clear centre, or the likeliest few for resolve
         m.entries = [m.centre] if m.clear else m.entries[:5]
     return True
 
 
-def _rank_centres(m: UnitMatch, places: list[tuple[int, int]], index: Index) -> None:
+def rank_centres(m: UnitMatch, places: list[tuple[int, int]], index: Index) -> None:
     """The best-ranked derivations, heaviest first, as the match's centres."""
     best_rank = min(r for _, r in places)
     ranked = sorted((p for p, r in places if r == best_rank), key=lambda p: -centre_weight(index.entries[p]))
@@ -340,7 +346,7 @@ def _in_units_beside(found: list[UnitMatch], tokens: Sequence[Token], text: str,
             oblast = unit.id if q.head == "oblast" else unit.parent
             inside = [(p, r) for p, r in m.pool if index.entries[p].parent == oblast]
             if inside and m.centre is not None and index.entries[m.centre].parent != oblast:
-                _rank_centres(m, inside, index)
+                rank_centres(m, inside, index)
             break
 
 

@@ -11,7 +11,7 @@ from transnorm.gazetteer.adjectives import rules_for
 from transnorm.gazetteer.entries import REGION_KINDS, SETTLEMENT_KINDS
 from transnorm.gazetteer.index import Index
 from transnorm.linking.hits import Hit, capitalised
-from transnorm.linking.units import HROMADA_CLEAR, UnitMatch, centre_weight
+from transnorm.linking.units import UnitMatch, count_at, rank_centres
 from transnorm.text.fold import Token, fold_name
 
 PLURAL_UNIT_HEADS = {"districts": "district", "raions": "district", "rayons": "district",
@@ -76,7 +76,7 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
                     a -= 1
                 take(a, b, SINGULAR_UNIT_HEADS.get(t.text, t.text), j, True, single=True)
             continue
-        end = j - 1 if noun is not None and _count_at(text, tokens, j - 1) else j  # "Bryansk (36) regions"
+        end = j - 1 if noun is not None and count_at(text, tokens, j - 1) else j  # "Bryansk (36) regions"
         while noun is not None and end > 0 and capitalised(tokens[end - 1]):
             a = end - 1  # the member: capitalised words joined by spaces or hyphens ("The" is none)
             while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]) and tokens[a - 1].key not in stop:
@@ -84,21 +84,12 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
             take(a, end, noun, j, end == j)
             conj = a > 1 and tokens[a - 1].key in ("and", "or")
             prev = a - 2 if conj else a - 1
-            prev -= _count_at(text, tokens, prev)
+            prev -= count_at(text, tokens, prev)
             if prev < 0 or not LIST_GAP_RE.fullmatch(text[tokens[prev].end:tokens[a].start]):
                 break
             end = prev + 1
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas, unclear
-
-
-def _count_at(text: str, tokens: Sequence[Token], i: int) -> bool:
-    """Is tokens[i] a number in brackets after a list member: "over the Belgorod (51) and Bryansk (36)
-    regions", as defence ministry tallies write?"""
-    if i < 1 or not tokens[i].text.isdigit():
-        return False
-    after = text[tokens[i].end:tokens[i + 1].start if i + 1 < len(tokens) else len(text)]
-    return text[tokens[i - 1].end:tokens[i].start].strip() == "(" and after.strip().startswith(")")
 
 
 def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bool, starts: dict,
@@ -111,11 +102,9 @@ def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bo
     places = [p for p in h.refs if index.entries[p].country == "UA" and index.entries[p].kind in SETTLEMENT_KINDS]
     if not places:
         return None
-    ranked = sorted(places, key=lambda p: -centre_weight(index.entries[p]))
-    clear = len(ranked) == 1 or centre_weight(index.entries[ranked[0]]) >= HROMADA_CLEAR * max(
-        centre_weight(index.entries[ranked[1]]), 1.0)
-    return UnitMatch(a, head + 1 if own else b, b, "hromada", tokens[head].text, "", entries=ranked,
-                     centre=ranked[0], clear=clear)
+    m = UnitMatch(a, head + 1 if own else b, b, "hromada", tokens[head].text, "")
+    rank_centres(m, [(p, 0) for p in places], index)  # heaviest first; `clear` as for "Краснопільська"
+    return m
 
 
 REGION_OF_WORDS = frozenset({"region", "oblast", "province"})  # "the Russian region of Lipetsk"
