@@ -348,10 +348,8 @@ def _base(folder: Path, spec: LayerSpec, cache_dir: Path, shared: Path | None, e
     t_layers = time.perf_counter() - t0
     counts = {n: len(es) for n, es in layers}
     # merged here: in a worker the layers and the result crossed two pipes (0.6 s of a 20-s build)
-    merging = BuildPool(1).submit_once(W.merge_layers, layers, folder / RENAMES_FILE)
+    merged = W.merge_layers(layers, folder / RENAMES_FILE)
     del layers
-    merged = W.result(merging, "merging the generated layers")
-    del merging
     give_back_memory()  # the merge's decoded entries, before the compiling workers start
     if pool is not None:
         pool.close_once()
