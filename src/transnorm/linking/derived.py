@@ -217,8 +217,10 @@ def is_first_name_key(key: str, index: "Index", latin_ok: bool = True, written: 
         return True
     if key and "\u0400" <= key[0] <= "\u04ff":
         return key in ukrainian_given_names()
-    return latin_ok and written is not None and (written.lower() in guesser_first_names(index)
-                                                 or plain_ascii(written) in guesser_first_names(index))
+    if not latin_ok or written is None:
+        return False
+    names = guesser_first_names(index)
+    return written.lower() in names or plain_ascii(written) in names
 
 
 def fold_words(name: str) -> list[str]:

@@ -166,11 +166,12 @@ def _generate(ow: OpenWorld, tokens: list[Token], entities: list[Entity], unknow
             spelt_as_namesake(g, w, ow.index)
     claimed = [(g.start, g.end) for g in generated]
     stays = [(a, b) for (a, b), e in weak.items() if not any(s < e.end and e.start < t for s, t in claimed)]
-    for r in [r for r in stays if (weak[r].reason or "").startswith(NAMESAKE_ELSEWHERE)]:
+    ruled_out = [r for r in stays if (weak[r].reason or "").startswith(NAMESAKE_ELSEWHERE)]
+    maker = GeneratedPlaces(ow.text, ow.tokens, ow.index, ow.lang) if ruled_out else None
+    for r in ruled_out:
         # "Bogdanovka in Donetsk Oblast", the only Bohdanivkas listed elsewhere: the oblast written
         # after it is the cue, and the namesake gives the spelling
-        g = GeneratedPlaces(ow.text, ow.tokens, ow.index, ow.lang).place(*r, "settlement", "named with its oblast",
-                                                                            kept)
+        g = maker.place(*r, "settlement", "named with its oblast", kept)
         spelt_as_namesake(g, weak[r], ow.index)
         generated.append(g)
         stays.remove(r)

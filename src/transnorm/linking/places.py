@@ -230,7 +230,7 @@ class GeneratedPlaces:
             cue = cue or cue_before(self.text, self.tokens, a, self.lang, self.index) \
                 or cue_after(self.text, self.tokens, b, self.index) or self._shaped(a, b)
             if cue is not None and self._nameish(a, b, cued=True, strong=cue.strong) and not self._common_opener(a, b):
-                out.append(self._place(a, b, cue.kind, cue.reason, known + out))
+                out.append(self.place(a, b, cue.kind, cue.reason, known + out))
             else:
                 pending.append((a, b))
         pending = self._again(pending, known + out, out)
@@ -251,7 +251,7 @@ class GeneratedPlaces:
             group = [it]
         for a, b in pending:
             if self.tokens[a].start in in_list and self._nameish(a, b, cued=True):  # a list is a cue
-                out.append(self._place(a, b, "settlement", "listed beside settlements", known + out))
+                out.append(self.place(a, b, "settlement", "listed beside settlements", known + out))
             else:
                 left.append((a, b))
         return out, left
@@ -345,10 +345,7 @@ class GeneratedPlaces:
         return e.type == "place" and (e.kind in SETTLEMENT_KINDS) and e.status in ("auto", "review")
 
     def place(self, a: int, b: int, kind: str, reason: str, known: list[Entity]) -> Entity:
-        """The generated place for tokens a..b (its proposal as _place makes it)."""
-        return self._place(a, b, kind, reason, known)
-
-    def _place(self, a: int, b: int, kind: str, reason: str, known: list[Entity]) -> Entity:
+        """The generated place for tokens a..b, with its proposed English name."""
         start, end = self.tokens[a].start, self.tokens[b - 1].end
         surface = self.text[start:end]
         words = [t.text for t in self.tokens[a:b]]
