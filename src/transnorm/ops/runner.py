@@ -63,7 +63,7 @@ def process_documents(batch: list, cfg, encode: bool = True) -> BatchResult:
 
 _POOL: "LocalPool | None" = None  # set while a `processes` run is going, in the flow process only
 _PRESTARTED: list[LocalPool] = []  # started by prestart() for the run about to begin
-_ESTIMATES: dict[tuple[str, ...], int] = {}  # estimate_documents of the inputs prestart() saw
+_ESTIMATES: dict[tuple[str, ...], int] = {}  # estimate_documents of the inputs prestart() saw, for its run
 
 
 def prestart(cfg, inputs: list[str]) -> str:
@@ -360,8 +360,13 @@ def _run(cfg, gazetteer_digest, inputs, force, inbox, result, lock, writer, t0) 
     from transnorm.ops import faults, progress
     from transnorm.ops.ledger import RETRY_HASH, Ledger, pipeline_digest, plan
 
+    known = _ESTIMATES.pop(tuple(inputs), None)  # prestart's count of these inputs, taken: a later run counts again
+
     def documents() -> int:
-        return _estimate(inputs)
+        nonlocal known
+        if known is None:
+            known = estimate_documents(inputs)
+        return known
 
     result.runner = runner_kind(cfg.runner, cfg.batch_size, documents)
     with lock, Ledger(cfg.state_dir) as ledger, task_runner(cfg.runner, result.runner) as (runner, slots):
