@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +36,7 @@ from transnorm.review.summary import Stats
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")  # characters that take two UTF-16 units
 STATUSES = ("auto", "review", "unresolved")
 MAX_ERRORS_SHOWN = 300
 SOURCE, TRANSLATION_ONLY, RENDERING = 0, 1, 2  # the `side` of a mention row on the page
@@ -60,7 +62,7 @@ class RunSummary:
 
 def _utf16_offsets(text: str):
     """Map Python code-point offsets to the UTF-16 offsets JS strings use (differ after emoji)."""
-    if text.isascii() or all(ord(ch) < 0x10000 for ch in text):
+    if text.isascii() or not _ASTRAL.search(text):
         return lambda i: i
     prefix = [0]
     for ch in text:
@@ -77,7 +79,7 @@ class ReportBuilder:
         self.limits = limits or ReportConfig()
         self.stats = stats if stats is not None else Stats()
         self.docs: list[dict[str, Any]] = []
-        self.mentions: list[list[Any]] = []  # compact rows, see add()
+        self.mentions: list[tuple] = []  # compact rows, see add(): tuples, which the garbage collector skips
         self.text_chars = 0
 
     @property
@@ -94,7 +96,8 @@ class ReportBuilder:
 
     def add(self, rec: Record) -> None:
         """Count the next record of the run, and embed it if it fits."""
-        counts = self.stats.add(rec)
+        sources = english_sources(rec)
+        counts = self.stats.add(rec, sources)
         chars = len(rec.text) + len(rec.text_en or "")
         rows = len(rec.entities) + len(rec.entities_en)
         lim = self.limits
@@ -104,17 +107,16 @@ class ReportBuilder:
         d = len(self.docs)
         self.text_chars += chars
         src, en = _utf16_offsets(rec.text), _utf16_offsets(rec.text_en or "")
-        sources = english_sources(rec)
         shown = {i: e.surface for e, i in zip(rec.entities_en, sources) if i is not None}
         lang = rec.lang or "und"
         # [doc, side, start, end, surface, type, id, canonical, score, method, status, lang, English form, kind]
         for i, e in enumerate(rec.entities):
-            self.mentions.append([d, SOURCE, src(e.start), src(e.end), e.surface, e.type, e.gazetteer_id,
-                                  e.canonical, round(e.score, 3), e.method, e.status, lang, shown.get(i), e.kind])
+            self.mentions.append((d, SOURCE, src(e.start), src(e.end), e.surface, e.type, e.gazetteer_id,
+                                  e.canonical, round(e.score, 3), e.method, e.status, lang, shown.get(i), e.kind))
         for e, i in zip(rec.entities_en, sources):
-            self.mentions.append([d, RENDERING if i is not None else TRANSLATION_ONLY, en(e.start), en(e.end),
+            self.mentions.append((d, RENDERING if i is not None else TRANSLATION_ONLY, en(e.start), en(e.end),
                                   e.surface, e.type, e.gazetteer_id, e.canonical, round(e.score, 3), e.method,
-                                  e.status, "en", None, e.kind])
+                                  e.status, "en", None, e.kind))
         self.docs.append({
             "id": rec.id, "source": rec.source, "lang": lang, "text": rec.text,
             "text_en": rec.text_en, "warnings": list(rec.warnings), "errors": list(rec.errors),

@@ -88,11 +88,12 @@ class Stats:
             out[status] += n
         return out
 
-    def add(self, rec: Record) -> DocCounts:
+    def add(self, rec: Record, sources: list[int | None] | None = None) -> DocCounts:
+        """Count the next record. `sources`: english_sources(rec), when the caller has it already."""
         undecided = 0
         room = self.max_changes - len(self.changes)  # English forms are kept for listed changes only
         rendering: dict[int, str] = {}
-        for en, src in zip(rec.entities_en, english_sources(rec)):
+        for en, src in zip(rec.entities_en, english_sources(rec) if sources is None else sources):
             self.english["rendering" if src is not None else "translation only"] += 1
             if src is not None and len(rendering) < room and _changed(rec.entities[src]):
                 rendering[src] = en.surface
