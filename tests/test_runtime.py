@@ -262,7 +262,7 @@ def test_phases_draw_one_line_each_with_counts():
 
 
 def test_estimate_documents_counts_files_and_lines(tmp_path):
-    from transnorm.ops.runner import estimate_documents
+    from transnorm.ops.inputs import estimate_documents
 
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "b.md").write_text("y")
@@ -270,3 +270,32 @@ def test_estimate_documents_counts_files_and_lines(tmp_path):
     (tmp_path / "f.jsonl").write_text('{"text": "1"}\n{"text": "2"}\n{"text": "3"}\n')
     (tmp_path / "g.csv").write_text("id,text\n1,a\n2,b\n")
     assert estimate_documents([str(tmp_path)]) == 2 + 3 + 2
+
+
+def test_a_sigterm_a_finalizer_swallowed_is_raised_again_at_the_run_loops_next_check():
+    """Prefect's SIGTERM handler raises wherever the main thread is; inside a finalizer Python drops
+    the exception, and the run went on to exit 0. The run loop's check raises it again."""
+    from transnorm.ops.signals import checked_sigterm
+
+    class Terminated(BaseException):
+        pass
+
+    def prefect_like(signum, frame):
+        raise Terminated(signum)
+
+    class Finalised:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(10_000):  # the handler runs in here; its exception goes nowhere
+                pass
+
+    saved = signal.signal(signal.SIGTERM, prefect_like)
+    try:
+        with checked_sigterm() as check:
+            check()  # no signal yet: nothing happens
+            Finalised()  # freed at once, its finalizer meets the signal
+            with pytest.raises(Terminated):
+                check()
+        assert signal.getsignal(signal.SIGTERM) is prefect_like  # the wrapper is gone after the run
+    finally:
+        signal.signal(signal.SIGTERM, saved)

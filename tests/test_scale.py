@@ -92,6 +92,42 @@ def test_the_cli_starts_the_worker_processes_ahead_and_the_run_takes_them(tmp_pa
         unused._ex.submit(int)  # its workers are gone
 
 
+def test_the_cli_hands_the_first_batch_to_the_workers_before_prefect_starts(tmp_path):
+    """prestart() with the index's digest plans the input's first batch as the run will and starts it
+    in a worker (ops/ahead.py); the run's task for that batch takes the result instead of starting
+    the work again, with the same records; a batch that differs from the plan runs as usual."""
+    import gc
+
+    from transnorm.ops import ahead, runner
+    from transnorm.ops.ledger import content_hash, item_key, pipeline_digest
+    from transnorm.pipeline import get_index, process_batch
+
+    inp = write_jsonl(tmp_path / "docs.jsonl", english_docs(8, seed=5))
+    cfg = load_config(None).model_copy(update={"batch_size": 2, "state_dir": tmp_path / "state"})
+    cfg.runner = cfg.runner.model_copy(update={"max_workers": 2})
+    digest = get_index(cfg).digest
+    items = list(iter_inputs([str(inp)], cfg.ingest))
+    keys = [(item_key(d), content_hash(d)) for d in items]
+    pipeline = pipeline_digest(cfg, digest)
+    try:
+        assert runner.prestart(cfg, [str(inp)], digest) == "processes"
+        first = ahead.claim(pipeline, keys[:2])
+        assert first is not None  # one batch ahead: the flow process keeps the other core
+        assert ahead.claim(pipeline, keys[2:4]) is None
+        assert ahead.claim("another pipeline", keys[:2]) is None  # e.g. a model installed meanwhile
+        with runner.task_runner(cfg.runner, "processes"):
+            res = runner.run_batch(items[:2], cfg, first)
+            assert ahead._AHEAD == {}  # taken, not run again
+            again = runner.run_batch(items[:2], cfg, first)  # a retry: runs as usual
+        expected = [r.to_line() for r in process_batch(items[:2], cfg)]
+        assert [r.to_line() for r in res.records] == expected == [r.to_line() for r in again.records]
+        assert res.lines == expected  # encoded in the worker
+        assert gc.isenabled()  # paused only while a batch's records were unpickled
+    finally:
+        runner.discard_prestarted()
+    assert ahead._AHEAD == {} and not runner._PRESTARTED
+
+
 ORPHAN = """
 import os, sys, time
 from transnorm.ops.workers import LocalPool

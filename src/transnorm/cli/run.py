@@ -116,6 +116,7 @@ def run(
     from transnorm.config import ConfigError, load_config
     from transnorm.detect import warm_in_background
     from transnorm.gazetteer.schema import GazetteerError
+    from transnorm.ops import inputs as inputs_
     from transnorm.ops import progress, runner
     from transnorm.ops.server import ServerError, configured_url, connect
 
@@ -128,8 +129,9 @@ def run(
     if missing and len(missing) == len(inputs):
         fail(f"no such input: {', '.join(missing)}")
     claim_folders(cfg, out)  # another run on this state or --out, or a folder not writable: exit 2 now
-    # lingua's models load on the other core while Prefect is imported
-    warm_in_background(cfg.detect, lambda: runner.first_text([str(p) for p in inputs], cfg.ingest))
+    names = [str(p) for p in inputs]
+    if runner.detects_here(cfg, names):  # lingua's models load on the other core while Prefect is imported
+        warm_in_background(cfg.detect, lambda: inputs_.first_text(names, cfg.ingest))
     quiet_prefect()
     guard = Interrupts().install()
     display = PhaseDisplay(err)
@@ -144,8 +146,8 @@ def run(
                              "To skip this wait: run `transnorm server start` in another terminal (later runs "
                              "find it), or set PREFECT_API_URL.")
             display.phase(index_label(cfg))
-            fail_on(GazetteerError, lambda: load_index(cfg))
-            runner.prestart(cfg, [str(p) for p in inputs])  # worker processes, if any, warm up meanwhile
+            digest = fail_on(GazetteerError, lambda: load_index(cfg))
+            runner.prestart(cfg, names, digest, force)  # worker processes, if any, start on the first batches
             if conn.temporary is not None:
                 display.phase("starting the temporary Prefect server")
                 fail_on(ServerError, conn.temporary.wait)
@@ -230,11 +232,14 @@ def quick_exit() -> None:
         os._exit(0)
 
 
-def load_index(cfg: Config) -> None:
+def load_index(cfg: Config) -> str:
+    """The compiled gazetteer's digest, with its stored tables ready. Raises GazetteerError."""
     from transnorm.linking.derived import warm_tables
     from transnorm.pipeline import get_index
 
-    warm_tables(get_index(cfg))  # a broken gazetteer stops here, before any document is read
+    index = get_index(cfg)
+    warm_tables(index)  # a broken gazetteer stops here, before any document is read
+    return index.digest
 
 
 def call_flow(api_url: str, **params) -> str:

@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from transnorm.config import Config, load_config  # noqa: E402
 from transnorm.detect import warm_in_background  # noqa: E402
+from transnorm.ops import inputs as inputs_  # noqa: E402
 from transnorm.ops import runner  # noqa: E402
 from transnorm.ops.output import RunWriter  # noqa: E402
 from transnorm.pipeline import get_index  # noqa: E402
@@ -33,10 +34,12 @@ REVIEW_ARTIFACT_ROWS = 200
 @task(name="prepare-gazetteer", cache_policy=NO_CACHE)
 def prepare_gazetteer(cfg: Config, inputs: list[str]) -> str:
     """Build (or load the cached) compiled gazetteer and its stored tables once, before the batches
-    need them (and meanwhile, in a thread, the language detector's models for the first document)."""
+    need them (and meanwhile, in a thread, the language detector's models for the first document,
+    when the batches run in this process)."""
     from transnorm.linking.derived import warm_tables
 
-    warm_in_background(cfg.detect, lambda: runner.first_text(inputs, cfg.ingest))
+    if runner.detects_here(cfg, inputs):
+        warm_in_background(cfg.detect, lambda: inputs_.first_text(inputs, cfg.ingest))
     index = get_index(cfg)
     warm_tables(index)  # made once and stored here, before worker processes would each make them
     return index.digest

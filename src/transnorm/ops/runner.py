@@ -24,9 +24,12 @@ keeping what it already committed.
 """
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
+import pickle
+import threading
 import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +38,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from transnorm.config import RunnerConfig
+from transnorm.ops import ahead
+from transnorm.ops import inputs as inputs_
 from transnorm.ops.workers import LocalPool
 
 log = logging.getLogger(__name__)
@@ -43,60 +48,87 @@ MIN_IN_FLIGHT = 4  # batches submitted ahead of the writer, at least
 
 @dataclass
 class BatchResult:
-    records: list
+    records: list | None  # None while `packed`
     lines: list[bytearray] | None  # the records.jsonl lines (UTF-8) encoded where the task ran, or None
     seconds: float  # time in the stages and encoding, measured where the task ran
+    packed: bytes | None = None  # the records, pickled in a worker process: see unpack()
+
+    def unpack(self) -> "BatchResult":
+        """The records unpickled with Python's cyclic garbage collector paused. Unpickling a batch makes
+        thousands of objects at once, and the collections that triggers scan the whole flow process:
+        2,000 documents' records took 0.6 s to unpickle with it on and 0.1 s with it off."""
+        if self.packed is not None:
+            with _UNPACKING:
+                was = gc.isenabled()
+                gc.disable()
+                try:
+                    self.records = pickle.loads(self.packed)
+                finally:
+                    if was:
+                        gc.enable()
+            self.packed = None
+        return self
 
 
-def process_documents(batch: list, cfg, encode: bool = True) -> BatchResult:
+_UNPACKING = threading.Lock()
+
+
+def process_documents(batch: list, cfg, encode: bool = True, pack: bool = True) -> BatchResult:
     """The stages on one batch, timed (plain function: runs in a thread, a process or a Dask worker).
 
     `encode`: also encode the lines here (a worker process: the flow process gets them ready). A thread
-    leaves that to the writer, which streams each line to the file, so no line is ever held whole."""
+    leaves that to the writer, which streams each line to the file, so no line is ever held whole.
+    `pack`: and pickle the records here, for the flow process to unpack() (a LocalPool worker)."""
     from transnorm.pipeline import process_batch
 
     t0 = time.perf_counter()
     records = process_batch(batch, cfg)
     lines = [r.to_line() for r in records] if encode else None
+    if encode and pack:
+        return BatchResult(None, lines, time.perf_counter() - t0, pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
     return BatchResult(records, lines, time.perf_counter() - t0)
 
 
 _POOL: "LocalPool | None" = None  # set while a `processes` run is going, in the flow process only
 _PRESTARTED: list[LocalPool] = []  # started by prestart() for the run about to begin
-_ESTIMATES: dict[tuple[str, ...], int] = {}  # estimate_documents of the inputs prestart() saw, for its run
 
 
-def prestart(cfg, inputs: list[str]) -> str:
+def prestart(cfg, inputs: list[str], gazetteer_digest: str | None = None, force: bool = False) -> str:
     """Before a run starts Prefect (the CLI): when the run will use worker processes, spawn and warm
-    them now, so their start-up overlaps the flow process's. Returns the runner kind the run uses;
-    the run's task_runner adopts the pool, discard_prestarted() stops an unused one."""
-    kind = runner_kind(cfg.runner, cfg.batch_size, lambda: _estimate(inputs))
+    them now, so their start-up overlaps the flow process's, and with `gazetteer_digest` hand them
+    the input's first batches (ops/ahead.py). Returns the runner kind the run uses; the run's
+    task_runner adopts the pool, discard_prestarted() stops an unused one."""
+    kind = runner_kind(cfg.runner, cfg.batch_size, lambda: inputs_.estimate(inputs))
     if kind == "processes" and not _PRESTARTED:
-        pool = LocalPool(cfg.runner.workers(), warm=(cfg, first_text(inputs, cfg.ingest)))
+        pool = LocalPool(cfg.runner.workers(), warm=(cfg, inputs_.first_text(inputs, cfg.ingest)))
         pool.start()
         _PRESTARTED.append(pool)
+        if gazetteer_digest:
+            ahead.start(pool, process_documents, cfg, inputs, gazetteer_digest, force,
+                        max(1, cfg.runner.workers() - 1))
     return kind
 
 
+def detects_here(cfg, inputs: list[str]) -> bool:
+    """Whether this process detects languages in the run over `inputs`: its batches run here
+    (`threads`). With worker processes or Dask, warming lingua here (1-2 s of CPU) would only
+    take a core from the workers warming up."""
+    return runner_kind(cfg.runner, cfg.batch_size, lambda: inputs_.estimate(inputs)) == "threads"
+
+
 def discard_prestarted() -> None:
+    ahead.discard()
     while _PRESTARTED:
         _PRESTARTED.pop().shutdown()
 
 
-def _estimate(inputs: list[str]) -> int:
-    key = tuple(inputs)
-    if key not in _ESTIMATES:
-        _ESTIMATES.clear()
-        _ESTIMATES[key] = estimate_documents(inputs)
-    return _ESTIMATES[key]
-
-
-def run_batch(batch: list, cfg) -> BatchResult:
-    """Body of the `process-batch` Prefect task."""
+def run_batch(batch: list, cfg, ahead_key: str | None = None) -> BatchResult:
+    """Body of the `process-batch` Prefect task. `ahead_key`: the batch was started ahead (ops/ahead.py)."""
     pool = _POOL
     if pool is not None:  # a `processes` run (or `auto` that chose processes) in this flow process
-        return pool.run(process_documents, batch, cfg)
-    return process_documents(batch, cfg, encode=cfg.runner.task_runner == "dask")
+        started = ahead.take(ahead_key) if ahead_key else None
+        return (started if started is not None else pool.run(process_documents, batch, cfg)).unpack()
+    return process_documents(batch, cfg, encode=cfg.runner.task_runner == "dask", pack=False)
 
 
 def batch_task(rcfg: RunnerConfig):
@@ -106,6 +138,11 @@ def batch_task(rcfg: RunnerConfig):
 
     return task(run_batch, name="process-batch", cache_policy=NO_CACHE, retries=rcfg.retries,
                 retry_delay_seconds=rcfg.retry_delay_seconds)
+
+
+def in_flight(slots: int) -> int:
+    """Batches submitted ahead of the writer, for `slots` batches running at once."""
+    return max(MIN_IN_FLIGHT, 2 * slots)
 
 
 AUTO_PROCESSES_BATCHES = 3  # `auto` spawns worker processes for inputs of at least this many batches
@@ -148,8 +185,11 @@ def task_runner(rcfg: RunnerConfig, kind: str | None = None) -> Iterator[tuple[A
             stack.enter_context(runner)
             slots = sum(runner.client.nthreads().values()) or rcfg.workers()
         else:
-            runner = stack.enter_context(ThreadPoolTaskRunner(max_workers=rcfg.workers()))
             slots = rcfg.workers()
+            # processes: a thread per batch in flight, so each worker's next batch already waits in
+            # the pool's queue while Prefect ends the task before it (0.2 s a task, idle workers else)
+            threads = in_flight(slots) if kind == "processes" else slots
+            runner = stack.enter_context(ThreadPoolTaskRunner(max_workers=threads))
             if kind == "processes":
                 _POOL = _PRESTARTED.pop() if _PRESTARTED else LocalPool(rcfg.workers())
                 stack.push(_close_pool)
@@ -161,6 +201,7 @@ def _close_pool(exc_type=None, *_exc) -> None:
     it stopped (an interrupt, a failure): a batch still running is abandoned with its worker."""
     global _POOL
     pool, _POOL = _POOL, None
+    ahead.discard()
     if pool is not None:
         pool.shutdown(wait=exc_type is None)
 
@@ -234,43 +275,6 @@ def _ingest(items: Iterator) -> Iterator:
         yield item
         if n == 0:
             faults.reached("ingest")
-
-
-def estimate_documents(inputs: list[str]) -> int:
-    """About how many documents `inputs` hold, for a progress bar: one per text file, one per
-    line of JSONL, one per line after the header of CSV (quoted newlines overcount). Reads the
-    bytes once (they are read again soon, from the OS cache)."""
-    from transnorm.ingest import TEXT_SUFFIXES, walk
-
-    total = 0
-    for raw in inputs:
-        root = Path(raw)
-        for path in walk(root) if root.is_dir() else [root]:
-            if not isinstance(path, Path):  # an entry that is an error row
-                total += 1
-                continue
-            suffix = path.suffix.lower()
-            if suffix in (".jsonl", ".csv"):
-                try:
-                    with path.open("rb") as fh:
-                        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
-                except OSError:
-                    lines = 1
-                total += max(lines - (suffix == ".csv"), 1)
-            else:
-                total += suffix in TEXT_SUFFIXES or not path.exists()
-    return total
-
-
-def first_text(inputs: list[str], ingest_cfg) -> str | None:
-    """The text of the first readable document of `inputs` (what the language detector meets first)."""
-    from transnorm.ingest import iter_inputs
-    from transnorm.records import Document
-
-    for item in iter_inputs(inputs, ingest_cfg):
-        if isinstance(item, Document):
-            return item.text[:2000]
-    return None
 
 
 def run_logger():
@@ -359,30 +363,32 @@ def _run(cfg, gazetteer_digest, inputs, force, inbox, result, lock, writer, t0) 
     from transnorm.ingest import iter_inputs
     from transnorm.ops import faults, progress
     from transnorm.ops.ledger import RETRY_HASH, Ledger, pipeline_digest, plan
+    from transnorm.ops.signals import checked_sigterm
 
-    known = _ESTIMATES.pop(tuple(inputs), None)  # prestart's count of these inputs, taken: a later run counts again
+    known = inputs_.take_estimate(inputs)  # prestart's count of these inputs, if it counted them
 
     def documents() -> int:
         nonlocal known
         if known is None:
-            known = estimate_documents(inputs)
+            known = inputs_.estimate_documents(inputs)
         return known
 
     result.runner = runner_kind(cfg.runner, cfg.batch_size, documents)
-    with lock, Ledger(cfg.state_dir) as ledger, task_runner(cfg.runner, result.runner) as (runner, slots):
+    with lock, Ledger(cfg.state_dir) as ledger, task_runner(cfg.runner, result.runner) as (runner, slots), \
+            checked_sigterm() as stop_if_signalled:
         pipeline = pipeline_digest(cfg, gazetteer_digest)
         task = batch_task(cfg.runner)
         if not inbox:
             writer()
         batches = plan(_ingest(iter_inputs(inputs, cfg.ingest)), ledger, pipeline, cfg.batch_size,
                        force=force, keep_unchanged=not inbox)
-        in_flight = max(MIN_IN_FLIGHT, 2 * slots)
         pending: list = []
         logger = run_logger()
         progress.phase("documents", documents() if progress.active() else None, "documents")
         t_batches = time.perf_counter()
 
         def drain() -> None:
+            stop_if_signalled()  # a SIGTERM a finalizer swallowed (ops/signals.py)
             batch, fut = pending.pop(0)
             processed, hashes, lines = [], [h for _, h in batch.keys], None
             if fut is not None:
@@ -421,14 +427,16 @@ def _run(cfg, gazetteer_digest, inputs, force, inbox, result, lock, writer, t0) 
 
         for batch in batches:
             result.unchanged += batch.unchanged
-            fut = runner.submit(task, {"batch": batch.todo, "cfg": cfg}) if batch.todo else None
+            key = ahead.claim(pipeline, batch.keys) if batch.todo and _POOL is not None else None
+            fut = runner.submit(task, {"batch": batch.todo, "cfg": cfg, "ahead_key": key}) if batch.todo else None
             result.tasks += fut is not None
             pending.append((batch, fut))
-            if len(pending) >= in_flight:
+            if len(pending) >= in_flight(slots):
                 drain()
         batch = fut = None  # drain() alone holds the last batch and its result: freed once written
         while pending:
             drain()
+        stop_if_signalled()
         t = time.perf_counter()
         if result.writer is not None:
             progress.phase("reports")

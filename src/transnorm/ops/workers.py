@@ -41,6 +41,10 @@ class LocalPool:
         for _ in range(self.workers):
             self._ex.submit(_ready)
 
+    def submit(self, fn, *args):
+        """fn(*args) in a worker, as a Future (a batch started ahead, ops/ahead.py)."""
+        return self._ex.submit(fn, *args)
+
     def run(self, fn, *args):
         ex = self._ex
         try:
