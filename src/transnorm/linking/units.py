@@ -238,18 +238,18 @@ def _again(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: Ad
         if got is None or got[0] in covered:
             continue
         ending = t.key[len(got[1].rsplit(" ", 1)[-1]):]
-        if ending not in rules.again_endings:
+        if ending not in rules.again_endings or (ending in rules.town_case_endings and _town_named(got[1], index)):
             continue
         if i + 1 < len(tokens) and not text[t.end:tokens[i + 1].start].strip() and _nominal(tokens[i + 1].text, lang):
             continue  # it qualifies another noun: "Борисовскую центральную больницу", "Львовский горсовет"
+        p = got[0] - 1
+        if p >= 0 and not text[tokens[p].end:tokens[got[0]].start].strip() and _nominal(tokens[p].text, lang):
+            continue  # "улица Николаевская", the village "Воля Ковельська": the adjective qualifies that noun
         m = seen.get(got[1])
         if m is not None:
             out.append(UnitMatch(got[0], i + 1, i + 1, m.head, m.head_word, m.stem, list(m.entries), m.centre,
                                  m.clear))
             continue
-        p = got[0] - 1
-        if p >= 0 and not text[tokens[p].end:tokens[got[0]].start].strip() and _nominal(tokens[p].text, lang):
-            continue  # "улица Николаевская": the adjective names a street, not a unit
         for h, kind in reversed([x for x in heads if x[0] < got[0]]):
             if ending in rules.elliptic[kind]:
                 e = UnitMatch(got[0], i + 1, i + 1, kind, tokens[h].text, got[1])
@@ -258,6 +258,11 @@ def _again(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: Ad
                 break
     _vote_centres([m for m in found + out if m.centre is not None and m.head == "hromada"], index)
     return out
+
+
+def _town_named(stem: str, index: Index) -> bool:
+    """Is a settlement named by the stem itself ("покровськ": Покровська is also its genitive)?"""
+    return any(index.entries[r.entry].kind in SETTLEMENT_KINDS for r in index.lookup(stem))
 
 
 def _agreeing(group: list[tuple[int, int, str]], tokens: Sequence[Token],

@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from transnorm.gazetteer.adjectives import rules_for
+import translitua
+
+from transnorm.gazetteer.adjectives import rules_for, table_for
 from transnorm.gazetteer.entries import REGION_KINDS, SETTLEMENT_KINDS
-from transnorm.gazetteer.index import Index
+from transnorm.gazetteer.index import Index, NameRef
+from transnorm.linking.derived import per_index
 from transnorm.linking.hits import Hit, capitalised
 from transnorm.linking.units import UnitMatch, count_at, rank_centres
 from transnorm.text.fold import Token, fold_name
@@ -62,7 +65,10 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
             if m.clear:
                 hromadas.append(m)
             else:
-                hits.append(Hit(a, m.end_tok, {p: starts[a].refs[p] for p in m.entries[:5]}, starts[a].method))
+                h = starts.get(a)
+                refs = {p: h.refs[p] if h is not None and p in h.refs else NameRef(p, "variant", "uk")
+                        for p in m.entries[:5]}
+                hits.append(Hit(a, m.end_tok, refs, h.method if h is not None and h.end_tok == b else "variant"))
                 unclear.add((tokens[a].start, tokens[m.end_tok - 1].end))
 
     for j, t in enumerate(tokens):
@@ -94,17 +100,54 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
 
 def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bool, starts: dict,
                      index: Index) -> UnitMatch | None:
-    """The hromada of the Ukrainian settlement found exactly at tokens a..b; `clear` when one
+    """The hromada of the Ukrainian settlement found exactly at tokens a..b, or whose Ukrainian
+    adjective tokens a..b spell in Latin letters ("Krasnopilska community"); `clear` when one
     such settlement leads its namesakes (else resolve picks among `entries`)."""
     h = starts.get(a)
-    if h is None or h.end_tok != b or h.method in ("fuzzy", "phonetic"):
-        return None
-    places = [p for p in h.refs if index.entries[p].country == "UA" and index.entries[p].kind in SETTLEMENT_KINDS]
+    places = []
+    if h is not None and h.end_tok == b and h.method not in ("fuzzy", "phonetic"):
+        places = [p for p in h.refs if index.entries[p].country == "UA"
+                  and index.entries[p].kind in SETTLEMENT_KINDS]
+    if not places:
+        places = latin_adjective_places(" ".join(t.text for t in tokens[a:b]), index)
     if not places:
         return None
     m = UnitMatch(a, head + 1 if own else b, b, "hromada", tokens[head].text, "")
     rank_centres(m, [(p, 0) for p in places], index)  # heaviest first; `clear` as for "Краснопільська"
     return m
+
+
+# Endings of a Ukrainian adjective written in Latin letters, after fold_name ("Krasnopilska",
+# "Velykopysarivskyi", "Yunakivskoho"), longest first; the stem before them ends in -sk.
+LATIN_ADJECTIVE_ENDINGS = ("oho", "omu", "ogo", "ikh", "ih", "ii", "a", "i", "e", "o")
+_KMU = str.maketrans(translitua.UkrainianKMU.MAIN_TRANSLIT_TABLE | {"ь": "", "'": "", "ы": "y", "э": "e"})
+
+
+def latin_adjective_places(name: str, index: Index) -> list[int]:
+    """Ukrainian settlements whose adjective `name` spells in Latin letters: the English
+    "Krasnopilska", "Velykopysarivska", "Chohodarivska" of Краснопільська, Великописарівська,
+    Чогодарівська (hromada names that English reports keep as they are). The adjective table's
+    stems, romanised with KMU 2010 and folded, are looked up; only first-rank derivations count."""
+    key = fold_name(name)
+    if not key.isascii():
+        return []
+    stems = per_index(index, "latin-adjective-stems", _latin_stems)
+    table = table_for(index)
+    for end in LATIN_ADJECTIVE_ENDINGS:
+        stem = key[:-len(end)]
+        if key.endswith(end) and stem.endswith("sk") and stem in stems:
+            return [p for cyr in stems[stem] for p, rank in table.place_refs(cyr)
+                    if rank == 0 and index.entries[p].country == "UA" and index.entries[p].kind in SETTLEMENT_KINDS]
+    return []
+
+
+def _latin_stems(index: Index) -> dict[str, list[str]]:
+    """Folded KMU romanisation of each adjective stem -> the (folded Cyrillic) stems."""
+    table = table_for(index)
+    out: dict[str, list[str]] = {}
+    for stem in table.places if table is not None else ():
+        out.setdefault(fold_name(stem.translate(_KMU)), []).append(stem)
+    return out
 
 
 REGION_OF_WORDS = frozenset({"region", "oblast", "province"})  # "the Russian region of Lipetsk"

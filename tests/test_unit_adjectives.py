@@ -1,0 +1,70 @@
+"""Units that reports name by a bare place adjective (issue 13): hromada adjectives English text
+keeps in Ukrainian form ("Krasnopilska community"), list items under a head said once ("громад:
+- Хотінська - Миропільська"), and starosta districts ("Зеленський старостинський округ")."""
+from __future__ import annotations
+
+import pytest
+
+from transnorm.config import load_config
+from transnorm.pipeline import link_segment
+
+CFG = load_config(None)
+
+
+def at(ents, word: str):
+    got = [e for e in ents if e.surface.split(" ")[0] == word]
+    assert got, f"nothing over {word!r}: {[e.surface for e in ents]}"
+    return got[0]
+
+
+@pytest.mark.parametrize("text, word, canonical", [
+    ("Shelling damaged houses in the Velykopysarivska and Yunakivska communities.", "Velykopysarivska",
+     "Velyka Pysarivka hromada"),
+    ("Shelling damaged houses in the Velykopysarivska and Yunakivska communities.", "Yunakivska",
+     "Yunakivka hromada"),
+    ("The Chohodarivska hromada lost power after a strike.", "Chohodarivska", "Chohodarivka hromada"),
+    ("Residents of the Bilopilska territorial community were evacuated.", "Bilopilska", "Bilopillia hromada"),
+])
+def test_an_english_hromada_named_by_its_ukrainian_adjective_is_the_hromada_of_its_centre(full_index, text, word,
+                                                                                          canonical):
+    """English reports keep the hromada's Ukrainian adjective (Великописарівська -> Velykopysarivska):
+    the adjective table's stems, romanised, find the centre it is made from."""
+    e = at(link_segment(text, "en", full_index, CFG), word)
+    assert (e.kind, e.canonical) == ("hromada", canonical)
+
+
+def test_a_latin_adjective_no_ukrainian_settlement_makes_is_no_hromada(full_index):
+    ents = link_segment("The Londonska community and the Parisian community met.", "en", full_index, CFG)
+    assert not any(e.kind == "hromada" for e in ents)
+
+
+def test_bare_ukrainian_adjectives_listed_after_a_hromada_head_are_those_hromadas(full_index):
+    text = ("Під ударами ворога були населені пункти таких громад:\n- Хотінська\n- Миропільська\n"
+            "- Свеська\n- Великописарівська.")
+    ents = link_segment(text, "uk", full_index, CFG)
+    got = {e.surface: (e.kind, e.canonical) for e in ents}
+    assert got["Миропільська"] == ("hromada", "Myropillia hromada")
+    assert got["Свеська"] == ("hromada", "Svesa hromada")
+    assert got["Великописарівська"] == ("hromada", "Velyka Pysarivka hromada")  # not the former raion
+    assert got["Хотінська"][0] == "hromada"
+
+
+def test_a_bare_feminine_adjective_that_is_also_a_towns_genitive_or_part_of_a_village_name_is_no_hromada(
+        full_index):
+    # Покровська is also the genitive of Покровськ; Ковельська after Воля names the village Воля Ковельська
+    for text, word in (("Обстріляли такі громади: Сумська, Покровська.", "Покровська"),
+                       ("У Ковельській громаді до округу входять села Зелена, Воля Ковельська.", "Ковельська")):
+        ents = link_segment(text, "uk", full_index, CFG)
+        a = text.rindex(word)
+        assert not any(e.kind == "hromada" and e.start <= a < e.end for e in ents), [e.surface for e in ents]
+
+
+def test_a_starosta_district_links_its_centre_village_not_a_person(full_index):
+    """"Зеленський старостинський округ" is the district of the village Зелена, not Zelenskyy."""
+    text = ("У громаді буде два старостинські округи: Зеленський старостинський округ з центром у селі "
+            "Зелена та Ружинський старостинський округ з центром у селі Ружин.")
+    ents = link_segment(text, "uk", full_index, CFG)
+    zelena, ruzhyn = at(ents, "Зеленський"), at(ents, "Ружинський")
+    assert not any(e.type == "person" for e in ents)
+    assert zelena.type == "place" and zelena.canonical == "Zelena"
+    assert ruzhyn.canonical == "Ruzhyn"
