@@ -41,6 +41,21 @@ def test_curated_names_countries_and_big_places_are_protected(full_index):
         assert fold_name(word) in full_index.stop, word
 
 
+def test_a_big_towns_case_forms_are_no_common_words(full_index):
+    """"Томске", "Оренбурге" are frequent words only because the cities are: as case forms of a
+    protected name they leave the stop layer and link; "мира" (the noun мир) and "иванова" (a
+    surname first, then Иваново) stay in it."""
+    stop = full_index.stop
+    for word in ("томске", "оренбурге", "курска"):
+        assert fold_name(word) not in stop
+    for word in ("мира", "иванова", "долины"):
+        assert fold_name(word) in stop
+    for text, surface, gid_country in (("В Томске прошёл митинг.", "Томске", "RU"),
+                                       ("Губернатор выступил в Оренбурге.", "Оренбурге", "RU")):
+        e = links(full_index, text, "ru")[surface]
+        assert e.status == "auto" and full_index.get(e.gazetteer_id).country == gid_country
+
+
 @pytest.mark.parametrize("text,lang,word", [
     ("The Match between the two clubs ended in a draw.", "en", "Match"),
     ("The Biathlon World Cup moved to Oberhof.", "en", "Cup"),

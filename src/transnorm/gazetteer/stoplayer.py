@@ -51,7 +51,7 @@ def frequent_words(langs: Iterable[str] = LANGS, min_zipf: float = STOP_ZIPF) ->
     return out
 
 
-def protected_names(entries: Iterable[Entry]) -> set[str]:
+def protected_names(entries: Iterable[Entry], towns: bool = True) -> set[str]:
     """Folded one-word place names the gazetteer holds on purpose: never put in the stop layer.
 
     Every name of a curated place; the canonical name of countries, of the regions of
@@ -60,7 +60,8 @@ def protected_names(entries: Iterable[Entry]) -> set[str]:
     "No", for "No"), and the own Ukrainian and Russian names of towns of DOMAIN_TOWN_POPULATION
     or more in those countries (Жидачів, Золоте are in the news as towns). People protect
     nothing: a person's name links through the curated entry, which the stop layer never blocks.
-    Abbreviations (NO, US) match only in capitals anyway.
+    Abbreviations (NO, US) match only in capitals anyway. `towns=False`: the region's towns count
+    from PROTECT_POPULATION, not DOMAIN_TOWN_POPULATION.
     """
     out: set[str] = set()
     for e in entries:
@@ -68,7 +69,8 @@ def protected_names(entries: Iterable[Entry]) -> set[str]:
             continue
         curated = e.source not in GENERATED_SOURCES
         region = e.kind in REGION_KINDS and e.country in REGION_COUNTRIES
-        town = e.country in REGION_COUNTRIES and (e.population or 0) >= DOMAIN_TOWN_POPULATION
+        town = e.country in REGION_COUNTRIES and (e.population or 0) >= (
+            DOMAIN_TOWN_POPULATION if towns else PROTECT_POPULATION)
         big = (e.population or 0) >= PROTECT_POPULATION
         if not (curated or e.kind == "country" or region or town or big):
             continue
@@ -94,4 +96,33 @@ def stop_layer(entries: Iterable[Entry], lexicon: Lexicon, min_zipf: float = STO
     # nationality nouns, even where a town bears one: "Українка Ярослава Магучіх" is a Ukrainian
     # woman; the town of Ukrainka needs a cue ("місто Українка") or a list of places
     demonyms = {w for w in lexicon.home_demonyms | lexicon.foreign_demonyms if " " not in w}
-    return frozenset((words - protected_names(entries)) | demonyms)
+    protected = protected_names(entries)
+    # case forms of curated and big places only: a small town's (Бар, Луга, Чудово) are common words
+    return frozenset((words - protected - case_forms(words, protected_names(entries, towns=False))) | demonyms)
+
+
+# Russian and Ukrainian case endings of a place name, and what the nominative ends in instead:
+# Томск-е, Оренбург-а, Вологд-ы -> Вологда, Иванов-е -> Иваново (folded: і and ї are і, no ь)
+CASE_ENDINGS = (("ами", ""), ("ові", ""), ("ом", ""), ("ым", ""), ("ем", ""), ("им", ""), ("ой", "а"),
+                ("ою", "а"), ("ей", "я"), ("а", ""), ("у", ""), ("е", ""), ("і", ""), ("ы", "а"), ("и", "а"),
+                ("е", "а"), ("і", "а"), ("у", "а"), ("а", "о"), ("е", "о"), ("у", "о"), ("і", "о"), ("и", "я"))
+
+
+def case_forms(words: set[str], names: set[str]) -> set[str]:
+    """The Cyrillic `words` that are a case form of one of `names` ("томске", "оренбурга" are
+    frequent because Tomsk and Orenburg are): a protected town's name in another case is that
+    town, not a common word. The endings find the few candidates; morphology keeps those it
+    reads first as a place name ("мира" is the noun мир, "иванова" the surname, before Мир or
+    Иваново)."""
+    from transnorm.text.morph import analyzer
+
+    out = set()
+    for w in words:
+        if not ("а" <= w[:1] <= "я" or w[:1] in "іїєґё"):
+            continue
+        for end, nominative in CASE_ENDINGS:
+            if w.endswith(end) and len(w) - len(end) >= 3 and w[:len(w) - len(end)] + nominative in names:
+                if any("Geox" in analyzer(lang).parse(w)[0].tag.grammemes for lang in ("ru", "uk")):
+                    out.add(w)
+                break
+    return out
