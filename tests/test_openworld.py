@@ -81,6 +81,20 @@ def test_initials_after_a_surname_make_a_person_and_must_fit_a_listed_one(run):
     assert e.gazetteer_id == "person-ihor-klymenko"
 
 
+def test_initials_before_a_listed_persons_surname_are_that_person_when_the_initial_fits(run):
+    """"L. Ukrainka" is Lesya Ukrainka, whose entry has no short form (Ukrainka is also a town and
+    a word); "N. Lysenko" is Mykola Lysenko through his Russian name Nikolai, for review when
+    other listed people share the surname; an initial no listed namesake's first name has is a
+    person of its own."""
+    rec = run("The museum keeps letters of L. Ukrainka and scores of N. Lysenko.", "en")
+    e = _one(rec, "L. Ukrainka")
+    assert (e.gazetteer_id, e.method) == ("person-lesya-ukrainka", "initials")
+    e = _one(rec, "N. Lysenko")
+    assert e.gazetteer_id == "person-mykola-lysenko" and e.status in ("auto", "review")
+    e = _one(run("The museum keeps letters of Q. Ukrainka.", "en"), "Q. Ukrainka")
+    assert e.gazetteer_id != "person-lesya-ukrainka"
+
+
 def test_a_listed_foreigner_transcribed_another_way_is_linked_for_review(run):
     """"Каролин Левитт" is the listed "Кэролайн Ливитт" (same consonants, close letters): linked
     for review, never rewritten; a Slavic name never takes this path (its spelling is the name)."""

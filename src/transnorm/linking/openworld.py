@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from transnorm.config import MatchConfig
     from transnorm.gazetteer.index import Index, NameRef
 
+INITIALS_SCORE = 0.92  # initials + a listed person's surname, no other listed person so called
 NEAR_MISS_MAX = 0.85  # a phonetic or cross-language match is reviewed, not rewritten...
 CROSSLANG_CUED = 0.9  # ...unless the reconstruction spells the Ukrainian name exactly after a settlement cue
 FIRST_NAME_SIMILAR = 60  # rapidfuzz ratio: Alexander ~ Oleksandr; Olena !~ Oleksandr (match.py uses the same)
@@ -308,7 +309,7 @@ class OpenWorld:
                 name = people.propose(self.text, self.tokens, sp, self.lang, self.index, None if abroad else country)
                 if not name.foreign and abroad:
                     name = replace(name, foreign=True)
-                ent = self._person(sp.start, sp.end, name, sp.reason)
+                ent = self._listed_by_initials(sp, name) or self._person(sp.start, sp.end, name, sp.reason)
                 found.append(ent)
                 if name.surname_key and len(sp.surname) and (sp.given or sp.initials or sp.patronymic):
                     surnames.setdefault(name.surname_key, ent)
@@ -380,6 +381,28 @@ class OpenWorld:
                 start = j
         out.append((start, b))
         return out
+
+    def _listed_by_initials(self, sp: "people.PersonSpan", name: "people.PersonName") -> Entity | None:
+        """"L. Ukrainka", "Н. Лисенко": initials and the surname of a listed person whose first name
+        (in any of its names' scripts) begins with the first initial are that person; `auto` when
+        no other listed person bears the surname, else `review`."""
+        if not sp.initials or sp.given or not name.surname_key:
+            return None
+        letter = fold(self.tokens[sp.initials[0]].text)[:1]
+        listed = listed_with_surname(self.index, name.surname_key)
+        fits = [p for p in listed if any(
+            len(w := n.split()) >= 2 and fold(w[0])[:1] == letter and fold(w[-1]) == name.surname_key
+            for n, _l, _t in self.index.entries[p].names())]
+        if len(fits) != 1:
+            return None
+        e = self.index.entries[fits[0]]
+        start, end = self.tokens[sp.start].start, self.tokens[sp.end - 1].end
+        sure = len(listed) == 1
+        return Entity(start=start, end=end, surface=self.text[start:end], type="person", gazetteer_id=e.id,
+                      canonical=e.canonical, score=INITIALS_SCORE if sure else NEAR_MISS_MAX, method="initials",
+                      status="auto" if sure else "review", kind=e.kind,
+                      candidates=[Candidate(e.id, e.canonical, INITIALS_SCORE)],
+                      reason=f"initial {self.tokens[sp.initials[0]].text}. and the surname of the listed {e.canonical}")
 
     def _person(self, a: int, b: int, name: "people.PersonName", reason: str) -> Entity:
         start, end = self.tokens[a].start, self.tokens[b - 1].end
