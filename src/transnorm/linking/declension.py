@@ -33,27 +33,50 @@ def plain(grammeme) -> str | None:
 
 
 def nominative(given: str | None, patr: str | None, surname: str | None, lang: str,
-               gender: str | None = None) -> tuple:
+               gender: str | None = None, case: str | None = None) -> tuple:
     """(given, patronymic, surname) in the nominative, gender kept (Плішкову -> Плішкова).
     `gender` (context_gender) is what the words around the name say, for names that read
-    both ways ("Александра Трусова": she, or him in the genitive)."""
-    return _nominative(given, patr, surname, lang, gender)
+    both ways ("Александра Трусова": she, or him in the genitive); `case` (list_case) the case
+    its list puts every name in ("назначил: - Валерию ..., - Татьяну ...": accusative)."""
+    return _nominative(given, patr, surname, lang, gender, case)
+
+
+def given_cases(given: str, lang: str) -> set[str]:
+    """The cases a first name can be in, by its Name analyses ("Валерию": datv of Валерий, accs of Валерия)."""
+    return {c for p in cyr_parses(given.split()[0].lower(), lang)
+            if "Name" in p.tag.grammemes and (c := plain(p.tag.case))}
+
+
+LIST_CASES = ("accs", "gent", "datv", "ablt", "loct", "nomn")  # a tie goes to the first
+
+
+def list_case(givens: list[str], lang: str) -> str | None:
+    """The case every first name of a list can be in, when they are two or more and some case
+    is open to all (the list's governing word puts them all in it)."""
+    if len(givens) < 2 or lang not in ("ru", "uk"):
+        return None
+    common = set(LIST_CASES)
+    for g in givens:
+        common &= given_cases(g, lang)
+    return next((c for c in LIST_CASES if c in common), None)
 
 
 def context_gender(tokens: Sequence[Token], start: int, end: int, lang: str) -> str | None:
     """The gender the sentence gives the name: a role noun right before it ("фигуристка",
-    "тренер") or a past-tense verb right after it ("набрала", "заявил")."""
+    "тренер") or a past-tense verb right after it ("набрала", "заявил"), with no punctuation
+    between (the list "...Луганской области;\n- Романа Власенко" gives the name no gender) and in
+    the singular (the nominative plural "области" is no feminine role noun)."""
     if lang not in ("ru", "uk"):
         return None
     near = []
-    if start > 0:
+    if start > 0 and tokens[start].joined:
         near.append((tokens[start - 1].text, ("NOUN",)))
-    if end < len(tokens):
+    if end < len(tokens) and tokens[end].joined:
         near.append((tokens[end].text, ("VERB",)))
     for word, pos in near:
         if not word[:1].islower() or not is_cyrillic_word(word):
             continue
-        parses = [p for p in cyr_parses(word, lang) if plain(p.tag.POS) in pos]
+        parses = [p for p in cyr_parses(word, lang) if plain(p.tag.POS) in pos and plain(p.tag.number) != "plur"]
         genders = {plain(p.tag.gender) for p in parses if plain(p.tag.case) in (None, "nomn")}
         if len(genders) == 1 and (g := genders.pop()) in (MASC, FEMN):
             return g
@@ -61,8 +84,10 @@ def context_gender(tokens: Sequence[Token], start: int, end: int, lang: str) -> 
 
 
 @lru_cache(maxsize=20_000)
-def _nominative(given, patr, surname, lang, gender=None):
+def _nominative(given, patr, surname, lang, gender=None, case=None):
     options = _gender_case_options(given, patr, surname, lang)
+    if case and any(c == case for _g, c in options):
+        options.sort(key=lambda o: o[1] != case)  # the list's case first
     if gender:
         options.sort(key=lambda o: o[0] != gender)  # stable: the analyses' own order within a gender
     known = given is None or any(

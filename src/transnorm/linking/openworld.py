@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.linking import people, phonetic, places
-from transnorm.linking.declension import cyr_parses
+from transnorm.linking.declension import cyr_parses, list_case
 from transnorm.linking.derived import entry_surnames, listed_with_surname
 from transnorm.linking.hits import Hit, best_refs, capitalised, own_part_close, sentence_initial
 from transnorm.linking.nominative import nominative
@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from transnorm.config import MatchConfig
     from transnorm.gazetteer.index import Index, NameRef
 
+LIST_ITEM_RE = re.compile(r"(?:^|\n)[ \t]*(?:[-–—•*·]|\d+[.)])[ \t]*\Z")  # a line's bullet before a name
 INITIALS_SCORE = 0.92  # initials + a listed person's surname, no other listed person so called
 NEAR_MISS_MAX = 0.85  # a phonetic or cross-language match is reviewed, not rewritten...
 CROSSLANG_CUED = 0.9  # ...unless the reconstruction spells the Ukrainian name exactly after a settlement cue
@@ -290,8 +291,9 @@ class OpenWorld:
         listed: dict[str, Entity] | None = None
         country = places.GeneratedPlaces(self.text, self.tokens, self.index, self.lang).country(
             entities) if self.lang == "ru" else None
-        for a, b in pieces:
-            spans = self._people(a, b)
+        pieced = [(a, b, self._people(a, b)) for a, b in pieces]
+        case = self._list_case([sp for _a, _b, spans in pieced for sp in spans])
+        for a, b, spans in pieced:
             pos = a
             for sp in spans:
                 if sp.start > pos:
@@ -306,7 +308,8 @@ class OpenWorld:
                 abroad = self._abroad(sp.start, sp.end, entities)
                 # a foreigner's Slavic first name is not respelt the Ukrainian way (Петр Мацинка of
                 # Czechia is no Petro): the text's country only speaks for people at home
-                name = people.propose(self.text, self.tokens, sp, self.lang, self.index, None if abroad else country)
+                name = people.propose(self.text, self.tokens, sp, self.lang, self.index, None if abroad else country,
+                                      case.get(sp.start))
                 if not name.foreign and abroad:
                     name = replace(name, foreign=True)
                 ent = self._listed_by_initials(sp, name) or self._person(sp.start, sp.end, name, sp.reason)
@@ -358,6 +361,13 @@ class OpenWorld:
                     if entry is not None and entry.kind == "country" and entry.country not in HOME_COUNTRIES:
                         return True
         return False
+
+    def _list_case(self, spans: list["people.PersonSpan"]) -> dict[int, str]:
+        """span start -> the case of the list it begins an item of ("назначил:\n- Валерию Бандурко
+        ...;\n- Татьяну Новикову ...": one governing word, one case for every item)."""
+        items = [sp for sp in spans if sp.given and LIST_ITEM_RE.search(self.text, 0, self.tokens[sp.start].start)]
+        case = list_case([self.tokens[sp.given[0]].text for sp in items], self.lang)
+        return {sp.start: case for sp in items} if case else {}
 
     def _with_initials(self, a: int) -> int:
         """Initials the run lost as stopwords ("В. Чкалову": В is also a preposition) are put back."""

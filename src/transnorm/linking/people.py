@@ -377,7 +377,7 @@ def _hyphen(text: str, tokens: Sequence[Token], j: int) -> bool:
 
 
 def propose(text: str, tokens: Sequence[Token], span: PersonSpan, lang: str, index: "Index",
-            country: str | None = None) -> PersonName:
+            country: str | None = None, case: str | None = None) -> PersonName:
     """The nominative (Cyrillic) and the English spelling proposed for one found name.
 
     `country` (UA, RU) is what the text is about: a Russian text about Ukraine names Ukrainians,
@@ -390,7 +390,8 @@ def propose(text: str, tokens: Sequence[Token], span: PersonSpan, lang: str, ind
         return PersonName(canonical, _sur_key(sur_text), fold(given) if given else None)
     given = _span_text(text, tokens, span.given)
     patr = _span_text(text, tokens, span.patronymic)
-    g, _p, s = nominative(given, patr, sur_text or None, lang, context_gender(tokens, span.start, span.end, lang))
+    g, _p, s = nominative(given, patr, sur_text or None, lang, context_gender(tokens, span.start, span.end, lang),
+                          case)
     foreign = _foreign(g, s, index)
     canonical = romanise(g, s, lang, index, ukrainian=country == "UA" and not foreign)
     return PersonName(canonical, _sur_key(s or ""), fold(g) if g else None, foreign)
