@@ -78,6 +78,12 @@ def test_organisation_links_are_not_place_mentions(index):
     ("Дроны атаковали Волгоградский нефтеперерабатывающий завод.", "ru",
      "Волгоградский нефтеперерабатывающий завод", "place", "plant", None),
     ("Аэропорт «Борисполь» закрыт.", "ru", "Борисполь", "place", "airport", "ua-city-boryspil"),
+    ("Members of the Sumy Fellowship met in Kyiv.", "en", "Sumy Fellowship", "organisation", "institution",
+     "ua-city-sumy"),
+    ("Гурт Kalush Orchestra виступив у Турині.", "uk", "Kalush Orchestra", "organisation", "institution",
+     "ua-city-kalush"),
+    ("The opening took place in the Ivan Franko Central Library.", "en", "Ivan Franko Central Library",
+     "organisation", "institution", "person-ivan-franko"),  # named after a person: neither is mentioned
 ])
 def test_a_place_next_to_a_cue_word_is_one_named_thing(index, text, lang, surface, type_, kind, place):
     ents = by_surface(linked(index, text, lang))
