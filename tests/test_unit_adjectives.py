@@ -68,3 +68,14 @@ def test_a_starosta_district_links_its_centre_village_not_a_person(full_index):
     assert not any(e.type == "person" for e in ents)
     assert zelena.type == "place" and zelena.canonical == "Zelena"
     assert ruzhyn.canonical == "Ruzhyn"
+
+
+def test_a_russian_district_adjective_before_city_or_urban_district_is_that_district(full_index):
+    """Russia turned many districts into urban okrugs ("Шебекинский городской округ"): English
+    writes "the Shebekinsky city district"; "Kharkiv city district" (no adjective) stays the city."""
+    ents = link_segment("Drones attacked the Shebekinsky city district and the Grayvoronsky urban district.",
+                        "en", full_index, CFG)
+    assert at(ents, "Shebekinsky").gazetteer_id == "ru-district-belgorod-shebekinsky"
+    assert at(ents, "Grayvoronsky").gazetteer_id == "ru-district-belgorod-grayvoronsky"
+    ents = link_segment("Kharkiv city district heads met on Monday.", "en", full_index, CFG)
+    assert at(ents, "Kharkiv").gazetteer_id == "ua-city-kharkiv"

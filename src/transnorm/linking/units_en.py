@@ -29,6 +29,10 @@ LIST_GAP_RE = re.compile(r"(?:\s*\(\d+\))?\s*(?:,|,?\s+(?:and|or)|&)\s*")
 SINGULAR_UNIT_HEADS = {"district": "district", "raion": "district", "rayon": "district"}
 
 
+# between a name and its singular unit noun: "the Borova territorial community", "the Shebekinsky
+# city district" (Шебекинский городской округ: Russia's districts turned urban okrugs keep the name)
+UNIT_MODIFIERS = frozenset({"territorial", "city", "urban", "municipal"})
+ADJECTIVE_NAME_RE = re.compile(r"(?:sky|skiy|skyi|skii|sky|ska|ske|skaya|skoye)$")  # city/urban: an adjective's only
 HROMADA_NOUNS = frozenset({"community", "hromada"})  # "Znob-Novhorodske communities", "the Borova hromada"
 
 
@@ -75,7 +79,9 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
         noun = PLURAL_UNIT_HEADS.get(t.text)
         if noun is None and (t.text in SINGULAR_UNIT_HEADS or t.text in HROMADA_NOUNS) and j > 0 \
                 and j not in covered:  # "the Chuguyiv district": the name and its noun, one unit
-            b = j - 1 if tokens[j - 1].text.lower() == "territorial" else j
+            mod = tokens[j - 1].text.lower()
+            b = j - 1 if mod == "territorial" or (
+                mod in UNIT_MODIFIERS and j > 1 and ADJECTIVE_NAME_RE.search(tokens[j - 2].text)) else j
             if b > 0 and capitalised(tokens[b - 1]):
                 a = b - 1
                 while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]) and tokens[a - 1].key not in stop:
