@@ -79,3 +79,12 @@ def test_a_russian_district_adjective_before_city_or_urban_district_is_that_dist
     assert at(ents, "Grayvoronsky").gazetteer_id == "ru-district-belgorod-grayvoronsky"
     ents = link_segment("Kharkiv city district heads met on Monday.", "en", full_index, CFG)
     assert at(ents, "Kharkiv").gazetteer_id == "ua-city-kharkiv"
+
+
+def test_an_unlisted_adjective_before_a_ukrainian_raions_body_is_no_russian_district(full_index):
+    """"Счастьенской РГА" (a Ukrainian raion's state administration) is no Russian district to
+    propose, as an unlisted adjective before "районе" in Russia is ("Новоспасском районе")."""
+    ents = link_segment("Её назначили главой Счастьенской РГА Луганской области.", "ru", full_index, CFG)
+    assert not any(e.canonical and e.canonical.endswith(" District") for e in ents)
+    ents = link_segment("Взрывы прогремели в Новоспасском районе Ульяновской области.", "ru", full_index, CFG)
+    assert at(ents, "Новоспасском").canonical == "Novospassky District"

@@ -164,7 +164,8 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                 m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem)
                 if _choose(m, table, index, rules, lang):
                     made.append(m)
-                elif kind == "raion" and lang == "ru" and (nom := _unlisted_district(tokens[a].text)):
+                elif kind == "raion" and lang == "ru" and not tokens[h].key.startswith(rules.ukrainian_bodies) \
+                        and (nom := _unlisted_district(tokens[a].text)):
                     m.unlisted = nom
                     unlisted.append(m)
             _by_context(made, tokens, h, index, rules, table)
