@@ -272,6 +272,7 @@ def test_estimate_documents_counts_files_and_lines(tmp_path):
     assert estimate_documents([str(tmp_path)]) == 2 + 3 + 2
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed signal, on purpose
 def test_a_sigterm_a_finalizer_swallowed_is_raised_again_at_the_run_loops_next_check():
     """Prefect's SIGTERM handler raises wherever the main thread is; inside a finalizer Python drops
     the exception, and the run went on to exit 0. The run loop's check raises it again."""
