@@ -88,3 +88,16 @@ def test_an_unlisted_adjective_before_a_ukrainian_raions_body_is_no_russian_dist
     assert not any(e.canonical and e.canonical.endswith(" District") for e in ents)
     ents = link_segment("Взрывы прогремели в Новоспасском районе Ульяновской области.", "ru", full_index, CFG)
     assert at(ents, "Новоспасском").canonical == "Novospassky District"
+
+
+def test_after_a_hromada_noun_a_bare_english_ska_adjective_is_that_hromada(full_index):
+    """English reports name a list's communities once, then each by its adjective alone."""
+    text = ("Shelling hit several communities of Sumy region. Mortars were used in Khotynska and Bilopilska, "
+            "and an aerial bomb was dropped on Yunakivska.")
+    ents = link_segment(text, "en", full_index, CFG)
+    assert at(ents, "Bilopilska").canonical == "Bilopillia hromada"
+    assert at(ents, "Yunakivska").canonical == "Yunakivka hromada"
+    assert at(ents, "Khotynska").kind == "hromada"
+    # no hromada noun before it: a woman's surname in -ska is no hromada
+    ents = link_segment("Agnieszka Radwanska and Anna Bilopilska won in Kharkiv.", "en", full_index, CFG)
+    assert not any(e.kind == "hromada" for e in ents)
