@@ -24,7 +24,6 @@ keeping what it already committed.
 """
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
@@ -58,14 +57,10 @@ class BatchResult:
         thousands of objects at once, and the collections that triggers scan the whole flow process:
         2,000 documents' records took 0.6 s to unpickle with it on and 0.1 s with it off."""
         if self.packed is not None:
-            with _UNPACKING:
-                was = gc.isenabled()
-                gc.disable()
-                try:
-                    self.records = pickle.loads(self.packed)
-                finally:
-                    if was:
-                        gc.enable()
+            from transnorm.gazetteer.compile import no_gc
+
+            with _UNPACKING, no_gc():
+                self.records = pickle.loads(self.packed)
             self.packed = None
         return self
 
@@ -98,7 +93,7 @@ def prestart(cfg, inputs: list[str], gazetteer_digest: str | None = None, force:
     them now, so their start-up overlaps the flow process's, and with `gazetteer_digest` hand them
     the input's first batches (ops/ahead.py). Returns the runner kind the run uses; the run's
     task_runner adopts the pool, discard_prestarted() stops an unused one."""
-    kind = runner_kind(cfg.runner, cfg.batch_size, lambda: inputs_.estimate(inputs))
+    kind = planned_kind(cfg, inputs)
     if kind == "processes" and not _PRESTARTED:
         pool = LocalPool(cfg.runner.workers(), warm=(cfg, inputs_.first_text(inputs, cfg.ingest)))
         pool.start()
@@ -109,11 +104,16 @@ def prestart(cfg, inputs: list[str], gazetteer_digest: str | None = None, force:
     return kind
 
 
+def planned_kind(cfg, inputs: list[str]) -> str:
+    """The runner kind a run over `inputs` will use, decided before it starts (inputs counted once)."""
+    return runner_kind(cfg.runner, cfg.batch_size, lambda: inputs_.estimate(inputs))
+
+
 def detects_here(cfg, inputs: list[str]) -> bool:
     """Whether this process detects languages in the run over `inputs`: its batches run here
     (`threads`). With worker processes or Dask, warming lingua here (1-2 s of CPU) would only
     take a core from the workers warming up."""
-    return runner_kind(cfg.runner, cfg.batch_size, lambda: inputs_.estimate(inputs)) == "threads"
+    return planned_kind(cfg, inputs) == "threads"
 
 
 def discard_prestarted() -> None:
