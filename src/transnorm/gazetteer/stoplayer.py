@@ -63,28 +63,43 @@ def protected_names(entries: Iterable[Entry], towns: bool = True) -> set[str]:
     Abbreviations (NO, US) match only in capitals anyway. `towns=False`: the region's towns count
     from PROTECT_POPULATION, not DOMAIN_TOWN_POPULATION.
     """
-    out: set[str] = set()
+    every, big = _protected(entries)
+    return every if towns else big
+
+
+def _protected(entries: Iterable[Entry]) -> tuple[set[str], set[str]]:
+    """protected_names(entries) and protected_names(entries, towns=False), in one pass (the
+    likeness test of a town's uk/ru names is the dear part: it runs once per name)."""
+    every: set[str] = set()
+    big_only: set[str] = set()
     for e in entries:
         if e.type != "place":
             continue
         curated = e.source not in GENERATED_SOURCES
         region = e.kind in REGION_KINDS and e.country in REGION_COUNTRIES
-        town = e.country in REGION_COUNTRIES and (e.population or 0) >= (
-            DOMAIN_TOWN_POPULATION if towns else PROTECT_POPULATION)
-        big = (e.population or 0) >= PROTECT_POPULATION
+        population = e.population or 0
+        town = e.country in REGION_COUNTRIES and population >= DOMAIN_TOWN_POPULATION
+        big_town = e.country in REGION_COUNTRIES and population >= PROTECT_POPULATION
+        big = population >= PROTECT_POPULATION
         if not (curated or e.kind == "country" or region or town or big):
             continue
+        counts_big = curated or e.kind == "country" or region or big_town or big
         for name, lang, tag in e.names():
             if name.isupper() and len(name.replace(".", "")) <= 5:
                 continue
             key = fold_words(name)
-            if not key or " " in key or key in out:
+            if not key or " " in key or key in big_only or (key in every and not counts_big):
                 continue
             # (the likeness of a romanised name last: it is the dear test, and most names never need it)
-            if curated or tag == "canonical" or (
-                    town and lang in ("uk", "ru") and likeness(name, e.canonical) >= OWN_NAME_RATIO):
-                out.add(key)
-    return out
+            if curated or tag == "canonical":
+                every.add(key)
+                if counts_big:
+                    big_only.add(key)
+            elif town and lang in ("uk", "ru") and likeness(name, e.canonical) >= OWN_NAME_RATIO:
+                every.add(key)
+                if big_town:
+                    big_only.add(key)
+    return every, big_only
 
 
 def stop_layer(entries: Iterable[Entry], lexicon: Lexicon, min_zipf: float = STOP_ZIPF,
@@ -96,9 +111,9 @@ def stop_layer(entries: Iterable[Entry], lexicon: Lexicon, min_zipf: float = STO
     # nationality nouns, even where a town bears one: "Українка Ярослава Магучіх" is a Ukrainian
     # woman; the town of Ukrainka needs a cue ("місто Українка") or a list of places
     demonyms = {w for w in lexicon.home_demonyms | lexicon.foreign_demonyms if " " not in w}
-    protected = protected_names(entries)
+    protected, big = _protected(entries)
     # case forms of curated and big places only: a small town's (Бар, Луга, Чудово) are common words
-    return frozenset((words - protected - case_forms(words, protected_names(entries, towns=False))) | demonyms)
+    return frozenset((words - protected - case_forms(words, big)) | demonyms)
 
 
 # Russian and Ukrainian case endings of a place name, and what the nominative ends in instead:
