@@ -32,7 +32,7 @@ SINGULAR_UNIT_HEADS = {"district": "district", "raion": "district", "rayon": "di
 # between a name and its singular unit noun: "the Borova territorial community", "the Shebekinsky
 # city district" (Шебекинский городской округ: Russia's districts turned urban okrugs keep the name)
 UNIT_MODIFIERS = frozenset({"territorial", "city", "urban", "municipal"})
-ADJECTIVE_NAME_RE = re.compile(r"(?:sky|skiy|skyi|skii|sky|ska|ske|skaya|skoye)$")  # city/urban: an adjective's only
+ADJECTIVE_NAME_RE = re.compile(r"(?:sky|skiy|skyi|skii|ska|ske|skaya|skoye)$")  # city/urban: an adjective's only
 HROMADA_NOUNS = frozenset({"community", "hromada"})  # "Znob-Novhorodske communities", "the Borova hromada"
 HROMADA_WORDS = frozenset({"community", "communities", "hromada", "hromadas"})
 LATIN_FEMININE_ADJECTIVE_RE = re.compile(r"[A-Z][a-z'’-]+ska$")  # громада is feminine: "Khotynska"
@@ -104,16 +104,16 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
             end = prev + 1
     # After a hromada noun, a bare Ukrainian adjective in -ska names a hromada too ("... communities.
     # Mortars hit Khotynska and Bilopilska"), as "в Ізюмському" after "районі" in Cyrillic.
-    nouns = [j for j, t in enumerate(tokens) if t.text.lower() in HROMADA_WORDS]
-    if nouns:
+    first = next((j for j, t in enumerate(tokens) if t.text.lower() in HROMADA_WORDS), None)
+    if first is not None:
         taken = {k for h in hits if h.method not in ("fuzzy", "phonetic") for k in range(h.start_tok, h.end_tok)}
         taken |= {k for m in hromadas for k in range(m.start_tok, m.end_tok)}
-        for i in range(nouns[0] + 1, len(tokens)):
+        for i in range(first + 1, len(tokens)):
             if i in taken or not LATIN_FEMININE_ADJECTIVE_RE.match(tokens[i].text) or (
                     i + 1 < len(tokens) and tokens[i + 1].text.lower() in HROMADA_WORDS):
                 continue
             if latin_adjective_places(tokens[i].text, index):
-                take(i, i + 1, "community", nouns[0], False)
+                take(i, i + 1, "community", first, False)
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas, unclear
 
