@@ -153,6 +153,36 @@ def test_a_russian_spelling_meets_the_ukrainian_name_and_the_reconstruction_is_k
     assert uk_from_ru("Покровское") == "Покровське" and uk_from_ru("Московская") == "Московська"
 
 
+def test_the_reconstruction_follows_ukrainian_spelling_rules_a_reviewer_would_otherwise_fix():
+    """Each rule is a family of village names Russian news writes (benchmarks/bench_crosslang.py
+    measures all of them on the gazetteer's ru/uk pairs)."""
+    # plural names of Podillia: -овцы/-евцы -> -івці, -инцы -> -инці; і after a vowel is ї
+    assert uk_from_ru("Ревковцы") == "Ревківці" and uk_from_ru("Ярмолинцы") == "Ярмолинці"
+    assert uk_from_ru("Дунаевцы") == "Дунаївці" and uk_from_ru("Николаевка") == "Николаївка"
+    # a soft sign before the new і: an apostrophe after a labial or р, nothing after others
+    assert uk_from_ru("Юрьевка") == "Юр'ївка" and uk_from_ru("Васильевка") == "Василівка"
+    # -ье doubles the consonant (or takes an apostrophe); -полье is -пілля
+    assert uk_from_ru("Заречье") == "Зареччя" and uk_from_ru("Приазовье") == "Приазов'я"
+    assert uk_from_ru("Высокополье") == "Високопілля"
+    # ё after a consonant is е, and -ёв is -ів; и before a vowel is і, except in the prefix при-
+    assert uk_from_ru("Новосёловка") == "Новоселівка" and uk_from_ru("Борщёв") == "Борщів"
+    assert uk_from_ru("Змиевка") == "Зміївка" and uk_from_ru("Приозёрное") == "Приозерне"
+    # an apostrophe after a labial before я; -сский and -чский simplify
+    assert uk_from_ru("Пятихатки") == "П'ятихатки" and uk_from_ru("Черкасский район") == "Черкаський район"
+    assert uk_from_ru("Маневичский") == "Маневицький"
+
+
+def test_forename_stems_of_village_names_come_from_the_lexicon():
+    """Александровка is Олександрівка: no letter rule knows that, the lexicon's stems ("алекс~")
+    do, at the start of the word and after Ново-; without them the letters alone are used."""
+    stems = {"алекс~": "олекс", "никола~": "микола"}
+    assert uk_from_ru("Александровка", stems) == "Олександрівка"
+    assert uk_from_ru("Новоалександровка", stems) == "Новоолександрівка"
+    assert uk_from_ru("Николаевка", stems) == "Миколаївка"
+    assert uk_from_ru("Александровка") == "Александрівка"
+    assert uk_from_ru("Малексовка", stems) == "Малексівка"  # a stem inside a word is left alone
+
+
 def test_a_russian_spelling_links_a_ukrainian_village_through_the_cross_language_key():
     """The index knows only the Ukrainian name: the Russian one is found, for review."""
     entries = [Entry("ua-v-bilohorivka", "place", "village", "Bilohorivka", country="UA",

@@ -88,42 +88,82 @@ def cross_keys(name: str) -> set[str]:
 # Russian endings and their usual Ukrainian counterparts, longest first, per word.
 _RU_UK_ENDINGS: tuple[tuple[str, str], ...] = (
     ("еевка", "іївка"), ("ёвка", "івка"), ("евка", "івка"), ("овка", "івка"),
+    # Podillia's plural names: Ревковцы -> Ревківці, Дунаевцы -> Дунаївці, Ярмолинцы -> Ярмолинці
+    ("овцы", "івці"), ("евцы", "івці"), ("ёвцы", "івці"), ("цы", "ці"),
     ("ическое", "ічне"), ("ическая", "ічна"), ("ический", "ічний"),
     # adjectives of a name in -ов/-ев keep its Ukrainian -ів: Новотошковское -> Новотошківське
-    ("овское", "івське"), ("евское", "івське"), ("овская", "івська"), ("евская", "івська"),
-    ("овский", "івський"), ("евский", "івський"),
+    ("овское", "івське"), ("евское", "івське"), ("ёвское", "івське"), ("овская", "івська"), ("евская", "івська"),
+    ("ёвская", "івська"), ("овский", "івський"), ("евский", "івський"), ("ёвский", "івський"),
     ("цкое", "цьке"), ("ское", "ське"), ("цкая", "цька"), ("ская", "ська"), ("цкий", "цький"), ("ский", "ський"),
     ("ое", "е"), ("ее", "є"), ("ая", "а"), ("яя", "я"), ("ый", "ий"), ("ой", "ий"), ("ие", "і"), ("ые", "і"),
-    ("ово", "ове"), ("ево", "еве"), ("ёво", "ьове"), ("ино", "ине"), ("ыно", "ине"),
-    ("поль", "піль"), ("ск", "ськ"), ("цк", "цьк"), ("ов", "ів"), ("ев", "ів"),
+    ("полье", "пілля"), ("ьёво", "йове"), ("ово", "ове"), ("ево", "еве"), ("ёво", "ьове"), ("ино", "ине"), ("ыно", "ине"),
+    ("поль", "піль"), ("ск", "ськ"), ("цк", "цьк"), ("ов", "ів"), ("ев", "ів"), ("ёв", "ів"),
 )
 # stems whose о stays in Ukrainian before -ське: Покровское -> Покровське, Московская -> Московська
 _KEEP_O = ("покров", "москов")
 _RU_UK_LETTERS = str.maketrans({"ы": "и", "э": "е", "ъ": "'"})
 _VOWELS = set("аеиоуюяєіїё")
+_LABIALS = set("бпвмфр")  # before я/ю/є/ї Ukrainian writes an apostrophe after these, not a soft sign
+# -ье: Ukrainian doubles the consonant (Приволье -> Приволля, Заречье -> Заречча, Полесье ->
+# Полесся), or writes an apostrophe after a labial or р (Приазовье -> Приазов'я, Подгорье -> Подгор'я)
+_SOFT_E_END_RE = re.compile(r"([бвгджзклмнпрстфхцчшщ])ь[ея]$")
+# a soft sign before the Ukrainian і the ending rules wrote: after a labial or р it is an
+# apostrophe and ї (Юрьевка -> Юр'ївка, Соловьевка -> Солов'ївка), otherwise it goes (Васильевка -> Василівка)
+_SOFT_I_RE = re.compile(r"([бпвмфр])ьі|ьі")
+_I_AFTER_VOWEL_RE = re.compile(r"(?<=[аеиоуяюєії'])і")
+# Мариуполь -> Маріуполь, Змиевка -> Зміївка; the prefix при- keeps its и (Приозёрное -> Приозерне)
+_I_BEFORE_VOWEL_RE = re.compile(r"(?<!^пр)и(?=[аеоуяюєії])")
+_APOSTROPHE_RE = re.compile(r"(^|[аеиоуяюєії])([бпвмф])(?=[яюєї])")  # Пятихатки -> П'ятихатки
+_DOUBLE_S_RE = ((re.compile("сськ"), "ськ"), (re.compile("чськ"), "цьк"))  # Черкасский, Маневичский
+
+
+def _soft_e_end(m: re.Match) -> str:
+    c = m.group(1)
+    return c + "'я" if c in _LABIALS else c + c + "я"
+
+
+def _name_stem(low: str, stems: Mapping[str, str]) -> str:
+    """A Russian forename stem at the start of the word, or after a compound's "Ново-", "Старо-"
+    (Николаевка -> Миколаївка, Новоалександровка -> Новоолександрівка), in its Ukrainian form."""
+    for pos in (0, *(i for i in range(4, len(low) - 3) if low[i - 1] in "ое")):
+        for n in range(min(len(low) - pos, 12), 3, -1):
+            uk = stems.get(low[pos:pos + n] + "~")
+            if uk is not None:
+                return low[:pos] + uk + low[pos + n:]
+    return low
 
 
 def _uk_word(word: str, translated: Mapping[str, str] | None = None) -> str:
     low = word.lower()
     if translated and (uk := _translated(low, translated)) is not None:
         return _recase(word, uk)
+    stemmed = _name_stem(low, translated) if translated else low
     for ru, uk in _RU_UK_ENDINGS:
-        if low.endswith(ru) and len(low) > len(ru) + 1:
-            if ru[:2] in ("ов", "ев") and (low[: -len(ru)] + ru[:2]).endswith(_KEEP_O):
+        if stemmed.endswith(ru) and len(stemmed) > len(ru) + 1:
+            if ru[:2] in ("ов", "ев") and (stemmed[: -len(ru)] + ru[:2]).endswith(_KEEP_O):
                 continue
-            low = low[: -len(ru)] + uk
+            stemmed = stemmed[: -len(ru)] + uk
             break
+    else:
+        stemmed = _SOFT_E_END_RE.sub(_soft_e_end, stemmed)
+    low = stemmed
     out = []
     for i, c in enumerate(low):
         if c == "ё":
-            out.append("йо" if i == 0 or low[i - 1] in _VOWELS else "ьо")
+            out.append("йо" if i == 0 or low[i - 1] in _VOWELS or low[i - 1] == "ь" else "е")
         elif c == "и" and i == 0:
             out.append("і")  # Ивановка -> Іванівка, Ильинка -> Іллінка (first letter only)
         elif c == "е" and (i == 0 or low[i - 1] in _VOWELS):
             out.append("є")  # Елизаветовка -> Єлизаветівка
         else:
             out.append(c)
-    s = "".join(out).translate(_RU_UK_LETTERS).replace("ьі", "і")  # Харьків -> Харків
+    s = "".join(out).translate(_RU_UK_LETTERS).replace("ьйо", "йо")
+    s = _SOFT_I_RE.sub(lambda m: m.group(1) + "'ї" if m.group(1) else "і", s)  # Харьків -> Харків
+    s = _I_BEFORE_VOWEL_RE.sub("і", s)
+    s = _I_AFTER_VOWEL_RE.sub("ї", s)  # Николаівка -> Николаївка, Дунаєвці -> Дунаївці
+    s = _APOSTROPHE_RE.sub(r"\1\2'", s)
+    for rx, rep in _DOUBLE_S_RE:
+        s = rx.sub(rep, s)
     return _recase(word, s)
 
 
