@@ -6,6 +6,8 @@ review and a reason, and text_en never shows it rewritten.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from casedata import table
 
@@ -306,6 +308,31 @@ def test_a_garbled_mt_spelling_is_found_phonetically_and_only_queued(run):
     idx = compile_index(entries, Lexicon(), "t", variants=lambda n, ln: ())
     got = link("The troops are near Pakhmut today.", idx, loose, lang="en")
     assert [e.status for e in got if e.gazetteer_id] == ["review"]
+
+
+def test_a_cued_english_name_with_another_ending_is_the_listed_small_settlement(run):
+    """MT and case forms change a village's ending ("Barvinkova" for Barvinkove, "Dergachiv" for
+    Derhachi): once a cue says "a settlement", a listed one with the same stem is proposed for
+    review, the spelling as written kept as a candidate, and text_en keeps the surface."""
+    text = "Shelling hit the village of Barvinkova and the town of Dergachiv overnight."
+    rec = run(text, "en")
+    for surface, gid in (("Barvinkova", "gn-712794"), ("Dergachiv", "gn-710098")):
+        e = _one(rec, surface)
+        assert (e.gazetteer_id, e.method, e.status) == (gid, "phonetic", "review"), e
+        assert e.candidates[-1].gazetteer_id == f"gen:place:{surface.lower()}"
+    assert rec.text_en == text
+
+
+def test_a_cued_english_name_with_another_stem_stays_a_proposal():
+    """A different stem is another village, however close: "-ivka" is half of every ratio."""
+    entries = [Entry("gn-1", "place", "village", "Kliusivka", country="UA", population=300, source="geonames"),
+               Entry("gn-2", "place", "village", "Barvinkove", country="UA", population=8000, source="geonames")]
+    lex = Lexicon.load(Path(__file__).resolve().parents[1] / "gazetteers" / "lexicon.yaml")  # its cue words
+    idx = compile_index(entries, lex, "t", variants=lambda n, ln: ())
+    (e,) = link("Fighting goes on near the village of Klishchiivka.", idx, MatchConfig(), lang="en")
+    _generated(e, "place")
+    (e,) = link("Fighting goes on near the village of Barvinkova.", idx, MatchConfig(), lang="en")
+    assert (e.gazetteer_id, e.method, e.status) == ("gn-2", "phonetic", "review")
 
 
 def test_generated_names_never_rewrite_text_en(run):

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
+from transnorm.linking import phonetic
 from transnorm.linking.declension import cyr_parses
 from transnorm.linking.derived import cross_map
 from transnorm.linking.hits import capitalised, sentence_initial
@@ -176,6 +177,7 @@ def propose_place(words: Sequence[str], lang: str, country: str | None,
 # ---------------------------------------------------------------- generated places
 
 GENERATED_SCORE = 0.8  # between t_review and t_auto: a proposal, never a rewrite
+NEAR_SETTLEMENT_MAX = 0.85  # a misspelt small settlement is reviewed, as any phonetic match
 OWN_NAME = 70  # translit.likeness of a proposal to a namesake's English name: the same name
 #: Units whose mention votes twice for the country a text is about (a raion says more than a village).
 COUNTRY_VOTE_KINDS = frozenset({"oblast", "federal-subject", "raion", "district", "region", "krai", "republic"})
@@ -357,9 +359,41 @@ class GeneratedPlaces:
                 reason += f"; {note}"
         else:
             canonical = " ".join(surface.split())
+            near = self._near_settlement(a, b, canonical, reason, known)
+            if near is not None:
+                return near
         return Entity(start=start, end=end, surface=surface, type="place",
                       gazetteer_id=f"gen:place:{slug(canonical)}", canonical=canonical, score=GENERATED_SCORE,
                       method="generated", status="review", kind=kind, reason=reason)
+
+    def _near_settlement(self, a: int, b: int, proposal: str, reason: str, known: list[Entity]) -> Entity | None:
+        """A Latin name the cue calls a settlement, spelt like a listed one however small
+        ("Barvinkova" is Barvinkove, "Dergachiv" Derhachi, "Strileche" Strilecha): that place, for
+        review, with the proposal as written among the candidates. The fuzzy pass only knows big
+        places; here the cue has already said "a settlement", so a village may answer."""
+        key = " ".join(t.key for t in self.tokens[a:b])
+        scores: dict[int, float] = {}
+        for k, s in phonetic.near_settlements(key, self.index):
+            for r in self.index.lookup(k):
+                e = self.index.entries[r.entry]
+                if e.type == "place" and e.kind in SETTLEMENT_KINDS and e.country in phonetic.SETTLEMENT_COUNTRIES \
+                        and (key, e.id) not in self.index.rejected and s > scores.get(r.entry, 0):
+                    scores[r.entry] = s
+        if not scores:
+            return None
+        start, end = self.tokens[a].start, self.tokens[b - 1].end
+        country = self._country_near(start, known)
+        scores = {i: s for i, s in scores.items() if self.index.entries[i].country == country} or scores
+        top = max(scores.values())
+        pick = max((i for i, s in scores.items() if s >= top - 0.02),
+                   key=lambda i: (scores[i], self.index.entries[i].population or 0))
+        e = self.index.entries[pick]
+        cands = [Candidate(self.index.entries[i].id, self.index.entries[i].canonical, round(s, 3))
+                 for i, s in sorted(scores.items(), key=lambda x: -x[1])[:4]]
+        cands.append(Candidate(f"gen:place:{slug(proposal)}", proposal, GENERATED_SCORE))
+        return Entity(start=start, end=end, surface=self.text[start:end], type="place", gazetteer_id=e.id,
+                      canonical=e.canonical, score=min(NEAR_SETTLEMENT_MAX, top), method="phonetic", status="review",
+                      kind=e.kind, reason=f"{reason}; spelt like {e.canonical}, a listed {e.kind}", candidates=cands)
 
     def _country_near(self, pos: int, known: list[Entity]) -> str | None:
         """UA or RU: the country most linked places of the text are in, the nearest one on a tie
