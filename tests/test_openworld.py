@@ -117,6 +117,34 @@ def test_names_of_one_list_take_the_case_its_governing_word_gives_them_all(run):
     assert e.canonical == "Valery Bandurko"
 
 
+def test_coordinated_names_and_names_opening_lines_share_one_case(run):
+    """"Аліса Віденєєва (-70 кг), Ярослава Недвига (-48 кг) та Олег Фесенко" and names opening
+    consecutive lines are one list: Аліса and Олег are only nominative, so Ярослава is a woman
+    (not the genitive of Ярослав) and Недвига her surname as written."""
+    text = ("Бронзові нагороди привезли додому Аліса Віденєєва (-70 кг), Ярослава Недвига (-48 кг), "
+            "Олег Фесенко (+100 кг) та Дмитро Лебідь (-100 кг).")
+    assert _one(run(text, "uk"), "Ярослава Недвига").canonical == "Yaroslava Nedvyha"
+    text = ("Присутні підтримали обрання нових старост:\nМикола Малий очолить Заїчинський округ,\n"
+            "Ярослава Недвига — Устимівський округ,\nІрина Бардацька — Криворудський округ.")
+    assert _one(run(text, "uk"), "Ярослава Недвига").canonical == "Yaroslava Nedvyha"
+    # in a list of obliques the same words are his: "вручили нагороди Олегу Фесенку та Ярославу ..."
+    text = "Нагороди вручили Олегу Фесенку, Дмитру Лебедю та Ярославу Недвизі."
+    assert _one(run(text, "uk"), "Ярославу Недвизі").canonical.startswith("Yaroslav ")
+
+
+@pytest.mark.parametrize("text,lang,surface,canonical", [
+    ("Найкращий результат показала Валерія Дмитренко.", "uk", "Валерія Дмитренко", "Valeriia Dmytrenko"),
+    ("Це перемога Валерія Дмитренка.", "uk", "Валерія Дмитренка", "Valerii Dmytrenko"),
+    ("Засідання провела Валентина Солод.", "uk", "Валентина Солод", "Valentyna Solod"),
+    ("Победу одержала Валентина Солод.", "ru", "Валентина Солод", "Valentina Solod"),
+])
+def test_a_first_name_in_a_and_a_surname_a_man_would_decline_is_a_woman(run, text, lang, surface, canonical):
+    """Валерія is Valeriia or Valerii's genitive; beside "Дмитренко" as written it is her: his
+    genitive would be Дмитренка, and "Дмитренка" is no woman's surname (in Russian a
+    consonant-final surname declines the same way: "Валентина Солод" is a woman)."""
+    assert _one(run(text, lang), surface).canonical == canonical
+
+
 def test_a_listed_foreigner_transcribed_another_way_is_linked_for_review(run):
     """"Каролин Левитт" is the listed "Кэролайн Ливитт" (same consonants, close letters): linked
     for review, never rewritten; a Slavic name never takes this path (its spelling is the name)."""

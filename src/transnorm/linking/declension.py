@@ -48,6 +48,31 @@ def given_cases(given: str, lang: str) -> set[str]:
 
 
 LIST_CASES = ("accs", "gent", "datv", "ablt", "loct", "nomn")  # a tie goes to the first
+LIST_ITEM_RE = re.compile(r"(?:^|\n)[ \t]*(?:[-–—•*·]|\d+[.)])[ \t]*\Z")  # a line's bullet before a name
+# what stands between two coordinated names: a comma, "та"/"і"/"и"/"and", "а також", and a short
+# bracket after the first ("Дар'ї Долі (-78 кг) та В'ячеславу Бричуку")
+COORD_GAP_RE = re.compile(r"(?:\s*\([^()\n]{0,24}\))?(?:\s*[,;])?\s*(?:(?:а також|а|та|і|й|и|and)\s+)?",
+                          re.IGNORECASE)
+
+
+def name_groups(text: str, bounds: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """Groups of names one governing word puts in one case, as indexes into `bounds` (the names'
+    character spans, in text order): bulleted items, names opening consecutive lines ("Валентина
+    Солод — Устимівський округ,\nІрина Бардацька — ..."), and names joined by commas and
+    conjunctions ("Аліса Віденєєва (-70 кг), Ярослава Недвига (-48 кг) та Олег Фесенко")."""
+    bullets = [i for i, (s, _e) in enumerate(bounds) if LIST_ITEM_RE.search(text, max(0, s - 12), s)]
+    lines = [i for i, (s, _e) in enumerate(bounds) if not text[text.rfind("\n", 0, s) + 1:s].strip()]
+    groups = [g for g in (bullets, lines) if len(g) >= 2]
+    run = [0] if bounds else []
+    for i in range(1, len(bounds) + 1):
+        if i < len(bounds) and COORD_GAP_RE.fullmatch(text, bounds[i - 1][1], bounds[i][0]) \
+                and bounds[i - 1][1] < bounds[i][0]:
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            groups.append(run)
+        run = [i]
+    return groups
 
 
 def list_case(givens: list[str], lang: str) -> str | None:
@@ -96,24 +121,47 @@ def _nominative(given, patr, surname, lang, gender=None, case=None):
     if lang == "uk" and known:
         for g, _case in options or [(None, None)]:
             got = _shevchenko(given, patr, surname, g)
-            if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got):
+            if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got, lang):
                 return got
     for identity in (False, True):  # a declined reading in any case before "does not decline"
         for g, case in options or [(None, None)]:
             if not identity and case == "nomn" and surname and g != gender:
                 continue  # a nominative takes the surname as written: as weak as "does not decline"
             got = _pymorphy_petrovich(given, patr, surname, lang, g, case, identity)
-            if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got):
+            if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got, lang):
                 return got
     return given, patr, surname
 
 
-def _agrees(given: str | None, surname: str | None, got: tuple) -> bool:
-    """A reading that keeps a first name in -а/-я as written (a nominative: Петра, a woman) but
-    changes the surname (an oblique case: Бевзи) reads the two words in two cases: "роботи Петра
-    Бевзи" is Петро Бевза's work, not Петра Бевза's."""
-    return not (given and surname and got[0] == given and given[-1:].lower() in ("а", "я")
-                and got[2] != surname)
+def _agrees(given: str | None, surname: str | None, got: tuple, lang: str) -> bool:
+    """Both words read in one case. A reading that keeps a first name in -а/-я as written (a
+    nominative: Петра, a woman) but changes the surname (an oblique case: Бевзи) reads them in
+    two: "роботи Петра Бевзи" is Петро Бевза's work, not Петра Бевза's. So does one that takes
+    the first name for a man's oblique case (Валерія -> Валерій) and keeps as written a surname
+    a man's would decline ("Валерія Дмитренко" is Valeriia: his genitive is Дмитренка)."""
+    if not (given and surname and given[-1:].lower() in ("а", "я")):
+        return True
+    if got[0] == given:
+        return got[2] == surname and not MEN_OBLIQUE_SURNAME_RE.search(surname)
+    return got[2] != surname or not _declines_for_men(surname, lang)
+
+
+#: a man's surname in an oblique case, never a woman's nominative: Дмитренка (Дмитренко),
+#: Ковальчука, Петровича ("перемога Валерія Дмитренка" is Valerii's)
+MEN_OBLIQUE_SURNAME_RE = re.compile(r"(?:енка|ука|юка|ича)$", re.IGNORECASE)
+
+
+_VOWEL_END = tuple("аеиоуюяєіїыэ")
+
+
+def _declines_for_men(surname: str, lang: str) -> bool:
+    """Does a man's surname of this shape change in the oblique cases? Ending in a consonant
+    (Солод, Коваль, Грицай), and in Ukrainian also -о (Дмитренко -> Дмитренка); not -их/-ых
+    (Черных) and not other vowels (foreign names)."""
+    last = surname.split("-")[-1].lower()
+    if last.endswith(("их", "іх", "ых")):
+        return False
+    return not last.endswith(_VOWEL_END) or (lang == "uk" and last.endswith("о"))
 
 
 #: Endings no surname has in the nominative: an adjectival surname's oblique cases (Камінського,

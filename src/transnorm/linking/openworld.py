@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.linking import people, phonetic, places
-from transnorm.linking.declension import cyr_parses, list_case
+from transnorm.linking.declension import cyr_parses, list_case, name_groups
 from transnorm.linking.derived import entry_surnames, listed_with_surname
 from transnorm.linking.hits import Hit, best_refs, capitalised, own_part_close, sentence_initial
 from transnorm.linking.nominative import nominative
@@ -39,7 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from transnorm.config import MatchConfig
     from transnorm.gazetteer.index import Index, NameRef
 
-LIST_ITEM_RE = re.compile(r"(?:^|\n)[ \t]*(?:[-–—•*·]|\d+[.)])[ \t]*\Z")  # a line's bullet before a name
 INITIALS_SCORE = 0.92  # initials + a listed person's surname, no other listed person so called
 NEAR_MISS_MAX = 0.85  # a phonetic or cross-language match is reviewed, not rewritten...
 CROSSLANG_CUED = 0.9  # ...unless the reconstruction spells the Ukrainian name exactly after a settlement cue
@@ -363,11 +362,18 @@ class OpenWorld:
         return False
 
     def _list_case(self, spans: list["people.PersonSpan"]) -> dict[int, str]:
-        """span start -> the case of the list it begins an item of ("назначил:\n- Валерию Бандурко
-        ...;\n- Татьяну Новикову ...": one governing word, one case for every item)."""
-        items = [sp for sp in spans if sp.given and LIST_ITEM_RE.search(self.text, 0, self.tokens[sp.start].start)]
-        case = list_case([self.tokens[sp.given[0]].text for sp in items], self.lang)
-        return {sp.start: case for sp in items} if case else {}
+        """span start -> the case of the list it is an item of ("назначил:\n- Валерию Бандурко
+        ...;\n- Татьяну Новикову ...", "Аліса Віденєєва, Ярослава Недвига та Олег Фесенко": one
+        governing word, one case for every item; declension.name_groups finds the lists)."""
+        named = sorted((sp for sp in spans if sp.given), key=lambda sp: sp.start)
+        bounds = [(self.tokens[sp.start].start, self.tokens[sp.end - 1].end) for sp in named]
+        out: dict[int, str] = {}
+        for group in name_groups(self.text, bounds):
+            case = list_case([self.tokens[named[i].given[0]].text for i in group], self.lang)
+            for i in group:
+                if case:
+                    out.setdefault(named[i].start, case)
+        return out
 
     def _with_initials(self, a: int) -> int:
         """Initials the run lost as stopwords ("В. Чкалову": В is also a preposition) are put back."""
