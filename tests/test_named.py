@@ -223,6 +223,25 @@ def test_a_pipeline_or_a_movement_named_after_a_region_names_no_region(full_inde
     assert not [x for x in ents if x.gazetteer_id and e.start <= x.start < e.end]
 
 
+@pytest.mark.parametrize("text, lang, surface", [
+    ('Донецкий "Шахтер" в Киеве принимал житомирское "Полесье".', "ru", "Полесье"),
+    ("Матч «Днепр» — «Львов» перенесли.", "ru", "Днепр"),
+    ("Матч «Днепр» — «Львов» перенесли.", "ru", "Львов"),
+    ("Про це повідомив Telegram-канал «Николаевский Ванёк».", "uk", "Николаевский Ванёк"),
+])
+def test_a_city_region_or_country_alone_in_quotes_is_something_named_after_it(full_index, text, lang, surface):
+    """Russian and Ukrainian news quote a club, a company or a channel named after a place, never the
+    place: the quoted name is an organisation, no mention of the place."""
+    e = by_surface(linked(full_index, text, lang))[surface]
+    assert (e.type, e.method, e.gazetteer_id) == ("organisation", "named", None)
+
+
+def test_a_quoted_village_stays_the_place(full_index):
+    """A checkpoint or a station bears a village's name: that is the place."""
+    e = by_surface(linked(full_index, 'Роботу поромного пункту пропуску "Орлівка" призупинили.', "uk"))["Орлівка"]
+    assert e.type == "place" and e.gazetteer_id
+
+
 def test_a_quoted_place_noun_in_speech_stays_the_place(full_index):
     text = "«Харків вистоїть», — сказав мер."  # a noun, not an adjective: the city
     assert by_surface(linked(full_index, text, "uk"))["Харків"].gazetteer_id == "ua-city-kharkiv"

@@ -64,6 +64,9 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
                 found = _before(text, tokens, qa, qb, lex)  # 'группы "Хорея Козацька"': the band, not a person
                 if found is None and e.type == "place":
                     found = _quoted_title(text, tokens, a, b + 1, qa, qb, lex)
+        if found is None and whole and e.type == "place" and e.kind in QUOTED_NOT_PLACE_KINDS \
+                and _quoted(text, e.start, e.end) and is_cyrillic_word(e.surface.split()[0]):
+            found = (e.start, e.end, QUOTED_NAME, "a name in quotes")
         if found is None and whole and e.type in ("place", "person") and lex.named_verbs:
             found = _outlet(text, tokens, a, b + 1, lex, mentions)
         if found is None:
@@ -206,6 +209,12 @@ def _outlet(text: str, tokens: list[Token], a: int, b: int, lex: Lexicon, mentio
     return tokens[r].start, tokens[end - 1].end, hit[0], tokens[r - 1].text
 
 
+#: Russian and Ukrainian news never put a city, region, river or country in quotes, only a club,
+#: a company, a channel or a hotel named after one (житомирское "Полесье", «Днепр» — «Львов»,
+#: «Николаевский Ванёк»); a quoted village may be a checkpoint or a station, which is the place.
+QUOTED_NOT_PLACE_KINDS = frozenset({"city", "region", "oblast", "raion", "former-raion", "hromada", "river",
+                                    "country"})
+QUOTED_NAME = NamedCue(kind="organisation", type="organisation", words=(), capital=False)
 MAX_QUOTED_WORDS = 5  # a quoted name around a mention: "Хорея Козацька", «Патріоти України»
 
 
