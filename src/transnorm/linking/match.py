@@ -171,7 +171,7 @@ def _generate(ow: OpenWorld, tokens: list[Token], entities: list[Entity], unknow
     for r in ruled_out:
         # "Bogdanovka in Donetsk Oblast", the only Bohdanivkas listed elsewhere: the oblast written
         # after it is the cue, and the namesake gives the spelling
-        g = maker.place(*r, "settlement", "named with its oblast", kept)
+        g = maker.place(*r, "settlement", "named with its oblast", kept, near=False)
         spelt_as_namesake(g, weak[r], ow.index)
         generated.append(g)
         stays.remove(r)

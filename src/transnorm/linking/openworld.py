@@ -27,13 +27,14 @@ from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.linking import people, phonetic, places
 from transnorm.linking.declension import cyr_parses, list_case, name_groups
-from transnorm.linking.derived import entry_surnames, listed_with_surname
+from transnorm.linking.derived import listed_with_surname
 from transnorm.linking.hits import Hit, best_refs, capitalised, own_part_close, sentence_initial
 from transnorm.linking.nominative import nominative
+from transnorm.linking.surnames import SurnameLinks
 from transnorm.records import Candidate, Entity
 from transnorm.text.crosslang import uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
-from transnorm.text.morph import guess_stems, is_cyrillic_word
+from transnorm.text.morph import is_cyrillic_word
 
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.config import MatchConfig
@@ -58,6 +59,7 @@ class OpenWorld:
         self.lang = lang if lang in ("ru", "uk") else "en"
         self._kinds: dict[int, str] = {}
         self._spans: dict[tuple[int, int], list] = {}
+        self.lone = SurnameLinks(text, tokens, index, self.lang)
 
     def kind(self, i: int) -> str:
         k = self._kinds.get(i)
@@ -181,17 +183,17 @@ class OpenWorld:
         for a, b in runs:
             for sp in self._people(a, b):
                 if sp.surname and (sp.given or sp.initials or sp.patronymic):
-                    keys |= self._surname_keys(self.tokens[sp.surname[-1]])
+                    keys |= self.lone.keys(self.tokens[sp.surname[-1]])
         for h in hits:
             if h.end_tok - h.start_tok >= 2 and any(self.index.entries[e].type == "person" for e in h.refs):
-                keys |= self._surname_keys(self.tokens[h.end_tok - 1])
+                keys |= self.lone.keys(self.tokens[h.end_tok - 1])
         self._full_keys = keys
         return keys
 
     def claims_surname(self, a: int, b: int) -> bool:
         if b - a != 1 or self.kind(a) not in ("S", "W", "N", "A"):
             return False
-        return bool(self._surname_keys(self.tokens[a]) & self._full_surname_keys())
+        return bool(self.lone.keys(self.tokens[a]) & self._full_surname_keys())
 
     def _people(self, a: int, b: int) -> list["people.PersonSpan"]:
         """people.find_people on tokens[a:b], once per run (three passes ask)."""
@@ -298,8 +300,8 @@ class OpenWorld:
                 if sp.start > pos:
                     rest.append((pos, sp.start))
                 if sp.reason == people.SPEECH_REASON:  # "Tkachenko said": the person named in full, if any
-                    listed = self._listed_surnames(entities) if listed is None else listed
-                    ent = self._coref(sp.start, sp.end, surnames) or self._coref(sp.start, sp.end, listed)
+                    listed = self.lone.listed(entities) if listed is None else listed
+                    ent = self.lone.coref(sp.start, sp.end, surnames) or self.lone.coref(sp.start, sp.end, listed)
                     if ent is not None:
                         found.append(ent)
                         pos = sp.end
@@ -321,15 +323,15 @@ class OpenWorld:
         # Lone surnames of people named in full in this text ("... Олег Кіпер. Кіпер заявив").
         left = []
         for a, b in rest:
-            ent = self._coref(a, b, surnames)
+            ent = self.lone.coref(a, b, surnames)
             if ent is None and b - a == 1:
-                listed = self._listed_surnames(entities) if listed is None else listed
-                ent = self._coref(a, b, listed)
+                listed = self.lone.listed(entities) if listed is None else listed
+                ent = self.lone.coref(a, b, listed)
             if ent is not None:
                 found.append(ent)
             else:
                 left.append((a, b))
-        self._repoint(entities, surnames)
+        self.lone.repoint(entities, surnames)
         placed, left = places.GeneratedPlaces(self.text, self.tokens, self.index, self.lang).find(
             left, entities + found)
         return found + placed, left
@@ -444,65 +446,6 @@ class OpenWorld:
                       score=places.GENERATED_SCORE, method="generated", status="review", candidates=cands,
                       kind="person", reason=reason)
 
-    def _surname_keys(self, tok: Token) -> set[str]:
-        keys = {tok.key}
-        if is_cyrillic_word(tok.text):
-            low = tok.text.lower()
-            keys |= {fold(p.normal_form) for p in cyr_parses(low, self.lang)[:4]}
-            keys |= set(guess_stems(low))
-        return keys
-
-    def _coref(self, a: int, b: int, surnames: dict[str, Entity]) -> Entity | None:
-        if b - a != 1 or not surnames:
-            return None
-        for k in self._surname_keys(self.tokens[a]):
-            ent = surnames.get(k)
-            if ent is not None:
-                start, end = self.tokens[a].start, self.tokens[a].end
-                return replace(ent, start=start, end=end, surface=self.text[start:end], candidates=[],
-                               reason=f"surname of {ent.surface!r} named in the text")
-        return None
-
-    def _listed_surnames(self, entities: list[Entity]) -> dict[str, Entity]:
-        """Surname keys of listed people the text names in full -> that mention."""
-        out: dict[str, Entity] = {}
-        for e in entities:
-            if e.type != "person" or not e.gazetteer_id or e.gazetteer_id.startswith("gen:") or " " not in e.surface:
-                continue
-            entry = self.index.get(e.gazetteer_id)
-            last = e.surface.split()[-1]
-            keys = self._surname_keys(Token(0, len(last), last, fold(last), False))
-            if entry is not None:
-                keys |= entry_surnames(self.index, e.gazetteer_id)
-            short = entry.short if entry is not None else None  # "Tkachenko" stays Tkachenko in text_en
-            alone = replace(e, method="surname", score=min(e.score, 0.93), rewrite=short)  # one copy for all its keys
-            for k in keys:
-                out.setdefault(k, alone)
-        return out
-
-    def _repoint(self, entities: list[Entity], surnames: dict[str, Entity]) -> None:
-        """A one-word link to a listed person (or a village) whose surname a generated person
-        named in full in this text shares, and whose own full name the text never writes, is
-        that generated person ("Ustyna Stefanchuk ... Stefanchuk" is not Ruslan Stefanchuk)."""
-        if not surnames:
-            return
-        full_ids = {e.gazetteer_id for e in entities if " " in e.surface.strip()}
-        for n, e in enumerate(entities):
-            if " " in e.surface.strip() or e.gazetteer_id in full_ids or e.gazetteer_id is None:
-                continue
-            entry = self.index.get(e.gazetteer_id)
-            if entry is None or not (entry.type == "person" or entry.source in GENERATED_SOURCES):
-                continue
-            toks = [t for t in self.tokens if t.start == e.start]
-            if not toks:
-                continue
-            for k in self._surname_keys(toks[0]):
-                gen = surnames.get(k)
-                if gen is not None:
-                    entities[n] = replace(gen, start=e.start, end=e.end, surface=e.surface,
-                                          candidates=[Candidate(e.gazetteer_id, e.canonical or "", e.score)],
-                                          reason=f"surname of {gen.surface!r} named in the text")
-                    break
 
 @lru_cache(maxsize=50_000)
 def _common_ru_word(word: str) -> bool:

@@ -346,8 +346,9 @@ class GeneratedPlaces:
     def _settlement(self, e: Entity) -> bool:
         return e.type == "place" and (e.kind in SETTLEMENT_KINDS) and e.status in ("auto", "review")
 
-    def place(self, a: int, b: int, kind: str, reason: str, known: list[Entity]) -> Entity:
-        """The generated place for tokens a..b, with its proposed English name."""
+    def place(self, a: int, b: int, kind: str, reason: str, known: list[Entity], near: bool = True) -> Entity:
+        """The generated place for tokens a..b, with its proposed English name; near=False when
+        the caller has ruled out the listed settlements it would be spelt like."""
         start, end = self.tokens[a].start, self.tokens[b - 1].end
         surface = self.text[start:end]
         words = [t.text for t in self.tokens[a:b]]
@@ -359,9 +360,9 @@ class GeneratedPlaces:
                 reason += f"; {note}"
         else:
             canonical = " ".join(surface.split())
-            near = self._near_settlement(a, b, canonical, reason, known)
-            if near is not None:
-                return near
+            like = self._near_settlement(a, b, canonical, reason, known) if near else None
+            if like is not None:
+                return like
         return Entity(start=start, end=end, surface=surface, type="place",
                       gazetteer_id=f"gen:place:{slug(canonical)}", canonical=canonical, score=GENERATED_SCORE,
                       method="generated", status="review", kind=kind, reason=reason)
@@ -429,6 +430,8 @@ def spelt_as_namesake(g: "Entity", namesake: "Entity", index: "Index") -> None:
     be a transliteration (Novoukraynka of a Russian spelling, Novoukrainky of a case form)."""
     from transnorm.text.translit import likeness
 
+    if g.method != "generated":
+        return  # a listed settlement it is spelt like (phonetic) keeps its own name
     e = index.get(namesake.gazetteer_id)
     if e is None or e.kind not in SETTLEMENT_KINDS or likeness(g.canonical or "", e.canonical) < OWN_NAME:
         return  # (reached through another of its names: "Пролетарское" is a former name of Novozlatopil)
