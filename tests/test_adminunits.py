@@ -148,6 +148,37 @@ def test_the_heads_name_oblast_raion_hromada_axis_and_city(full_index):
         assert links_to(linked(full_index, text, lang), text, word, gid), (text, gid)
 
 
+def test_a_council_or_administration_of_a_settlement_is_that_settlement(full_index):
+    """The bodies that govern a settlement name it, as a regional administration names its region;
+    the span is the adjective alone, so the English keeps "city council" around the name."""
+    cases = [
+        ("uk", "депутату Ковельської міської ради, начальнику управління", "Ковельської", "ua-city-kovel"),
+        ("uk", "начальниця Степногірської селищної військової адміністрації", "Степногірської", "gn-692248"),
+        ("uk", "очолити Пологівську міську ВА з понеділка", "Пологівську", "ua-city-polohy"),
+        ("uk", "за даними Херсонської МВА", "Херсонської", "ua-city-kherson"),
+        ("ru", "Секретарь Харьковского городского совета Игорь Терехов", "Харьковского", "ua-city-kharkiv"),
+        ("ru", "Львовский горсовет может признать работу мэра", "Львовский", "ua-city-lviv"),
+    ]
+    for lang, text, word, gid in cases:
+        ents = linked(full_index, text, lang)
+        assert links_to(ents, text, word, gid), (text, gid, ents)
+        e = next(e for e in ents if e.gazetteer_id == gid)
+        assert e.surface == word, e.surface
+
+
+def test_a_ukrainian_council_in_ukrainian_text_is_a_ukrainian_settlement(full_index):
+    """"Семенівської селищної ради": one of the Semenivkas, never Russia's Semenov, though the
+    adjective fits both."""
+    text = "Про це повідомив голова Семенівської селищної ради."
+    e = next(e for e in linked(full_index, text, "uk") if e.surface == "Семенівської")
+    assert e.canonical == "Semenivka" and full_index.get(e.gazetteer_id).country == "UA"
+
+
+def test_a_council_word_without_a_place_adjective_names_no_place(full_index):
+    for lang, text in (("uk", "Рішення Верховної Ради та сільської ради"), ("uk", "Він радий, що міська рада погодила")):
+        assert [e for e in linked(full_index, text, lang) if e.type == "place"] == []
+
+
 def test_a_hromada_is_generated_from_its_centre(full_index):
     text = "Охтирська міська громада"
     (e,) = [e for e in linked(full_index, text, "uk") if e.gazetteer_id]

@@ -54,6 +54,7 @@ class AdjectiveRules:
     elliptic: dict[str, frozenset[str]] = field(default_factory=dict)  # head -> endings agreeing with it
     town_case_endings: frozenset[str] = frozenset()  # a bare adjective's endings a town's case form shares
     ukrainian_bodies: tuple[str, ...] = ()  # raion heads naming a Ukrainian raion's body (РГА, РВА)
+    city_bodies: tuple[str, ...] = ()  # city heads that need no modifier (МВА, сільрада)
     digest: str = ""
     # folded word -> stem_of(word): the unit pass asks it of every token of every document
     _stems: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -104,6 +105,7 @@ class AdjectiveRules:
             again_endings=frozenset(words(raw.get("again_endings") or [], "again_endings")),
             town_case_endings=frozenset(words(raw.get("town_case_endings") or [], "town_case_endings")),
             ukrainian_bodies=words(raw.get("ukrainian_bodies") or [], "ukrainian_bodies"),
+            city_bodies=words(raw.get("city_bodies") or [], "city_bodies"),
             elliptic={str(h): frozenset(words(ws, f"elliptic.{h}")) for h, ws in (raw.get("elliptic") or {}).items()
                       if h != "__line__"},  # head kinds as written (oblast, axis): not folded
             digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16],

@@ -32,12 +32,14 @@ from transnorm.text.fold import Token, fold, fold_name
 from transnorm.text.morph import analyzer, is_cyrillic_word
 
 #: Heads that name a body of the unit, not the unit ("Чернігівської обласної військової адміністрації",
-#: "Ковельський райвідділ поліції"): the unit is named by the place adjective alone.
+#: "Ковельський райвідділ поліції", "Ковельської міської ради"): the unit is named by the place adjective alone.
 ADJECTIVE_HEADS = tuple(fold_name(w) for w in (
     "обласн", "областн", "райвідділ", "райотдел", "райосвет", "райсуд", "райвоєнкомат", "райвоенкомат",
-    "райдержадміністрац", "райадміністрац", "райадминистрац"))
+    "райдержадміністрац", "райадміністрац", "райадминистрац", "рад", "совет", "адміністрац", "администрац",
+    "ва", "мва", "сва", "горсовет", "сельсовет", "поссовет", "міськрад", "сільрад", "селищрад"))
 CONNECTORS = frozenset({"і", "й", "та", "и", "або", "или", "чи", "а"})
 HROMADA_PREFIX = "hromada:"
+HOME_HEADS = frozenset({"city", "starosta"})  # settlement heads whose places Ukrainian text keeps at home
 HROMADA_CLEAR = 10.0  # population ratio by which a centre must lead its namesakes to be linked without review
 
 
@@ -84,7 +86,7 @@ def _head_after(tokens: Sequence[Token], j: int, rules: AdjectiveRules) -> tuple
             return None
         k = tokens[j].key
         head = rules.head_of(k)
-        if head is not None and not (head == "city" and not city_mod):
+        if head is not None and not (head == "city" and not city_mod and not k.startswith(rules.city_bodies)):
             return j, head, city_mod
         if not rules.is_modifier(k):
             return None
@@ -311,8 +313,11 @@ def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveR
         if alt != m.stem:
             places = [(p, r) for p, r in table.place_refs(alt) if index.entries[p].kind in SETTLEMENT_KINDS
                       and index.entries[p].country == "UA"]
-    if m.head == "hromada":
-        places = [(p, r) for p, r in places if index.entries[p].country == "UA"]
+    if m.head == "hromada" or (m.head in HOME_HEADS and lang == "uk"):
+        # a hromada is Ukrainian; so is the council or village head Ukrainian text names (Семенівської
+        # селищної ради is a Semenivka's, not Russia's Semenov), when there is such a place
+        ua = [(p, r) for p, r in places if index.entries[p].country == "UA"]
+        places = ua if ua or m.head == "hromada" else places
     if not places:
         return False
     if m.head == "hromada":
