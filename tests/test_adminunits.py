@@ -179,6 +179,18 @@ def test_a_council_word_without_a_place_adjective_names_no_place(full_index):
         assert [e for e in linked(full_index, text, lang) if e.type == "place"] == []
 
 
+def test_a_bare_okrug_in_ukrainian_text_is_a_starosta_district_named_after_its_village(full_index):
+    """Ukraine has no okrugs but a hromada's starosta districts: "Криворудський округ" is the
+    district of Kryva Ruda, linked as its centre village; a military okrug is no such district."""
+    text = "Ірина Бардацька очолить Криворудський округ, Олена Романюк — Товстівський округ."
+    ents = linked(full_index, text, "uk")
+    for word, canonical in (("Криворудський", "Kryva Ruda"), ("Товстівський", "Tovste")):
+        e = next(e for e in ents if e.surface.startswith(word))
+        assert e.canonical == canonical and full_index.get(e.gazetteer_id).country == "UA"
+    text = "Колишній Київський військовий округ розформували."
+    assert not any(e.method == "adjective" for e in linked(full_index, text, "uk"))
+
+
 def test_a_hromada_is_generated_from_its_centre(full_index):
     text = "Охтирська міська громада"
     (e,) = [e for e in linked(full_index, text, "uk") if e.gazetteer_id]

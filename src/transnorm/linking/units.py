@@ -164,7 +164,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                     continue
                 own = gi == len(group) - 1 and not tokens[h].key.startswith(ADJECTIVE_HEADS) and not counted
                 m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem)
-                if _choose(m, table, index, rules, lang):
+                if _choose(m, table, index, rules, lang) or _starosta_okrug(m, h == hj, table, index, rules, lang):
                     made.append(m)
                 elif kind == "raion" and lang == "ru" and not tokens[h].key.startswith(rules.ukrainian_bodies) \
                         and (nom := _unlisted_district(tokens[a].text)):
@@ -177,6 +177,17 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
     _in_units_beside(out, tokens, text, index)
     out += _again(text, tokens, out, rules, lang, table, index)
     return out + _colloquial(text, tokens, out, rules, table, index, lang) + unlisted
+
+
+def _starosta_okrug(m: UnitMatch, bare: bool, table: AdjectiveTable, index: Index, rules: AdjectiveRules,
+                    lang: str | None) -> bool:
+    """"Заїчинський округ, Устимівський округ" in Ukrainian text, no listed okrug so named: Ukraine's
+    okrugs today are a hromada's starosta districts, named after their centre village (the head
+    right after the adjective; "військовий округ" is not one)."""
+    if m.head != "okrug" or lang != "uk" or not bare:
+        return False
+    m.head = "starosta"
+    return _choose(m, table, index, rules, lang)
 
 
 def _in_named_regions(found: list[UnitMatch], index: Index) -> None:
