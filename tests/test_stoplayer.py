@@ -57,6 +57,43 @@ def test_a_big_towns_case_forms_are_no_common_words(full_index):
         assert e.status == "auto" and full_index.get(e.gazetteer_id).country == gid_country
 
 
+def test_a_countrys_own_cyrillic_name_in_any_case_is_no_common_word(full_index):
+    """Frequent words include every country's name: Хорватія, Ирак, Куба (pycountry's, not
+    curated) leave the stop layer with their case forms and link; a country name that is also a
+    function word or a verb (Того "that", Мали "had") stays in it."""
+    stop = full_index.stop
+    for word in ("хорватія", "хорватії", "хорватію", "ирака", "кубы", "іраку"):
+        assert fold_name(word) not in stop, word
+    for word in ("того", "мали", "малі", "самой"):
+        assert fold_name(word) in stop, word
+    for text, lang, surface, canonical in (
+            ("До Києва прибув прем'єр-міністр Хорватії Андрей Пленкович.", "uk", "Хорватії", "Croatia"),
+            ("Посол Ирака вручил верительные грамоты.", "ru", "Ирака", "Iraq"),
+            ("Делегація повернулася з Іраку.", "uk", "Іраку", "Iraq")):
+        assert links(full_index, text, lang)[surface].canonical == canonical, text
+    for text, lang, word in (("Того дня обстріли тривали.", "uk", "Того"), ("Вони мали рацію.", "uk", "мали"),
+                             ("Самой большой проблемой остается жилье.", "ru", "Самой"),
+                             ("Обстріляли Гуляйполе, Оріхів, Малі Щербаки, Новоандріївку.", "uk", "Малі")):
+        assert word not in links(full_index, text, lang), text
+
+
+@pytest.mark.parametrize("text,lang,surface,canonical", [
+    ("Вчора до Києва прибув міністр Хорватії Гордан Грліч-Радман, повідомило МЗС.", "uk", "Хорватії", "Croatia"),
+    ("Вчера в Москве министр Кубы Бруно Родригес провел переговоры.", "ru", "Кубы", "Cuba"),
+])
+def test_a_country_before_a_foreign_persons_name_is_the_country_auto(full_index, text, lang, surface, canonical):
+    """An inflected country and then a first name nobody lists: the country, linked `auto`
+    (pycountry gives countries no population; that is no "small town abroad"), and not the first
+    name of the person that follows."""
+    e = links(full_index, text, lang)[surface]
+    assert (e.canonical, e.status) == (canonical, "auto")
+
+
+def test_a_country_name_ending_a_hyphenated_name_is_not_rewritten(full_index):
+    e = links(full_index, "Вчера глава Ирака Мохаммед Шиа ас-Судани прибыл в Москву.", "ru").get("Судани")
+    assert e is None or e.status != "auto"
+
+
 @pytest.mark.parametrize("text,lang,word", [
     ("The Match between the two clubs ended in a draw.", "en", "Match"),
     ("The Biathlon World Cup moved to Oberhof.", "en", "Cup"),

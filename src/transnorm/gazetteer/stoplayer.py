@@ -54,7 +54,8 @@ def frequent_words(langs: Iterable[str] = LANGS, min_zipf: float = STOP_ZIPF) ->
 def protected_names(entries: Iterable[Entry], towns: bool = True) -> set[str]:
     """Folded one-word place names the gazetteer holds on purpose: never put in the stop layer.
 
-    Every name of a curated place; the canonical name of countries, of the regions of
+    Every name of a curated place; the Ukrainian and Russian names of countries that read as
+    nouns (_country_noun); the canonical name of countries, of the regions of
     REGION_COUNTRIES and of places of PROTECT_POPULATION or more (not GeoNames' alternate
     names: Warsaw's district Wola is no reason for "Воля" to link, nor Ho in Ghana, also called
     "No", for "No"), and the own Ukrainian and Russian names of towns of DOMAIN_TOWN_POPULATION
@@ -91,7 +92,7 @@ def _protected(entries: Iterable[Entry]) -> tuple[set[str], set[str]]:
             if not key or " " in key or key in big_only or (key in every and not counts_big):
                 continue
             # (the likeness of a romanised name last: it is the dear test, and most names never need it)
-            if curated or tag == "canonical":
+            if curated or tag == "canonical" or (e.kind == "country" and _country_noun(name, lang)):
                 every.add(key)
                 if counts_big:
                     big_only.add(key)
@@ -100,6 +101,27 @@ def _protected(entries: Iterable[Entry]) -> tuple[set[str], set[str]]:
                 if big_town:
                     big_only.add(key)
     return every, big_only
+
+
+def _country_noun(name: str, lang: str) -> bool:
+    """A country's own Ukrainian or Russian name that is nothing but a noun: Хорватія, Ирак, Куба
+    are the countries; Того ("that"), Мали and Малі ("had", "small") are not Togo and Mali, so
+    they stay stop words (English aliases: only the canonical name counts)."""
+    return lang in ("uk", "ru") and _noun_only(name.lower())
+
+
+def _noun_only(word: str) -> bool:
+    """Is every dictionary reading of the word a noun, in each of uk and ru that knows it? A
+    folded word is tried with ї for each і and й for each и as well ("самоі", "самои" are самої,
+    самой, "the very", not Samoa's case; "конеи" is коней, horses, not Konya's)."""
+    from transnorm.text.morph import analyzer
+
+    forms = {word} | {word[:i] + {"і": "ї", "и": "й"}[c] + word[i + 1:] for i, c in enumerate(word) if c in "іи"}
+    for lg in ("uk", "ru"):
+        a = analyzer(lg)
+        if any(a.word_is_known(f) and any(p.tag.POS != "NOUN" for p in a.parse(f)) for f in forms):
+            return False
+    return True
 
 
 def stop_layer(entries: Iterable[Entry], lexicon: Lexicon, min_zipf: float = STOP_ZIPF,
@@ -112,19 +134,25 @@ def stop_layer(entries: Iterable[Entry], lexicon: Lexicon, min_zipf: float = STO
     # woman; the town of Ukrainka needs a cue ("місто Українка") or a list of places
     demonyms = {w for w in lexicon.home_demonyms | lexicon.foreign_demonyms if " " not in w}
     protected, big = _protected(entries)
+    countries = frozenset(fold_words(n) for e in entries if e.kind == "country" for n, lang, _ in e.names()
+                          if lang in ("uk", "ru") and _country_noun(n, lang))
     # case forms of curated and big places only: a small town's (Бар, Луга, Чудово) are common words
-    return frozenset((words - protected - case_forms(words, big)) | demonyms)
+    return frozenset((words - protected - case_forms(words, big, countries)) | demonyms)
 
 
+# Хорватією, Хорватией, Хорватії, Хорватію: endings many words of other parts of speech share
+# (самої, коней), so a word with one is a case form only when read as nothing but a noun.
+NOUN_ONLY_ENDINGS = (("єю", "я"), ("еи", "я"), ("і", "я"), ("ю", "я"))
 # Russian and Ukrainian case endings of a place name, and what the nominative ends in instead:
 # Томск-е, Оренбург-а, Вологд-ы -> Вологда, Иванов-е -> Иваново (folded: і and ї are і, no ь)
 CASE_ENDINGS = (("ами", ""), ("ові", ""), ("ом", ""), ("ым", ""), ("ем", ""), ("им", ""), ("ой", "а"),
                 ("ою", "а"), ("ей", "я"), ("а", ""), ("у", ""), ("е", ""), ("і", ""), ("ы", "а"), ("и", "а"),
                 ("е", "а"), ("і", "а"), ("у", "а"), ("а", "о"), ("е", "о"), ("у", "о"), ("і", "о"), ("и", "я"),
-                ("и", ""), ("ью", ""))  # a soft sign folds away: Тюмени, Перми, Казанью (Тюмень, Пермь, Казань)
+                ("и", ""), ("ью", ""),  # a soft sign folds away: Тюмени, Перми, Казанью (Тюмень, Пермь, Казань)
+                *NOUN_ONLY_ENDINGS)
 
 
-def case_forms(words: set[str], names: set[str]) -> set[str]:
+def case_forms(words: set[str], names: set[str], countries: frozenset[str] = frozenset()) -> set[str]:
     """The Cyrillic `words` that are a case form of one of `names` ("томске", "оренбурга" are
     frequent because Tomsk and Orenburg are): a protected town's name in another case is that
     town, not a common word. The endings find the few candidates; morphology keeps those it
@@ -137,8 +165,13 @@ def case_forms(words: set[str], names: set[str]) -> set[str]:
         if not ("а" <= w[:1] <= "я" or w[:1] in "іїєґё"):
             continue
         for end, nominative in CASE_ENDINGS:
-            if w.endswith(end) and len(w) - len(end) >= 3 and w[:len(w) - len(end)] + nominative in names:
-                if any("Geox" in analyzer(lang).parse(w)[0].tag.grammemes for lang in ("ru", "uk")):
+            nom = w[:len(w) - len(end)] + nominative
+            if w.endswith(end) and len(w) - len(end) >= 3 and nom in names:
+                # a place name first, or a country's name in another case (the Ukrainian dictionary
+                # knows Хорватія as a plain noun, and the fold makes "хорватії" a word it does not know)
+                country = nom in countries
+                place = country or any("Geox" in analyzer(lg).parse(w)[0].tag.grammemes for lg in ("ru", "uk"))
+                if place and (not country and (end, nominative) not in NOUN_ONLY_ENDINGS or _noun_only(w)):
                     out.add(w)
                 break
     return out

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from transnorm.config import MatchConfig
-from transnorm.gazetteer.entries import Entry
+from transnorm.gazetteer.entries import REGION_KINDS, Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
 from transnorm.linking.coref import first_name_mentions
 from transnorm.linking.hits import (
@@ -306,7 +306,10 @@ def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list
 def _first_names_dropped(hits: list[Hit], tokens: list[Token], index: Index) -> list[Hit]:
     """'Ivan Petrenkovych': a one-word match that only a generated village knows, followed by
     a capitalised word nobody knows, is the start of a name, not a place (GeoNames lists
-    villages called Ivan, Maria, Nadiia...). The whole run goes to the unknown-name queue."""
+    villages called Ivan, Maria, Nadiia...). The whole run goes to the unknown-name queue.
+    A country or region in a Cyrillic case form is no first name: "міністр Хорватії Гордан
+    Грліч-Радман", "министр Кубы Бруно Родригес" name the country, then the person (but "Малі
+    Щербаки", as written, is a village's name)."""
     starts = {h.start_tok for h in hits}
     stop = index.lexicon.stopwords
     out = []
@@ -314,7 +317,9 @@ def _first_names_dropped(hits: list[Hit], tokens: list[Token], index: Index) -> 
         nxt = h.end_tok
         if (h.end_tok - h.start_tok == 1 and nxt < len(tokens) and tokens[nxt].joined
                 and capitalised(tokens[nxt]) and nxt not in starts and tokens[nxt].key not in stop
-                and all(index.entries[ei].source in GENERATED_SOURCES for ei in h.refs)):
+                and all(index.entries[ei].source in GENERATED_SOURCES for ei in h.refs)
+                and not (h.method == "morph" and is_cyrillic_word(tokens[h.start_tok].text) and any(
+                    index.entries[ei].kind == "country" or index.entries[ei].kind in REGION_KINDS for ei in h.refs))):
             continue
         out.append(h)
     return out

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from rapidfuzz import fuzz, process
 
-from transnorm.gazetteer.entries import SETTLEMENT_KINDS
+from transnorm.gazetteer.entries import REGION_KINDS, SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.linking import people, phonetic, places
 from transnorm.linking.declension import cyr_parses, list_case, name_groups
@@ -134,8 +134,11 @@ class OpenWorld:
         return False
 
     def _curated_place(self, h: Hit) -> bool:
-        return any(self.index.entries[e].type == "place" and self.index.entries[e].source not in GENERATED_SOURCES
-                   for e in h.refs)
+        """A place the gazetteer is sure of: curated, or a country or first-level region from any
+        source ("прем'єр-міністр Хорватії Андрей Пленкович": Croatia, not a surname)."""
+        return any(e.type == "place" and (e.source not in GENERATED_SOURCES or e.kind == "country"
+                                          or e.kind in REGION_KINDS)
+                   for e in (self.index.entries[i] for i in h.refs))
 
     def _surname_like(self, h: Hit, strong: bool = False, initial: bool = False) -> bool:
         """Can the one-word match be a surname? `strong`: a first name or an initial stands

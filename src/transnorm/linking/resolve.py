@@ -261,8 +261,19 @@ def _weak_position(text: str, tokens: list[Token], h: Hit, heads: list[tuple[int
     if nxt < len(tokens) and tokens[nxt].joined and capitalised(tokens[nxt]) and nxt not in covered:
         return True
     prv = h.start_tok - 1  # a sentence's first word ("Shelling Ivanivka") is capitalised for grammar
+    if prv >= 0 and text[tokens[prv].end:t.start] == "-":
+        return True  # the end of a hyphenated name: "ас-Судани", "al-Sudani"
     return (prv >= 0 and t.joined and capitalised(tokens[prv]) and prv not in covered
             and not sentence_initial(text, tokens[prv]))
+
+
+def _country_before_a_name(text: str, tokens: list[Token], h: Hit, e: Entry) -> bool:
+    """"министр Кубы Бруно Родригес": a country in a Cyrillic case form, then the person; not
+    the first word of a longer name, as an English "Mary Smith" would be (nor the end of a
+    hyphenated one: "ас-Судани")."""
+    t, prv = tokens[h.start_tok], h.start_tok - 1
+    hyphen = prv >= 0 and text[tokens[prv].end:t.start] == "-"
+    return e.kind == "country" and h.method == "morph" and is_cyrillic_word(t.text) and not hyphen
 
 
 def _alien_and_exact(surface: str, refs: dict[int, NameRef], index: Index) -> tuple[set[int], set[int]]:
@@ -450,10 +461,11 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
             if h.method in ("fuzzy", "phonetic") and _weak_position(text, tokens, h, heads, covered):
                 continue  # "Shelling" is not a misspelt Malaysian town
             foreign = (e.country not in cfg.domain_countries and e.country not in ctx_countries
-                       and (e.population or 0) < FOREIGN_AUTO_POPULATION)
+                       and (e.population or 0) < FOREIGN_AUTO_POPULATION and e.kind != "country")
+            # (a country is never the small town abroad; pycountry gives it no population)
             if foreign and ref.tag not in ("canonical", "override"):
                 score = min(score, 0.7)  # "Yamal" is one of GeoNames' names of a Tunisian town: no link
-            elif _weak_position(text, tokens, h, heads, covered):
+            elif _weak_position(text, tokens, h, heads, covered) and not _country_before_a_name(text, tokens, h, e):
                 score = min(score, 0.85)  # "Police said...", "Victory Day": review, not a rewrite
             elif foreign:
                 score = min(score, 0.85)  # a small town abroad, nothing else in the text near it
