@@ -132,6 +132,26 @@ def test_coordinated_names_and_names_opening_lines_share_one_case(run):
     assert _one(run(text, "uk"), "Ярославу Недвизі").canonical.startswith("Yaroslav ")
 
 
+def test_names_each_followed_by_a_dash_item_are_one_list(run):
+    """Results and appointments are listed as "Name – place" or "post – Name": the names share
+    one case, the nominative that Анастасія and Дарина allow, so Олександра is a woman too."""
+    text = ("Решта біатлоністок виступили слабше: Анастасія Меркушина – 53-тя, Дарина Чалик – 59-та, "
+            "Валерія Дмитренко – 72-га, Олександра Меркушина – 83-тя.")
+    rec = run(text, "uk")
+    assert _one(rec, "Олександра Меркушина").canonical == "Oleksandra Merkushyna"
+    assert _one(rec, "Анастасія Меркушина").canonical == "Anastasiia Merkushyna"
+
+
+def test_a_name_opening_a_sentence_takes_the_gender_of_its_verb(run):
+    """"Юлія Саніна" is her, or Юлій Санін's genitive; opening the sentence it is the subject,
+    and the clause's verb "виконала" is feminine. A plural verb says nothing: "Олега Кіпера
+    призначили" stays his accusative."""
+    text = "Юлія Саніна в рамках проєкту Тіни Кароль виконала кавер на хіт 60-х."
+    assert _one(run(text, "uk"), "Юлія Саніна").canonical == "Yuliia Sanina"
+    text = "Олега Кіпера призначили головою Одеської ОВА."
+    assert _one(run(text, "uk"), "Олега Кіпера").canonical == "Oleh Kiper"
+
+
 @pytest.mark.parametrize("text,lang,surface,canonical", [
     ("Найкращий результат показала Валерія Дмитренко.", "uk", "Валерія Дмитренко", "Valeriia Dmytrenko"),
     ("Це перемога Валерія Дмитренка.", "uk", "Валерія Дмитренка", "Valerii Dmytrenko"),
@@ -455,6 +475,13 @@ def test_a_capitalised_settlement_word_inside_a_name_is_no_cue(run):
 def test_a_function_word_after_a_comma_is_no_place_in_a_list(run):
     rec = run("Харківський район, с. Циркуни, Внаслідок обстрілу горіли 4 господарчі споруди.", "uk")
     assert not any(e.surface == "Внаслідок" for e in rec.entities)
+
+
+def test_a_one_letter_word_after_a_settlement_cue_is_no_place(run):
+    """"… по 23 населенным пунктам… В результате": a capitalised preposition opening the next
+    sentence is not the village the cue announces."""
+    rec = run("Враг нанес 189 ударов по 23 населенным пунктам… В результате ранена женщина.", "ru")
+    assert not any(e.surface == "В" for e in rec.entities)
 
 
 def test_a_place_named_like_a_surname_and_a_rare_first_name_is_no_person(run):

@@ -49,10 +49,13 @@ def given_cases(given: str, lang: str) -> set[str]:
 
 LIST_CASES = ("accs", "gent", "datv", "ablt", "loct", "nomn")  # a tie goes to the first
 LIST_ITEM_RE = re.compile(r"(?:^|\n)[ \t]*(?:[-–—•*·]|\d+[.)])[ \t]*\Z")  # a line's bullet before a name
-# what stands between two coordinated names: a comma, "та"/"і"/"и"/"and", "а також", and a short
-# bracket after the first ("Дар'ї Долі (-78 кг) та В'ячеславу Бричуку")
-COORD_GAP_RE = re.compile(r"(?:\s*\([^()\n]{0,24}\))?(?:\s*[,;])?\s*(?:(?:а також|а|та|і|й|и|and)\s+)?",
-                          re.IGNORECASE)
+# what stands between two coordinated names: a comma, "та"/"і"/"и"/"and", "а також", a short
+# bracket after the first ("Дар'ї Долі (-78 кг) та В'ячеславу Бричуку"), a short dash item after
+# it ("Анастасія Меркушина – 53-тя, Дарина Чалик – 59-та"), or a short label and a dash before
+# the next ("Удачненську селищну – Валерій Дугельний; Новогродівську міську – Олександр Шевченко")
+COORD_GAP_RE = re.compile(r"(?:\s*\([^()\n]{0,24}\))?(?:\s*[–—]\s*[^,;()\n–—]{1,24}?\s*[,;]|\s*[,;])?"
+                          r"(?:\s*[^,;()\n–—]{1,40}?\s+[–—](?=\s))?"
+                          r"\s*(?:(?:а також|а|та|і|й|и|and)\s+)?", re.IGNORECASE)
 
 
 def name_groups(text: str, bounds: Sequence[tuple[int, int]]) -> list[list[int]]:
@@ -86,11 +89,13 @@ def list_case(givens: list[str], lang: str) -> str | None:
     return next((c for c in LIST_CASES if c in common), None)
 
 
-def context_gender(tokens: Sequence[Token], start: int, end: int, lang: str) -> str | None:
+def context_gender(tokens: Sequence[Token], start: int, end: int, lang: str, text: str = "") -> str | None:
     """The gender the sentence gives the name: a role noun right before it ("фигуристка",
     "тренер") or a past-tense verb right after it ("набрала", "заявил"), with no punctuation
     between (the list "...Луганской области;\n- Романа Власенко" gives the name no gender) and in
-    the singular (the nominative plural "области" is no feminine role noun)."""
+    the singular (the nominative plural "области" is no feminine role noun). A name opening a
+    sentence is its subject: the clause's first past-tense verb, further on, says too ("Юлія
+    Саніна в рамках проєкту ... виконала кавер": her, not Юлій Санін's genitive)."""
     if lang not in ("ru", "uk"):
         return None
     near = []
@@ -98,6 +103,8 @@ def context_gender(tokens: Sequence[Token], start: int, end: int, lang: str) -> 
         near.append((tokens[start - 1].text, ("NOUN",)))
     if end < len(tokens) and tokens[end].joined:
         near.append((tokens[end].text, ("VERB",)))
+    if text and _opens_sentence(text, tokens[start].start):
+        near += _clause_verbs(text, tokens, end)
     for word, pos in near:
         if not word[:1].islower() or not is_cyrillic_word(word):
             continue
@@ -106,6 +113,29 @@ def context_gender(tokens: Sequence[Token], start: int, end: int, lang: str) -> 
         if len(genders) == 1 and (g := genders.pop()) in (MASC, FEMN):
             return g
     return None
+
+
+CLAUSE_END_RE = re.compile(r"[.!?;:,()\n–—]")
+CLAUSE_WORDS = 10  # how far a subject's verb may stand
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t\u00a0\"'«„“")
+    return not before or before[-1] in ".!?\n"
+
+
+def _clause_verbs(text: str, tokens: Sequence[Token], end: int) -> list[tuple[str, tuple[str, ...]]]:
+    """The first past-tense verb of the clause after tokens[:end], if it comes before any
+    punctuation that ends the clause."""
+    for j in range(end, min(end + CLAUSE_WORDS, len(tokens))):
+        if CLAUSE_END_RE.search(text, tokens[j - 1].end, tokens[j].start):
+            return []
+        word = tokens[j].text
+        if word[:1].islower() and is_cyrillic_word(word) and any(
+                plain(p.tag.POS) == "VERB" and plain(p.tag.tense) == "past" for p in cyr_parses(word, "uk")
+                + cyr_parses(word, "ru")):
+            return [(word, ("VERB",))]
+    return []
 
 
 @lru_cache(maxsize=20_000)

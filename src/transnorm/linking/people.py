@@ -390,7 +390,7 @@ def propose(text: str, tokens: Sequence[Token], span: PersonSpan, lang: str, ind
         return PersonName(canonical, _sur_key(sur_text), fold(given) if given else None)
     given = _span_text(text, tokens, span.given)
     patr = _span_text(text, tokens, span.patronymic)
-    g, _p, s = nominative(given, patr, sur_text or None, lang, context_gender(tokens, span.start, span.end, lang),
+    g, _p, s = nominative(given, patr, sur_text or None, lang, context_gender(tokens, span.start, span.end, lang, text),
                           case)
     foreign = _foreign(g, s, index)
     canonical = romanise(g, s, lang, index, ukrainian=country == "UA" and not foreign)

@@ -306,8 +306,8 @@ class GeneratedPlaces:
         # after a settlement word ("поселок Середа": Середа is also Wednesday).
         if common and not strong and (b - a == 1 or not cued or sentence_initial(self.text, toks[0])):
             return False
-        if b - a > 3 or any(t.text.isupper() and len(t.text) > 1 for t in toks):
-            return False
+        if b - a > 3 or any(t.text.isupper() and len(t.text) > 1 for t in toks) or len(toks[-1].text) < 2:
+            return False  # (one letter: a capitalised preposition, "… В результате", or an initial)
         if b - a == 1 and is_cyrillic_word(toks[0].text) and is_function_or_verb(toks[0].text):
             return False  # "с. Циркуни, Внаслідок обстрілу": a comma for a full stop, not a list
         last = toks[-1].text.lower()
