@@ -175,8 +175,8 @@ def test_a_ukrainian_council_in_ukrainian_text_is_a_ukrainian_settlement(full_in
 
 
 def test_a_council_word_without_a_place_adjective_names_no_place(full_index):
-    for lang, text in (("uk", "Рішення Верховної Ради та сільської ради"), ("uk", "Він радий, що міська рада погодила")):
-        assert [e for e in linked(full_index, text, lang) if e.type == "place"] == []
+    for text in ("Рішення Верховної Ради та сільської ради", "Він радий, що міська рада погодила"):
+        assert [e for e in linked(full_index, text, "uk") if e.type == "place"] == []
 
 
 def test_a_bare_okrug_in_ukrainian_text_is_a_starosta_district_named_after_its_village(full_index):
