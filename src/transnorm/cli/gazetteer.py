@@ -181,7 +181,7 @@ def lookup(name: str = typer.Argument(..., help="a name as written in text, e.g.
         typer.echo(f"linked {e.surface!r} -> {e.gazetteer_id} {e.canonical!r}: {e.status} {e.score:.2f} ({e.method})"
                    + (f"; {e.reason}" if e.reason else ""))
     if lang in ("ru", "uk"):
-        from transnorm.linking.units import explain
+        from transnorm.linking.units_explain import explain
 
         explained = explain(text, index, lang)
         for line in explained:

@@ -67,7 +67,7 @@ class UnitMatch:
         return f"adjective of {what} + head '{self.head_word}'"
 
 
-def _adjective_at(tokens: Sequence[Token], i: int, rules: AdjectiveRules, text: str) -> tuple[int, str] | None:
+def adjective_at(tokens: Sequence[Token], i: int, rules: AdjectiveRules, text: str) -> tuple[int, str] | None:
     """(start token, stem key) when tokens[..i] end a place adjective: "Конотопському", or two
     hyphen-joined tokens "Новгород-Сіверському" (stem "новгород сіверск")."""
     stem = rules.stem_of(tokens[i].key)
@@ -124,7 +124,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
     unlisted: list[UnitMatch] = []
     i, n = 0, len(tokens)
     while i < n:
-        got = _adjective_at(tokens, i, rules, text)
+        got = adjective_at(tokens, i, rules, text)
         if got is None:
             i += 1
             continue
@@ -144,7 +144,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                 break
             nxt = None
             for e in (k, k + 1):
-                a = _adjective_at(tokens, e, rules, text) if e < n else None
+                a = adjective_at(tokens, e, rules, text) if e < n else None
                 if a is not None and a[0] == k:
                     nxt = (k, e + 1, a[1])
                     break
@@ -164,7 +164,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                     continue
                 own = gi == len(group) - 1 and not tokens[h].key.startswith(ADJECTIVE_HEADS) and not counted
                 m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem)
-                if _choose(m, table, index, rules, lang) or _starosta_okrug(m, h == hj, table, index, rules, lang):
+                if choose(m, table, index, rules, lang) or _starosta_okrug(m, h == hj, table, index, rules, lang):
                     made.append(m)
                 elif kind == "raion" and lang == "ru" and not tokens[h].key.startswith(rules.ukrainian_bodies) \
                         and (nom := _unlisted_district(tokens[a].text)):
@@ -187,7 +187,7 @@ def _starosta_okrug(m: UnitMatch, bare: bool, table: AdjectiveTable, index: Inde
     if m.head != "okrug" or lang != "uk" or not bare:
         return False
     m.head = "starosta"
-    return _choose(m, table, index, rules, lang)
+    return choose(m, table, index, rules, lang)
 
 
 def _in_named_regions(found: list[UnitMatch], index: Index) -> None:
@@ -225,7 +225,7 @@ def _colloquial(text: str, tokens: Sequence[Token], found: list[UnitMatch], rule
         for tail in COLLOQUIAL_STEMS[m.group(2)]:
             stem = " ".join([tokens[a].key] * (a < i) + [m.group(1) + tail])  # Ивано-Франковщина
             got = [u for head in ("oblast", "raion")  # Харківщина, Донеччина: the oblast
-                   if _choose(u := UnitMatch(a, i + 1, i + 1, head, t.text, stem), table, index, rules, lang)]
+                   if choose(u := UnitMatch(a, i + 1, i + 1, head, t.text, stem), table, index, rules, lang)]
             if got:
                 out.append(got[0])
                 break
@@ -248,7 +248,7 @@ def _again(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: Ad
     for i, t in enumerate(tokens):
         if i in covered or not capitalised(t):
             continue
-        got = _adjective_at(tokens, i, rules, text)
+        got = adjective_at(tokens, i, rules, text)
         if got is None or got[0] in covered:
             continue
         ending = t.key[len(got[1].rsplit(" ", 1)[-1]):]
@@ -267,7 +267,7 @@ def _again(text: str, tokens: Sequence[Token], found: list[UnitMatch], rules: Ad
         for h, kind in reversed([x for x in heads if x[0] < got[0]]):
             if ending in rules.elliptic[kind]:
                 e = UnitMatch(got[0], i + 1, i + 1, kind, tokens[h].text, got[1])
-                if _choose(e, table, index, rules, lang):
+                if choose(e, table, index, rules, lang):
                     out.append(e)
                 break
     _vote_centres([m for m in found + out if m.centre is not None and m.head == "hromada"], index)
@@ -305,7 +305,7 @@ def _nominal(word: str, lang: str | None) -> bool:
     return any(analyzer(lg).parse(low)[0].tag.POS in ("NOUN", "ADJF", "PRTF") for lg in langs)
 
 
-def _choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRules, lang: str | None) -> bool:
+def choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRules, lang: str | None) -> bool:
     """The candidates for one adjective under its head (False: none)."""
     if m.head in rules.targets:
         named = table.units.get(m.stem, ())
@@ -393,7 +393,7 @@ def _by_context(group: list[UnitMatch], tokens: Sequence[Token], h: int, index: 
             if p:
                 parents.add(p)
     nxt = h + 1
-    got = _adjective_at(tokens, nxt, rules, "") if nxt < len(tokens) else None
+    got = adjective_at(tokens, nxt, rules, "") if nxt < len(tokens) else None
     if got is not None and _head_after(tokens, nxt + 1, rules) is not None:
         for p, _ in table.units.get(got[1], ()):
             parents.add(index.entries[p].id)
@@ -425,55 +425,6 @@ def _vote_centres(ranked: list[UnitMatch], index: Index) -> None:
             m.centre = keep[0]
             m.clear = len(keep) == 1 or centre_weight(index.entries[keep[0]]) >= HROMADA_CLEAR * max(
                 centre_weight(index.entries[keep[1]]), 1.0)
-
-
-def explain(text: str, index: Index, lang: str | None = None) -> list[str]:
-    """`gazetteer lookup`: what the adjective path makes of `text`, with its head noun if the text
-    has one, else what each head noun would make of it ("Охтирському -> Okhtyrka Raion via
-    adjective of Okhtyrka + head район")."""
-    from transnorm.text.fold import tokenize
-
-    rules, tokens = rules_for(index), tokenize(text)
-    if rules is None or not tokens:
-        return []
-    table = table_for(index)
-    found = find_units(text, tokens, index, lang)
-    out = []
-    for m in found:
-        surface = text[tokens[m.start_tok].start:tokens[m.adj_end - 1].end]
-        out.append(f"{surface} -> {_targets(m, index)} via adjective of {_source(m, index, table)} "
-                   f"+ head {m.head_word} ({m.head})")
-    if found:
-        return out
-    got = _adjective_at(tokens, len(tokens) - 1, rules, text)
-    if got is None:
-        return []
-    surface = text[tokens[got[0]].start:tokens[-1].end]
-    out.append(f"{surface}: adjective stem {got[1]!r}; no head noun, so not linked by this path. With one:")
-    for head in ("oblast", "raion", "okrug", "hromada", "axis", "city"):
-        m = UnitMatch(got[0], len(tokens), len(tokens), head, head, got[1])
-        if _choose(m, table, index, rules, lang):
-            out.append(f"  + a {head} head -> {_targets(m, index)} "
-                       f"via adjective of {_source(m, index, table)}")
-    return out
-
-
-def _targets(m: UnitMatch, index: Index) -> str:
-    if m.head == "hromada":
-        return f"{index.entries[m.centre].canonical} hromada" + ("" if m.clear else " (review)")
-    names = [index.entries[p].canonical for p in m.entries[:3]]
-    return " | ".join(names) + (" (context decides)" if len(m.entries) > 1 else "")
-
-
-def _source(m: UnitMatch, index: Index, table: AdjectiveTable) -> str:
-    """The place the adjective comes from: the chosen centre, else the likeliest settlement or
-    region with that adjective (a raion is listed under its own name, named after its centre)."""
-    if m.centre is not None:
-        return index.entries[m.centre].canonical
-    places = [p for p, rank in table.place_refs(m.stem) if rank == 0]
-    if places:
-        return index.entries[max(places, key=lambda p: centre_weight(index.entries[p]))].canonical
-    return "its own name"
 
 
 def _unlisted_district(word: str) -> str | None:
