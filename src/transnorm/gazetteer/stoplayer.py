@@ -160,13 +160,20 @@ def case_forms(words: set[str], names: set[str], countries: frozenset[str] = fro
     Иваново)."""
     from transnorm.text.morph import analyzer
 
+    by_end: dict[str, list[tuple[int, str, str]]] = {}  # an ending -> (its rank, it, the nominative's)
+    for rank, (end, nominative) in enumerate(CASE_ENDINGS):
+        by_end.setdefault(end, []).append((rank, end, nominative))
+    longest = max(len(e) for e, _ in CASE_ENDINGS)
     out = set()
     for w in words:
         if not ("а" <= w[:1] <= "я" or w[:1] in "іїєґё"):
             continue
-        for end, nominative in CASE_ENDINGS:
+        # the endings w has, in CASE_ENDINGS order (a dictionary look-up per suffix length: this
+        # runs on every frequent word at every index build)
+        endings = sorted(x for k in range(1, longest + 1) for x in by_end.get(w[-k:], ()))
+        for _rank, end, nominative in endings:
             nom = w[:len(w) - len(end)] + nominative
-            if w.endswith(end) and len(w) - len(end) >= 3 and nom in names:
+            if len(w) - len(end) >= 3 and nom in names:
                 # a place name first, or a country's name in another case (the Ukrainian dictionary
                 # knows Хорватія as a plain noun, and the fold makes "хорватії" a word it does not know)
                 country = nom in countries
