@@ -148,22 +148,20 @@ def test_the_heads_name_oblast_raion_hromada_axis_and_city(full_index):
         assert links_to(linked(full_index, text, lang), text, word, gid), (text, gid)
 
 
-def test_a_council_or_administration_of_a_settlement_is_that_settlement(full_index):
+@pytest.mark.parametrize("lang,text,word,gid", [
+    ("uk", "депутату Ковельської міської ради, начальнику управління", "Ковельської", "ua-city-kovel"),
+    ("uk", "начальниця Степногірської селищної військової адміністрації", "Степногірської", "gn-692248"),
+    ("uk", "очолити Пологівську міську ВА з понеділка", "Пологівську", "ua-city-polohy"),
+    ("uk", "за даними Херсонської МВА", "Херсонської", "ua-city-kherson"),
+    ("ru", "Секретарь Харьковского городского совета Игорь Терехов", "Харьковского", "ua-city-kharkiv"),
+    ("ru", "Львовский горсовет может признать работу мэра", "Львовский", "ua-city-lviv"),
+])
+def test_a_council_or_administration_of_a_settlement_is_that_settlement(full_index, lang, text, word, gid):
     """The bodies that govern a settlement name it, as a regional administration names its region;
     the span is the adjective alone, so the English keeps "city council" around the name."""
-    cases = [
-        ("uk", "депутату Ковельської міської ради, начальнику управління", "Ковельської", "ua-city-kovel"),
-        ("uk", "начальниця Степногірської селищної військової адміністрації", "Степногірської", "gn-692248"),
-        ("uk", "очолити Пологівську міську ВА з понеділка", "Пологівську", "ua-city-polohy"),
-        ("uk", "за даними Херсонської МВА", "Херсонської", "ua-city-kherson"),
-        ("ru", "Секретарь Харьковского городского совета Игорь Терехов", "Харьковского", "ua-city-kharkiv"),
-        ("ru", "Львовский горсовет может признать работу мэра", "Львовский", "ua-city-lviv"),
-    ]
-    for lang, text, word, gid in cases:
-        ents = linked(full_index, text, lang)
-        assert links_to(ents, text, word, gid), (text, gid, ents)
-        e = next(e for e in ents if e.gazetteer_id == gid)
-        assert e.surface == word, e.surface
+    ents = linked(full_index, text, lang)
+    assert links_to(ents, text, word, gid), (text, gid, ents)
+    assert next(e for e in ents if e.gazetteer_id == gid).surface == word
 
 
 def test_a_ukrainian_council_in_ukrainian_text_is_a_ukrainian_settlement(full_index):
