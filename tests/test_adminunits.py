@@ -164,6 +164,19 @@ def test_a_council_or_administration_of_a_settlement_is_that_settlement(full_ind
     assert next(e for e in ents if e.gazetteer_id == gid).surface == word
 
 
+def test_a_settlement_body_whose_noun_a_list_leaves_out_is_the_settlement(full_index):
+    """"військові адміністрації очолили: Удачненську селищну – ...; Криворізьку сільську – ...":
+    the modifier ends the phrase and stands for the administration; a village's body is never a
+    city's (Kryvorizhzhia the village, not Kryvyi Rih), and the names after the dashes are people."""
+    text = ("Військові адміністрації очолили: Удачненську селищну – Валерій Дугельний; Новогродівську "
+            "міську – Олександр Шевченко; Криворізьку сільську – Анна Павлова.")
+    ents = {e.surface: e for e in linked(full_index, text, "uk")}
+    assert ents["Удачненську селищну"].canonical == "Udachne"
+    assert ents["Новогродівську міську"].canonical == "Novohrodivka"
+    assert ents["Криворізьку сільську"].canonical != "Kryvyi Rih"
+    assert ents["Валерій Дугельний"].type == "person" and ents["Валерій Дугельний"].canonical == "Valerii Duhelnyi"
+
+
 def test_a_ukrainian_council_in_ukrainian_text_is_a_ukrainian_settlement(full_index):
     """"Семенівської селищної ради": one of the Semenivkas, never Russia's Semenov, though the
     adjective fits both."""

@@ -55,6 +55,7 @@ class AdjectiveRules:
     town_case_endings: frozenset[str] = frozenset()  # a bare adjective's endings a town's case form shares
     ukrainian_bodies: tuple[str, ...] = ()  # raion heads naming a Ukrainian raion's body (РГА, РВА)
     city_bodies: tuple[str, ...] = ()  # city heads that need no modifier (МВА, сільрада)
+    village_modifiers: tuple[str, ...] = ()  # a body of a village or small town, never a city's
     digest: str = ""
     # folded word -> stem_of(word): the unit pass asks it of every token of every document
     _stems: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -106,6 +107,7 @@ class AdjectiveRules:
             town_case_endings=frozenset(words(raw.get("town_case_endings") or [], "town_case_endings")),
             ukrainian_bodies=words(raw.get("ukrainian_bodies") or [], "ukrainian_bodies"),
             city_bodies=words(raw.get("city_bodies") or [], "city_bodies"),
+            village_modifiers=words(raw.get("village_modifiers") or [], "village_modifiers"),
             elliptic={str(h): frozenset(words(ws, f"elliptic.{h}")) for h, ws in (raw.get("elliptic") or {}).items()
                       if h != "__line__"},  # head kinds as written (oblast, axis): not folded
             digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16],

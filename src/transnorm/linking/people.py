@@ -259,8 +259,8 @@ def _surname_kind(low: str, lang: str) -> str:
     if "Geox" in top.grammemes and parses[0].score > 0.5:
         return "N"  # a place name first: a surname only after initials ("В. Чкалову")
     known = analyzer(word_langs(low, lang)[0]).word_is_known(low)  # by the text's own dictionary
-    if top.POS in ("ADJF", "PRTF"):
-        return "A" if ADJ_SURNAME_RE.search(low) else "X"
+    if top.POS in ("ADJF", "PRTF"):  # an adjective the dictionary only guesses is a surname's shape too (Дугельний)
+        return "A" if ADJ_SURNAME_RE.search(low) or not known else "X"
     if not known:
         return "S" if top.POS in ("NOUN", None) else "W"
     if top.POS == "NOUN":

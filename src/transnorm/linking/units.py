@@ -39,6 +39,7 @@ ADJECTIVE_HEADS = tuple(fold_name(w) for w in (
     "ва", "мва", "сва", "горсовет", "сельсовет", "поссовет", "міськрад", "сільрад", "селищрад"))
 CONNECTORS = frozenset({"і", "й", "та", "и", "або", "или", "чи", "а"})
 HROMADA_PREFIX = "hromada:"
+VILLAGE_BODY_POPULATION = 50_000  # no village or settlement council governs a town this big
 HOME_HEADS = frozenset({"city", "starosta"})  # settlement heads whose places Ukrainian text keeps at home
 HROMADA_CLEAR = 10.0  # population ratio by which a centre must lead its namesakes to be linked without review
 
@@ -59,6 +60,7 @@ class UnitMatch:
     clear: bool = True  # hromada: the centre leads its namesakes clearly
     pool: list[tuple[int, int]] = field(default_factory=list)  # hromada: every (settlement, rank) of the stem
     unlisted: str | None = None  # a Russian district the gazetteer lacks: the adjective in the nominative
+    village: bool = False  # city head: the body of a village or small town ("сільську", "селищної ради")
 
     def reason(self, index: Index) -> str:
         what = index.entries[self.centre].canonical if self.centre is not None else self.stem
@@ -78,8 +80,12 @@ def adjective_at(tokens: Sequence[Token], i: int, rules: AdjectiveRules, text: s
     return i, stem
 
 
-def _head_after(tokens: Sequence[Token], j: int, rules: AdjectiveRules) -> tuple[int, str, bool] | None:
-    """(head token, head, a city modifier seen) for the head noun at j, after up to 3 modifiers."""
+def _head_after(tokens: Sequence[Token], j: int, rules: AdjectiveRules, text: str = ""
+                ) -> tuple[int, str, bool] | None:
+    """(head token, head, a city modifier seen) for the head noun at j, after up to 3 modifiers.
+    A settlement modifier that ends the phrase stands for the body's noun, left out in a list
+    ("очолили: Удачненську селищну – Валерій Дугельний; Новогродівську міську – ..."): the
+    modifier is the head, and the settlement is meant."""
     city_mod = False
     for _ in range(4):
         if j >= len(tokens):
@@ -91,8 +97,14 @@ def _head_after(tokens: Sequence[Token], j: int, rules: AdjectiveRules) -> tuple
         if not rules.is_modifier(k):
             return None
         city_mod = city_mod or k.startswith(rules.city_modifiers)
+        if city_mod and text and (j + 1 == len(tokens)
+                                  or ELLIPSIS_GAP_RE.search(text, tokens[j].end, tokens[j + 1].start)):
+            return j, "city", True
         j += 1
     return None
+
+
+ELLIPSIS_GAP_RE = re.compile(r"[–—:;]|\s-\s")  # a dash or a colon after the modifier: the noun was left out
 
 
 def count_at(text: str, tokens: Sequence[Token], i: int) -> bool:
@@ -154,7 +166,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
             j = nxt[1]
         hj, gap = _past_count(text, tokens, j) if j < n else (j, "")
         counted = counted or hj > j
-        head = _head_after(tokens, hj, rules) if gap == "" else None
+        head = _head_after(tokens, hj, rules, text) if gap == "" else None
         if head is not None:
             h, kind, _ = head
             group = _agreeing(group, tokens, rules)
@@ -163,7 +175,8 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                 if not capitalised(tokens[a]) and stem not in table.units:
                     continue
                 own = gi == len(group) - 1 and not tokens[h].key.startswith(ADJECTIVE_HEADS) and not counted
-                m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem)
+                m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem,
+                              village=any(t.key.startswith(rules.village_modifiers) for t in tokens[hj:h + 1]))
                 if choose(m, table, index, rules, lang) or _starosta_okrug(m, h == hj, table, index, rules, lang):
                     made.append(m)
                 elif kind == "raion" and lang == "ru" and not tokens[h].key.startswith(rules.ukrainian_bodies) \
@@ -324,6 +337,8 @@ def choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRu
         if alt != m.stem:
             places = [(p, r) for p, r in table.place_refs(alt) if index.entries[p].kind in SETTLEMENT_KINDS
                       and index.entries[p].country == "UA"]
+    if m.village:
+        places = [(p, r) for p, r in places if (index.entries[p].population or 0) < VILLAGE_BODY_POPULATION]
     if m.head == "hromada" or (m.head in HOME_HEADS and lang == "uk"):
         # a hromada is Ukrainian; so is the council or village head Ukrainian text names (Семенівської
         # селищної ради is a Semenivka's, not Russia's Semenov), when there is such a place
