@@ -56,6 +56,7 @@ class AdjectiveRules:
     ukrainian_bodies: tuple[str, ...] = ()  # raion heads naming a Ukrainian raion's body (РГА, РВА)
     city_bodies: tuple[str, ...] = ()  # city heads that need no modifier (МВА, сільрада)
     village_modifiers: tuple[str, ...] = ()  # a body of a village or small town, never a city's
+    city_people: tuple[str, ...] = ()  # city heads naming a person (міський голова), not a body
     digest: str = ""
     # folded word -> stem_of(word): the unit pass asks it of every token of every document
     _stems: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -108,6 +109,7 @@ class AdjectiveRules:
             ukrainian_bodies=words(raw.get("ukrainian_bodies") or [], "ukrainian_bodies"),
             city_bodies=words(raw.get("city_bodies") or [], "city_bodies"),
             village_modifiers=words(raw.get("village_modifiers") or [], "village_modifiers"),
+            city_people=words(raw.get("city_people") or [], "city_people"),
             elliptic={str(h): frozenset(words(ws, f"elliptic.{h}")) for h, ws in (raw.get("elliptic") or {}).items()
                       if h != "__line__"},  # head kinds as written (oblast, axis): not folded
             digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16],

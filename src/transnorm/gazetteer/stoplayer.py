@@ -12,6 +12,7 @@ and never `auto`.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
 from transnorm.gazetteer.entries import REGION_KINDS, Entry
@@ -110,6 +111,7 @@ def _country_noun(name: str, lang: str) -> bool:
     return lang in ("uk", "ru") and _noun_only(name.lower())
 
 
+@lru_cache(maxsize=50_000)  # asked of a country's names by _protected and again by stop_layer
 def _noun_only(word: str) -> bool:
     """Is every dictionary reading of the word a noun, in each of uk and ru that knows it? A
     folded word is tried with ї for each і and й for each и as well ("самоі", "самои" are самої,

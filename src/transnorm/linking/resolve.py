@@ -261,7 +261,7 @@ def _weak_position(text: str, tokens: list[Token], h: Hit, heads: list[tuple[int
     if nxt < len(tokens) and tokens[nxt].joined and capitalised(tokens[nxt]) and nxt not in covered:
         return True
     prv = h.start_tok - 1  # a sentence's first word ("Shelling Ivanivka") is capitalised for grammar
-    if prv >= 0 and text[tokens[prv].end:t.start] == "-":
+    if _after_hyphen(text, tokens, h.start_tok):
         return True  # the end of a hyphenated name: "ас-Судани", "al-Sudani"
     return (prv >= 0 and t.joined and capitalised(tokens[prv]) and prv not in covered
             and not sentence_initial(text, tokens[prv]))
@@ -271,9 +271,13 @@ def _country_before_a_name(text: str, tokens: list[Token], h: Hit, e: Entry) -> 
     """"министр Кубы Бруно Родригес": a country in a Cyrillic case form, then the person; not
     the first word of a longer name, as an English "Mary Smith" would be (nor the end of a
     hyphenated one: "ас-Судани")."""
-    t, prv = tokens[h.start_tok], h.start_tok - 1
-    hyphen = prv >= 0 and text[tokens[prv].end:t.start] == "-"
-    return e.kind == "country" and h.method == "morph" and is_cyrillic_word(t.text) and not hyphen
+    return (e.kind == "country" and h.method == "morph" and is_cyrillic_word(tokens[h.start_tok].text)
+            and not _after_hyphen(text, tokens, h.start_tok))
+
+
+def _after_hyphen(text: str, tokens: list[Token], i: int) -> bool:
+    """Is tokens[i] joined to the word before it by a bare hyphen?"""
+    return i > 0 and text[tokens[i - 1].end:tokens[i].start] == "-"
 
 
 def _alien_and_exact(surface: str, refs: dict[int, NameRef], index: Index) -> tuple[set[int], set[int]]:

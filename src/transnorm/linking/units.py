@@ -32,11 +32,11 @@ from transnorm.text.fold import Token, fold, fold_name
 from transnorm.text.morph import analyzer, is_cyrillic_word
 
 #: Heads that name a body of the unit, not the unit ("Чернігівської обласної військової адміністрації",
-#: "Ковельський райвідділ поліції", "Ковельської міської ради"): the unit is named by the place adjective alone.
+#: "Ковельський райвідділ поліції"): the unit is named by the place adjective alone (and so is a
+#: settlement by a city head that is no person's, see _names_a_body: "Ковельської міської ради").
 ADJECTIVE_HEADS = tuple(fold_name(w) for w in (
     "обласн", "областн", "райвідділ", "райотдел", "райосвет", "райсуд", "райвоєнкомат", "райвоенкомат",
-    "райдержадміністрац", "райадміністрац", "райадминистрац", "рад", "совет", "адміністрац", "администрац",
-    "ва", "мва", "сва", "горсовет", "сельсовет", "поссовет", "міськрад", "сільрад", "селищрад"))
+    "райдержадміністрац", "райадміністрац", "райадминистрац"))
 CONNECTORS = frozenset({"і", "й", "та", "и", "або", "или", "чи", "а"})
 HROMADA_PREFIX = "hromada:"
 VILLAGE_BODY_POPULATION = 50_000  # no village or settlement council governs a town this big
@@ -102,6 +102,12 @@ def _head_after(tokens: Sequence[Token], j: int, rules: AdjectiveRules, text: st
             return j, "city", True
         j += 1
     return None
+
+
+def _names_a_body(key: str, rules: AdjectiveRules) -> bool:
+    """Is the head word a body of the unit (its administration, council, police), not the unit
+    or its head (міський голова)? The adjective alone is then the mention."""
+    return key.startswith(ADJECTIVE_HEADS) or (rules.head_of(key) == "city" and not key.startswith(rules.city_people))
 
 
 ELLIPSIS_GAP_RE = re.compile(r"[–—:;]|\s-\s")  # a dash or a colon after the modifier: the noun was left out
@@ -174,7 +180,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
             for gi, (a, b, stem) in enumerate(group):
                 if not capitalised(tokens[a]) and stem not in table.units:
                     continue
-                own = gi == len(group) - 1 and not tokens[h].key.startswith(ADJECTIVE_HEADS) and not counted
+                own = gi == len(group) - 1 and not _names_a_body(tokens[h].key, rules) and not counted
                 m = UnitMatch(a, h + 1 if own else b, b, kind, tokens[h].text, stem,
                               village=any(t.key.startswith(rules.village_modifiers) for t in tokens[hj:h + 1]))
                 if choose(m, table, index, rules, lang) or _starosta_okrug(m, h == hj, table, index, rules, lang):
