@@ -20,7 +20,7 @@ from transnorm.linking.phonetic import skeleton
 from transnorm.linking.rewrite import rewrite
 from transnorm.pipeline import process_batch
 from transnorm.records import Document
-from transnorm.text.crosslang import cross_key, cross_keys, uk_from_ru
+from transnorm.text.crosslang import cross_key, cross_keys, ru_name_from_uk, ru_spellings, uk_from_ru
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +231,49 @@ def test_forename_stems_of_village_names_come_from_the_lexicon():
     assert uk_from_ru("Николаевка", stems) == "Миколаївка"
     assert uk_from_ru("Александровка") == "Александрівка"
     assert uk_from_ru("Малексовка", stems) == "Малексівка"  # a stem inside a word is left alone
+
+
+def test_a_russian_name_in_ukrainian_letters_gets_its_russian_spellings():
+    """Ukrainian и is Russian и or ы, і is и, є is е, -ськ is -ск; the case ending stays for the
+    Russian dictionary to read. A proposal takes Russian adjective endings."""
+    assert ru_spellings("Сизрані") == ("сизрани", "сызрани")
+    assert ru_spellings("Всеволожську") == ("всеволожску",) and ru_spellings("Троїцьк") == ("троицк",)
+    assert ru_spellings("Єлабуга") == ("елабуга",) and ru_spellings("Еліста") == ("элиста",)
+    assert ru_name_from_uk("Покровське") == "Покровское" and ru_name_from_uk("Красний Бор") == "Красный Бор"
+    assert ru_name_from_uk("Нижній Тагіл") == "Нижний Тагил"
+    assert ru_name_from_uk("Великий Новгород") == "Великий Новгород"
+    assert ru_name_from_uk("Гончарівка") == "Гончаровка" and ru_name_from_uk("Щигрів") == "Щигров"
+
+
+@pytest.mark.parametrize("text,surface,canonical", [
+    ("Уламки дронів впали у Всеволожську та Тосно.", "Всеволожську", "Vsevolozhsk"),
+    ("Літак розбився в районі Сизрані під час відбиття атаки.", "Сизрані", "Syzran"),
+    ("Удень 23 квітня в місті Єлабуга, що в Татарстані, пролунали вибухи.", "Єлабуга", "Yelabuga"),
+    ("Дрони атакували НПЗ в Альметьєвську.", "Альметьєвську", "Almetyevsk"),
+], ids=["Vsevolozhsk", "Syzran", "Yelabuga", "Almetyevsk"])
+def test_a_russian_town_written_in_ukrainian_links_to_its_entry(run, text, surface, canonical):
+    """The gazetteer holds Russian towns under their Russian spelling (Сызрань, Елабуга); Ukrainian
+    news writes them in Ukrainian letters and cases (Сизрані, Єлабуга)."""
+    e = _one(run(text, "uk"), surface)
+    assert (e.canonical, e.status) == (canonical, "auto")
+
+
+def test_a_ukrainian_word_is_not_read_as_a_russian_spelling(run):
+    """A dictionary adjective (слов'янські) and an all-caps abbreviation (ЗІЛ) are not Russian
+    names in Ukrainian letters: no Sloviansk, no Zile."""
+    rec = run("Про це пишуть «Слов'янські відомості». На трасі перекинувся ЗІЛ-130.", "uk")
+    assert not [e for e in rec.entities if e.status == "auto" and e.type == "place"], rec.entities
+
+
+def test_a_village_in_russia_written_in_ukrainian_is_proposed_in_its_russian_form(run):
+    """Beside Russian towns, a village the gazetteer lacks is romanised from its Russian spelling
+    (Узміно -> Uzmino, Покровське -> Pokrovskoye), not as a Ukrainian name (Uzmina, Pokrovske)."""
+    text = "Уламки дронів впали у Всеволожську, Тосно, селах Покровське та Узміно."
+    rec = run(text, "uk")
+    for surface, canonical in (("Узміно", "Uzmino"), ("Покровське", "Pokrovskoye")):
+        e = _one(rec, surface)
+        _generated(e, "place")
+        assert e.canonical == canonical and "Russian form" in e.reason
 
 
 def test_a_russian_spelling_links_a_ukrainian_village_through_the_cross_language_key():

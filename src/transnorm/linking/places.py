@@ -26,7 +26,7 @@ from transnorm.linking.derived import cross_map
 from transnorm.linking.hits import capitalised, sentence_initial
 from transnorm.linking.nominative import ends_like_settlement, nominative
 from transnorm.records import Candidate, Entity
-from transnorm.text.crosslang import cross_key, uk_from_ru
+from transnorm.text.crosslang import cross_key, ru_name_from_uk, uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
 from transnorm.text.morph import analyzer, is_cyrillic_word, is_function_or_verb, is_people_noun, word_langs
 
@@ -160,12 +160,16 @@ def propose_place(words: Sequence[str], lang: str, country: str | None,
                   translated: Mapping[str, str] | None = None) -> tuple[str, str, str]:
     """(nominative, English spelling, note) for a Cyrillic place name the gazetteer lacks.
 
-    Ukrainian text: KMU 2010 of the nominative. Russian text: about Ukraine (`country` UA),
+    Ukrainian text: KMU 2010 of the nominative; about Russia (`country` RU), the Wikipedia
+    romanisation of the Russian reconstruction. Russian text: about Ukraine (`country` UA),
     KMU of the Ukrainian reconstruction; about Russia, the Wikipedia romanisation.
     """
     from transnorm.text.translit import propose_english
 
     nom = nominative(words, lang)
+    if lang == "uk" and country == "RU":  # Узміно in a list with Всеволожськ and Тосно
+        ru = ru_name_from_uk(nom)
+        return nom, propose_english(ru, "ru"), f"Russian form {ru!r} reconstructed from the Ukrainian"
     if lang == "uk":
         return nom, propose_english(nom, "uk"), ""
     if country == "UA":

@@ -200,3 +200,63 @@ def _translated(low: str, translated: Mapping[str, str]) -> str | None:
         if low.endswith(end) and (stem := translated.get(base + "-")) is not None:
             return stem[:-1] + ("ий" if end == "ий" and base[-1:] in "кгхжшчщ" else uk_end)  # Октябрьский
     return None
+
+
+# The other way: a Russian place written in Ukrainian letters (Сизрань, Єлабуга, Всеволожськ,
+# Альметьєвськ in Ukrainian news) back to its Russian spelling, which is the one the gazetteer
+# holds (Сызрань, Елабуга, Всеволожск, Альметьевск). Letter for letter, so the Ukrainian case
+# ending stays and the Russian dictionary can read it (Сизрані -> Сызрани -> Сызрань).
+_UK_RU_LETTERS = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г",
+                                "'": None, "’": None, "ʼ": None, "`": None})
+# Ukrainian и is Russian и (Липецьк, Новоселиця) or ы (Сизрань, Рибінськ); never ы after these.
+_UK_Y_RE = re.compile(r"(?<![гкхжчшщцаеиоуяюєії'’ʼ`])и")
+_UK_SOFT_SUFFIX_RE = re.compile(r"([сцз])ьк")  # -ськ, -цьк, -зьк: Russian -ск, -цк, -зк
+_UK_ADJ_Y_RE = re.compile(r"(?<![гкхжчшщц])ий$")  # Красний -> Красный, but Нижній, Великий stay
+MAX_Y_SLOTS = 3  # и that may be ы: a word with more keeps the rest as и
+
+
+def _ru_letters(w: str) -> str:
+    if w.startswith("е"):
+        w = "э" + w[1:]  # Еліста -> Элиста
+    return _UK_SOFT_SUFFIX_RE.sub(r"\1к", w.translate(_UK_RU_LETTERS))
+
+
+@lru_cache(maxsize=100_000)
+def ru_spellings(word: str) -> tuple[str, ...]:
+    """The Russian spellings one word of a Russian name written the Ukrainian way may have
+    (lower case out), each Ukrainian и read as и or ы: Сизрані -> (сизрани, сызрани),
+    Всеволожську -> (всеволожску,), Троїцьк -> (троицк,). Only lookup keys: the caller keeps
+    what the gazetteer knows."""
+    low = word.lower()
+    slots = [m.start() for m in _UK_Y_RE.finditer(low)][:MAX_Y_SLOTS]
+    out = []
+    for n in range(2 ** len(slots)):
+        chars = list(low)
+        for k, i in enumerate(slots):
+            if n >> k & 1:
+                chars[i] = "ы"
+        out.append(_ru_letters("".join(chars)))
+    return tuple(dict.fromkeys(out))
+
+
+# Ukrainian endings of a place name and the Russian ones (after the letters): adjectives, and the
+# і of a closed last syllable, which is Russian о (Гончарівка/Гончаровка, Щигрів/Щигров).
+_UK_RU_ADJECTIVE_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("ске", "ское"), ("цке", "цкое"), ("ска", "ская"), ("цка", "цкая"), ("ивка", "овка"), ("ив", "ов"),
+)
+
+
+def ru_name_from_uk(name: str) -> str:
+    """The likeliest Russian spelling of a Russian place name written in Ukrainian (nominative
+    in): Узміно -> Узмино, Покровське -> Покровское, Красний Бор -> Красный Бор. For a proposal
+    when the gazetteer lacks the place; a reviewer confirms it."""
+    def word(w: str) -> str:
+        low = _ru_letters(_UK_ADJ_Y_RE.sub("ый", w.lower()))
+        for uk_end, ru_end in _UK_RU_ADJECTIVE_ENDINGS:
+            if low.endswith(uk_end):
+                low = low[: -len(uk_end)] + ru_end
+                break
+        return _recase(w, low)
+
+    parts = re.split(r"([\s-]+)", name)
+    return "".join(word(p) if _WORD_RE.fullmatch(p or "-") else p for p in parts)

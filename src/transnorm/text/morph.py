@@ -27,6 +27,7 @@ from functools import lru_cache
 from itertools import product
 from typing import TYPE_CHECKING, Collection, Sequence
 
+from transnorm.text.crosslang import ru_spellings
 from transnorm.text.fold import Token, fold, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -249,6 +250,16 @@ def guess_stems(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=100_000)
+def russian_spelling_keys(word: str) -> tuple[str, ...]:
+    """Keys of a Russian name written in Ukrainian letters (Сизрані, Всеволожську, Єлабуга):
+    its Russian spellings (crosslang.ru_spellings) and their Russian lemmas."""
+    out: list[str] = []
+    for ru in ru_spellings(word):
+        out += (fold(ru), *word_lemmas(ru, "ru"))
+    return tuple(dict.fromkeys(out))
+
+
 @lru_cache(maxsize=300_000)
 def _text_alts(text: str, key: str, lang: str) -> tuple[str, ...]:
     low = text.lower()
@@ -270,6 +281,13 @@ def guessable(word: str, lang: str) -> bool:
             if p.tag.POS in ("ADJF", "PRTF"):
                 return False
     return True
+
+
+def _known_adjective(word: str, lang: str) -> bool:
+    """An adjective the dictionary knows (слов'янські), not one it guesses from the ending of an
+    unknown name (Всеволожську)."""
+    a = analyzer(lang)
+    return a.word_is_known(word.translate(APOSTROPHES)) and not guessable(word, lang)
 
 
 _TOKEN_MEMO: tuple = (None, {})  # (vocab, (word, key, lang) -> keys): one vocabulary at a time, swapped whole
@@ -326,6 +344,9 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
                 keep = [k for k in alts[1:] if k in vocab]
                 if upper and not keep and alts[0] not in vocab and guessable(t.text.lower(), lang):
                     keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key]
+                if upper and not keep and alts[0] not in vocab and lang == "uk" and not t.text.isupper() \
+                        and not _known_adjective(t.text.lower(), lang):  # Russian name in Ukrainian letters
+                    keep = [k for k in russian_spelling_keys(t.text) if k in vocab and k != t.key]
                 got = (alts[0], *keep)
                 if len(memo) < 200_000:
                     memo[(t.text, t.key, lang)] = got
