@@ -223,12 +223,20 @@ def _classify_word(word: str, key: str, lang: str, initial: bool, index: "Index"
             return "P"
         if cyr_given(low, lang, index, initial):
             return "G"
-        return _surname_kind(low, lang)
+        kind = _surname_kind(low, lang)
+        if kind == "X" and not initial and _verb_first(low, lang):
+            return "W"  # capitalised inside a sentence, a verb form is a surname: Ігоря Поклада
+        return kind
     if key in lex.given_names or is_first_name_key(key, index, written=word):
         return "G"
     if LATIN_TOPONYM_RE.search(word):
         return "X"  # Andriyivka, Rodynske: a settlement, not a surname
     return "S" if word[:1].isalpha() and len(word) > 1 else "X"
+
+
+def _verb_first(low: str, lang: str) -> bool:
+    parses = cyr_parses(low, lang)
+    return bool(parses) and parses[0].tag.POS == "VERB"
 
 
 def _listed_surname(word: str, lang: str) -> bool:
@@ -298,10 +306,13 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
                 j += 1  # "Mary Ann Smith"
             given = list(range(a + i, a + j))
             patr = [a + j] if j < n and ks[j] == "P" else []
+            if patr and _surname_ending_in_vich(tokens[a + j], ks, j, n, lang):
+                patr = []  # "Людмила Милашевич": nothing follows, the dictionary has no such patronymic
             j += len(patr)
             if j < n and (ks[j] in ("S", "A", "W") or (ks[j] == "G" and not cyr and tokens[a + j].key not in
                                                           index.lexicon.given_names)
-                          or _name_as_surname(ks, j, n, patr, cyr)):
+                          or _name_as_surname(ks, j, n, patr, cyr) or _surname_read_as_place(tokens[a + j], ks[j])
+                          or (ks[j] == "P" and not patr)):
                 sur = [a + j]
                 while j + 1 < n and ks[j + 1] in ("S", "G", "W") and _hyphen(text, tokens, a + j + 1):
                     j += 1
@@ -338,6 +349,21 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
             role = False
             i += 1
     return out
+
+
+#: Masculine and feminine surnames in -ов/-ев/-ин, any case: "Дрынов" is a place to the dictionary
+#: (the plural of дрын), and after a first name it is a surname.
+OV_SURNAME_RE = re.compile(r"(?:ов|ев|ёв|єв|ин|ін|ын)(?:а|у|ым|им|ом|ой|ою|ої|ій)?$")
+
+
+def _surname_read_as_place(tok: Token, kind: str) -> bool:
+    return kind == "N" and bool(OV_SURNAME_RE.search(tok.text.lower()))
+
+
+def _surname_ending_in_vich(tok: Token, ks: Sequence[str], j: int, n: int, lang: str) -> bool:
+    """A word in -ович/-евич right after a first name, with no surname after it, that the
+    dictionary does not know as a patronymic: a surname (Милашевич, Ярошевич, Карпович)."""
+    return (j + 1 >= n or ks[j + 1] not in ("S", "A", "W", "N")) and "Patr" not in _tags(tok.text.lower(), lang)
 
 
 def _name_as_surname(ks: Sequence[str], j: int, n: int, patr: list[int], cyr: bool) -> bool:
