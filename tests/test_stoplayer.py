@@ -168,3 +168,11 @@ def test_a_nationality_word_is_no_town_without_a_cue(full_index):
     assert "Українка" not in got
     e = links(full_index, "Мешканці міста Українка на Київщині залишилися без світла.", "uk")["Українка"]
     assert e.gazetteer_id and e.status == "review"
+
+
+def test_an_english_demonym_is_no_misspelt_place_and_is_not_queued(full_index):
+    """"Galician", "Norwegians", "Chinese" are near misses of Galicia, Norway, China: the fuzzy and
+    phonetic passes let them be, and the review queue does not list them as unknown names."""
+    text = "The Galician intelligentsia met Norwegians and Chinese diplomats in Lviv."
+    got = link(text, full_index, MATCH)
+    assert [e.surface for e in got] == ["Lviv"], got

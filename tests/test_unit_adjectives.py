@@ -90,6 +90,20 @@ def test_an_unlisted_adjective_before_a_ukrainian_raions_body_is_no_russian_dist
     assert at(ents, "Новоспасском").canonical == "Novospassky District"
 
 
+def test_an_unlisted_district_in_ukrainian_text_is_a_russian_one_in_its_russian_form(full_index):
+    """Every Ukrainian raion, old and new, is listed: an unlisted "-ському районі" in Ukrainian news
+    is a Russian district, proposed from its Russian spelling (Альметьевский -> Almetyevsky), while
+    listed raions still link (Konotop Raion, the former Mezhova Raion)."""
+    ents = link_segment("Дрон атакував НПЗ в Альметьєвському районі, а уламки впали у Ломоносовському районі.",
+                        "uk", full_index, CFG)
+    e = at(ents, "Альметьєвського")
+    assert (e.canonical, e.kind, e.method, e.status) == ("Almetyevsky District", "district", "generated", "review")
+    assert at(ents, "Ломоносовському").canonical == "Lomonosovsky District"
+    ents = link_segment("Обстріляли громади у Конотопському районі та у Межівському районі.", "uk", full_index, CFG)
+    assert at(ents, "Конотопському").gazetteer_id == "ua-raion-konotop"
+    assert at(ents, "Межівському").gazetteer_id == "ua-former-raion-dnipropetrovsk-mezhova"
+
+
 def test_after_a_hromada_noun_a_bare_english_ska_adjective_is_that_hromada(full_index):
     """English reports name a list's communities once, then each by its adjective alone."""
     text = ("Shelling hit several communities of Sumy region. Mortars were used in Khotynska and Bilopilska, "

@@ -17,6 +17,13 @@ from transnorm.records import Candidate
 from transnorm.text.fold import Token
 
 SENTENCE_OPENERS = set('.!?:;"“”«»(\n#*>•—–-')
+#: English demonyms and adjectives of places ("Galician", "Norwegians", "Chinese", "Polish"): a near
+#: miss of the place's name, never a mention of the place.
+DEMONYM_RE = re.compile(r"(?:ians?|eans?|ese|ish)$")
+
+
+def demonym_shaped(tok: Token) -> bool:
+    return tok.text.isascii() and bool(DEMONYM_RE.search(tok.text.lower()))
 
 
 @dataclass

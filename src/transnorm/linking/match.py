@@ -31,6 +31,7 @@ from transnorm.linking.hits import (
     best_refs,
     capitalised,
     continues_name,
+    demonym_shaped,
     headline_lines,
     own_part_close,
     sentence_initial,
@@ -458,8 +459,9 @@ def _fuzzy(tokens: list[Token], a: int, b: int, index: Index, cfg: MatchConfig,
     key = " ".join(t.key for t in tokens[a:b])
     if len(key) < cfg.fuzzy_min_chars or b - a > index.max_tokens:
         return None
-    if b - a == 1 and key in index.stop:
-        return None  # a common word is no misspelt name ("Роботи" is not Robotyne, "Кубка" not Cuba)
+    if b - a == 1 and (key in index.stop or demonym_shaped(tokens[a])):
+        return None  # a common word is no misspelt name ("Роботи" is not Robotyne, "Кубка" not Cuba,
+        # "Galician" not Galicia)
     block = index.blocks.get(key[:3])
     if not block:
         return None
@@ -500,8 +502,8 @@ def _unknown(text: str, tokens: list[Token], runs: list[tuple[int, int]],
     heads = headline_lines(text)
     out = []
     for a, b in runs:
-        if b - a == 1 and tokens[a].key in stop:
-            continue  # a common word written with a capital ("Progress", "Победа"): not a name to queue
+        if b - a == 1 and (tokens[a].key in stop or demonym_shaped(tokens[a])):
+            continue  # a common word written with a capital ("Progress", "Победа", "Norwegians"): not a name
         start, end = tokens[a].start, tokens[b - 1].end
         if any(s <= start < e for s, e in heads):
             continue

@@ -28,7 +28,7 @@ from transnorm.gazetteer.index import GENERATED_SOURCES
 from transnorm.linking import people, phonetic, places
 from transnorm.linking.declension import cyr_parses, list_case, name_groups
 from transnorm.linking.derived import listed_with_surname
-from transnorm.linking.hits import Hit, best_refs, capitalised, own_part_close, sentence_initial
+from transnorm.linking.hits import Hit, best_refs, capitalised, demonym_shaped, own_part_close, sentence_initial
 from transnorm.linking.nominative import nominative
 from transnorm.linking.surnames import SurnameLinks
 from transnorm.records import Candidate, Entity
@@ -255,6 +255,8 @@ class OpenWorld:
             return None  # "Город ..." opens a sentence; "Shelling" is no misspelt town
         if any(is_cyrillic_word(t.text) for t in self.tokens[a:b]) or b - a > 2:
             return None  # inflected Cyrillic words meet too many skeletons; MT forms are Latin
+        if b - a == 1 and demonym_shaped(self.tokens[a]):
+            return None  # "Norwegians" is no misspelt Norway
         return self._phonetic_hit(a, b, key)
 
     def _phonetic_hit(self, a: int, b: int, key: str) -> Hit | None:

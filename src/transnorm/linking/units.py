@@ -27,7 +27,7 @@ from transnorm.gazetteer.index import GENERATED_SOURCES, Index
 from transnorm.linking.hits import capitalised
 from transnorm.linking.places import GENERATED_SCORE, slug
 from transnorm.records import Candidate, Entity
-from transnorm.text.crosslang import uk_from_ru
+from transnorm.text.crosslang import ru_name_from_uk, uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
 from transnorm.text.morph import analyzer, is_cyrillic_word
 
@@ -185,8 +185,8 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                               village=any(t.key.startswith(rules.village_modifiers) for t in tokens[hj:h + 1]))
                 if choose(m, table, index, rules, lang) or _starosta_okrug(m, h == hj, table, index, rules, lang):
                     made.append(m)
-                elif kind == "raion" and lang == "ru" and not tokens[h].key.startswith(rules.ukrainian_bodies) \
-                        and (nom := _unlisted_district(tokens[a].text)):
+                elif kind == "raion" and lang in ("ru", "uk") and not tokens[h].key.startswith(rules.ukrainian_bodies) \
+                        and (nom := _unlisted_district(tokens[a].text, lang)):
                     m.unlisted = nom
                     unlisted.append(m)
             _by_context(made, tokens, h, index, rules, table)
@@ -448,14 +448,20 @@ def _vote_centres(ranked: list[UnitMatch], index: Index) -> None:
                 centre_weight(index.entries[keep[1]]), 1.0)
 
 
-def _unlisted_district(word: str) -> str | None:
-    """The nominative of a capitalised Russian adjective before "район" that names no listed unit
+def _unlisted_district(word: str, lang: str = "ru") -> str | None:
+    """The Russian nominative of a capitalised adjective before "район" that names no listed unit
     ("Новоспасском районе" -> Новоспасский): Russia has some 1,800 districts, the gazetteer the
-    border regions' (districts-ru.yaml)."""
+    border regions' (districts-ru.yaml). Ukrainian text: every Ukrainian raion, old and new, is
+    listed, so an unlisted one is Russian, written in Ukrainian ("Альметьєвського району" ->
+    Альметьевский)."""
     if not word[:1].isupper() or not is_cyrillic_word(word):
         return None
-    for p in analyzer("ru").parse(word.lower()):
-        if p.tag.POS == "ADJF" and (f := p.inflect({"nomn", "masc", "sing"})) is not None:
+    for p in analyzer(lang).parse(word.lower()):
+        if p.tag.POS != "ADJF":
+            continue
+        if lang == "uk":  # the Ukrainian dictionary's normal form of an adjective is masc. nominative
+            return ru_name_from_uk(p.normal_form.capitalize())
+        if (f := p.inflect({"nomn", "masc", "sing"})) is not None:
             return f.word.capitalize()
     return None
 
