@@ -159,6 +159,18 @@ def test_guess_stems_need_a_vocabulary():
     assert morph.token_keys(tokenize("кулебы"), "ru", vocab)[0] == (fold("кулебы"),)  # lower case: no guess
 
 
+def test_a_neuter_village_read_as_a_surname_still_meets_its_name():
+    """Russian pymorphy reads "Каменского" only as the surname Каменский: the neuter nominative a
+    village name takes (Каменское) is a key too, when a gazetteer name has it."""
+    assert morph.neuter_readings("каменского", "ru") == (fold("каменское"),)
+    assert morph.neuter_readings("кам'янському", "uk") == (fold("кам'янське"),)
+    vocab = {fold("каменское"), fold("каменский")}
+    assert fold("каменское") in morph.token_keys(tokenize("Каменского"), "ru", vocab)[0]
+    entries = [E("ua-kamianske", "Kamianske", kind="town", country="UA", aliases={"ru": ["Каменское"]})]
+    idx = compile_index(entries, Lexicon(), "t", variants=lambda n, ln: ())
+    assert linked("Ранена жительница Каменского.", idx, "ru") == [("Каменского", "ua-kamianske")]
+
+
 def test_vocab_keeps_only_gazetteer_words(small):
     vocab = linking_keys.index_vocab(small)
     assert linking_keys.index_vocab(small) is vocab  # memoised

@@ -250,6 +250,26 @@ def guess_stems(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Oblique endings of an adjective-shaped place name and its neuter nominative: villages are
+# mostly neuter (Каменское, Степное, Кам'янське), the dictionary often reads only a surname or a
+# masculine adjective (Каменского -> Каменский).
+_NEUTER_ENDINGS = {
+    "ru": (("ского", "ское"), ("цкого", "цкое"), ("ском", "ское"), ("цком", "цкое"), ("ому", "ое"),
+           ("ого", "ое"), ("его", "ее"), ("ему", "ее")),
+    "uk": (("ськім", "ське"), ("цькім", "цьке"), ("ому", "е"), ("ого", "е")),
+}
+
+
+@lru_cache(maxsize=100_000)
+def neuter_readings(word: str, lang: str) -> tuple[str, ...]:
+    """Folded neuter nominatives of an adjective-shaped word in an oblique case (lower case in):
+    каменского -> каменское, степного -> степное, кам'янському -> кам'янське."""
+    for end, nom in _NEUTER_ENDINGS.get(lang, ()):
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            return (fold(word[: -len(end)] + nom),)
+    return ()
+
+
 @lru_cache(maxsize=100_000)
 def russian_spelling_keys(word: str) -> tuple[str, ...]:
     """Keys of a Russian name written in Ukrainian letters (Сизрані, Всеволожську, Єлабуга):
@@ -342,6 +362,8 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
             if got is None:
                 alts = _text_alts(t.text, t.key, lang)
                 keep = [k for k in alts[1:] if k in vocab]
+                if upper:
+                    keep += [k for k in neuter_readings(t.text.lower(), lang) if k in vocab and k not in keep]
                 if upper and not keep and alts[0] not in vocab and guessable(t.text.lower(), lang):
                     keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key]
                 if upper and not keep and alts[0] not in vocab and lang == "uk" and not t.text.isupper() \
