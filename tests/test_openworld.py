@@ -276,6 +276,19 @@ def test_a_village_in_russia_written_in_ukrainian_is_proposed_in_its_russian_for
         assert e.canonical == canonical and "Russian form" in e.reason
 
 
+def test_in_a_list_of_villages_a_near_miss_abroad_gives_way_to_the_village(run):
+    """"Turya" is near Turkey's Russian name (Turciya) and "Ryasne" near Ryazan: in a list of the
+    settlements of a Ukrainian community they are villages the gazetteer lacks, proposed as written.
+    Outside such a list a misspelt country is still found ("Swedan")."""
+    rec = run("Shelling hit the settlements of Novodmitrivka, Ryasne, Petrushivka, Turya and Prokhody.", "en")
+    for surface in ("Ryasne", "Turya"):
+        e = _one(rec, surface)
+        _generated(e, "place")
+        assert e.canonical == surface
+    e = _one(run("The minister travelled to Swedan on Monday.", "en"), "Swedan")
+    assert (e.canonical, e.status) == ("Sweden", "review")
+
+
 def test_a_russian_spelling_links_a_ukrainian_village_through_the_cross_language_key():
     """The index knows only the Ukrainian name: the Russian one is found, for review."""
     entries = [Entry("ua-v-bilohorivka", "place", "village", "Bilohorivka", country="UA",

@@ -151,6 +151,7 @@ def _generate(ow: OpenWorld, tokens: list[Token], entities: list[Entity], unknow
     the city of Ivanovo), gives way to a generated name when a cue or a list of settlements says
     what the run is; else the guess stays, queued as before."""
     guesses = [e for e in entities if e.status == "unresolved" and e.gazetteer_id and e.method in WEAK_METHODS]
+    guesses += _far_near_misses(ow, entities)
     if not guesses:
         generated, unknown = ow.generate(unknown, entities)
         return sorted(entities + generated, key=lambda e: e.start), unknown
@@ -180,6 +181,23 @@ def _generate(ow: OpenWorld, tokens: list[Token], entities: list[Entity], unknow
     taken = stays + [(at[g.start], ends[g.end]) for g in generated if g.start in at and g.end in ends]
     left = [(a, b) for a, b in left if not any(c <= a and b <= d for c, d in taken)]
     return sorted(kept + generated, key=lambda e: e.start), left
+
+
+def _far_near_misses(ow: OpenWorld, entities: list[Entity]) -> list[Entity]:
+    """Near misses (fuzzy, phonetic) of a country, or of a place in another country than the text's,
+    for review: in a list of the text's villages "Turya" is no misspelt Turkey and "Ryasne" no
+    Ryazan. Like a weak guess, one gives way to a generated place when a cue or list claims it."""
+    near = [e for e in entities if e.status == "review" and e.method in ("fuzzy", "phonetic") and e.type == "place"
+            and e.gazetteer_id]
+    if not near:
+        return []
+    country = GeneratedPlaces(ow.text, ow.tokens, ow.index, ow.lang).country(entities)
+    out = []
+    for e in near:
+        entry = ow.index.get(e.gazetteer_id)
+        if entry is not None and (entry.kind == "country" or entry.country != country):
+            out.append(e)
+    return out
 
 
 def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> list[Hit]:
