@@ -243,6 +243,7 @@ def test_a_russian_name_in_ukrainian_letters_gets_its_russian_spellings():
     assert ru_name_from_uk("Нижній Тагіл") == "Нижний Тагил"
     assert ru_name_from_uk("Великий Новгород") == "Великий Новгород"
     assert ru_name_from_uk("Гончарівка") == "Гончаровка" and ru_name_from_uk("Щигрів") == "Щигров"
+    assert ru_name_from_uk("Слащов") == "Слащёв" and ru_name_from_uk("Ковальова") == "Ковалёва"
 
 
 @pytest.mark.parametrize("text,surface,canonical", [

@@ -121,6 +121,7 @@ class PeopleNames:
     first_cyrillic: set[str] = field(default_factory=set)  # folded first words of Cyrillic full names
     ru_first_en: dict[str, str] = field(default_factory=dict)  # folded Russian first name -> English form
     ua_first_en: dict[str, str] = field(default_factory=dict)  # folded Russian first name -> a Ukrainian's
+    uk_ru_first_en: dict[str, str] = field(default_factory=dict)  # folded Ukrainian first name -> a Russian's
     surnames: dict[str, list[int]] = field(default_factory=dict)  # folded last word -> entry positions
 
 
@@ -138,6 +139,7 @@ def _people_names(index: "Index") -> PeopleNames:
     out = PeopleNames()
     votes: dict[str, Counter] = defaultdict(Counter)
     ua_votes: dict[str, Counter] = defaultdict(Counter)
+    uk_ru_votes: dict[str, Counter] = defaultdict(Counter)  # Олександр -> Alexander (a Russian in Ukrainian text)
     surnames: dict[str, list[int]] = defaultdict(list)
     for pos, e in listed_people(index):
         en_first = e.canonical.split()[0] if " " in e.canonical else None
@@ -153,6 +155,8 @@ def _people_names(index: "Index") -> PeopleNames:
                     votes[first][en_first] += 1
                 elif lang == "ru" and en_first and e.country == "UA":
                     ua_votes[first][en_first] += 1
+                elif lang == "uk" and en_first and e.country == "RU":
+                    uk_ru_votes[first][en_first] += 1
             else:
                 out.first_latin.add(first)
             last = fold(words[-1])
@@ -160,6 +164,7 @@ def _people_names(index: "Index") -> PeopleNames:
                 surnames[last].append(pos)
     out.ru_first_en = _spellings(votes)
     out.ua_first_en = _spellings(ua_votes)
+    out.uk_ru_first_en = _spellings(uk_ru_votes, "uk")
     out.first_latin |= ukrainian_given_latin()
     out.surnames = dict(surnames)
     return out
@@ -168,7 +173,7 @@ def _people_names(index: "Index") -> PeopleNames:
 SPELLING_SIMILAR = 60  # rapidfuzz ratio: Андрей/Andrei (a spelling); Александра/Sasha is a nickname
 
 
-def _spellings(votes: dict[str, Counter]) -> dict[str, str]:
+def _spellings(votes: dict[str, Counter], lang: str = "ru") -> dict[str, str]:
     """The English spelling most people files give a Cyrillic first name, nicknames left out."""
     from rapidfuzz import fuzz
 
@@ -176,7 +181,7 @@ def _spellings(votes: dict[str, Counter]) -> dict[str, str]:
 
     out = {}
     for k, c in votes.items():
-        plain = fold(propose_english(k, "ru"))
+        plain = fold(propose_english(k, lang))
         for en, _n in c.most_common():
             if fuzz.ratio(plain, fold(en)) >= SPELLING_SIMILAR:
                 out[k] = en

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Sequence
 from transnorm.linking.declension import context_gender, cyr_parses, nominative, plain
 from transnorm.linking.derived import is_first_name_key, people_names, ukrainian_given_names
 from transnorm.linking.hits import sentence_initial
+from transnorm.text.crosslang import ru_name_from_uk
 from transnorm.text.fold import Token, fold
 from transnorm.text.morph import analyzer, is_cyrillic_word, word_langs
 
@@ -421,7 +422,8 @@ def propose(text: str, tokens: Sequence[Token], span: PersonSpan, lang: str, ind
     g, _p, s = nominative(given, patr, sur_text or None, lang, context_gender(tokens, span.start, span.end, lang, text),
                           case)
     foreign = _foreign(g, s, index)
-    canonical = romanise(g, s, lang, index, ukrainian=country == "UA" and not foreign)
+    canonical = romanise(g, s, lang, index, ukrainian=country == "UA" and lang == "ru" and not foreign,
+                         russian=country == "RU" and lang == "uk" and not foreign)
     return PersonName(canonical, _sur_key(s or ""), fold(g) if g else None, foreign)
 
 
@@ -457,13 +459,19 @@ def _common_noun(low: str) -> bool:
     return False
 
 
-def romanise(given: str | None, surname: str | None, lang: str, index: "Index", ukrainian: bool = False) -> str:
+def romanise(given: str | None, surname: str | None, lang: str, index: "Index", ukrainian: bool = False,
+             russian: bool = False) -> str:
     """KMU 2010 for Ukrainian text; for Russian text the people files' English first names and
     iuliia's Wikipedia scheme, or (`ukrainian`: a Russian text about Ukraine) the first names
-    the people files give Ukrainians (Дмитрий -> Dmytro) with the Wikipedia surname."""
+    the people files give Ukrainians (Дмитрий -> Dmytro) with the Wikipedia surname. `russian`: a
+    Ukrainian text about Russia, whose people are spelt as Russians (Олександр Меншиков ->
+    Alexander Menshikov, Рустем Нурієв -> Rustem Nuriyev), from their Russian spelling."""
     from transnorm.text.translit import propose_english
 
     names = people_names(index)
+    if russian:
+        first = given and (names.uk_ru_first_en.get(fold(given)) or propose_english(ru_name_from_uk(given), "ru"))
+        return " ".join(x for x in (first, surname and propose_english(ru_name_from_uk(surname), "ru")) if x)
     parts = []
     if given:
         table = names.ua_first_en if ukrainian else names.ru_first_en if lang == "ru" else {}

@@ -212,6 +212,8 @@ _UK_RU_LETTERS = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г",
 _UK_Y_RE = re.compile(r"(?<![гкхжчшщцаеиоуяюєії'’ʼ`])и")
 _UK_SOFT_SUFFIX_RE = re.compile(r"([сцз])ьк")  # -ськ, -цьк, -зьк: Russian -ск, -цк, -зк
 _UK_ADJ_Y_RE = re.compile(r"(?<![гкхжчшщц])ий$")  # Красний -> Красный, but Нижній, Великий stay
+# Ukrainian -ов after a hushing consonant, and -ьов, are Russian -ёв: Слащов/Слащёв, Ковальов/Ковалёв
+_UK_YO_RE = re.compile(r"(?<=\w\w)(ь|[жчшщ])ов(а?)$")
 MAX_Y_SLOTS = 3  # и that may be ы: a word with more keeps the rest as и
 
 
@@ -246,12 +248,16 @@ _UK_RU_ADJECTIVE_ENDINGS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _yo(m: re.Match) -> str:
+    return ("" if m.group(1) == "ь" else m.group(1)) + "ёв" + m.group(2)
+
+
 def ru_name_from_uk(name: str) -> str:
     """The likeliest Russian spelling of a Russian place name written in Ukrainian (nominative
     in): Узміно -> Узмино, Покровське -> Покровское, Красний Бор -> Красный Бор. For a proposal
     when the gazetteer lacks the place; a reviewer confirms it."""
     def word(w: str) -> str:
-        low = _ru_letters(_UK_ADJ_Y_RE.sub("ый", w.lower()))
+        low = _UK_YO_RE.sub(_yo, _ru_letters(_UK_ADJ_Y_RE.sub("ый", w.lower())))
         for uk_end, ru_end in _UK_RU_ADJECTIVE_ENDINGS:
             if low.endswith(uk_end):
                 low = low[: -len(uk_end)] + ru_end
