@@ -434,3 +434,17 @@ def test_russian_generated_places_are_spelt_as_the_media_write_them(gn_name, ru,
 
     assert choose_canonical(gn_name, "RU", [], ru)[0] == canonical
     assert choose_canonical("Mykolayiv", "UA", ["Миколаїв"], ["Николаев"])[0] == "Mykolaiv"  # KMU stays
+
+
+@pytest.mark.parametrize("gn_name, uk, ru, canonical", [
+    # GeoNames read these as Ukrainian (its name is their KMU form, not their Russian one): kept
+    ("Esman", ["Єсмань", "Есмань", "Червоне"], ["Есмань"], "Esman"),  # not Yesman (a stray Є form)
+    ("Solotvyno", ["Солотвино"], ["Солотвино"], "Solotvyno"),  # Transcarpathia writes -о in Ukrainian
+    ("Yeskhar", ["Есхар"], ["Есхар", "Эсхар"], "Eskhar"),  # Russian Э: the Ukrainian Е is no Є
+    # a Russian name GeoNames romanised as Russian is still reconstructed
+    ("Bogdanovka", ["Богдановка"], ["Богдановка"], "Bohdanivka"),
+])
+def test_a_ukrainian_name_geonames_romanised_as_ukrainian_is_not_respelt(gn_name, uk, ru, canonical):
+    from transnorm.gazetteer.sources.names import choose_canonical
+
+    assert choose_canonical(gn_name, "UA", uk, ru)[0] == canonical

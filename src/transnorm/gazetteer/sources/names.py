@@ -168,13 +168,16 @@ def choose_canonical(gn_name: str, country: str | None, uk: Iterable[str] = (), 
     Arkhangelsk, Yasnyy -> Yasny), else GeoNames' name without BGN's marks and -yy/-iy endings
     (Yuzhnyy -> Yuzhny, as the media write it). Otherwise the GeoNames spelling.
     """
-    lang, names = ("uk", list(uk)) if country == "UA" else ("ru", list(ru)) if country == "RU" else (None, [])
+    ru = list(ru)
+    lang, names = ("uk", list(uk)) if country == "UA" else ("ru", ru) if country == "RU" else (None, [])
     main, score = _best_cyrillic(en_preferred or gn_name, names, lang) if names else (None, 0)
     if country == "RU" and en_preferred:
         return en_preferred, main
     if main is not None and score >= CANONICAL_MIN_SIMILARITY.get(country or "", 101):
         if country == "UA":
-            main = ukrainian_spelling(main, names)  # Миролюбовка -> Миролюбівка: Myroliubivka, not -ovka
+            if not (_read_as_ukrainian(main, gn_name)
+                    and not any(set(n.lower()) & UK_ONLY and n[1:] != main[1:] for n in names)):
+                main = ukrainian_spelling(main, names, ru)  # Миролюбовка -> Миролюбівка: Myroliubivka, not -ovka
         romanised = romanise(main, lang)
         if fold_latin(romanised) == fold_latin(gn_name):  # only marks differ: Arkhangel’sk -> Arkhangelsk
             return plain(gn_name), main
@@ -184,7 +187,15 @@ def choose_canonical(gn_name: str, country: str | None, uk: Iterable[str] = (), 
     return en_preferred or gn_name, main
 
 
-def ukrainian_spelling(name: str, names: Iterable[str]) -> str:
+def _read_as_ukrainian(name: str, gn_name: str) -> bool:
+    """GeoNames' own name is the KMU romanisation of `name` and not its Russian one: GeoNames read
+    it as Ukrainian (Есмань is Esman, where a Russian Есмань would be Yesman; Солотвино, Делятин).
+    The caller still prefers a name written with Ukrainian-only letters (Міжріччя, Бабаї)."""
+    target = _latin_key(gn_name)
+    return _latin_key(romanise(name, "uk")) == target != _latin_key(romanise(name, "ru"))
+
+
+def ukrainian_spelling(name: str, names: Iterable[str], russian: Iterable[str] = ()) -> str:
     """The Ukrainian spelling of a Ukrainian place's name that has no Ukrainian-only letter.
 
     GeoNames often lists a Ukrainian village under its Russian name (Миролюбовка, Богдановка)
@@ -196,6 +207,8 @@ def ukrainian_spelling(name: str, names: Iterable[str]) -> str:
     """
     if set(name.lower()) & UK_ONLY:
         return name
+    if name[:1] == "Е" and any(n[:1] == "Э" for n in russian):
+        return name  # Russian Эсхар, Энергодар: the Ukrainian Е is no Є (Eskhar, not Yeskhar)
     key = cross_key(name)
     twins = [n for n in names if n != name and key in cross_keys(n)]
     rec = uk_from_ru(name)
