@@ -176,3 +176,17 @@ def test_an_english_demonym_is_no_misspelt_place_and_is_not_queued(full_index):
     text = "The Galician intelligentsia met Norwegians and Chinese diplomats in Lviv."
     got = link(text, full_index, MATCH)
     assert [e.surface for e in got] == ["Lviv"], got
+
+
+@pytest.mark.parametrize("text,lang,surface,canonical", [
+    ("Українка здобула перемогу на турнірі в Торонто.", "uk", "Торонто", "Toronto"),
+    ("Концерт пройдёт в Чикаго и Монреале.", "ru", "Монреале", "Montréal"),
+    ("Концерт пройдёт в Чикаго и Монреале.", "ru", "Чикаго", "Chicago"),
+])
+def test_a_big_city_abroad_is_no_common_word(full_index, text, lang, surface, canonical):
+    """wordfreq counts Торонто, Чикаго, Монреаль among frequent words; a city of 100,000 or more
+    keeps its own Cyrillic names (never a country's: "Того" is "that", not Togo; nor a word the
+    dictionary reads as common first: "Тур" is a tour, not Tours)."""
+    assert links(full_index, text, lang)[surface].canonical == canonical
+    got = links(full_index, "Після того Тур де Франс завершився.", "uk")
+    assert "того" not in got and not any(e.canonical in ("Togo", "Tours") for e in got.values()), got

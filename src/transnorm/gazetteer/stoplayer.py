@@ -60,7 +60,8 @@ def protected_names(entries: Iterable[Entry], towns: bool = True) -> set[str]:
     REGION_COUNTRIES and of places of PROTECT_POPULATION or more (not GeoNames' alternate
     names: Warsaw's district Wola is no reason for "Воля" to link, nor Ho in Ghana, also called
     "No", for "No"), and the own Ukrainian and Russian names of towns of DOMAIN_TOWN_POPULATION
-    or more in those countries (Жидачів, Золоте are in the news as towns). People protect
+    or more in those countries (Жидачів, Золоте are in the news as towns) and of places of
+    PROTECT_POPULATION or more anywhere (Торонто, Монреаль, Чикаго). People protect
     nothing: a person's name links through the curated entry, which the stop layer never blocks.
     Abbreviations (NO, US) match only in capitals anyway. `towns=False`: the region's towns count
     from PROTECT_POPULATION, not DOMAIN_TOWN_POPULATION.
@@ -97,11 +98,25 @@ def _protected(entries: Iterable[Entry]) -> tuple[set[str], set[str]]:
                 every.add(key)
                 if counts_big:
                     big_only.add(key)
-            elif town and lang in ("uk", "ru") and likeness(name, e.canonical) >= OWN_NAME_RATIO:
-                every.add(key)
-                if big_town:
+            elif (town or (big and e.kind != "country" and _proper_only(key))) and lang in ("uk", "ru") \
+                    and likeness(name, e.canonical) >= OWN_NAME_RATIO:
+                every.add(key)  # (a big city abroad too: Торонто, Монреаль, Чикаго; not Тур, Tours)
+                if big_town or big:
                     big_only.add(key)
     return every, big_only
+
+
+@lru_cache(maxsize=50_000)
+def _proper_only(word: str) -> bool:
+    """Is the (folded) word a name before a common word? The Russian dictionary tags names: its
+    first reading must be one (Торонто, Чикаго, Бостон; not тур, того). A word it does not know
+    (a Ukrainian spelling: Мілан) must be a noun to the Ukrainian one, whose tags name no places."""
+    from transnorm.text.morph import PROPER, analyzer
+
+    ru = analyzer("ru")
+    if ru.word_is_known(word):
+        return bool(PROPER & ru.parse(word)[0].tag.grammemes)
+    return all(p.tag.POS == "NOUN" for p in analyzer("uk").parse(word))
 
 
 def _country_noun(name: str, lang: str) -> bool:
