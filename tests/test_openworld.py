@@ -275,6 +275,9 @@ def test_a_village_in_russia_written_in_ukrainian_is_proposed_in_its_russian_for
         e = _one(rec, surface)
         _generated(e, "place")
         assert e.canonical == canonical and "Russian form" in e.reason
+    # the Russian army in the sentence says nothing of where the village is: KMU, not "Grakove"
+    e = _one(run("Гракове Чкаловської громади було окуповано армією рф.", "uk"), "Гракове")
+    assert e.canonical == "Hrakove"
 
 
 def test_in_a_list_of_villages_a_near_miss_abroad_gives_way_to_the_village(run):

@@ -295,8 +295,9 @@ class OpenWorld:
         rest: list[tuple[int, int]] = []
         surnames: dict[str, Entity] = {}
         listed: dict[str, Entity] | None = None
-        country = places.GeneratedPlaces(self.text, self.tokens, self.index, self.lang).country(
-            entities) if self.lang == "ru" else self._russian_side(entities) if self.lang == "uk" else None
+        maker = places.GeneratedPlaces(self.text, self.tokens, self.index, self.lang)
+        country = maker.country(entities) if self.lang == "ru" else maker.russian_side(entities) \
+            if self.lang == "uk" else None
         pieced = [(a, b, self._people(a, b)) for a, b in pieces]
         case = self._list_case([sp for _a, _b, spans in pieced for sp in spans])
         for a, b, spans in pieced:
@@ -340,16 +341,6 @@ class OpenWorld:
         placed, left = places.GeneratedPlaces(self.text, self.tokens, self.index, self.lang).find(
             left, entities + found)
         return found + placed, left
-
-    def _russian_side(self, entities: list[Entity]) -> str | None:
-        """RU when a Ukrainian text is about Russia: its sure place links are mostly Russian, two
-        votes at least (a region counts two). Its people are then spelt as Russians."""
-        votes = {"UA": 0, "RU": 0}
-        for e in entities:
-            entry = self.index.get(e.gazetteer_id) if e.type == "place" and e.status == "auto" else None
-            if entry is not None and entry.country in votes:
-                votes[entry.country] += 2 if entry.kind in places.COUNTRY_VOTE_KINDS else 1
-        return "RU" if votes["RU"] >= 2 and votes["RU"] > votes["UA"] else None
 
     def _abroad(self, a: int, b: int, entities: list[Entity]) -> bool:
         """Does the sentence put the name abroad? A nationality word (lexicon foreign_demonyms:

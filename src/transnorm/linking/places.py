@@ -357,7 +357,7 @@ class GeneratedPlaces:
         surface = self.text[start:end]
         words = [t.text for t in self.tokens[a:b]]
         if any(is_cyrillic_word(w) for w in words):
-            country = self._country_near(start, known)
+            country = self.russian_side(known) if self.lang == "uk" else self._country_near(start, known)
             _nom, canonical, note = propose_place(words, self.lang, country,
                                                   self.index.lexicon.translated_toponym_words)
             if note:
@@ -421,6 +421,17 @@ class GeneratedPlaces:
         if best is not None:
             return best[1]
         return "UA" if self.lang == "uk" else "RU"
+
+    def russian_side(self, known: list[Entity]) -> str:
+        """RU when a Ukrainian text is about Russia: most of its sure place links are Russian, two
+        votes at least (a region counts two; a country none: "армія рф" says nothing of where a
+        village is). Else UA."""
+        votes = {"UA": 0, "RU": 0}
+        for e in known:
+            entry = self.index.get(e.gazetteer_id) if e.type == "place" and e.status == "auto" else None
+            if entry is not None and entry.country in votes and entry.kind != "country":
+                votes[entry.country] += 2 if entry.kind in COUNTRY_VOTE_KINDS else 1
+        return "RU" if votes["RU"] >= 2 and votes["RU"] > votes["UA"] else "UA"
 
     def country(self, known: list[Entity]) -> str | None:
         """The text's country by its linked places (see _country_near)."""
