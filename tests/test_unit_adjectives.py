@@ -104,6 +104,16 @@ def test_an_unlisted_district_in_ukrainian_text_is_a_russian_one_in_its_russian_
     assert at(ents, "Межівському").gazetteer_id == "ua-former-raion-dnipropetrovsk-mezhova"
 
 
+@pytest.mark.parametrize("text,lang,word", [
+    ("Його призначили головою Броварської районної державної адміністрації.", "uk", "Броварської"),
+    ("Его назначили главой Броварской районной государственной администрации.", "ru", "Броварской"),
+])
+def test_a_raion_adjective_before_the_raions_body_is_the_raion(full_index, text, lang, word):
+    """"районна державна адміністрація" spelt out, as РДА/РГА abbreviate it: the raion, not the
+    city the adjective comes from."""
+    assert at(link_segment(text, lang, full_index, CFG), word).gazetteer_id == "ua-raion-brovary"
+
+
 def test_after_a_hromada_noun_a_bare_english_ska_adjective_is_that_hromada(full_index):
     """English reports name a list's communities once, then each by its adjective alone."""
     text = ("Shelling hit several communities of Sumy region. Mortars were used in Khotynska and Bilopilska, "
