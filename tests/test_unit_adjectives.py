@@ -114,6 +114,13 @@ def test_a_raion_adjective_before_the_raions_body_is_the_raion(full_index, text,
     assert at(link_segment(text, lang, full_index, CFG), word).gazetteer_id == "ua-raion-brovary"
 
 
+def test_the_raion_abbreviated_r_n_is_a_raion_head(full_index):
+    """Reports abbreviate "район" as "р-н" (two tokens to the tokenizer): "Изюмский р-н", "Купянского р-на"."""
+    ents = link_segment("Обстрелы в Изюмский р-н и Купянского р-на Харьковской обл.", "ru", full_index, CFG)
+    assert at(ents, "Изюмский").gazetteer_id == "ua-raion-izium"
+    assert at(ents, "Купянского").gazetteer_id == "ua-raion-kupiansk"
+
+
 def test_after_a_hromada_noun_a_bare_english_ska_adjective_is_that_hromada(full_index):
     """English reports name a list's communities once, then each by its adjective alone."""
     text = ("Shelling hit several communities of Sumy region. Mortars were used in Khotynska and Bilopilska, "
