@@ -6,7 +6,7 @@ Three passes over one token stream (see text/fold.tokenize):
    block (first three folded letters), so cost stays flat as the gazetteer grows;
    (then, openworld.py: a Russian spelling of a Ukrainian village, a phonetic near miss);
 3. generated: people and places the gazetteer lacks, recognised by structure and cue words
-   (openworld.py), proposed with status review;
+   (openworld.py), proposed with status review; a weak or far guess gives way to one (guesses.py);
 4. unknown: capitalised runs nobody recognised, queued as `unresolved` for review.
 A place named inside a longer name ("Kursk NPP", "FC Dnipro") is then folded into one entity
 for the whole name (named.py).
@@ -26,6 +26,7 @@ from transnorm.config import MatchConfig
 from transnorm.gazetteer.entries import REGION_KINDS, Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
 from transnorm.linking.coref import first_name_mentions
+from transnorm.linking.guesses import dropped_guesses, generate
 from transnorm.linking.hits import (
     Hit,
     best_refs,
@@ -39,8 +40,8 @@ from transnorm.linking.hits import (
 from transnorm.linking.named import mark_named
 from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.people import plural_noun_opening
-from transnorm.linking.places import GeneratedPlaces, cue_before, spelt_as_namesake
-from transnorm.linking.resolve import NAMESAKE_ELSEWHERE, TAG_SCORE, resolve
+from transnorm.linking.places import cue_before
+from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits, release_prefixed
 from transnorm.linking.units import UnitMatch, find_units, hromada_of, unit_entity
@@ -104,14 +105,14 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
             unknown.append((a, b))
     hits.sort(key=lambda h: h.start_tok)
     entities = resolve(text, tokens, apply_stop_layer(text, tokens, hits, index, cfg.domain_countries), index, cfg)
-    unknown = _dropped_guesses(guessed, entities, tokens, unknown)
+    unknown = dropped_guesses(guessed, entities, tokens, unknown)
     if unclear:
         entities = [hromada_of(e, index) if (e.start, e.end) in unclear else e for e in entities]
     if hromadas:
         entities = sorted(entities + [unit_entity(m, text, tokens, index, cfg) for m in hromadas],
                           key=lambda e: e.start)
     if ow is not None:
-        entities, unknown = _generate(ow, tokens, entities, unknown)
+        entities, unknown = generate(ow, tokens, entities, unknown)
     firsts = first_name_mentions(text, tokens, entities, index, lang)  # "Ольга Харлан ... Ольга"
     if firsts:
         entities = sorted(entities + firsts, key=lambda e: e.start)
@@ -129,75 +130,6 @@ def _initialism(text: str, tokens: list[Token], a: int, b: int) -> bool:
     a name listed as one."""
     return all(len(t.text) == 1 for t in tokens[a:b]) and all(
         text[tokens[j - 1].end:tokens[j].start] == "." for j in range(a + 1, b))
-
-
-def _dropped_guesses(guessed: list[Hit], entities: list[Entity], tokens: list[Token],
-                     unknown: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A near miss resolve threw out ("Костирка" ~ Costa Rica, too far) gives its run back: the
-    name is still there, for the open-world passes and the unknown queue, not lost."""
-    back = [(h.start_tok, h.end_tok) for h in guessed
-            if not any(e.start < tokens[h.end_tok - 1].end and tokens[h.start_tok].start < e.end for e in entities)]
-    return sorted(unknown + back) if back else unknown
-
-
-WEAK_METHODS = frozenset({"fuzzy", "exact", "morph", "variant"})  # gazetteer links resolve left unresolved
-
-
-def _generate(ow: OpenWorld, tokens: list[Token], entities: list[Entity], unknown: list[tuple[int, int]]
-              ) -> tuple[list[Entity], list[tuple[int, int]]]:
-    """People and places by structure and cues (openworld.py) for the unknown runs, and for runs
-    only guessed at: a fuzzy match too weak to review ("Kotlyne" ~ Jilin, "у с. Новомиколаївка" ~
-    Novosibirsk), or a namesake the context rules out ("села Иваново ... Одесского района" is not
-    the city of Ivanovo), gives way to a generated name when a cue or a list of settlements says
-    what the run is; else the guess stays, queued as before."""
-    guesses = [e for e in entities if e.status == "unresolved" and e.gazetteer_id and e.method in WEAK_METHODS]
-    guesses += _far_near_misses(ow, entities)
-    if not guesses:
-        generated, unknown = ow.generate(unknown, entities)
-        return sorted(entities + generated, key=lambda e: e.start), unknown
-    at = {t.start: i for i, t in enumerate(tokens)}
-    ends = {t.end: i + 1 for i, t in enumerate(tokens)}
-    weak = {(at[e.start], ends[e.end]): e for e in guesses if e.start in at and e.end in ends}
-    held = {id(w) for w in weak.values()}
-    kept = [e for e in entities if id(e) not in held]
-    generated, left = ow.generate(sorted(unknown + list(weak)), kept)
-    by_span = {(e.start, e.end): e for e in weak.values()}
-    for g in generated:
-        w = by_span.get((g.start, g.end))
-        if w is not None and g.type == w.type == "place" and (w.reason or "").startswith(NAMESAKE_ELSEWHERE):
-            spelt_as_namesake(g, w, ow.index)
-    claimed = [(g.start, g.end) for g in generated]
-    stays = [(a, b) for (a, b), e in weak.items() if not any(s < e.end and e.start < t for s, t in claimed)]
-    ruled_out = [r for r in stays if (weak[r].reason or "").startswith(NAMESAKE_ELSEWHERE)]
-    maker = GeneratedPlaces(ow.text, ow.tokens, ow.index, ow.lang) if ruled_out else None
-    for r in ruled_out:
-        # "Bogdanovka in Donetsk Oblast", the only Bohdanivkas listed elsewhere: the oblast written
-        # after it is the cue, and the namesake gives the spelling
-        g = maker.place(*r, "settlement", "named with its oblast", kept, near=False)
-        spelt_as_namesake(g, weak[r], ow.index)
-        generated.append(g)
-        stays.remove(r)
-    kept += [weak[r] for r in stays]  # nothing better: the weak guess is queued as before
-    taken = stays + [(at[g.start], ends[g.end]) for g in generated if g.start in at and g.end in ends]
-    left = [(a, b) for a, b in left if not any(c <= a and b <= d for c, d in taken)]
-    return sorted(kept + generated, key=lambda e: e.start), left
-
-
-def _far_near_misses(ow: OpenWorld, entities: list[Entity]) -> list[Entity]:
-    """Near misses (fuzzy, phonetic) of a country, or of a place in another country than the text's,
-    for review: in a list of the text's villages "Turya" is no misspelt Turkey and "Ryasne" no
-    Ryazan. Like a weak guess, one gives way to a generated place when a cue or list claims it."""
-    near = [e for e in entities if e.status == "review" and e.method in ("fuzzy", "phonetic") and e.type == "place"
-            and e.gazetteer_id]
-    if not near:
-        return []
-    country = GeneratedPlaces(ow.text, ow.tokens, ow.index, ow.lang).country(entities)
-    out = []
-    for e in near:
-        entry = ow.index.get(e.gazetteer_id)
-        if entry is not None and (entry.kind == "country" or entry.country != country):
-            out.append(e)
-    return out
 
 
 def _exact(text: str, tokens: list[Token], keys: list[tuple[str, ...]], index: Index) -> list[Hit]:
