@@ -82,11 +82,10 @@ def _protected(entries: Iterable[Entry]) -> tuple[set[str], set[str]]:
         region = e.kind in REGION_KINDS and e.country in REGION_COUNTRIES
         population = e.population or 0
         town = e.country in REGION_COUNTRIES and population >= DOMAIN_TOWN_POPULATION
-        big_town = e.country in REGION_COUNTRIES and population >= PROTECT_POPULATION
         big = population >= PROTECT_POPULATION
         if not (curated or e.kind == "country" or region or town or big):
             continue
-        counts_big = curated or e.kind == "country" or region or big_town or big
+        counts_big = curated or e.kind == "country" or region or big
         for name, lang, tag in e.names():
             if name.isupper() and len(name.replace(".", "")) <= 5:
                 continue
@@ -98,10 +97,10 @@ def _protected(entries: Iterable[Entry]) -> tuple[set[str], set[str]]:
                 every.add(key)
                 if counts_big:
                     big_only.add(key)
-            elif (town or (big and e.kind != "country" and _proper_only(key))) and lang in ("uk", "ru") \
+            elif lang in ("uk", "ru") and (town or (big and e.kind != "country" and _proper_only(key))) \
                     and likeness(name, e.canonical) >= OWN_NAME_RATIO:
                 every.add(key)  # (a big city abroad too: Торонто, Монреаль, Чикаго; not Тур, Tours)
-                if big_town or big:
+                if big:
                     big_only.add(key)
     return every, big_only
 

@@ -307,15 +307,15 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
                     and not _hyphen(text, tokens, a + j + 1):
                 j += 1  # "Mary Ann Smith" (but "Iryna Davyd-Trach": a double surname)
             given = list(range(a + i, a + j))
-            patr = [a + j] if j < n and ks[j] == "P" else []
-            if patr and _surname_ending_in_vich(tokens[a + j], ks, j, n, lang):
-                patr = []  # "Людмила Милашевич": nothing follows, the dictionary has no such patronymic
+            # "Людмила Милашевич": nothing follows, the dictionary has no such patronymic
+            vich = j < n and ks[j] == "P" and _surname_ending_in_vich(tokens[a + j], ks, j, n, lang)
+            patr = [a + j] if j < n and ks[j] == "P" and not vich else []
             j += len(patr)
             if j < n and (ks[j] in ("S", "A", "W") or (ks[j] == "G" and not cyr and tokens[a + j].key not in
                                                           index.lexicon.given_names)
                           or _name_as_surname(ks, j, n, patr, cyr) or _surname_read_as_place(tokens[a + j], ks[j])
                           or (ks[j] == "G" and j + 1 < n and _hyphen(text, tokens, a + j + 1))
-                          or (ks[j] == "P" and not patr)):
+                          or vich):
                 sur = [a + j]
                 while j + 1 < n and ks[j + 1] in ("S", "G", "W") and _hyphen(text, tokens, a + j + 1):
                     j += 1

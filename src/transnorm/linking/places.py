@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
 
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.linking import phonetic
@@ -400,22 +400,30 @@ class GeneratedPlaces:
                       canonical=e.canonical, score=min(NEAR_SETTLEMENT_MAX, top), method="phonetic", status="review",
                       kind=e.kind, reason=f"{reason}; spelt like {e.canonical}, a listed {e.kind}", candidates=cands)
 
+    def _votes(self, known: list[Entity], sure: bool = False) -> Iterator[tuple[Entity, str, int]]:
+        """(mention, UA or RU, its vote) for each linked place of the text in UA or RU: a unit votes
+        twice (a raion says more than a village). `sure`: auto links only, and no country ("армія рф"
+        says nothing of where a village is)."""
+        for e in known:
+            if e.type != "place" or not e.gazetteer_id or e.gazetteer_id.startswith("gen:") \
+                    or (sure and e.status != "auto"):
+                continue
+            entry = self.index.get(e.gazetteer_id)
+            if entry is None or entry.country not in ("UA", "RU") or (sure and entry.kind == "country"):
+                continue
+            yield e, entry.country, 2 if entry.kind in COUNTRY_VOTE_KINDS else 1
+
     def _country_near(self, pos: int, known: list[Entity]) -> str | None:
         """UA or RU: the country most linked places of the text are in, the nearest one on a tie
         (Russian text about a Belgorod village is romanised as Russian, about a Kharkiv one as
         the Ukrainian reconstruction); with none, UA for Ukrainian text and RU for Russian."""
         votes = {"UA": 0, "RU": 0}
         best = None
-        for e in known:
-            if e.type != "place" or not e.gazetteer_id or e.gazetteer_id.startswith("gen:"):
-                continue
-            entry = self.index.get(e.gazetteer_id)
-            if entry is None or entry.country not in votes:
-                continue
-            votes[entry.country] += 2 if entry.kind in COUNTRY_VOTE_KINDS else 1
+        for e, country, vote in self._votes(known):
+            votes[country] += vote
             d = abs(e.start - pos)
             if best is None or d < best[0]:
-                best = (d, entry.country)
+                best = (d, country)
         if votes["UA"] != votes["RU"]:
             return max(votes, key=votes.get)
         if best is not None:
@@ -423,14 +431,11 @@ class GeneratedPlaces:
         return "UA" if self.lang == "uk" else "RU"
 
     def russian_side(self, known: list[Entity]) -> str:
-        """RU when a Ukrainian text is about Russia: most of its sure place links are Russian, two
-        votes at least (a region counts two; a country none: "армія рф" says nothing of where a
-        village is). Else UA."""
+        """RU when a Ukrainian text is about Russia: its sure place links (_votes) give Russia two
+        votes at least and more than Ukraine. Else UA."""
         votes = {"UA": 0, "RU": 0}
-        for e in known:
-            entry = self.index.get(e.gazetteer_id) if e.type == "place" and e.status == "auto" else None
-            if entry is not None and entry.country in votes and entry.kind != "country":
-                votes[entry.country] += 2 if entry.kind in COUNTRY_VOTE_KINDS else 1
+        for _e, country, vote in self._votes(known, sure=True):
+            votes[country] += vote
         return "RU" if votes["RU"] >= 2 and votes["RU"] > votes["UA"] else "UA"
 
     def country(self, known: list[Entity]) -> str | None:

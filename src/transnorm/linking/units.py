@@ -92,8 +92,8 @@ def _head_after(tokens: Sequence[Token], j: int, rules: AdjectiveRules, text: st
             return None
         k = tokens[j].key
         if j + 1 < len(tokens) and tokens[j + 1].joined and text[tokens[j].end:tokens[j + 1].start] == "-" \
-                and rules.head_of(f"{k}-{tokens[j + 1].key}") is not None:
-            return j + 1, rules.head_of(f"{k}-{tokens[j + 1].key}"), city_mod  # an abbreviation: "р-н", "р-на"
+                and (head := rules.head_of(f"{k}-{tokens[j + 1].key}")) is not None:
+            return j + 1, head, city_mod  # an abbreviation in two tokens: "р-н", "р-на"
         head = rules.head_of(k)
         if head is not None and not (head == "city" and not city_mod and not k.startswith(rules.city_bodies)):
             return j, head, city_mod

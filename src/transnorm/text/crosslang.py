@@ -243,7 +243,7 @@ def ru_spellings(word: str) -> tuple[str, ...]:
 
 # Ukrainian endings of a place name and the Russian ones (after the letters): adjectives, and the
 # і of a closed last syllable, which is Russian о (Гончарівка/Гончаровка, Щигрів/Щигров).
-_UK_RU_ADJECTIVE_ENDINGS: tuple[tuple[str, str], ...] = (
+_UK_RU_ENDINGS: tuple[tuple[str, str], ...] = (
     ("ске", "ское"), ("цке", "цкое"), ("ска", "ская"), ("цка", "цкая"), ("ивка", "овка"), ("ив", "ов"),
 )
 
@@ -258,7 +258,7 @@ def ru_name_from_uk(name: str) -> str:
     when the gazetteer lacks the place; a reviewer confirms it."""
     def word(w: str) -> str:
         low = _UK_YO_RE.sub(_yo, _ru_letters(_UK_ADJ_Y_RE.sub("ый", w.lower())))
-        for uk_end, ru_end in _UK_RU_ADJECTIVE_ENDINGS:
+        for uk_end, ru_end in _UK_RU_ENDINGS:
             if low.endswith(uk_end):
                 low = low[: -len(uk_end)] + ru_end
                 break

@@ -333,7 +333,10 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
     With `vocab` (every word of every index key, see index_vocab): only lemmas in it are
     kept; a capitalised word none of whose keys is in it, and which cannot be an adjective,
     gets ending-stripped guesses (guess_stems) from it instead, for surnames pymorphy does
-    not know (Кулебы -> кулеба, Хегсетта -> хегсетт); and a word is analysed only if
+    not know (Кулебы -> кулеба, Хегсетта -> хегсетт); a capitalised word also gets the neuter
+    nominative of an adjective-shaped case form (neuter_readings: Каменского -> каменское), and in
+    Ukrainian text, when nothing else is in `vocab`, its Russian spellings (russian_spelling_keys:
+    Сизрані -> сызрань); and a word is analysed only if
     the exact scanner can reach it: capitalised, or joined to a reachable word that has a
     key in `vocab`, fewer than `max_tokens` words after a capitalised one. Every word of
     a matching key is in `vocab`, so the links found are the same, for a fraction of the

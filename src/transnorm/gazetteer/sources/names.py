@@ -175,8 +175,7 @@ def choose_canonical(gn_name: str, country: str | None, uk: Iterable[str] = (), 
         return en_preferred, main
     if main is not None and score >= CANONICAL_MIN_SIMILARITY.get(country or "", 101):
         if country == "UA":
-            if not (_read_as_ukrainian(main, gn_name)
-                    and not any(set(n.lower()) & UK_ONLY and n[1:] != main[1:] for n in names)):
+            if not _read_as_ukrainian(main, gn_name, names):
                 main = ukrainian_spelling(main, names, ru)  # Миролюбовка -> Миролюбівка: Myroliubivka, not -ovka
         romanised = romanise(main, lang)
         if fold_latin(romanised) == fold_latin(gn_name):  # only marks differ: Arkhangel’sk -> Arkhangelsk
@@ -187,12 +186,14 @@ def choose_canonical(gn_name: str, country: str | None, uk: Iterable[str] = (), 
     return en_preferred or gn_name, main
 
 
-def _read_as_ukrainian(name: str, gn_name: str) -> bool:
+def _read_as_ukrainian(name: str, gn_name: str, names: Iterable[str]) -> bool:
     """GeoNames' own name is the KMU romanisation of `name` and not its Russian one: GeoNames read
-    it as Ukrainian (Есмань is Esman, where a Russian Есмань would be Yesman; Солотвино, Делятин).
-    The caller still prefers a name written with Ukrainian-only letters (Міжріччя, Бабаї)."""
+    it as Ukrainian (Есмань is Esman, where a Russian Есмань would be Yesman; Солотвино, Делятин),
+    and no other of its Ukrainian names is written with Ukrainian-only letters (Міжріччя, Бабаї),
+    but for a stray first Є (Єсмань)."""
     target = _latin_key(gn_name)
-    return _latin_key(romanise(name, "uk")) == target != _latin_key(romanise(name, "ru"))
+    return (_latin_key(romanise(name, "uk")) == target != _latin_key(romanise(name, "ru"))
+            and not any(set(n.lower()) & UK_ONLY and n[1:] != name[1:] for n in names))
 
 
 def ukrainian_spelling(name: str, names: Iterable[str], russian: Iterable[str] = ()) -> str:
