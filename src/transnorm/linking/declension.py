@@ -14,14 +14,17 @@ from typing import Sequence
 
 from transnorm.linking.derived import ukrainian_given_names
 from transnorm.text.fold import Token, fold
-from transnorm.text.morph import analyzer, is_cyrillic_word, word_langs
+from transnorm.text.morph import APOSTROPHES, analyzer, is_cyrillic_word, word_langs
 
 MASC, FEMN = "masc", "femn"
 
 
 @lru_cache(maxsize=100_000)
 def cyr_parses(word: str, lang: str) -> tuple:
+    """pymorphy3's analyses in the word's possible languages; the dictionaries spell the
+    apostrophe "'", Ukrainian sites often "ʼ" or "’" (Дарʼї is Дар'ї, a Name)."""
     out = []
+    word = word.translate(APOSTROPHES)
     for lg in word_langs(word, lang):
         out += analyzer(lg).parse(word)
     return tuple(out)
@@ -153,9 +156,10 @@ def _nominative(given, patr, surname, lang, gender=None, case=None):
             got = _shevchenko(given, patr, surname, g)
             if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got, lang):
                 return got
+    listed = case
     for identity in (False, True):  # a declined reading in any case before "does not decline"
         for g, case in options or [(None, None)]:
-            if not identity and case == "nomn" and surname and g != gender:
+            if not identity and case == "nomn" and surname and g != gender and listed != "nomn":
                 continue  # a nominative takes the surname as written: as weak as "does not decline"
             got = _pymorphy_petrovich(given, patr, surname, lang, g, case, identity)
             if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got, lang):
