@@ -132,6 +132,15 @@ def test_coordinated_names_and_names_opening_lines_share_one_case(run):
     assert _one(run(text, "uk"), "Ярославу Недвизі").canonical.startswith("Yaroslav ")
 
 
+def test_a_numbered_results_table_keeps_its_names_in_the_nominative(run):
+    """A results table numbers its lines "5. Алия Иксанова (Татарстан) – + 13,9": every first
+    name there can be nominative, so Алия is a woman, not the genitive of Алий, and Иксанова is
+    her surname as written."""
+    text = ("Женщины. Скиатлон, 15 км.\n1. Лариса Шайдурова (Москва) – 44.42,2\n"
+            "2. Мария Гущина (ХМАО) – отставание 1,0\n5. Алия Иксанова (Татарстан) – + 13,9")
+    assert _one(run(text, "ru"), "Алия Иксанова").canonical == "Aliya Iksanova"
+
+
 def test_names_each_followed_by_a_dash_item_are_one_list(run):
     """Results and appointments are listed as "Name – place" or "post – Name": the names share
     one case, the nominative that Анастасія and Дарина allow, so Олександра is a woman too."""
@@ -555,11 +564,14 @@ def test_an_outlet_before_a_speech_verb_is_no_person(run):
 
 
 def test_a_ukrainian_in_a_russian_text_about_ukraine_is_spelt_from_the_ukrainian_name(run):
-    from transnorm.linking.people import ukrainian_surname
+    from transnorm.text.morph import ukrainian_surname
 
     assert ukrainian_surname("Крищенко") == "Крищенко" and ukrainian_surname("Ризнык") == "Різник"
     assert ukrainian_surname("Коломийчук") == "Коломійчук"  # Russian writes the Ukrainian ій as ий
     assert ukrainian_surname("Петрий") == "Петрий"  # ... inside the word, not as its ending
+    # Russian writes the Ukrainian і as и: the one spelling the Ukrainian dictionary knows wins
+    assert ukrainian_surname("Диденко") == "Діденко" and ukrainian_surname("Кушниренко") == "Кушніренко"
+    assert ukrainian_surname("Симоненко") == "Симоненко"  # both spellings are Ukrainian names: as written
     rec = run("Главой полиции Киева последние шесть лет был Андрей Крищенко, сообщили в Киевской области.", "ru")
     e = _one(rec, "Андрей Крищенко")
     _generated(e, "person")

@@ -28,7 +28,7 @@ from transnorm.linking.derived import is_first_name_key, people_names, ukrainian
 from transnorm.linking.hits import sentence_initial
 from transnorm.text.crosslang import ru_name_from_uk
 from transnorm.text.fold import Token, fold
-from transnorm.text.morph import analyzer, is_cyrillic_word, word_langs
+from transnorm.text.morph import APOSTROPHES, analyzer, is_cyrillic_word, ukrainian_surname, word_langs
 
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index
@@ -150,7 +150,7 @@ def cyr_given(word: str, lang: str, index: "Index", initial: bool = False) -> bo
     unknown words (Косинін, Гангнуса) do not count, and at a sentence's start a common noun
     wins unless the data knows the name (Надежда, Роман, Слава), and even then when it is read
     first as a plural (plural_noun_opening)."""
-    low = word.lower()
+    low = word.lower().translate(APOSTROPHES)
     if initial and _plural_noun(low, lang):
         return False
     if is_first_name_key(fold(low), index, latin_ok=False):
@@ -481,20 +481,6 @@ def romanise(given: str | None, surname: str | None, lang: str, index: "Index", 
     elif surname:
         parts.append(propose_english(surname, lang))
     return " ".join(parts)
-
-
-_PHONETIC = str.maketrans({"и": "і", "ы": "и", "И": "І", "Ы": "И", "э": "е", "Э": "Е", "ъ": "'"})
-_ESTABLISHED = str.maketrans({"ы": "и", "Ы": "И", "э": "е", "Э": "Е", "ъ": "'"})
-
-
-def ukrainian_surname(surname: str) -> str:
-    """The Ukrainian spelling behind a Russian-press spelling of a Ukrainian surname. Russian
-    writes most Ukrainian surnames letter for letter (Крищенко, Калитко: и is и), but a press that
-    transcribes by ear writes і as и and и as ы (Ризнык for Різник): a ы says which one it is."""
-    table = _PHONETIC if "ы" in surname.lower() else _ESTABLISHED
-    out = re.sub(r"ь?ё", "ьо", surname.translate(table)).replace("Ё", "Йо")
-    # Russian has no ій: inside a Ukrainian surname its ий is ій (Коломийчук, Андрийчук, Матвийчук)
-    return re.sub(r"ий(?=[^\W\d_])", "ій", out) if table is _ESTABLISHED else out
 
 
 def cyr_surname(word: str, lang: str, strong: bool = False) -> bool:
