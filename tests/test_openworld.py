@@ -329,6 +329,19 @@ def test_a_translated_russian_name_meets_the_ukrainian_one(run):
     assert e.canonical == "Zakhidne"
 
 
+def test_an_oblique_neuter_adjective_in_a_list_of_villages_is_a_village(run):
+    """Front-line reports list villages in one case: "біля Удачного, Молодецького, Дачного та
+    Філії" is Molodetske (a neuter village, not a raion's adjective) and Filiia (-я, not Filii).
+    A list a lower-case head noun closes is of units, not villages."""
+    rec = run("Наступ противника фіксувався біля Розумівки, Молодецького, Дачного та Філії.", "uk")
+    for surface, name in (("Молодецького", "Molodetske"), ("Філії", "Filiia")):
+        e = _one(rec, surface)
+        _generated(e, "place")
+        assert e.canonical == name
+    rec = run("Зустріч з мешканцями Розумівки, Молодецького та Зорянського старостинських округів.", "uk")
+    assert not any(e.method == "generated" for e in rec.entities if e.surface == "Молодецького")
+
+
 def test_a_weak_fuzzy_guess_gives_way_to_a_cue_or_a_list_of_settlements(run):
     """Far-fetched fuzzy matches (Новомиколаївка ~ Novosibirsk, Kotlyne ~ Jilin) are too weak to
     review; a settlement cue or a list of settlements says more, so the village is proposed."""

@@ -188,6 +188,9 @@ COUNTRY_VOTE_KINDS = frozenset({"oblast", "federal-subject", "raion", "district"
 UNIT_ADJECTIVE_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк|sk|ck)(?:а|ої|ій|у|ою|ий|ого|ому|им|ім|ая|ой|ую|ым|ое|ого|"
                                r"ому|ом|е|a|oi|iy|yi|y|iy|ogo|oho|omu|e)$")
 NEUTER_ADJECTIVE_RE = re.compile(r"(?:ське|цьке|зьке|ское|цкое|ske|ckoye|skoye|skoe)$")
+# the genitive, dative and locative a neuter adjective shares with the masculine (Молодецького)
+OBLIQUE_NEUTER_RE = re.compile(r"(?:ськ|цьк|зьк|ск|цк)(?:ого|ому|ім|ом)$")
+HEAD_AFTER_RE = re.compile(r"\s+[^\W\d_A-ZА-ЯІЇЄҐ]")  # a lower-case word right after the list: its head noun
 #: What separates the items of a list of places: commas, "and"/"or", and a spaced dash between two
 #: settlements ("між населеними пунктами Стара Гута – Нова Гута", a road or a front line).
 LIST_GAP_RE = re.compile(r"\s*(?:[,;]|[,;]?\s+(?:and|or|и|или|і|й|та|або|a также|а також)\s+|\s+[-–—]\s+)\s*")
@@ -246,17 +249,19 @@ class GeneratedPlaces:
         anchors = [(e.start, e.end) for e in known + out if self._settlement(e)]
         items = sorted([(s, e, True) for s, e in anchors] +
                        [(self.tokens[a].start, self.tokens[b - 1].end, False) for a, b in pending])
-        in_list: set[int] = set()
+        in_list: dict[int, bool] = {}  # start of a listed run -> its list ends the phrase
         group: list[tuple[int, int, bool]] = []
         for it in items + [(len(self.text) + 1, len(self.text) + 1, False)]:
             if group and LIST_GAP_RE.fullmatch(self.text[group[-1][1]:it[0]]):
                 group.append(it)
                 continue
             if any(g[2] for g in group):
-                in_list.update(g[0] for g in group if not g[2])
+                closed = not HEAD_AFTER_RE.match(self.text, group[-1][1])
+                in_list.update((g[0], closed) for g in group if not g[2])
             group = [it]
         for a, b in pending:
-            if self.tokens[a].start in in_list and self._nameish(a, b, cued=True):  # a list is a cue
+            start = self.tokens[a].start
+            if start in in_list and self._nameish(a, b, cued=True, listed=in_list[start]):  # a list is a cue
                 out.append(self.place(a, b, "settlement", "listed beside settlements", known + out))
             else:
                 left.append((a, b))
@@ -299,10 +304,13 @@ class GeneratedPlaces:
             return None
         return PlaceCue("settlement", f"named like a village (-{last[-4:]})")
 
-    def _nameish(self, a: int, b: int, cued: bool = False, strong: bool = False) -> bool:
+    def _nameish(self, a: int, b: int, cued: bool = False, strong: bool = False, listed: bool = False) -> bool:
         """Could tokens[a:b] be a settlement's name? Not an abbreviation, not stopwords only,
         and, without a settlement word before it, not a unit's adjective ("Білопільська",
-        "Київській", "Svitlodarska"): those name hromadas, raions and oblasts, and streets."""
+        "Київській", "Svitlodarska"): those name hromadas, raions and oblasts, and streets. In
+        a list of settlements that no head noun closes (`listed`: "біля Удачного, Молодецького,
+        Дачного та Філії.") an oblique neuter adjective is a village (Молодецьке); a list
+        closed by one ("Петрівського та Протопопівського старостинських округів") is of units."""
         lex = self.index.lexicon
         toks = self.tokens[a:b]
         common = all(t.key in lex.stopwords or t.key in lex.common_words for t in toks)
@@ -318,6 +326,7 @@ class GeneratedPlaces:
         if not UNIT_ADJECTIVE_RE.search(last):
             return True
         return cued and (NEUTER_ADJECTIVE_RE.search(last) is not None
+                         or (listed and OBLIQUE_NEUTER_RE.search(last) is not None)
                          or (strong and a > 0 and _names_its_settlement(self.tokens[a - 1].text, last, self.lang)))
 
     def _common_opener(self, a: int, b: int) -> bool:
