@@ -329,6 +329,17 @@ def test_a_translated_russian_name_meets_the_ukrainian_one(run):
     assert e.canonical == "Zakhidne"
 
 
+def test_a_lone_surname_is_no_person_in_a_street_name_or_beside_another_capitalised_word(run):
+    """A surname the dictionary reads first is a person alone in a sentence, but not after a
+    street word ("по улице Вербицкого": a street) and not as part of a longer name the linker
+    does not read whole ("Тогрул Аскеров": no person "Askerov"); a guessed oblique form is left
+    alone, since its nominative would be a guess (Задераку: Задерак or Задерака)."""
+    rec = run("Остается участок по улице Вербицкого, он в серой зоне. Соперником стал Тогрул Аскеров.", "ru")
+    assert not any(e.type == "person" and e.method == "generated" for e in rec.entities), rec.entities
+    rec = run("Шепелєв відібрав м'яч, проскочив Задераку й дав пас.", "uk")
+    assert not any(e.method == "generated" for e in rec.entities if e.surface == "Задераку")
+
+
 def test_an_oblique_neuter_adjective_in_a_list_of_villages_is_a_village(run):
     """Front-line reports list villages in one case: "біля Удачного, Молодецького, Дачного та
     Філії" is Molodetske (a neuter village, not a raion's adjective) and Filiia (-я, not Filii).

@@ -305,7 +305,7 @@ class OpenWorld:
             for sp in spans:
                 if sp.start > pos:
                     rest.append((pos, sp.start))
-                if sp.reason == people.SPEECH_REASON:  # "Tkachenko said": the person named in full, if any
+                if sp.reason in people.LONE_REASONS:  # "Tkachenko said": the person named in full, if any
                     listed = self.lone.listed(entities) if listed is None else listed
                     ent = self.lone.coref(sp.start, sp.end, surnames) or self.lone.coref(sp.start, sp.end, listed)
                     if ent is not None:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from transnorm.linking.declension import context_gender, cyr_parses, nominative, plain
 from transnorm.linking.derived import is_first_name_key, people_names, ukrainian_given_names
-from transnorm.linking.hits import sentence_initial
+from transnorm.linking.hits import capitalised, sentence_initial
 from transnorm.text.crosslang import ru_name_from_uk
 from transnorm.text.fold import Token, fold
 from transnorm.text.morph import APOSTROPHES, analyzer, is_cyrillic_word, ukrainian_surname, word_langs
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # first as a place (Чкалову; a surname only after initials), I initial, R role word, X other.
 PATRONYMIC_RE = re.compile(r"(?:ович|евич|ьевич|йович|івна|ївна|овна|евна|ична|інічна)$", re.I)
 SLAVIC_SURNAME_RE = re.compile(
-    r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|цкий|ская|цкая|ський|цький|ська|цька|енко|ко|ук|юк|чук|"
+    r"(?:ов|ев|ёв|єв|ин|ін|ын|ова|ева|ёва|єва|ина|іна|ына|ский|цкий|ская|цкая|ський|цький|ська|цька|енко|ко|ук|юк|чук|"
     r"як|ич|ець|ак|ик|ний|ная|на|ний)$", re.I)
 LATIN_TOPONYM_RE = re.compile(r"(?:ivka|yivka|iivka|ovka|evka|ivske|ynske|ove|yne|ivtsi|ychi)$", re.I)
 
@@ -98,6 +98,8 @@ SURNAME_ENDING_RE = re.compile(r"(?:ov|ev|yov|in|yn|sky|skyi|skiy|ski|ska|skaya|
 
 
 SPEECH_REASON = "surname beside a speech verb"
+LONE_REASON = "a surname first to the dictionary"
+LONE_REASONS = (SPEECH_REASON, LONE_REASON)  # a surname alone: the person the text names in full, if any
 
 
 def speech_verb(tok: Token, lang: str, index: "Index") -> bool:
@@ -342,6 +344,8 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
             span = PersonSpan(a, a + 1, surname=[a], reason=SPEECH_REASON)
         elif k == "W" and n == 1 and cyr and _speaker_of_other_gender(text, tokens, a, lang, index):
             span = PersonSpan(a, a + 1, surname=[a], reason=SPEECH_REASON)
+        elif k == "S" and n == 1 and cyr and _surname_first(text, tokens, a, lang):
+            span = PersonSpan(a, a + 1, surname=[a], reason=LONE_REASON)
         if span is not None:
             if role and span.reason != "role word + surname":
                 span.reason += ", after a role word"
@@ -382,6 +386,22 @@ def _common_first_name(tok: Token, lang: str, index: "Index") -> bool:
     lexicon, files = index.lexicon.given_names, people_names(index).first_cyrillic
     return any(k in lexicon or k in files for k in (tok.key, *(
         fold(p.normal_form) for p in cyr_parses(tok.text.lower(), lang) if "Name" in p.tag.grammemes)))
+
+
+def _surname_first(text: str, tokens: Sequence[Token], a: int, lang: str) -> bool:
+    """A lone word inside a sentence whose first dictionary reading is a surname: sports and
+    local reports name people by surname alone ("а от Шепелєв розпочав", "зв'язка з Андрієвським").
+    Not beside another capitalised word: that is a longer name read in part ("Тогрул Аскеров")."""
+    tok = tokens[a]
+    low = tok.text.lower()
+    parses = cyr_parses(low, lang)
+    if not parses or "Surn" not in parses[0].tag.grammemes or sentence_initial(text, tok):
+        return False  # a guessed oblique form's nominative is a guess too (Задераку: Задерак? Задерака?)
+    if any(0 <= j < len(tokens) and capitalised(tokens[j]) and text[min(tokens[j].end, tok.end):
+                                                                   max(tokens[j].start, tok.start)] == " "
+           for j in (a - 1, a + 1)):
+        return False
+    return plain(parses[0].tag.case) == "nomn" or analyzer(word_langs(low, lang)[0]).word_is_known(low)
 
 
 def _plain_surname(tok: Token, lang: str) -> bool:
