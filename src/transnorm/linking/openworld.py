@@ -81,6 +81,8 @@ class OpenWorld:
             if h.end_tok - i == 1 and h.end_tok < len(self.tokens) and self.tokens[h.end_tok].joined \
                     and self.kind(h.end_tok) == "I" and not self._initial_fits(h, self.tokens[h.end_tok].text):
                 continue  # "Клименко Ф.М.": initials after the surname that are not the listed person's
+            if h.end_tok - i == 1 and self._first_name_before_surname(h, covered):
+                continue  # "Софія Балабан": a first name (Sofia is also a city) and a surname: a person
             if h.end_tok - i != 1 or prv < 0 or prv in covered:
                 out.append(h)
                 continue
@@ -107,6 +109,15 @@ class OpenWorld:
                 out.append(replace(h, refs=persons, methods={e: m for e, m in h.methods.items() if e in persons}))
             # else: dropped; the run (with its first name or initial) goes to the person path
         return out
+
+    def _first_name_before_surname(self, h: Hit, covered: set[int]) -> bool:
+        """A one-word place match that is a first name, followed by a surname nothing matched."""
+        nxt = h.end_tok
+        if nxt >= len(self.tokens) or nxt in covered or not self.tokens[nxt].joined \
+                or not capitalised(self.tokens[nxt]) or any(self.index.entries[e].type == "person" for e in h.refs):
+            return False
+        latin_word = not is_cyrillic_word(self.tokens[nxt].text) and self.tokens[nxt].key in self.index.stop
+        return self.kind(h.start_tok) == "G" and self.kind(nxt) == "S" and not latin_word  # not "Sofia Zoo"
 
     def _village_speaking(self, h: Hit) -> bool:
         """A GeoNames place's name read as a surname beside a speech verb: villages do not speak,
