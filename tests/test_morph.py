@@ -171,6 +171,19 @@ def test_a_neuter_village_read_as_a_surname_still_meets_its_name():
     assert linked("Ранена жительница Каменского.", idx, "ru") == [("Каменского", "ua-kamianske")]
 
 
+def test_a_short_possessive_declined_as_a_full_adjective_meets_its_name():
+    """Часов Яр (Ukrainian Часів Яр) is written "у Часового Яра", "в Часовому Яру": the short
+    possessive's nominative is a key of the declined word, in both languages."""
+    assert fold("часов") in morph.neuter_readings("часового", "ru", possessive=True)
+    assert fold("часів") in morph.neuter_readings("часовому", "uk", possessive=True)
+    assert morph.neuter_readings("гуковому", "uk") == (fold("гукове"),)  # alone: Гукове, no Гуків
+    entries = [E("ua-chasiv-yar", "Chasiv Yar", kind="city", country="UA",
+                 aliases={"ru": ["Часов Яр"], "uk": ["Часів Яр"]})]
+    idx = compile_index(entries, Lexicon(), "t", variants=lambda n, ln: ())
+    assert linked("Бои у Часового Яра продолжаются.", idx, "ru") == [("Часового Яра", "ua-chasiv-yar")]
+    assert linked("Бої в Часовому Яру тривають.", idx, "uk") == [("Часовому Яру", "ua-chasiv-yar")]
+
+
 def test_vocab_keeps_only_gazetteer_words(small):
     vocab = linking_keys.index_vocab(small)
     assert linking_keys.index_vocab(small) is vocab  # memoised

@@ -261,14 +261,28 @@ _NEUTER_ENDINGS = {
 }
 
 
+# A short possessive adjective (Часов Яр, Ukrainian Часів Яр) is declined in the news as a full one:
+# "у Часового Яра", "в Часовом Яре", "біля Часового Яру".
+_POSSESSIVE_ENDINGS = {
+    "ru": (("ового", "ов"), ("овому", "ов"), ("овом", "ов"), ("евого", "ев"), ("евом", "ев"), ("иного", "ин"),
+           ("ином", "ин")),
+    "uk": (("ового", "ів"), ("овому", "ів"), ("овім", "ів"), ("иного", "ин"), ("иному", "ин"), ("инім", "ин")),
+}
+
+
 @lru_cache(maxsize=100_000)
-def neuter_readings(word: str, lang: str) -> tuple[str, ...]:
-    """Folded neuter nominatives of an adjective-shaped word in an oblique case (lower case in):
-    каменского -> каменское, степного -> степное, кам'янському -> кам'янське."""
-    for end, nom in _NEUTER_ENDINGS.get(lang, ()):
-        if word.endswith(end) and len(word) - len(end) >= 3:
-            return (fold(word[: -len(end)] + nom),)
-    return ()
+def neuter_readings(word: str, lang: str, possessive: bool = False) -> tuple[str, ...]:
+    """Folded nominatives of an adjective-shaped word in an oblique case (lower case in), as a
+    neuter (каменского -> каменское, степного -> степное, кам'янському -> кам'янське) and, with
+    `possessive` (a capitalised word follows: the name goes on), as a short possessive
+    (часового -> часов, Ukrainian часового -> часів; alone, Гуковому is Гукове, not Гуків)."""
+    out = []
+    for table in (_NEUTER_ENDINGS, _POSSESSIVE_ENDINGS) if possessive else (_NEUTER_ENDINGS,):
+        for end, nom in table.get(lang, ()):
+            if word.endswith(end) and len(word) - len(end) >= 3:
+                out.append(fold(word[: -len(end)] + nom))
+                break
+    return tuple(out)
 
 
 @lru_cache(maxsize=100_000)
@@ -350,7 +364,7 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
     memo = _token_memo(vocab) if vocab is not None else {}
     out: list[tuple[str, ...]] = []
     depth = max_tokens  # words since the last capitalised one, along a chain of vocab words
-    for t in tokens:
+    for n, t in enumerate(tokens):
         upper = t.text[:1].isupper()
         if vocab is not None:
             depth = 0 if upper else depth + 1 if t.joined and out and any(k in vocab for k in out[-1]) \
@@ -362,12 +376,13 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
             if depth >= max_tokens:
                 out.append((t.key,))
                 continue
-            got = memo.get((t.text, t.key, lang))
+            named_on = upper and n + 1 < len(tokens) and tokens[n + 1].joined and tokens[n + 1].text[:1].isupper()
+            got = memo.get((t.text, t.key, lang, named_on))
             if got is None:
                 alts = _text_alts(t.text, t.key, lang)
                 keep = [k for k in alts[1:] if k in vocab]
                 if upper:
-                    keep += [k for k in neuter_readings(t.text.lower(), lang) if k in vocab and k not in keep]
+                    keep += [k for k in neuter_readings(t.text.lower(), lang, named_on) if k in vocab and k not in keep]
                 if upper and not keep and alts[0] not in vocab and guessable(t.text.lower(), lang):
                     keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key]
                 if upper and not keep and alts[0] not in vocab and lang == "uk" and not t.text.isupper() \
@@ -375,7 +390,7 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
                     keep = [k for k in russian_spelling_keys(t.text) if k in vocab and k != t.key]
                 got = (alts[0], *keep)
                 if len(memo) < 200_000:
-                    memo[(t.text, t.key, lang)] = got
+                    memo[(t.text, t.key, lang, named_on)] = got
             out.append(got)
             continue
         alts = _text_alts(t.text, t.key, lang)
