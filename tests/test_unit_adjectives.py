@@ -121,6 +121,17 @@ def test_the_raion_abbreviated_r_n_is_a_raion_head(full_index):
     assert at(ents, "Купянского").gazetteer_id == "ua-raion-kupiansk"
 
 
+def test_a_russian_adjective_of_a_ukrainian_settlement_listed_only_in_ukrainian_finds_it(full_index):
+    """Russian text makes the adjective from the Russian name (Кондрашевка: "Кондрашевской
+    громады"), which the gazetteer may lack; the cross-language key finds the Ukrainian one
+    (Кіндрашівка), also for a head in the accusative ("поселковую военную администрацию")."""
+    ents = link_segment("Жители Кондрашевской громады эвакуированы.", "ru", full_index, CFG)
+    assert at(ents, "Кондрашевской").canonical == "Kindrashivka hromada"
+    ents = link_segment("Образовать Нововасильевскую поселковую военную администрацию Мелитопольского района.",
+                        "ru", full_index, CFG)
+    assert at(ents, "Нововасильевскую").canonical == "Novovasylivka"
+
+
 def test_after_a_hromada_noun_a_bare_english_ska_adjective_is_that_hromada(full_index):
     """English reports name a list's communities once, then each by its adjective alone."""
     text = ("Shelling hit several communities of Sumy region. Mortars were used in Khotynska and Bilopilska, "

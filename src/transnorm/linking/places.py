@@ -156,6 +156,13 @@ def crosslang_refs(name: str, index: "Index") -> list["NameRef"]:
     return [r for k in keys for r in index.lookup(k) if _ua_settlement(index, r)]
 
 
+def ru_settlement_names(stem: str) -> list[str]:
+    """The Russian settlement names a Russian place adjective's stem may come from (folded stem
+    in, lower case out): кондрашевск -> кондрашевка, песчанск -> песчаное, изюмск -> изюм."""
+    base = stem[:-2] if stem.endswith(("ск", "цк")) else stem
+    return ([base + "ка"] if base.endswith(("ев", "ов")) else []) + [base + "ое", base + "о", base]
+
+
 def propose_place(words: Sequence[str], lang: str, country: str | None,
                   translated: Mapping[str, str] | None = None) -> tuple[str, str, str]:
     """(nominative, English spelling, note) for a Cyrillic place name the gazetteer lacks.

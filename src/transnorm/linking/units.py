@@ -25,7 +25,7 @@ from transnorm.gazetteer.adjectives import AdjectiveRules, AdjectiveTable, rules
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index
 from transnorm.linking.hits import capitalised
-from transnorm.linking.places import GENERATED_SCORE, slug
+from transnorm.linking.places import GENERATED_SCORE, crosslang_refs, ru_settlement_names, slug
 from transnorm.records import Candidate, Entity
 from transnorm.text.crosslang import ru_name_from_uk, uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
@@ -346,6 +346,9 @@ def choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRu
         if alt != m.stem:
             places = [(p, r) for p, r in table.place_refs(alt) if index.entries[p].kind in SETTLEMENT_KINDS
                       and index.entries[p].country == "UA"]
+    if not places and lang == "ru":  # Кондрашевская громада: Кондрашевка, which is Кіндрашівка
+        places = list(dict.fromkeys((r.entry, 0) for n in ru_settlement_names(m.stem)
+                                    for r in crosslang_refs(n, index)))
     if m.village:
         places = [(p, r) for p, r in places if (index.entries[p].population or 0) < VILLAGE_BODY_POPULATION]
     if m.head == "hromada" or (m.head in HOME_HEADS and lang == "uk"):
