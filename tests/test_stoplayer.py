@@ -97,6 +97,7 @@ def test_a_country_name_ending_a_hyphenated_name_is_not_rewritten(full_index):
 @pytest.mark.parametrize("text,lang,word", [
     ("The Match between the two clubs ended in a draw.", "en", "Match"),
     ("The Biathlon World Cup moved to Oberhof.", "en", "Cup"),
+    ("He won three world Cup medals before the final.", "en", "Cup"),  # a title's capital, mid-sentence
     ("Около Часа ночи прогремели взрывы.", "ru", "Часа"),
     ("Решение Совета безопасности ООН ожидается завтра.", "ru", "Совета"),
     ("Далі буде оголошено результати.", "uk", "Далі"),

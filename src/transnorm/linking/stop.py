@@ -129,12 +129,15 @@ def apply_stop_layer(text: str, tokens: list[Token], hits: list[Hit], index: Ind
             inside = (not sentence_initial(text, tok) and not _glued(text, tokens, h)
                       and not any(a <= tok.start < b for a, b in heads))
             mid = h.method == "exact" and inside
+            # English capitalises common words in titles ("world Cup"): its spelling must be the
+            # place's own, letter for letter (Cup is no Chupa)
+            own = OWN_NAME_RATIO if is_cyrillic_word(tok.text) else 100
             # a country's name in any case, capitalised inside a sentence ("посол Дании"): the
             # word it shares a folded key with (даний, "given") is capitalised only at a start
             h.refs = {ei: r for ei, r in h.refs.items() if index.entries[ei].source not in GENERATED_SOURCES
                       or (inside and index.entries[ei].kind == "country" and h.end_tok - h.start_tok == 1)
                       or (mid and index.entries[ei].country in domain
-                          and likeness(tok.text, index.entries[ei].canonical) >= OWN_NAME_RATIO)}
+                          and likeness(tok.text, index.entries[ei].canonical) >= own)}
         if h.refs:
             h.cap = min(h.cap, STOP_CAP)
             out.append(h)
