@@ -84,6 +84,10 @@ def test_organisation_links_are_not_place_mentions(index):
      "ua-city-kalush"),
     ("The opening took place in the Ivan Franko Central Library.", "en", "Ivan Franko Central Library",
      "organisation", "institution", "person-ivan-franko"),  # named after a person: neither is mentioned
+    ("The film premiered at the Bohdan Khmelnytskyi Cinema yesterday.", "en", "Bohdan Khmelnytskyi Cinema",
+     "organisation", "institution", "person-bohdan-khmelnytskyi"),
+    ("The project is funded by the U-LEAD with Europe Programme.", "en", "Europe Programme", "organisation",
+     "institution", "continent-europe"),
 ])
 def test_a_place_next_to_a_cue_word_is_one_named_thing(index, text, lang, surface, type_, kind, place):
     ents = by_surface(linked(index, text, lang))
