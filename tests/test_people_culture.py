@@ -47,3 +47,14 @@ def test_a_plural_noun_opening_a_sentence_is_no_first_name_before_a_writer(full_
     assert got["Ремарка"] == ("person-erich-maria-remarque", "auto")
     got = _links("Роман Старовойт прибыл в Курск.", "ru", full_index)
     assert got["Роман Старовойт"] == ("person-roman-starovoit", "auto")
+
+
+def test_performers_named_by_a_stage_name_alone_in_a_case_form(full_index):
+    """Culture news names singers by a stage name alone and declines it: "концерт Земфиры",
+    "разом з Джамалою", "Потап и Настя Каменских" (gazetteers/people-ua.yaml, people-ru.yaml)."""
+    got = _links("Концерт Земфиры перенесли, Земфира выступит в Риге.", "ru", full_index)
+    assert got["Земфиры"] == ("person-zemfira", "auto") and got["Земфира"] == ("person-zemfira", "auto")
+    got = _links("Разом з Джамалою вони вперше виконали спільну композицію.", "uk", full_index)
+    assert got["Джамалою"] == ("person-jamala", "auto")
+    got = _links("Потап и Настя Каменских дали концерт в Одессе.", "ru", full_index)
+    assert got["Потап"][0] == "person-oleksii-potapenko" and got["Настя Каменских"][0] == "person-nastya-kamenskykh"

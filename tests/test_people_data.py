@@ -31,6 +31,9 @@ KMU_EXCEPTIONS = {
     "(KMU: Volodymyr Klychko)",
     "person-jozef-szabo": "a Hungarian name from Transcarpathia, written in its Hungarian form "
     "(KMU of the Ukrainian Йожеф Сабо: Yozhef Sabo)",
+    "person-jamala": "a stage name, spelt Jamala by the singer (KMU: Dzhamala)",
+    "person-max-barskih": "a stage name, spelt Max Barskih by the singer (KMU: Maks Barskykh)",
+    "person-jerry-heil": "a stage name in English (KMU of Джеррі Хейл: Dzherri Kheil)",
 }
 
 # Entries whose `short` is not the last word of the canonical, with the reason.
