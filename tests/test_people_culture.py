@@ -58,3 +58,12 @@ def test_performers_named_by_a_stage_name_alone_in_a_case_form(full_index):
     assert got["Джамалою"] == ("person-jamala", "auto")
     got = _links("Потап и Настя Каменских дали концерт в Одессе.", "ru", full_index)
     assert got["Потап"][0] == "person-oleksii-potapenko" and got["Настя Каменских"][0] == "person-nastya-kamenskykh"
+
+
+def test_ukrainian_writers_and_painters_by_surname_in_a_case_form(full_index):
+    """Classics culture news names by the surname alone, declined: "повісті Гоголя", "картини
+    Малевича і Куїнджі", "п'єси Старицького"."""
+    got = _links("У музеї показали повісті Гоголя, картини Малевича і Куїнджі та п'єси Старицького.", "uk",
+                 full_index)
+    assert got["Гоголя"][0] == "person-mykola-hohol" and got["Малевича"][0] == "person-kazimir-malevich"
+    assert got["Куїнджі"][0] == "person-arkhip-kuindzhi" and got["Старицького"][0] == "person-mykhailo-starytskyi"

@@ -34,6 +34,8 @@ KMU_EXCEPTIONS = {
     "person-jamala": "a stage name, spelt Jamala by the singer (KMU: Dzhamala)",
     "person-max-barskih": "a stage name, spelt Max Barskih by the singer (KMU: Maks Barskykh)",
     "person-jerry-heil": "a stage name in English (KMU of Джеррі Хейл: Dzherri Kheil)",
+    "person-mykola-hohol": "known in English by the Russian form of his name, Nikolai Gogol (KMU: Mykola Hohol)",
+    "person-yaroslav-the-wise": "a historical ruler known in English by his epithet translated (KMU: Yaroslav Mudryi)",
 }
 
 # Entries whose `short` is not the last word of the canonical, with the reason.

@@ -56,8 +56,8 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
         if _candidate(e, lex) and whole:
             found = (_ends_with_cue(text, tokens, e, a, b + 1, lex) or _after(text, tokens, a, b + 1, lex)
                      or _before(text, tokens, a, b + 1, lex))
-        elif e.type == "person" and whole and (b > a or e.method == "generated"):
-            # "the Ivan Franko Central Library", "cruiser Admiral Kuznetsov", "по улице Вербицкого"
+        elif e.type == "person" and whole:
+            # "the Ivan Franko Central Library", "cruiser Admiral Kuznetsov", "на улице Гоголя"
             found = _after(text, tokens, a, b + 1, lex) or _before(text, tokens, a, b + 1, lex)
         if found is None and whole and e.type in ("place", "person") and (q := _in_quotes(text, e)):
             qa, qb = bisect_left(starts, q[0]), bisect_left(starts, q[1])  # the quoted name's tokens
