@@ -329,6 +329,22 @@ def test_a_translated_russian_name_meets_the_ukrainian_one(run):
     assert e.canonical == "Zakhidne"
 
 
+def test_a_two_word_village_name_is_read_whole_not_as_a_listed_one_word_village(run):
+    """GeoNames has many a Слобода and Воля: "Михальчина Слобода" (a possessive the dictionary does
+    not know) and "Воля Ковельська" (the adjective of a town, agreeing) are one village each,
+    proposed whole; "Воля Ковельської громади" is Volia in Kovel hromada."""
+    rec = run("Окупанти обстріляли територію сіл Михальчина Слобода та Богданове.", "uk")
+    e = _one(rec, "Михальчина Слобода")
+    _generated(e, "place")
+    assert e.canonical == "Mykhalchyna Sloboda"
+    rec = run("До округу входить територія сіл Зелена, Воля Ковельська; Ружинський округ – сіл Ружин.", "uk")
+    e = _one(rec, "Воля Ковельська")
+    _generated(e, "place")
+    assert e.canonical == "Volia Kovelska"
+    rec = run("Вибух пролунав у селі Воля Ковельської громади.", "uk")
+    assert _one(rec, "Ковельської громади").canonical == "Kovel hromada"
+
+
 def test_a_lone_surname_is_no_person_in_a_street_name_or_beside_another_capitalised_word(run):
     """A surname the dictionary reads first is a person alone in a sentence, but not after a
     street word ("по улице Вербицкого": a street) and not as part of a longer name the linker

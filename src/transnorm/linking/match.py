@@ -80,7 +80,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     for h in [*hits, *hromadas]:
         for j in range(h.start_tok, h.end_tok):
             taken[j] = True
-    for h in cue_hits(text, tokens, keys, taken, index, hits):
+    for h in cue_hits(text, tokens, keys, taken, index, hits, lang):
         hits.append(h)
         taken[h.start_tok] = True
     leftovers = _capitalised_runs(text, tokens, taken, index, lang)

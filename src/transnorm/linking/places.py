@@ -203,6 +203,11 @@ HEAD_AFTER_RE = re.compile(r"\s+[^\W\d_A-ZА-ЯІЇЄҐ]")  # a lower-case word 
 LIST_GAP_RE = re.compile(r"\s*(?:[,;]|[,;]?\s+(?:and|or|и|или|і|й|та|або|a также|а також)\s+|\s+[-–—]\s+)\s*")
 
 
+def _noun_first(word: str, lang: str) -> bool:
+    parses = cyr_parses(word.lower(), lang) if is_cyrillic_word(word) else ()
+    return bool(parses) and parses[0].tag.POS == "NOUN"
+
+
 def slug(name: str) -> str:
     s = unicodedata.normalize("NFKD", name)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
@@ -330,8 +335,8 @@ class GeneratedPlaces:
         if b - a == 1 and is_cyrillic_word(toks[0].text) and is_function_or_verb(toks[0].text):
             return False  # "с. Циркуни, Внаслідок обстрілу": a comma for a full stop, not a list
         last = toks[-1].text.lower()
-        if not UNIT_ADJECTIVE_RE.search(last):
-            return True
+        if not UNIT_ADJECTIVE_RE.search(last) or (cued and b - a == 2 and _noun_first(toks[0].text, self.lang)):
+            return True  # a noun and its adjective are a village's name: "Воля Ковельська"
         return cued and (NEUTER_ADJECTIVE_RE.search(last) is not None
                          or (listed and OBLIQUE_NEUTER_RE.search(last) is not None)
                          or (strong and a > 0 and _names_its_settlement(self.tokens[a - 1].text, last, self.lang)))
@@ -359,7 +364,7 @@ class GeneratedPlaces:
         """"Новомиколаївка Шевченківської громади": the unit's adjective is not part of the place."""
         last = self.tokens[b - 1]
         if b - a >= 2 and b < len(self.tokens) and self.tokens[b].text[:1].islower() and \
-                UNIT_ADJECTIVE_RE.search(last.text.lower()):
+                not self.text[last.end:self.tokens[b].start].strip() and UNIT_ADJECTIVE_RE.search(last.text.lower()):
             return b - 1
         return b
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from typing import Collection
 
+from transnorm.gazetteer.adjectives import rules_for
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index
 from transnorm.linking.declension import cyr_parses
 from transnorm.linking.hits import Hit, headline_lines, sentence_initial
 from transnorm.text.fold import Token, fold_name
-from transnorm.text.morph import is_cyrillic_word
+from transnorm.text.morph import analyzer, is_cyrillic_word, word_langs
 from transnorm.text.translit import likeness
 
 OWN_NAME_RATIO = 80  # text/translit.likeness of the written word to the place's canonical
@@ -77,7 +78,7 @@ def _listed_beside_a_place(text: str, tokens: list[Token], i: int, hits: list[Hi
 
 
 def cue_hits(text: str, tokens: list[Token], keys: list[tuple[str, ...]], taken: list[bool],
-             index: Index, hits: list[Hit]) -> list[Hit]:
+             index: Index, hits: list[Hit], lang: str | None = None) -> list[Hit]:
     """Places whose one-word name is a lexicon common word (Перемога, Маяк, Progress): the index
     keeps them apart (Index.cue_only) and they are found only right after a settlement cue ("в
     селі Перемога", "the village of Progress") or in a list beside other places ("Никаноровка,
@@ -95,6 +96,8 @@ def cue_hits(text: str, tokens: list[Token], keys: list[tuple[str, ...]], taken:
             refs = index.cue_only.get(key)
             if refs:
                 h = Hit(i, i + 1, {r.entry: r for r in refs}, "exact" if reading == 0 else "morph", cap=STOP_CAP)
+                if lang in ("ru", "uk") and _place_adjective_after(text, tokens, h, set(), index, lang):
+                    break  # "Воля Ковельська": one longer name, read whole later
                 if _settlement_cue(text, tokens, h, index) or _listed_beside_a_place(text, tokens, i, hits, index):
                     out.append(h)
                 break
@@ -160,11 +163,38 @@ def release_prefixed(text: str, tokens: list[Token], hits: list[Hit], index: Ind
         if (i >= 0 and i not in starts and text[tokens[i].end:tokens[h.start_tok].start] == " "
                 and tokens[i].text[:1].isupper()
                 and all(index.entries[ei].kind in SETTLEMENT_KINDS for ei in h.refs)
-                and (_agrees(tokens[i].text.lower(), tokens[h.start_tok].text.lower(), lang, index)
+                and (_agrees(tokens[i].text.lower(), tokens[h.start_tok].text.lower(), lang, index,
+                             guessed=not sentence_initial(text, tokens[i]))
                      if is_cyrillic_word(tokens[i].text) else _latin_prefix(text, tokens[i], index))):
+            continue
+        if lang in ("ru", "uk") and _place_adjective_after(text, tokens, h, starts, index, lang):
             continue
         out.append(h)
     return out
+
+
+def _place_adjective_after(text: str, tokens: list[Token], h: Hit, starts: set[int], index: Index, lang: str) -> bool:
+    """"Воля Ковельська", "Слобода Бакаївська": a one-word village the gazetteer found (GeoNames
+    has many a Воля) followed by the capitalised adjective of a town, agreeing with it, is one
+    longer name; not when a lower-case word follows the adjective (its own head: "Сумська громада")."""
+    j = h.end_tok
+    if h.end_tok - h.start_tok != 1 or j >= len(tokens) or j in starts \
+            or text[tokens[j - 1].end:tokens[j].start] != " ":
+        return False
+    adj = tokens[j]
+    if not (adj.text[:1].isupper() and is_cyrillic_word(adj.text) and all(
+            index.entries[ei].source in GENERATED_SOURCES and index.entries[ei].kind in SETTLEMENT_KINDS
+            for ei in h.refs)):
+        return False
+    if j + 1 < len(tokens) and text[adj.end:tokens[j + 1].start] == " " and tokens[j + 1].text[:1].islower():
+        return False
+    rules = rules_for(index)
+    if rules is None or rules.stem_of(adj.key) is None:
+        return False
+    forms = {(p.tag.case, p.tag.number, p.tag.gender) for p in cyr_parses(adj.text.lower(), lang)
+             if p.tag.POS == "ADJF"}
+    return any((p.tag.case, p.tag.number, p.tag.gender) in forms
+               for p in cyr_parses(tokens[h.start_tok].text.lower(), lang) if p.tag.POS == "NOUN")
 
 
 #: Romanised endings of Slavic adjectives: Mokraya, Novoye, Staryy, Velykyi, Nova, Mala, Stari.
@@ -179,11 +209,14 @@ def _latin_prefix(text: str, tok: Token, index: Index) -> bool:
             and not sentence_initial(text, tok))
 
 
-def _agrees(adjective: str, noun: str, lang: str, index: Index) -> bool:
+def _agrees(adjective: str, noun: str, lang: str, index: Index, guessed: bool = False) -> bool:
     """Is `adjective` an adjective that opens place names (its lemma is a word of some listed
-    name: Нова, Мала, Золота, not "Легендарная") in a case and number `noun` can take?"""
+    name: Нова, Мала, Золота, not "Легендарная") in a case and number `noun` can take?
+    `guessed` (mid-sentence): so is one the dictionary does not know, a possessive made of a
+    name ("Михальчина Слобода")."""
     words = index.words()
+    unknown = guessed and not analyzer(word_langs(adjective, lang)[0]).word_is_known(adjective)
     forms = {(p.tag.case, p.tag.number) for p in cyr_parses(adjective, lang)
-             if p.tag.POS == "ADJF" and fold_name(p.normal_form) in words}
+             if p.tag.POS == "ADJF" and (unknown or fold_name(p.normal_form) in words)}
     return bool(forms) and any((p.tag.case, p.tag.number) in forms for p in cyr_parses(noun, lang)
                                if p.tag.POS == "NOUN")
