@@ -311,6 +311,16 @@ def test_a_russian_spelling_links_a_ukrainian_village_through_the_cross_language
     assert (e.gazetteer_id, e.method, e.status) == ("ua-v-bilohorivka", "crosslang", "review")
 
 
+def test_more_translated_russian_village_words_give_the_ukrainian_proposal(run):
+    """Russian reports translate Залізничне as Железнодорожное and Чарівне as Волшебное (lexicon
+    translated_toponym_words): the Ukrainian name is looked up and proposed, not Zheleznodorozhne."""
+    rec = run("Враг обстрелял 23 населенных пункта Запорожской области, в частности Железнодорожного, "
+              "Волшебного, Малиновки и Пятихаток.", "ru")
+    for surface, name in (("Железнодорожного", "Zaliznychne"), ("Волшебного", "Charivne")):
+        e = _one(rec, surface)  # a listed Charivne is found (crosslang), an unlisted one proposed
+        assert (e.canonical, e.status, e.method in ("generated", "crosslang")) == (name, "review", True), e
+
+
 def test_a_translated_russian_name_meets_the_ukrainian_one(run):
     """Russian news translates Західне as Западное, Залізне as Железное: the Ukrainian word comes
     back from the lexicon's translated_toponym_words, for the lookup and for the proposal."""
