@@ -374,6 +374,19 @@ def test_renamed_settlements_keep_their_old_names_and_take_the_new_one(full_inde
     assert full_index.get("gn-699756").canonical == "Kamianets"
 
 
+def test_an_old_name_a_russian_city_bears_as_its_own_is_the_renamed_town_in_a_report_on_donbas(full_index):
+    """Дзержинск is Toretsk's old name and a city of Nizhny Novgorod Oblast; GeoNames gives
+    Toretsk the old name as an alias too, but a listed rename is no nickname: in a list with
+    villages of the DPR it is Toretsk, beside Нижегородской области the Russian city. A name
+    only GeoNames gives a city (Олександрівка, an early name of Donetsk) stays the villages'."""
+    text = "Бои в районах населенных пунктов Калиново, Дзержинск и Гродовка ДНР."
+    assert links_to(linked(full_index, text, "ru"), text, "Дзержинск", "ua-city-toretsk")
+    text = "Завод в Дзержинске Нижегородской области."
+    assert links_to(linked(full_index, text, "ru"), text, "Дзержинске", "gn-563708")
+    text = "Обстріляли Олександрівку на Донеччині."
+    assert not links_to(linked(full_index, text, "uk"), text, "Олександрівку", "ua-city-donetsk")
+
+
 def test_a_bare_adjective_the_document_used_with_a_head_names_the_same_unit(full_index):
     text = "Взрывы в Николаевской области. Руководитель следствия в Николаевской сообщил."
     ents = linked(full_index, text, "ru")

@@ -292,9 +292,11 @@ def _alien_and_exact(surface: str, refs: dict[int, NameRef], index: Index) -> tu
     like = {ei: likeness(surface, index.entries[ei].canonical) for ei in settle}
     if max(like.values()) < OWN_NAME_RATIO:
         return set(), set()
-    # A historic name a person listed (Constantinople for Istanbul) is meant; an alias GeoNames
-    # brought in is not.
-    alien = {ei for ei, r in like.items() if r < ALIEN_NAME_RATIO and refs[ei].tag not in ("historic", "override")}
+    # A historic name a person listed (Constantinople for Istanbul; Дзержинск for Toretsk, which
+    # GeoNames also gives as an alias, the tag the lookup keeps) is meant; an alias GeoNames brought
+    # in is not (Олександрівка, an early name of Donetsk, is the villages').
+    alien = {ei for ei, r in like.items() if r < ALIEN_NAME_RATIO and refs[ei].tag not in ("historic", "override")
+             and not any(likeness(surface, n) >= OWN_NAME_RATIO for n in index.entries[ei].historic)}
     # Only where the written form says how to romanise it: Ukrainian letters (KMU). A Russian or
     # Russian-style Latin form matches GeoNames' romanised-Russian canonicals best (Владимировка,
     # Ternovka: Vladymyrovka, a Russian Ternovka), the wrong ones for a Ukrainian town.
