@@ -177,3 +177,17 @@ def test_a_name_after_region_of_is_the_region_and_stays_bare(index, text, expect
     assert clean(index, text) == expected
     city = link("Lipetsk is a city in Russia.", index, KEEP)
     assert city[0].gazetteer_id != "ru-oblast-lipetsk"
+
+
+def test_a_name_a_page_glued_to_the_next_word_is_cut_off_and_linked(full_index):
+    """Scraped pages lose the space at a line or tag break: "LvivThe", "Shaparenkofrom". The
+    name is cut off (offsets kept, the rest of the word untouched); a brand's own capital
+    (RegioNews) and a word the index knows (Poland, Iceland) are not cut."""
+    cfg = MatchConfig()
+    text = "Born in LvivThe artist moved to Paris. The coach praised Nikolai Shaparenkofrom Dynamo."
+    ents = {e.surface: e for e in link(text, full_index, cfg, lang="en")}
+    assert ents["Lviv"].gazetteer_id == "ua-city-lviv" and text[ents["Lviv"].start:ents["Lviv"].end] == "Lviv"
+    assert ents["Nikolai Shaparenko"].gazetteer_id == "person-mykola-shaparenko"
+    ents = {e.surface: e for e in link("RegioNews reported that Poland and Iceland agreed.", full_index, cfg,
+                                       lang="en")}
+    assert "Regio" not in ents and ents["Poland"].gazetteer_id == "country-pl"
