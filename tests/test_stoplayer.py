@@ -191,3 +191,10 @@ def test_a_big_city_abroad_is_no_common_word(full_index, text, lang, surface, ca
     assert links(full_index, text, lang)[surface].canonical == canonical
     got = links(full_index, "Після того Тур де Франс завершився.", "uk")
     assert "того" not in got and not any(e.canonical in ("Togo", "Tours") for e in got.values()), got
+
+
+def test_a_frequent_word_is_no_surname_a_transliteration_variant_spells(full_index):
+    """"Born in Lviv ...": Борн, Élisabeth Borne's Russian short form, romanises to Born; a
+    frequent English word written so is no mention of her. Her listed spelling still is."""
+    got = links(full_index, "Born in Lviv, the artist moved to Paris. Borne said on Monday.", "en")
+    assert "Born" not in got and got["Borne"].gazetteer_id == "person-elisabeth-borne"

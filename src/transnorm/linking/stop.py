@@ -14,6 +14,7 @@ the mention.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Collection
 
 from transnorm.gazetteer.adjectives import rules_for
@@ -113,12 +114,23 @@ def _glued(text: str, tokens: list[Token], h: Hit) -> bool:
     return before or after
 
 
+def _no_variant_surname(tokens: list[Token], h: Hit, index: Index) -> Hit:
+    """A frequent word is no surname that only a transliteration variant spells so ("Born ...":
+    Борн, Élisabeth Borne's Russian short form, romanised): those refs go; listed spellings stay."""
+    if h.end_tok - h.start_tok != 1 or tokens[h.start_tok].key not in index.stop:
+        return h
+    keep = {ei: r for ei, r in h.refs.items() if not (r.tag == "variant" and r.short)}
+    return h if len(keep) == len(h.refs) else replace(h, refs=keep, methods={
+        ei: m for ei, m in h.methods.items() if ei in keep})
+
+
 def apply_stop_layer(text: str, tokens: list[Token], hits: list[Hit], index: Index,
                      domain: Collection[str] = ()) -> list[Hit]:
     """Hits with stop-layer surfaces lose their generated candidates unless evidence says a
     settlement is meant, and are capped at STOP_CAP; hits left with no candidate go."""
     if not index.stop:
         return hits
+    hits = [h for h in (_no_variant_surname(tokens, h, index) for h in hits) if h.refs]
     flags = [stopped(tokens, h, index) for h in hits]
     heads = headline_lines(text)
     out = []
