@@ -177,6 +177,11 @@ def test_an_english_demonym_is_no_misspelt_place_and_is_not_queued(full_index):
     text = "The Galician intelligentsia met Norwegians and Chinese diplomats in Lviv."
     got = link(text, full_index, MATCH)
     assert [e.surface for e in got] == ["Lviv"], got
+    # the Ukrainian and Russian names of a town's people: "Житомиряни" is no misspelt Zhytomyr
+    for text, lang in (("Житомиряни привезли новачків до Києва.", "uk"), ("Харьковчане вышли на улицы Киева.", "ru")):
+        got = [e.surface for e in link(text, full_index, MATCH, keys_fn=linking_keys.keys_fn(full_index, lang),
+                                       lang=lang)]
+        assert got in (["Києва"], ["Киева"]), got
 
 
 @pytest.mark.parametrize("text,lang,surface,canonical", [

@@ -20,10 +20,14 @@ SENTENCE_OPENERS = set('.!?:;"“”«»(\n#*>•—–-')
 #: English demonyms and adjectives of places ("Galician", "Norwegians", "Chinese", "Polish"): a near
 #: miss of the place's name, never a mention of the place.
 DEMONYM_RE = re.compile(r"(?:ians?|eans?|ese|ish)$")
+#: ... and the Ukrainian and Russian names of a town's people ("Житомиряни", "кияни", "харьковчане",
+#: "киянин"), which a fuzzy pass would take for the town
+CYR_DEMONYM_RE = re.compile(r"(?:[яа]ни|[яа]не|[яа]нин)$")
 
 
 def demonym_shaped(tok: Token) -> bool:
-    return tok.text.isascii() and bool(DEMONYM_RE.search(tok.text.lower()))
+    low = tok.text.lower()
+    return bool(DEMONYM_RE.search(low)) if tok.text.isascii() else bool(CYR_DEMONYM_RE.search(low))
 
 
 @dataclass
