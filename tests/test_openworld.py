@@ -355,6 +355,15 @@ def test_a_two_word_village_name_is_read_whole_not_as_a_listed_one_word_village(
     assert _one(rec, "Ковельської громади").canonical == "Kovel hromada"
 
 
+def test_in_a_list_of_villages_written_as_their_names_a_dictionary_reading_gives_way(run):
+    """"Крива Лука, Кримки, Лозове": the neighbours are written as their own names, so Кримки is
+    one too (Krymky, proposed), not the genitive of a listed Кримка."""
+    rec = run("Під обстрілом були Каленики, Коровій Яр, Крива Лука, Кримки, Лозове, Озерне.", "uk")
+    e = _one(rec, "Кримки")
+    _generated(e, "place")
+    assert e.canonical == "Krymky"
+
+
 def test_a_lone_surname_is_no_person_in_a_street_name_or_beside_another_capitalised_word(run):
     """A surname the dictionary reads first is a person alone in a sentence, but not after a
     street word ("по улице Вербицкого": a street) and not as part of a longer name the linker

@@ -7,12 +7,14 @@ country or a town abroad, gives way to a generated name when a cue or a list say
 """
 from __future__ import annotations
 
+from transnorm.linking.declension import cyr_parses, plain
 from transnorm.linking.hits import Hit
 from transnorm.linking.openworld import OpenWorld
-from transnorm.linking.places import GeneratedPlaces, spelt_as_namesake
+from transnorm.linking.places import LIST_GAP_RE, GeneratedPlaces, spelt_as_namesake
 from transnorm.linking.resolve import NAMESAKE_ELSEWHERE
 from transnorm.records import Entity
 from transnorm.text.fold import Token
+from transnorm.text.morph import is_cyrillic_word
 
 
 def dropped_guesses(guessed: list[Hit], entities: list[Entity], tokens: list[Token],
@@ -35,7 +37,7 @@ def generate(ow: OpenWorld, tokens: list[Token], entities: list[Entity], unknown
     the city of Ivanovo), gives way to a generated name when a cue or a list of settlements says
     what the run is; else the guess stays, queued as before."""
     guesses = [e for e in entities if e.status == "unresolved" and e.gazetteer_id and e.method in WEAK_METHODS]
-    guesses += far_near_misses(ow, entities)
+    guesses += far_near_misses(ow, entities) + nominative_list_readings(ow, entities)
     if not guesses:
         generated, unknown = ow.generate(unknown, entities)
         return sorted(entities + generated, key=lambda e: e.start), unknown
@@ -80,5 +82,24 @@ def far_near_misses(ow: OpenWorld, entities: list[Entity]) -> list[Entity]:
     for e in near:
         entry = ow.index.get(e.gazetteer_id)
         if entry is not None and (entry.kind == "country" or entry.country != country):
+            out.append(e)
+    return out
+
+
+def nominative_list_readings(ow: OpenWorld, entities: list[Entity]) -> list[Entity]:
+    """A village found only through a dictionary reading of the word ("Кримки" as Кримка's
+    genitive) between villages written as their own names ("Крива Лука, Кримки, Лозове") is
+    read like them, as written: a nominative list is no place for a genitive. Like a weak guess,
+    it gives way to the generated place the list claims (Krymky)."""
+    places = [e for e in entities if e.type == "place" and e.gazetteer_id]
+    out = []
+    for k, e in enumerate(places):
+        if not (e.method == "morph" and e.status == "review" and " " not in e.surface
+                and is_cyrillic_word(e.surface)):
+            continue
+        beside = [x for x in (places[k - 1] if k else None, places[k + 1] if k + 1 < len(places) else None)
+                  if x is not None and x.method == "exact"
+                  and LIST_GAP_RE.fullmatch(ow.text[min(x.end, e.end):max(x.start, e.start)])]
+        if beside and any(plain(p.tag.case) == "nomn" for p in cyr_parses(e.surface.lower(), ow.lang)):
             out.append(e)
     return out
