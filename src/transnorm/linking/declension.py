@@ -156,12 +156,11 @@ def _nominative(given, patr, surname, lang, gender=None, case=None):
             got = _shevchenko(given, patr, surname, g)
             if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got, lang):
                 return got
-    listed = case
     for identity in (False, True):  # a declined reading in any case before "does not decline"
-        for g, case in options or [(None, None)]:
-            if not identity and case == "nomn" and surname and g != gender and listed != "nomn":
+        for g, c in options or [(None, None)]:
+            if not identity and c == "nomn" and surname and g != gender and case != "nomn":
                 continue  # a nominative takes the surname as written: as weak as "does not decline"
-            got = _pymorphy_petrovich(given, patr, surname, lang, g, case, identity)
+            got = _pymorphy_petrovich(given, patr, surname, lang, g, c, identity)
             if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got, lang):
                 return got
     return given, patr, surname

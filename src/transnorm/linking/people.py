@@ -397,9 +397,9 @@ def _surname_first(text: str, tokens: Sequence[Token], a: int, lang: str) -> boo
     parses = cyr_parses(low, lang)
     if not parses or "Surn" not in parses[0].tag.grammemes or sentence_initial(text, tok):
         return False  # a guessed oblique form's nominative is a guess too (Задераку: Задерак? Задерака?)
-    if any(0 <= j < len(tokens) and capitalised(tokens[j]) and text[min(tokens[j].end, tok.end):
-                                                                   max(tokens[j].start, tok.start)] == " "
-           for j in (a - 1, a + 1)):
+    before = a > 0 and capitalised(tokens[a - 1]) and text[tokens[a - 1].end:tok.start] == " "
+    after = a + 1 < len(tokens) and capitalised(tokens[a + 1]) and text[tok.end:tokens[a + 1].start] == " "
+    if before or after:
         return False
     return plain(parses[0].tag.case) == "nomn" or analyzer(word_langs(low, lang)[0]).word_is_known(low)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Mapping
+from typing import Iterator, Mapping, Sequence
 
 # Letters that stay the same class in both languages. Ukrainian і stands where Russian writes
 # е (Біла/Белая), и (Іванівка/Ивановка) or о (Богданівка/Богдановка): it is expanded to all
@@ -231,14 +231,18 @@ def ru_spellings(word: str) -> tuple[str, ...]:
     what the gazetteer knows."""
     low = word.lower()
     slots = [m.start() for m in _UK_Y_RE.finditer(low)][:MAX_Y_SLOTS]
-    out = []
+    return tuple(dict.fromkeys(_ru_letters(v) for v in letter_choices(low, slots, "ы")))
+
+
+def letter_choices(word: str, slots: Sequence[int], letter: str) -> Iterator[str]:
+    """`word` with `letter` written at each subset of the positions `slots`, the empty subset
+    (the word as it is) first: the spellings a letter two languages write alike may stand for."""
     for n in range(2 ** len(slots)):
-        chars = list(low)
+        chars = list(word)
         for k, i in enumerate(slots):
             if n >> k & 1:
-                chars[i] = "ы"
-        out.append(_ru_letters("".join(chars)))
-    return tuple(dict.fromkeys(out))
+                chars[i] = letter
+        yield "".join(chars)
 
 
 # Ukrainian endings of a place name and the Russian ones (after the letters): adjectives, and the

@@ -28,7 +28,7 @@ from functools import lru_cache
 from itertools import product
 from typing import TYPE_CHECKING, Collection, Sequence
 
-from transnorm.text.crosslang import ru_spellings
+from transnorm.text.crosslang import letter_choices, ru_spellings
 from transnorm.text.fold import Token, fold, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -460,14 +460,7 @@ def _dictionary_i(surname: str) -> str:
     slots = [i for i, c in enumerate(low) if c == "и"][:MAX_I_SLOTS]
     if not slots or an.word_is_known(low):
         return surname
-    known = []
-    for n in range(1, 2 ** len(slots)):
-        chars = list(low)
-        for k, i in enumerate(slots):
-            if n >> k & 1:
-                chars[i] = "і"
-        if an.word_is_known(cand := "".join(chars)):
-            known.append(cand)
+    known = [c for c in letter_choices(low, slots, "і") if c != low and an.word_is_known(c)]
     if len(known) != 1:
         return surname
     return "".join(c.upper() if o.isupper() else c for o, c in zip(surname, known[0]))
