@@ -413,3 +413,28 @@ def test_speed():
         warm = time.process_time() - t
         assert len(set(words)) > 3000
         assert cold < 15.0 and warm < 1.0, (lang, cold, warm)
+
+
+def test_guesses_undo_the_consonant_changes_of_declension():
+    """A name pymorphy does not know hides its nominative behind a changed consonant: the fleeting
+    е of -ець/-ец (Торопця, Ельца), the о of -ок (Городка), Ukrainian к/г/х before -і (Бурлуці, Острозі)."""
+    assert fold("торопець") in morph.guess_stems("торопця")
+    assert fold("елец") in morph.guess_stems("ельца")
+    assert fold("городок") in morph.guess_stems("городка")
+    assert fold("бурлук") in morph.guess_stems("бурлуці")
+    assert fold("острог") in morph.guess_stems("острозі")
+    assert fold("бурлук") not in morph.guess_stems("бурлуца")  # к -> ц only before the Ukrainian -і
+    assert fold("лисец") not in morph.guess_stems("лисица")  # a vowel before ц: no fleeting е
+
+
+@pytest.mark.parametrize("text,lang,surface,canonical", [
+    ("Обстріл у Великому Бурлуці Харківської області.", "uk", "Великому Бурлуці", "Velykyi Burluk"),
+    ("Пожежа в Торопці Тверської області.", "uk", "Торопці", "Toropets"),
+    ("Жители Торопца остались без света.", "ru", "Торопца", "Toropets"),
+])
+def test_a_town_declined_with_a_consonant_change_meets_its_name(full_index, text, lang, surface, canonical):
+    from transnorm.config import load_config
+    from transnorm.pipeline import link_segment
+
+    ents = [e for e in link_segment(text, lang, full_index, load_config(None)) if e.surface == surface]
+    assert ents and ents[0].canonical == canonical and ents[0].gazetteer_id, ents

@@ -243,12 +243,33 @@ def guess_stems(word: str) -> tuple[str, ...]:
     out: list[str] = []
     for end in _ENDINGS:
         if word.endswith(end) and len(word) - len(end) >= 3:
-            stem = fold(word[: len(word) - len(end)])  # Cyrillic folding is per letter
+            raw = word[: len(word) - len(end)]
+            stem = fold(raw)  # Cyrillic folding is per letter
             for r in _RESTORE_FOLDED:
                 k = stem + r
                 if k not in out:
                     out.append(k)
+            out += [k for k in _alternations(raw, end) if k not in out]
     return tuple(out)
+
+
+#: Ukrainian к, г, х become ц, з, с before the locative and dative -і (Бурлук: у Великому Бурлуці).
+_BEFORE_I = {"ц": "к", "з": "г", "с": "х"}
+_VOWELS = set("аеєиіїоуыэюяё")
+
+
+def _alternations(stem: str, end: str) -> list[str]:
+    """Nominatives a consonant change hides: the fleeting е of -ець/-ец and о of -ок (Торопця,
+    Ельца -> торопець, елец; Городка -> городок), and к/г/х before Ukrainian -і (Бурлуці -> бурлук)."""
+    out = []
+    if end == "і" and stem[-1:] in _BEFORE_I:
+        out.append(fold(stem[:-1] + _BEFORE_I[stem[-1]]))
+    if len(stem) >= 3 and stem[-2:-1] not in _VOWELS:
+        if stem.endswith("ц"):
+            out.append(fold(stem[:-1] + "ец"))
+        elif stem.endswith("к") and end in ("а", "у", "ом", "ові", "е", "і"):
+            out.append(fold(stem[:-1] + "ок"))
+    return out
 
 
 # Oblique endings of an adjective-shaped place name and its neuter nominative: villages are
