@@ -143,3 +143,25 @@ def test_after_a_hromada_noun_a_bare_english_ska_adjective_is_that_hromada(full_
     # no hromada noun before it: a woman's surname in -ska is no hromada
     ents = link_segment("Agnieszka Radwanska and Anna Bilopilska won in Kharkiv.", "en", full_index, CFG)
     assert not any(e.kind == "hromada" for e in ents)
+
+
+def test_a_municipal_okrug_of_an_occupied_ukrainian_raion_is_that_raion(full_index):
+    """Occupation officials call Zaporizhzhia's raions "муниципальные округа", the pre-2020 ones
+    included: "Пологовском муниципальном округе" is Polohy Raion; a list shares the one head."""
+    ents = link_segment("В Пологовском муниципальном округе Запорожской области обесточены села.", "ru",
+                        full_index, CFG)
+    assert at(ents, "Пологовском").canonical == "Polohy Raion"
+    ents = link_segment("Отключения затронули Васильевский, Михайловский, Приазовский и Токмакский муниципальные "
+                        "округа, город Энергодар.", "ru", full_index, CFG)
+    assert at(ents, "Приазовский").canonical == "Pryazovske Raion"
+    assert at(ents, "Токмакский").canonical == "Tokmak Raion"
+    ents = link_segment("В Одинцовском городском округе открыли школу.", "ru", full_index, CFG)
+    assert at(ents, "Одинцовском").kind == "district"  # a Russian okrug's own entry still comes first
+
+
+@pytest.mark.parametrize("text, lang, word, canonical", [
+    ("Труханов сформулировал главную задачу Одесской мэрии.", "ru", "Одесской", "Odesa"),
+    ("Представники Львівської мерії провели нараду.", "uk", "Львівської", "Lviv"),
+])
+def test_a_city_hall_named_by_the_citys_adjective_is_the_city(full_index, text, lang, word, canonical):
+    assert at(link_segment(text, lang, full_index, CFG), word).canonical == canonical
