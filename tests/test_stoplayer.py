@@ -203,3 +203,13 @@ def test_a_frequent_word_is_no_surname_a_transliteration_variant_spells(full_ind
     frequent English word written so is no mention of her. Her listed spelling still is."""
     got = links(full_index, "Born in Lviv, the artist moved to Paris. Borne said on Monday.", "en")
     assert "Born" not in got and got["Borne"].gazetteer_id == "person-elisabeth-borne"
+
+
+@pytest.mark.parametrize("text, lang, word", [
+    ("Ранее URA.RU рассказывало об этом.", "ru", "URA"),
+    ("По данным RIA.ru, удар пришёлся на склад.", "ru", "RIA"),
+    ("Подробности на сайте www.kyiv.ua сегодня.", "ru", "kyiv"),
+])
+def test_a_name_in_a_web_address_is_an_outlet_not_a_place(full_index, text, lang, word):
+    assert word not in links(full_index, text, lang)
+    assert "Riga" == links(full_index, "Он приехал в Ригу.", "ru")["Ригу"].canonical  # the city itself still links

@@ -30,6 +30,10 @@ OWN_NAME_RATIO = 80  # text/translit.likeness of the written word to the place's
 STOP_CAP = 0.85  # the most a stop-layer word can score: review, never auto
 CUE_SKIP = frozenset({"of"})  # "the village of Progress"
 LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|та|і|й|и|or|або|или))\s*")
+#: A name glued to a top-level domain ("URA.RU", "RIA.ru", "Censor.net") or after "www." is a web address: an outlet.
+WEB_AFTER_RE = re.compile(r"\.(?:ru|ua|com|net|org|info|by|kz|su|рф|укр|news|media|tv|fm|io|eu)(?![\w.-]*\w)|"
+                          r"\.(?:ru|ua|com|net|org|info|by|kz|su|рф|укр|news|media|tv|fm|io|eu)/", re.I)
+WEB_BEFORE_RE = re.compile(r"(?:www\.|://|@)$", re.I)
 
 
 def stopped(tokens: list[Token], h: Hit, index: Index) -> bool:
@@ -37,6 +41,12 @@ def stopped(tokens: list[Token], h: Hit, index: Index) -> bool:
     inflected form of a curated name, "Харківщині", is that name, not a common word)."""
     return (h.end_tok - h.start_tok == 1 and tokens[h.start_tok].key in index.stop
             and all(index.entries[ei].source in GENERATED_SOURCES for ei in h.refs))
+
+
+def web_address(text: str, tokens: list[Token], h: Hit) -> bool:
+    """"URA.RU", "RIA.ru", "www.kyiv.com": the name of a site, not of the place it sounds like."""
+    start, end = tokens[h.start_tok].start, tokens[h.end_tok - 1].end
+    return bool(WEB_AFTER_RE.match(text, end) or WEB_BEFORE_RE.search(text, max(0, start - 4), start))
 
 
 def _settlement_cue(text: str, tokens: list[Token], h: Hit, index: Index) -> bool:
@@ -127,7 +137,9 @@ def _no_variant_surname(tokens: list[Token], h: Hit, index: Index) -> Hit:
 def apply_stop_layer(text: str, tokens: list[Token], hits: list[Hit], index: Index,
                      domain: Collection[str] = ()) -> list[Hit]:
     """Hits with stop-layer surfaces lose their generated candidates unless evidence says a
-    settlement is meant, and are capped at STOP_CAP; hits left with no candidate go."""
+    settlement is meant, and are capped at STOP_CAP; hits left with no candidate go. A name that is
+    part of a web address goes whatever it is."""
+    hits = [h for h in hits if not web_address(text, tokens, h)]
     if not index.stop:
         return hits
     hits = [h for h in (_no_variant_surname(tokens, h, index) for h in hits) if h.refs]
