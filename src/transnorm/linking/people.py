@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 # foreign surname pymorphy reads as something else: Моро; only after a first name), N a word read
 # first as a place (Чкалову; a surname only after initials), I initial, R role word, X other.
 PATRONYMIC_RE = re.compile(r"(?:ович|евич|ьевич|йович|івна|ївна|овна|евна|ична|інічна)$", re.I)
+#: The same endings romanised (Dmitrievich, Mykolayovych, Ivanivna, Sergeevna).
+LATIN_PATRONYMIC_RE = re.compile(r"[a-z](?:ovich|evich|ovych|evych|ovna|evna|ivna|ichna|ychna)$", re.I)
 SLAVIC_SURNAME_RE = re.compile(
     r"(?:ов|ев|ёв|єв|ин|ін|ын|ова|ева|ёва|єва|ина|іна|ына|ский|цкий|ская|цкая|ський|цький|ська|цька|енко|ко|ук|юк|чук|"
     r"як|ич|ець|ак|ик|ний|ная|на|ний)$", re.I)
@@ -230,6 +232,8 @@ def _classify_word(word: str, key: str, lang: str, initial: bool, index: "Index"
         if kind == "X" and not initial and _verb_first(low, lang):
             return "W"  # capitalised inside a sentence, a verb form is a surname: Ігоря Поклада
         return kind
+    if LATIN_PATRONYMIC_RE.search(word) and key not in lex.given_names:
+        return "P"
     if key in lex.given_names or is_first_name_key(key, index, written=word):
         return "G"
     if LATIN_TOPONYM_RE.search(word):
@@ -324,7 +328,7 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
                     sur.append(a + j)
                 span = PersonSpan(a + i, a + j + 1, given=given, patronymic=patr, surname=sur,
                                   reason="given name + patronymic + surname" if patr else "given name + surname")
-        elif k in ("S", "A", "W", "N") and i + 1 < n and ks[i + 1] == "I":
+        elif k in ("S", "A", "W", "N") and i + 1 < n and ks[i + 1] == "I" and not _initials_before_surname(ks, i + 1):
             j = i + 1  # lists write the initials after the surname: "Клименко Ф.М.", "Чуйков Е.В."
             while j < n and ks[j] == "I":
                 j += 1
@@ -361,6 +365,13 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
 #: Masculine and feminine surnames in -ов/-ев/-ин, any case: "Дрынов" is a place to the dictionary
 #: (the plural of дрын), and after a first name it is a surname.
 OV_SURNAME_RE = re.compile(r"(?:ов|ев|ёв|єв|ин|ін|ын)(?:а|у|ым|им|ом|ой|ою|ої|ій)?$")
+
+
+def _initials_before_surname(ks: Sequence[str], j: int) -> bool:
+    """Initials at j with a surname after them belong to it ("Ім'я Т. Шевченка"), not to the word before."""
+    while j < len(ks) and ks[j] == "I":
+        j += 1
+    return j < len(ks) and ks[j] in ("S", "A")
 
 
 def _surname_read_as_place(tok: Token, kind: str) -> bool:

@@ -133,8 +133,9 @@ def tokenize(text: str) -> list[Token]:
             joined = gap == " " or join_match(gap) is not None  # one space: most gaps
             if joined and "." in gap and prev_len > 3:  # "St. Petersburg", not "Kyiv. Then"
                 joined = False
-            elif gap == "." and prev_len == 1 and end - start == 1:  # initialisms: U.S., U.K., В.А.
-                joined = True
+            elif gap == "." and prev_len == 1 and (end - start == 1 or (
+                    text[prev_end - 1].isupper() and text[start].isupper())):
+                joined = True  # initialisms (U.S., В.А.) and an initial glued to its surname (Т.Шевченка)
         word = m.group()
         t = _NEW_TOKEN(Token)  # = Token(start, end, word, fold(word), joined)
         _SET_START(t, start)
