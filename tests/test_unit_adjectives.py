@@ -165,3 +165,21 @@ def test_a_municipal_okrug_of_an_occupied_ukrainian_raion_is_that_raion(full_ind
 ])
 def test_a_city_hall_named_by_the_citys_adjective_is_the_city(full_index, text, lang, word, canonical):
     assert at(link_segment(text, lang, full_index, CFG), word).canonical == canonical
+
+
+@pytest.mark.parametrize("text, word, canonical", [
+    ("Two villages that are part of the Polohiv and Vasyliv districts lost power.", "Polohiv", "Polohy Raion"),
+    ("Two villages that are part of the Polohiv and Vasyliv districts lost power.", "Vasyliv", "Vasylivka Raion"),
+    ("The affected communities include Khotyn, Yunakiv, Velykopysariv and Esman.", "Yunakiv", "Yunakivka hromada"),
+    ("The affected communities include Khotyn, Yunakiv, Velykopysariv and Esman.", "Velykopysariv",
+     "Velyka Pysarivka hromada"),
+])
+def test_an_english_unit_named_by_a_ukrainian_adjective_cut_to_its_stem(full_index, text, word, canonical):
+    """Machine translation cuts Пологівський, Юнаківська to "Polohiv", "Yunakiv": before a unit
+    noun, or listed after a hromada noun, the stem is the adjective's."""
+    assert at(link_segment(text, "en", full_index, CFG), word).canonical == canonical
+
+
+def test_a_stem_of_an_adjective_outside_a_list_after_a_hromada_noun_is_no_hromada(full_index):
+    ents = link_segment("The community head Ivan Petrov met Oleh Kiper.", "en", full_index, CFG)
+    assert not any(e.kind == "hromada" for e in ents)

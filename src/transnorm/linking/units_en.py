@@ -109,13 +109,25 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
         taken = {k for h in hits if h.method not in ("fuzzy", "phonetic") for k in range(h.start_tok, h.end_tok)}
         taken |= {k for m in hromadas for k in range(m.start_tok, m.end_tok)}
         for i in range(first + 1, len(tokens)):
-            if i in taken or not LATIN_FEMININE_ADJECTIVE_RE.match(tokens[i].text) or (
-                    i + 1 < len(tokens) and tokens[i + 1].text.lower() in HROMADA_WORDS):
+            if i in taken or (i + 1 < len(tokens) and tokens[i + 1].text.lower() in HROMADA_WORDS):
                 continue
-            if latin_adjective_places(tokens[i].text, index):
-                take(i, i + 1, "community", first, False)
+            if LATIN_FEMININE_ADJECTIVE_RE.match(tokens[i].text):
+                if latin_adjective_places(tokens[i].text, index):
+                    take(i, i + 1, "community", first, False)
+            elif capitalised(tokens[i]) and _listed(text, tokens, i) and latin_adjective_places(
+                    tokens[i].text, index, truncated=True):
+                take(i, i + 1, "community", first, False)  # "communities include Khotyn, Yunakiv, Velykopysariv"
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas, unclear
+
+
+def _listed(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """Is token i one member of a list of capitalised single words ("Khotyn, Yunakiv and Esman")?"""
+    before = i > 0 and capitalised(tokens[i - 1]) and LIST_GAP_RE.fullmatch(text[tokens[i - 1].end:tokens[i].start])
+    after = i + 1 < len(tokens) and capitalised(tokens[i + 1]) and LIST_GAP_RE.fullmatch(
+        text[tokens[i].end:tokens[i + 1].start])
+    conj = i > 1 and tokens[i - 1].key in ("and", "or") and capitalised(tokens[i - 2])
+    return bool(before or after or conj)
 
 
 def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bool, starts: dict,
@@ -129,7 +141,7 @@ def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bo
         places = [p for p in h.refs if index.entries[p].country == "UA"
                   and index.entries[p].kind in SETTLEMENT_KINDS]
     if not places:
-        places = latin_adjective_places(" ".join(t.text for t in tokens[a:b]), index)
+        places = latin_adjective_places(" ".join(t.text for t in tokens[a:b]), index, truncated=True)
     if not places:
         return None
     m = UnitMatch(a, head + 1 if own else b, b, "hromada", tokens[head].text, "")
@@ -143,22 +155,29 @@ LATIN_ADJECTIVE_ENDINGS = ("oho", "omu", "ogo", "ikh", "ih", "ii", "a", "i", "e"
 _KMU = str.maketrans(translitua.UkrainianKMU.MAIN_TRANSLIT_TABLE | {"ь": "", "'": "", "ы": "y", "э": "e"})
 
 
-def latin_adjective_places(name: str, index: Index) -> list[int]:
+def latin_adjective_places(name: str, index: Index, truncated: bool = False) -> list[int]:
     """Ukrainian settlements whose adjective `name` spells in Latin letters: the English
     "Krasnopilska", "Velykopysarivska", "Chohodarivska" of Краснопільська, Великописарівська,
     Чогодарівська (hromada names that English reports keep as they are). The adjective table's
-    stems, romanised with KMU 2010 and folded, are looked up; only first-rank derivations count."""
+    stems, romanised with KMU 2010 and folded, are looked up; only first-rank derivations count.
+    `truncated` (a unit noun follows): machine translation also cuts the adjective to its stem
+    ("Yunakiv, Velykopysariv communities", "Polohiv and Vasyliv districts")."""
+    table = table_for(index)
+    return [p for cyr in latin_adjective_stems(name, index, truncated) for p, rank in table.place_refs(cyr)
+            if rank == 0 and index.entries[p].country == "UA" and index.entries[p].kind in SETTLEMENT_KINDS]
+
+
+def latin_adjective_stems(name: str, index: Index, truncated: bool = False) -> list[str]:
+    """The adjective table's (folded Cyrillic) stems that `name` spells in Latin letters."""
     key = fold_name(name)
     if not key.isascii():
         return []
     stems = per_index(index, "latin-adjective-stems", _latin_stems)
-    table = table_for(index)
     for end in LATIN_ADJECTIVE_ENDINGS:
         stem = key[:-len(end)]
         if key.endswith(end) and stem.endswith("sk") and stem in stems:
-            return [p for cyr in stems[stem] for p, rank in table.place_refs(cyr)
-                    if rank == 0 and index.entries[p].country == "UA" and index.entries[p].kind in SETTLEMENT_KINDS]
-    return []
+            return stems[stem]
+    return stems.get(key + "sk", []) if truncated else []
 
 
 def _latin_stems(index: Index) -> dict[str, list[str]]:
@@ -239,6 +258,11 @@ def _unit_refs(tokens, a: int, b: int, noun: str, starts: dict, index: Index, ki
                if index.entries[r.entry].kind in kinds}
         if got:
             return got
+    if noun == "district" and b - a == 1:  # "Polohiv and Vasyliv districts": Пологівський, Василівський cut short
+        table = table_for(index)
+        stems = latin_adjective_stems(tokens[a].text, index, truncated=True)
+        return {p: NameRef(p, "variant", "uk") for stem in stems for p, lg in table.units.get(stem, ())
+                if lg == "uk" and index.entries[p].kind in ("raion", "former-raion")}
     return {}
 
 
