@@ -88,6 +88,9 @@ def test_organisation_links_are_not_place_mentions(index):
      "organisation", "institution", "person-bohdan-khmelnytskyi"),
     ("The project is funded by the U-LEAD with Europe Programme.", "en", "Europe Programme", "organisation",
      "institution", "continent-europe"),
+    ("Виставку відкрив Сумський обласний художній музей.", "uk", "Сумський обласний художній музей",
+     "organisation", "institution", "ua-oblast-sumy"),  # a museum, a theatre named after a place: neither
+    ("Прем'єра відбулася в Одеському театрі.", "uk", "Одеському театрі", "organisation", "institution", None),
 ])
 def test_a_place_next_to_a_cue_word_is_one_named_thing(index, text, lang, surface, type_, kind, place):
     ents = by_surface(linked(index, text, lang))

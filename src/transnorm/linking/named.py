@@ -25,7 +25,7 @@ from transnorm.gazetteer.lexicon import Lexicon, NamedCue
 from transnorm.linking.hits import sentence_initial
 from transnorm.records import Candidate, Entity
 from transnorm.text.fold import Token
-from transnorm.text.morph import is_adjective, is_cyrillic_word, word_lemmas
+from transnorm.text.morph import is_adjective, is_cyrillic_word, is_function_or_verb, word_lemmas
 
 METHOD = "named"
 OPEN_QUOTES = frozenset('«"“„\'‘')
@@ -293,8 +293,8 @@ def _after(text: str, tokens: list[Token], a: int, b: int, lex: Lexicon):
             written = text[tokens[k].start:tokens[stop - 1].end]
             return start, (end if quoted else tokens[stop - 1].end), cue, written
         word = tokens[k].text
-        if quoted:
-            ok = word.islower()
+        if quoted:  # (not across a preposition: «Крим» у музеї is a title shown in a museum)
+            ok = word.islower() and not (cyrillic and is_function_or_verb(word))
         elif cyrillic:
             ok = word.islower() and is_adjective(word)  # "атомная", "тракторный"; not "удерживали"
         else:
