@@ -71,6 +71,7 @@ class Lexicon:
     home_demonyms: set[str] = field(default_factory=set)  # українець, российский: they win over the above
     lowercase_names: set[str] = field(default_factory=set)  # folded names linked even lower-case (рф, росія)
     translated_toponym_words: dict[str, str] = field(default_factory=dict)  # ru word/stem- -> uk (crosslang.py)
+    name_ordinals: set[str] = field(default_factory=set)  # folded: "Лиман Перший" is one numbered village
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -111,6 +112,7 @@ class Lexicon:
             home_demonyms={fold_name(w) for w in lx.home_demonyms},
             lowercase_names={fold_name(w) for w in lx.lowercase_names},
             translated_toponym_words={k.lower(): v.lower() for k, v in lx.translated_toponym_words.items()},
+            name_ordinals={fold_name(w) for w in lx.name_ordinals},
         )
 
 

@@ -154,6 +154,7 @@ class LexiconFile(_Strict):
     foreign_demonyms: Names = Field(default_factory=list)
     home_demonyms: Names = Field(default_factory=list)
     lowercase_names: Names = Field(default_factory=list)
+    name_ordinals: Names = Field(default_factory=list)
     translated_toponym_words: Annotated[dict[str, str], BeforeValidator(lambda v: {} if v is None else v)] = \
         Field(default_factory=dict)
 

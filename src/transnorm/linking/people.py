@@ -222,6 +222,8 @@ def _classify_word(word: str, key: str, lang: str, initial: bool, index: "Index"
         return "X"  # Village, Oblast, Palace, Cathedral: heads of place names
     if word.isupper() and len(word) > 1:
         return "X"  # abbreviations: organisations
+    if key in lex.name_ordinals:
+        return "X"  # "Lyman Pershyi": a numbered village
     if is_cyrillic_word(word):
         low = word.lower()
         if PATRONYMIC_RE.search(low) or "Patr" in _tags(low, lang):

@@ -193,8 +193,26 @@ def release_prefixed(text: str, tokens: list[Token], hits: list[Hit], index: Ind
             continue
         if lang in ("ru", "uk") and _place_adjective_after(text, tokens, h, starts, index, lang):
             continue
+        if _ordinal_after(text, tokens, h, index, lang):
+            continue
         out.append(h)
     return out
+
+
+def _ordinal_after(text: str, tokens: list[Token], h: Hit, index: Index, lang: str) -> bool:
+    """"Лиман Перший", "Лиман Первый", "Новостроевка-Первая", "Molodavo Pershe": a settlement name
+    with a capitalised ordinal after it is a numbered village of that name, another place."""
+    j = h.end_tok
+    ordinals = index.lexicon.name_ordinals
+    if not ordinals or j >= len(tokens) or not tokens[j].text[:1].isupper() \
+            or text[tokens[j - 1].end:tokens[j].start] not in (" ", "-"):
+        return False
+    if not all(index.entries[ei].kind in SETTLEMENT_KINDS for ei in h.refs):
+        return False
+    t = tokens[j]
+    return t.key in ordinals or (is_cyrillic_word(t.text) and any(
+        fold_name(p.normal_form) in ordinals for lg in word_langs(t.text.lower(), lang) for p in
+        analyzer(lg).parse(t.text.lower())[:3]))
 
 
 def _place_adjective_after(text: str, tokens: list[Token], h: Hit, starts: set[int], index: Index, lang: str) -> bool:
