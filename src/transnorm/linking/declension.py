@@ -163,6 +163,11 @@ def _nominative(given, patr, surname, lang, gender=None, case=None):
             got = _pymorphy_petrovich(given, patr, surname, lang, g, c, identity)
             if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got, lang):
                 return got
+    for g, c in options if given else ():  # a surname no reading declines (Яр-Кравченко): the first name still does
+        first = _inflect(given, "Name", g, c, lang)
+        got = (first, _inflect(patr, "Patr", g, c, lang) if patr else None, surname)
+        if first is not None and (not patr or got[1]) and _agrees(given, surname, got, lang):
+            return got
     return given, patr, surname
 
 

@@ -321,6 +321,7 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
             j += len(patr)
             if j < n and (ks[j] in ("S", "A", "W") or (ks[j] == "G" and not cyr and tokens[a + j].key not in
                                                           index.lexicon.given_names)
+                          or (ks[j] == "X" and not patr and _adjective_surname(text, tokens, a + j - 1, a + j, lang))
                           or _name_as_surname(ks, j, n, patr, cyr) or _surname_read_as_place(tokens[a + j], ks[j])
                           or (ks[j] == "G" and j + 1 < n and _hyphen(text, tokens, a + j + 1))
                           or vich):
@@ -367,6 +368,28 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
 #: Masculine and feminine surnames in -ов/-ев/-ин, any case: "Дрынов" is a place to the dictionary
 #: (the plural of дрын), and after a first name it is a surname.
 OV_SURNAME_RE = re.compile(r"(?:ов|ев|ёв|єв|ин|ін|ын)(?:а|у|ым|им|ом|ой|ою|ої|ій)?$")
+
+
+def _adjective_surname(text: str, tokens: Sequence[Token], g: int, j: int, lang: str) -> bool:
+    """"Владимир Каменной": a capitalised adjective after a first name that cannot agree with it
+    (каменной is feminine and oblique, Владимир masculine nominative), and no noun after it that
+    it could belong to, is a surname of the -ой kind (Каменной, Лановой, Боровой)."""
+    tok = tokens[j]
+    if not (is_cyrillic_word(tok.text) and tok.text[:1].isupper() and tok.text[1:].islower()):
+        return False
+    adj = [p for p in cyr_parses(tok.text.lower(), lang) if plain(p.tag.POS) in ("ADJF", "PRTF")]
+    names = [p for p in cyr_parses(tokens[g].text.lower(), lang) if "Name" in p.tag.grammemes]
+    if not adj or not names or len(adj) < len(cyr_parses(tok.text.lower(), lang)):
+        return False
+    feats = {(plain(p.tag.gender), plain(p.tag.case)) for p in names}
+    if any((plain(p.tag.gender), plain(p.tag.case)) in feats or plain(p.tag.number) == "plur" for p in adj):
+        return False
+    if j + 1 < len(tokens) and tokens[j + 1].joined and is_cyrillic_word(tokens[j + 1].text):
+        nxt = {(plain(p.tag.gender), plain(p.tag.case)) for p in cyr_parses(tokens[j + 1].text.lower(), lang)
+               if plain(p.tag.POS) == "NOUN"}
+        if any((plain(p.tag.gender), plain(p.tag.case)) in nxt for p in adj):
+            return False  # "Владимир Красной площади": the adjective has its noun
+    return True
 
 
 def _initials_before_surname(ks: Sequence[str], j: int) -> bool:
