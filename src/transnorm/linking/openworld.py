@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from transnorm.gazetteer.entries import REGION_KINDS, SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES
-from transnorm.linking import people, phonetic, places
+from transnorm.linking import people, person_names, phonetic, places
 from transnorm.linking.declension import cyr_parses, list_case, name_groups
 from transnorm.linking.derived import listed_with_surname
 from transnorm.linking.hits import Hit, best_refs, capitalised, demonym_shaped, own_part_close, sentence_initial
@@ -326,8 +326,8 @@ class OpenWorld:
                 abroad = self._abroad(sp.start, sp.end, entities)
                 # a foreigner's Slavic first name is not respelt the Ukrainian way (Петр Мацинка of
                 # Czechia is no Petro): the text's country only speaks for people at home
-                name = people.propose(self.text, self.tokens, sp, self.lang, self.index, None if abroad else country,
-                                      case.get(sp.start))
+                name = person_names.propose(self.text, self.tokens, sp, self.lang, self.index,
+                                            None if abroad else country, case.get(sp.start))
                 if not name.foreign and abroad:
                     name = replace(name, foreign=True)
                 ent = self._listed_by_initials(sp, name) or self._person(sp.start, sp.end, name, sp.reason)
@@ -417,7 +417,7 @@ class OpenWorld:
         out.append((start, b))
         return out
 
-    def _listed_by_initials(self, sp: "people.PersonSpan", name: "people.PersonName") -> Entity | None:
+    def _listed_by_initials(self, sp: "people.PersonSpan", name: "person_names.PersonName") -> Entity | None:
         """"L. Ukrainka", "Н. Лисенко": initials and the surname of a listed person whose first name
         (in any of its names' scripts) begins with the first initial are that person; `auto` when
         no other listed person bears the surname, else `review`."""
@@ -439,7 +439,7 @@ class OpenWorld:
                       candidates=[Candidate(e.id, e.canonical, INITIALS_SCORE)],
                       reason=f"initial {self.tokens[sp.initials[0]].text}. and the surname of the listed {e.canonical}")
 
-    def _person(self, a: int, b: int, name: "people.PersonName", reason: str) -> Entity:
+    def _person(self, a: int, b: int, name: "person_names.PersonName", reason: str) -> Entity:
         start, end = self.tokens[a].start, self.tokens[b - 1].end
         cands = [Candidate(self.index.entries[e].id, self.index.entries[e].canonical, 0.5)
                  for e in listed_with_surname(self.index, name.surname_key)[:3]]

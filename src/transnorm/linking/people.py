@@ -1,4 +1,4 @@
-"""People the gazetteer lacks: recognised by the shape of their name, put in the nominative, romanised.
+"""People the gazetteer lacks, recognised by the shape of their name.
 
 A run of capitalised words is a person when its words read, in order, as
 * first name (+ patronymic) + surname: "Олега Кіпера", "Андрея Ещенко", "Wojciech Nowicki";
@@ -9,13 +9,7 @@ Words are classified (`classify`) by data, never by a hand list: first names fro
 the people files and name dictionaries (derived.py), pymorphy3's Name/Surn/Patr tags, the
 lexicon's role words (`person_cues`).
 
-The nominative comes from shevchenko (Ukrainian: Олега Кіпера -> Олег Кіпер, Кароліну Плішкову
--> Кароліна Плішкова) and from pymorphy3 checked by pytrovich (Russian: a candidate nominative is
-declined forward and must give the written form back). Romanisation: Ukrainian text KMU 2010;
-Russian text the English-media spelling (the people files' own first names, Andrei, Yuri, else
-iuliia's Wikipedia scheme: Sergey, Alexei, -yov). A name with no Slavic first name and no Slavic
-surname shape in Cyrillic (Олівер Вільямс, Жан-Поль Моро) is a foreign name: the transliteration
-is only a proposal, and its reason says so.
+The nominative and the English form of a found name: linking/person_names.py.
 """
 from __future__ import annotations
 
@@ -23,12 +17,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from transnorm.linking.declension import context_gender, cyr_parses, nominative, plain
-from transnorm.linking.derived import is_first_name_key, people_names, ukrainian_given_names
+from transnorm.linking.declension import cyr_parses, plain
+from transnorm.linking.derived import is_first_name_key, people_names
 from transnorm.linking.hits import capitalised, sentence_initial
-from transnorm.text.crosslang import ru_name_from_uk
 from transnorm.text.fold import Token, fold
-from transnorm.text.morph import APOSTROPHES, analyzer, is_cyrillic_word, ukrainian_surname, word_langs
+from transnorm.text.morph import APOSTROPHES, analyzer, is_cyrillic_word, word_langs
 
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index
@@ -57,16 +50,6 @@ class PersonSpan:
     surname: list[int] = field(default_factory=list)
     initials: list[int] = field(default_factory=list)
     reason: str = ""
-
-
-@dataclass
-class PersonName:
-    """The nominative and English form proposed for a PersonSpan."""
-
-    canonical: str
-    surname_key: str  # folded nominative surname (coreference: "Кіпера" later is Oleh Kiper)
-    given_key: str | None  # folded nominative first name
-    foreign: bool = False
 
 
 def is_initial(text: str, tok: Token) -> bool:
@@ -456,87 +439,6 @@ def _joined_role(text: str, tokens: Sequence[Token], a: int, lang: str, index: "
 
 def _hyphen(text: str, tokens: Sequence[Token], j: int) -> bool:
     return tokens[j].joined and "-" in text[tokens[j - 1].end:tokens[j].start]
-
-
-# ---------------------------------------------------------------- nominative and English form
-
-
-def propose(text: str, tokens: Sequence[Token], span: PersonSpan, lang: str, index: "Index",
-            country: str | None = None, case: str | None = None) -> PersonName:
-    """The nominative (Cyrillic) and the English spelling proposed for one found name.
-
-    `country` (UA, RU) is what the text is about: a Russian text about Ukraine names Ukrainians,
-    spelt the Ukrainian way (Дмитрий Ризнык -> Dmytro Riznyk)."""
-    words = lambda idx: [tokens[j].text for j in idx]  # noqa: E731
-    sur_text = text[tokens[span.surname[0]].start:tokens[span.surname[-1]].end] if span.surname else ""
-    if not is_cyrillic_word(sur_text.replace("-", "")) and not any(is_cyrillic_word(w) for w in words(span.given)):
-        given = _span_text(text, tokens, span.given)
-        canonical = " ".join(x for x in (given, sur_text) if x)
-        return PersonName(canonical, _sur_key(sur_text), fold(given) if given else None)
-    given = _span_text(text, tokens, span.given)
-    patr = _span_text(text, tokens, span.patronymic)
-    g, _p, s = nominative(given, patr, sur_text or None, lang, context_gender(tokens, span.start, span.end, lang, text),
-                          case)
-    foreign = _foreign(g, s, index)
-    canonical = romanise(g, s, lang, index, ukrainian=country == "UA" and lang == "ru" and not foreign,
-                         russian=country == "RU" and lang == "uk" and not foreign)
-    return PersonName(canonical, _sur_key(s or ""), fold(g) if g else None, foreign)
-
-
-def _span_text(text: str, tokens: Sequence[Token], idx: list[int]) -> str | None:
-    return " ".join(text[tokens[idx[0]].start:tokens[idx[-1]].end].split()) if idx else None
-
-
-def _sur_key(s: str) -> str:
-    return fold(s.replace("-", " ")).replace(" ", "-")
-
-
-def _foreign(given: str | None, surname: str | None, index: "Index") -> bool:
-    """No Slavic first name and no Slavic surname shape: a foreign name written in Cyrillic."""
-    if given:
-        gk = fold(given.split()[0])
-        if gk in ukrainian_given_names() or gk in people_names(index).first_cyrillic or gk in index.lexicon.given_names:
-            return False
-    if surname and SLAVIC_SURNAME_RE.search(surname.split("-")[-1]):
-        return False
-    return not (surname and " " not in surname and _common_noun(surname.lower()))
-
-
-def _common_noun(low: str) -> bool:
-    """A word the dictionary knows as a common noun of the language (Коваль, Пугач, Мороз): a
-    surname made of one is Slavic, whatever its ending."""
-    if not is_cyrillic_word(low):
-        return False
-    for lg in ("ru", "uk"):
-        an = analyzer(lg)
-        if an.word_is_known(low) and any(p.tag.POS == "NOUN" and not {"Surn", "Name", "Geox"} & p.tag.grammemes
-                                         for p in an.parse(low)[:2]):
-            return True
-    return False
-
-
-def romanise(given: str | None, surname: str | None, lang: str, index: "Index", ukrainian: bool = False,
-             russian: bool = False) -> str:
-    """KMU 2010 for Ukrainian text; for Russian text the people files' English first names and
-    iuliia's Wikipedia scheme, or (`ukrainian`: a Russian text about Ukraine) the first names
-    the people files give Ukrainians (Дмитрий -> Dmytro) with the Wikipedia surname. `russian`: a
-    Ukrainian text about Russia, whose people are spelt as Russians (Олександр Меншиков ->
-    Alexander Menshikov, Рустем Нурієв -> Rustem Nuriyev), from their Russian spelling."""
-    from transnorm.text.translit import propose_english
-
-    names = people_names(index)
-    if russian:
-        first = given and (names.uk_ru_first_en.get(fold(given)) or propose_english(ru_name_from_uk(given), "ru"))
-        return " ".join(x for x in (first, surname and propose_english(ru_name_from_uk(surname), "ru")) if x)
-    parts = []
-    if given:
-        table = names.ua_first_en if ukrainian else names.ru_first_en if lang == "ru" else {}
-        parts.append(table.get(fold(given)) or propose_english(given, lang))
-    if surname and ukrainian and lang == "ru" and is_cyrillic_word(surname.replace("-", "")):
-        parts.append(propose_english(ukrainian_surname(surname), "uk"))  # Крищенко -> Kryshchenko
-    elif surname:
-        parts.append(propose_english(surname, lang))
-    return " ".join(parts)
 
 
 def cyr_surname(word: str, lang: str, strong: bool = False) -> bool:
