@@ -276,8 +276,8 @@ def _after(text: str, tokens: list[Token], a: int, b: int, lex: Lexicon):
         gap = text[end:tokens[b].start]
         if not (len(gap) > 1 and gap[0] in CLOSE_QUOTES and gap[1:].isspace()):
             return None
-    elif not tokens[b].joined:
-        return None
+    elif not tokens[b].joined or not text[end:tokens[b].start].isspace():
+        return None  # (a dash parts a list item from its own word: "у Чугуївському - ліцей")
     cyrillic = is_cyrillic_word(tokens[a].text)
     if cyrillic and not quoted and not is_adjective(tokens[b - 1].text):
         return None  # "Запорожская АЭС", "Харьковскому заводу": Cyrillic names a plant by an adjective
