@@ -237,6 +237,7 @@ def test_a_hromada_with_an_unclear_centre_is_the_hromada_of_the_centre_resolve_p
     ("Біла Церква", "білоцерківськ"), ("Кривий Ріг", "криворізьк"), ("Охтирка", "охтирськ"),
     ("Суми", "сумськ"), ("Прилуки", "прилуцьк"), ("Покровськ", "покровськ"), ("Лозова", "лозівськ"),
     ("Рыльск", "рыльск"), ("Запоріжжя", "запорізьк"), ("Одеса", "одеськ"), ("Лубни", "лубенськ"),
+    ("Ратне", "ратнівськ"), ("Мала Токмачка", "малотокмачанськ"),
 ])
 def test_adjective_stems_are_derived_with_their_alternations(name, stem):
     assert fold_name(stem) in RULES.derive(name)
