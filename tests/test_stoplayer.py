@@ -213,3 +213,19 @@ def test_a_frequent_word_is_no_surname_a_transliteration_variant_spells(full_ind
 def test_a_name_in_a_web_address_is_an_outlet_not_a_place(full_index, text, lang, word):
     assert word not in links(full_index, text, lang)
     assert "Riga" == links(full_index, "Он приехал в Ригу.", "ru")["Ригу"].canonical  # the city itself still links
+
+
+def test_a_common_word_village_proven_once_is_that_village_throughout_the_text(full_index):
+    """One sense per document: "взяв Батурин, спалив" proves the town (capitalised mid-sentence,
+    its own name), so the sentence-initial "Батурин" and the genitive "Батурина" are the town too."""
+    text = ("Батурин – невелике містечко на Чернігівщині. Мазепа планував розквіт Батурина. "
+            "Меншиков взяв Батурин, спалив його вщент.")
+    got = [e for e in link(text, full_index, MATCH, keys_fn=linking_keys.keys_fn(full_index, "uk"))
+           if e.surface.startswith("Батурин")]
+    assert len(got) == 3 and {e.canonical for e in got} == {"Baturyn"}
+    assert "Батурин" not in links(full_index, "Батурин – невелике містечко на Чернігівщині.", "uk")
+
+
+def test_a_place_joined_to_another_by_a_dash_is_listed_beside_it(full_index):
+    """A road or a route named by its ends ("траса «Київ-Чоп»") lists the two places."""
+    assert links(full_index, "на 234 кілометрі траси «Київ-Чоп», поблизу села", "uk")["Чоп"].canonical == "Chop"

@@ -29,7 +29,7 @@ from transnorm.text.translit import likeness
 OWN_NAME_RATIO = 80  # text/translit.likeness of the written word to the place's canonical
 STOP_CAP = 0.85  # the most a stop-layer word can score: review, never auto
 CUE_SKIP = frozenset({"of"})  # "the village of Progress"
-LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|та|і|й|и|or|або|или))\s*")
+LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+(?:and|та|і|й|и|or|або|или)|[-–—])\s*")  # a road "Київ-Чоп" too
 #: A name glued to a top-level domain ("URA.RU", "RIA.ru", "Censor.net") or after "www." is a web address: an outlet.
 WEB_AFTER_RE = re.compile(r"\.(?:ru|ua|com|net|org|info|by|kz|su|рф|укр|news|media|tv|fm|io|eu)(?![\w.-]*\w)|"
                           r"\.(?:ru|ua|com|net|org|info|by|kz|su|рф|укр|news|media|tv|fm|io|eu)/", re.I)
@@ -145,29 +145,37 @@ def apply_stop_layer(text: str, tokens: list[Token], hits: list[Hit], index: Ind
     hits = [h for h in (_no_variant_surname(tokens, h, index) for h in hits) if h.refs]
     flags = [stopped(tokens, h, index) for h in hits]
     heads = headline_lines(text)
-    out = []
+    kept: list[dict | None] = [None] * len(hits)  # a flagged hit's candidates that evidence keeps
     for k, h in enumerate(hits):
         if not flags[k]:
-            out.append(h)
             continue
-        evidence = _settlement_cue(text, tokens, h, index) or _in_place_list(text, tokens, hits, k, flags, index)
-        if not evidence:
-            tok = tokens[h.start_tok]
-            inside = (not sentence_initial(text, tok) and not _glued(text, tokens, h)
-                      and not any(a <= tok.start < b for a, b in heads))
-            mid = h.method == "exact" and inside
-            # English capitalises common words in titles ("world Cup"): its spelling must be the
-            # place's own, letter for letter (Cup is no Chupa)
-            own = OWN_NAME_RATIO if is_cyrillic_word(tok.text) else 100
-            # a country's name in any case, capitalised inside a sentence ("посол Дании"): the
-            # word it shares a folded key with (даний, "given") is capitalised only at a start
-            h.refs = {ei: r for ei, r in h.refs.items() if index.entries[ei].source not in GENERATED_SOURCES
-                      or (inside and index.entries[ei].kind == "country" and h.end_tok - h.start_tok == 1)
-                      or (mid and index.entries[ei].country in domain
-                          and likeness(tok.text, index.entries[ei].canonical) >= own)}
-        if h.refs:
+        if _settlement_cue(text, tokens, h, index) or _in_place_list(text, tokens, hits, k, flags, index):
+            kept[k] = h.refs
+            continue
+        tok = tokens[h.start_tok]
+        inside = (not sentence_initial(text, tok) and not _glued(text, tokens, h)
+                  and not any(a <= tok.start < b for a, b in heads))
+        mid = h.method == "exact" and inside
+        # English capitalises common words in titles ("world Cup"): its spelling must be the
+        # place's own, letter for letter (Cup is no Chupa)
+        own = OWN_NAME_RATIO if is_cyrillic_word(tok.text) else 100
+        # a country's name in any case, capitalised inside a sentence ("посол Дании"): the
+        # word it shares a folded key with (даний, "given") is capitalised only at a start
+        kept[k] = {ei: r for ei, r in h.refs.items() if index.entries[ei].source not in GENERATED_SOURCES
+                   or (inside and index.entries[ei].kind == "country" and h.end_tok - h.start_tok == 1)
+                   or (mid and index.entries[ei].country in domain
+                       and likeness(tok.text, index.entries[ei].canonical) >= own)}
+    # one sense per document: a place that evidence keeps once ("взяв Батурин, спалив") is that
+    # place wherever else the text names it ("Батурин – ... містечко", "розквіт Батурина")
+    shown = {ei for refs in kept if refs for ei in refs if index.entries[ei].source in GENERATED_SOURCES}
+    out = []
+    for k, h in enumerate(hits):
+        if flags[k]:
+            h.refs = {ei: r for ei, r in h.refs.items() if ei in kept[k] or ei in shown}
+            if not h.refs:
+                continue
             h.cap = min(h.cap, STOP_CAP)
-            out.append(h)
+        out.append(h)
     return out
 
 
