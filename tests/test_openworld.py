@@ -452,6 +452,21 @@ def test_a_russian_style_village_name_in_a_report_on_russia_is_no_ukrainian_name
     assert _one(run("Бои идут у села Богдановка Донецкой области.", "ru"), "Богдановка").canonical == "Bohdanivka"
 
 
+def test_a_listed_russian_official_and_a_repeated_name_do_not_hide_a_report_on_russia(run):
+    """The governor named in full says the report is on Russia, though "Armed Forces of Ukraine" names
+    Ukraine as often as Belgorod names Russia; a village named twice is no context for itself."""
+    text = ("Belgorod Region Governor Vyacheslav Gladkov said two people died in a drone attack on the village "
+            "of Rozhdestvenka. The outskirts of the village of Rozhdestvenka were attacked by the Armed Forces "
+            "of Ukraine.")
+    rec = run(text, "en")
+    got = [e for e in rec.entities if e.surface == "Rozhdestvenka"]
+    assert len(got) == 2 and all(e.canonical == "Rozhdestvenka" and e.method == "generated" for e in got)
+    # the Ukrainian village of that name in a report on Ukraine stays linked
+    e = _one(run("Russian drones hit the village of Rozhdestvenka in Ukraine's Kharkiv region.", "en"),
+             "Rozhdestvenka")
+    assert e.canonical == "Rizdvianka"
+
+
 def test_a_russian_village_known_by_another_name_is_no_link_in_a_report_on_ukraine(run):
     """GeoNames lists "Свободное" among the names of Goyty (Chechnya): in a Donetsk front-line list
     it is the Ukrainian Вільне (translated, not transcribed), proposed for review."""

@@ -357,6 +357,18 @@ def _russian_village(text: str, tokens: list[Token], h: Hit, namesakes: list[Ent
                   reason="in a report on Russia; the Ukrainian villages of this name are not meant")
 
 
+def _side(h: Hit, countries: set[str], index: Index) -> set[str]:
+    """The countries a mention puts the report in: a clear curated place's, or a listed person's
+    named in full (one candidate, two words or more)."""
+    entries = [index.entries[ei] for ei in h.refs]
+    if any(e.source not in GENERATED_SOURCES for e in entries) and countries:
+        return countries
+    if len(entries) == 1 and entries[0].type == "person" and entries[0].country and h.end_tok - h.start_tok >= 2 \
+            and entries[0].source not in GENERATED_SOURCES:
+        return {entries[0].country}
+    return set()
+
+
 def _listed_before_a_region(e: Entry, cue) -> bool:
     """An oblast written after a town of 20,000 or more of the same country is more likely the next
     item of a list than where the town lies ("Удари по Харкову, Донецькій області", "Mariupol,
@@ -378,10 +390,15 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     points: list[tuple[int, Entry]] = []
     per_hit = _context(hits, index, cfg, river_cues, points)
     id_count = Counter(i for ids, _ in per_hit for i in ids)
+    # a name repeated is no context for itself ("the village of Rozhdestvenka ... of Rozhdestvenka")
+    same_name: dict[frozenset, Counter] = {}
+    for h, (ids, _) in zip(hits, per_hit):
+        same_name.setdefault(frozenset(h.refs), Counter()).update(ids)
     country_count = Counter(c for _, cs in per_hit for c in cs)
     # the countries of curated mentions (oblasts, cities, countries): which side a report is on
-    curated_hit = [any(index.entries[ei].source not in GENERATED_SOURCES for ei in h.refs) for h in hits]
-    curated_count = Counter(c for (_, cs), cur in zip(per_hit, curated_hit) for c in cs if cur)
+    # (and of listed people named in full: a Russian governor says the report is on Russia)
+    sides = [_side(h, cs, index) for h, (_, cs) in zip(hits, per_hit)]
+    curated_count = Counter(c for cs in sides for c in cs)
     heads = headline_lines(text)
     covered = {j for h in hits for j in range(h.start_tok, h.end_tok)}
     cues = [qualifier(text, tokens, hits, k, index) for k in range(len(hits))]  # "Odessa, Texas"
@@ -389,7 +406,8 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     out: list[Entity] = []
     for k, h in enumerate(hits):
         own_ids, own_countries = per_hit[k]
-        ctx_ids = {i for i, n in id_count.items() if n > (i in own_ids)}
+        repeats = same_name[frozenset(h.refs)]
+        ctx_ids = {i for i, n in id_count.items() if n > repeats[i]}
         ctx_countries = {c for c, n in country_count.items() if n > (c in own_countries)}
         cue = cues[k]
         qualified = _qualified(text, tokens, hits, k, index)
@@ -400,7 +418,7 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
             refs = {ei: r for ei, r in refs.items() if r.tag == "override"}
         surface = text[tokens[h.start_tok].start:tokens[h.end_tok - 1].end]
         alien, exact = _alien_and_exact(surface, refs, index)
-        own_curated = own_countries if curated_hit[k] else set()
+        own_curated = sides[k]
         russian_side = curated_count["RU"] - ("RU" in own_curated) > curated_count["UA"] - ("UA" in own_curated)
         namesakes = _namesakes(refs, index, ctx_ids) if russian_side else []
         ukrainian_side = curated_count["UA"] - ("UA" in own_curated) > curated_count["RU"] - ("RU" in own_curated)
