@@ -153,3 +153,16 @@ def test_a_place_inside_the_oblast_written_after_it_or_a_city_before_the_list_st
     """A list's oblast is held only against small places: a city may be a list of its own."""
     e = mention(full_index, text, lang, surface)
     assert (e.gazetteer_id, e.status) == (gid, "auto")
+
+
+@pytest.mark.parametrize("text, lang, surface, canonical", [
+    ("Атака на Тимашевськ, Армавір і Новочеркаськ.", "uk", "Тимашевськ", "Timashevsk"),
+    ("Атака на Кропоткін, Армавір.", "uk", "Кропоткін", "Kropotkin"),
+    ("Strikes on Timashevsk, Armavir and Krasnodar.", "en", "Timashevsk", "Timashevsk"),
+])
+def test_a_town_named_like_a_foreign_region_after_a_comma_is_the_next_item_of_a_list(full_index, text, lang,
+                                                                                     surface, canonical):
+    """Armavir is a Russian town and an Armenian province: after a Russian town and a comma it is
+    the next town of the list, not the region the town lies in (Odessa, Ontario still is)."""
+    e = mention(full_index, text, lang, surface)
+    assert e.canonical == canonical and e.status in ("auto", "review") and e.gazetteer_id.startswith("gn-")

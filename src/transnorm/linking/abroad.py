@@ -96,10 +96,22 @@ def _after(text: str, tokens: list[Token], hits: list[Hit], k: int, index: Index
     if len(containers) != 1:
         return None
     e = containers[0]
+    if not words and _list_of_towns(h, nxt, index):
+        return None  # "Тимашевськ, Армавір": Armavir the Russian town, another item, not Armenia's province
     if words and "," not in gap and "(" not in gap and (e.kind not in SUBDIVISION_KINDS or len(nxt.refs) > 1):
         return None  # "Москва в Польше видит угрозу": a country after "в" is where, not which; and
         # "в Стамбуле" is the city far more often than its province
     return e
+
+
+LIST_TOWN_POPULATION = 20_000  # a town this big named like a region is the next item of a list
+
+
+def _list_of_towns(h: Hit, nxt: Hit, index: Index) -> bool:
+    """Is the name after the comma also a sizeable town of the country of the likeliest place before it?"""
+    country = max((index.entries[ei] for ei in h.refs), key=lambda e: e.population or 0).country
+    return any(index.entries[ei].kind in SETTLEMENT_KINDS and index.entries[ei].country == country
+               and (index.entries[ei].population or 0) >= LIST_TOWN_POPULATION for ei in nxt.refs)
 
 
 def _adjective(text: str, tokens: list[Token], h: Hit, index: Index) -> Qualifier | None:
