@@ -183,3 +183,12 @@ def test_an_english_unit_named_by_a_ukrainian_adjective_cut_to_its_stem(full_ind
 def test_a_stem_of_an_adjective_outside_a_list_after_a_hromada_noun_is_no_hromada(full_index):
     ents = link_segment("The community head Ivan Petrov met Oleh Kiper.", "en", full_index, CFG)
     assert not any(e.kind == "hromada" for e in ents)
+
+
+def test_a_listed_russian_district_spelt_with_i_in_ukrainian_is_that_district(full_index):
+    """Ukrainian news writes Russian е as і or є: "Сіверському районі" is the listed Сєверський
+    (Северский) district of Krasnodar Krai, not a district the gazetteer lacks."""
+    e = at(link_segment("Пожежа у Сіверському районі Краснодарського краю.", "uk", full_index, CFG), "Сіверському")
+    assert e.gazetteer_id == "ru-district-krasnodar-seversky"
+    e = at(link_segment("У Сіверській громаді Донеччини.", "uk", full_index, CFG), "Сіверській")
+    assert e.canonical == "Siversk hromada"  # a hromada is Ukrainian: Siversk's

@@ -26,8 +26,9 @@ from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index
 from transnorm.linking.hits import capitalised
 from transnorm.linking.places import GENERATED_SCORE, crosslang_refs, ru_settlement_names, slug
+from transnorm.linking.units_ru import russian_unit, unlisted_district
 from transnorm.records import Candidate, Entity
-from transnorm.text.crosslang import ru_name_from_uk, uk_from_ru
+from transnorm.text.crosslang import uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
 from transnorm.text.morph import analyzer, is_cyrillic_word
 
@@ -189,7 +190,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                 if choose(m, table, index, rules, lang) or _starosta_okrug(m, h == hj, table, index, rules, lang):
                     made.append(m)
                 elif kind == "raion" and lang in ("ru", "uk") and not tokens[h].key.startswith(rules.ukrainian_bodies) \
-                        and (nom := _unlisted_district(tokens[a].text, lang)):
+                        and (nom := unlisted_district(tokens[a].text, lang)):
                     m.unlisted = nom
                     unlisted.append(m)
             _by_context(made, tokens, h, index, rules, table)
@@ -318,7 +319,6 @@ def _agreeing(group: list[tuple[int, int, str]], tokens: Sequence[Token],
 
 def _nominal(word: str, lang: str | None) -> bool:
     """Is this word read first as a noun or an adjective (what an adjective before it qualifies)?"""
-    from transnorm.text.morph import analyzer, is_cyrillic_word
 
     if not is_cyrillic_word(word):
         return word[:1].isalpha() and word[:1].islower()
@@ -330,7 +330,7 @@ def _nominal(word: str, lang: str | None) -> bool:
 def choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRules, lang: str | None) -> bool:
     """The candidates for one adjective under its head (False: none)."""
     if m.head in rules.targets:
-        named = table.units.get(m.stem, ())
+        named = table.units.get(m.stem, ()) or (russian_unit(m.stem, table, index) if lang == "uk" else ())
         same = [p for p, lg in named if lg == lang]
         units = sorted(set(same or [p for p, _ in named]))
         for kind in rules.targets[m.head]:
@@ -452,24 +452,6 @@ def _vote_centres(ranked: list[UnitMatch], index: Index) -> None:
             m.centre = keep[0]
             m.clear = len(keep) == 1 or centre_weight(index.entries[keep[0]]) >= HROMADA_CLEAR * max(
                 centre_weight(index.entries[keep[1]]), 1.0)
-
-
-def _unlisted_district(word: str, lang: str = "ru") -> str | None:
-    """The Russian nominative of a capitalised adjective before "район" that names no listed unit
-    ("Новоспасском районе" -> Новоспасский): Russia has some 1,800 districts, the gazetteer the
-    border regions' (districts-ru.yaml). Ukrainian text: every Ukrainian raion, old and new, is
-    listed, so an unlisted one is Russian, written in Ukrainian ("Альметьєвського району" ->
-    Альметьевский)."""
-    if not word[:1].isupper() or not is_cyrillic_word(word):
-        return None
-    for p in analyzer(lang).parse(word.lower()):
-        if p.tag.POS != "ADJF":
-            continue
-        if lang == "uk":  # the Ukrainian dictionary's normal form of an adjective is masc. nominative
-            return ru_name_from_uk(p.normal_form.capitalize())
-        if (f := p.inflect({"nomn", "masc", "sing"})) is not None:
-            return f.word.capitalize()
-    return None
 
 
 def unit_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Index, cfg) -> Entity:
