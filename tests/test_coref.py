@@ -47,3 +47,20 @@ def test_an_ambiguous_or_unnamed_first_name_links_nobody(full_index):
     # a first name no person of the text bears
     text = "Володимир Зеленський приїхав до Києва. Ольга зустріла його."
     assert not _at(link_segment(text, "uk", full_index, CFG), text, "Ольга")
+
+
+def test_first_name_and_patronymic_of_a_person_just_named_with_a_surname(full_index):
+    """"Главой Кизляра избран Иван Лазурков: «Иван Иванович проходил службу»": the patronymic is no
+    second surname beside the first name, so the text names one Ivan."""
+    text = "Главой Кизляра избран Иван Лазурков: «Иван Иванович проходил службу в органах»."
+    ents = link_segment(text, "ru", full_index, CFG)
+    full, again = _at(ents, text, "Иван Лазурков"), _at(ents, text, "Иван Иванович")
+    assert full and again and again[0].gazetteer_id == full[0].gazetteer_id and again[0].method == "coref"
+
+
+def test_first_name_and_patronymic_spelt_by_the_initials_of_a_named_person(full_index):
+    """"И.В. Мичурина ... Ивана Владимировича": two Ivans in the text, the initials say which."""
+    text = ("Накануне дня рождения И.В. Мичурина открылась выставка. Портрет Ивана Владимировича написал "
+            "художник. Там же картины Ивана Еханина.")
+    got = _at(link_segment(text, "ru", full_index, CFG), text, "Ивана Владимировича")
+    assert got and got[0].gazetteer_id == "person-ivan-michurin" and got[0].method == "coref"

@@ -8,6 +8,7 @@ written patronymic agrees with the one the gazetteer knows); two Oleksandrs leav
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
@@ -26,6 +27,10 @@ class _Person:
     mention: Entity
     given: set[str] = field(default_factory=set)
     patronymics: set[str] = field(default_factory=set)
+    initials: str = ""  # "И.В. Мичурина": the folded letters of a first name and patronymic
+
+
+INITIALS_BEFORE_RE = re.compile(r"(?:^|\W)(\w)\.\s*(\w)\.\s*$")
 
 
 def _word_keys(word: str, lang: str | None) -> tuple[set[str], bool]:
@@ -42,7 +47,8 @@ def _word_keys(word: str, lang: str | None) -> tuple[set[str], bool]:
     return keys, named
 
 
-def _people(entities: Sequence[Entity], tokens: Sequence[Token], index: Index, lang: str | None) -> list[_Person]:
+def _people(text: str, entities: Sequence[Entity], tokens: Sequence[Token], index: Index,
+            lang: str | None) -> list[_Person]:
     """The people the text names with a first name: the first word of a mention of two or more
     words, and the first (and middle) words of the person's gazetteer names."""
     given_names = index.lexicon.given_names
@@ -52,6 +58,8 @@ def _people(entities: Sequence[Entity], tokens: Sequence[Token], index: Index, l
         if e.type != "person" or not e.gazetteer_id or e.status not in PERSON_STATUSES:
             continue
         p = by_id.setdefault(e.gazetteer_id, _Person(e))
+        if lang in ("ru", "uk") and (m := INITIALS_BEFORE_RE.search(text, max(0, e.start - 8), e.start)):
+            p.initials = fold(m.group(1) + m.group(2))
         words = e.surface.split()
         if len(words) >= 2 and e.start in starts:
             first, named = _word_keys(starts[e.start].text, lang)
@@ -70,14 +78,14 @@ def _people(entities: Sequence[Entity], tokens: Sequence[Token], index: Index, l
         parts = entry.canonical.split()
         if len(parts) >= 2 and fold(parts[0]) in given_names:
             p.given.add(fold(parts[0]))
-    return [p for p in by_id.values() if p.given]
+    return [p for p in by_id.values() if p.given or p.initials]
 
 
 def first_name_mentions(text: str, tokens: Sequence[Token], entities: list[Entity], index: Index,
                         lang: str | None) -> list[Entity]:
     """Entities for the lone first names (with a patronymic, if written) of people the text names
     in full; `entities` are the text's other entities (sorted, disjoint)."""
-    people = _people(entities, tokens, index, lang)
+    people = _people(text, entities, tokens, index, lang)
     if not people:
         return []
     given_names = index.lexicon.given_names
@@ -117,6 +125,10 @@ def first_name_mentions(text: str, tokens: Sequence[Token], entities: list[Entit
                 continue  # "Ольга Петренко": a full name of somebody else, not a first name alone
             end += 1
         fits = [p for p in people if keys & p.given and (not patr or not p.patronymics or patr & p.patronymics)]
+        if patr and len(fits) != 1:  # "И.В. Мичурина ... Ивана Владимировича": the patronymic or initials decide
+            letters = fold(t.text)[:1] + fold(tokens[end - 1].text)[:1]
+            fits = [p for p in people if (keys & p.given or not p.given) and (patr & p.patronymics
+                                                                              or p.initials == letters)]
         if len(fits) == 1:
             m = fits[0].mention
             start, stop = t.start, tokens[end - 1].end
@@ -129,10 +141,12 @@ def first_name_mentions(text: str, tokens: Sequence[Token], entities: list[Entit
 
 
 def _first_name_pairs(tokens: Sequence[Token], lang: str | None) -> dict[str, set[str]]:
-    """First-name key -> the surnames (first four folded letters) the text writes after it."""
+    """First-name key -> the surnames (first four folded letters) the text writes after it (a
+    patronymic is none: "Иван Лазурков ... Иван Иванович" is one Ivan)."""
     out: dict[str, set[str]] = {}
     for j in range(len(tokens) - 1):
-        if tokens[j + 1].joined and capitalised(tokens[j + 1]) and capitalised(tokens[j]):
+        if tokens[j + 1].joined and capitalised(tokens[j + 1]) and capitalised(tokens[j]) \
+                and not _patronymic(tokens[j + 1].text, lang):
             for k in _word_keys(tokens[j].text, lang)[0]:
                 out.setdefault(k, set()).add(tokens[j + 1].key[:4])
     return out
