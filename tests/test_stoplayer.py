@@ -229,3 +229,9 @@ def test_a_common_word_village_proven_once_is_that_village_throughout_the_text(f
 def test_a_place_joined_to_another_by_a_dash_is_listed_beside_it(full_index):
     """A road or a route named by its ends ("траса «Київ-Чоп»") lists the two places."""
     assert links(full_index, "на 234 кілометрі траси «Київ-Чоп», поблизу села", "uk")["Чоп"].canonical == "Chop"
+
+
+def test_a_pronouns_case_form_is_no_name(full_index):
+    """"Мене" is the pronoun "me", though the dictionary also reads it as a case of Мен (Maine)."""
+    assert "Мене" not in links(full_index, "Мене вразила ця історія.", "uk")
+    assert links(full_index, "Штат Мен відомий своїми лісами.", "uk")["Мен"].canonical == "Maine"

@@ -49,6 +49,14 @@ def web_address(text: str, tokens: list[Token], h: Hit) -> bool:
     return bool(WEB_AFTER_RE.match(text, end) or WEB_BEFORE_RE.search(text, max(0, start - 4), start))
 
 
+def _pronoun(tokens: list[Token], h: Hit) -> bool:
+    """"Мене вразила": a pronoun's case form read as a name's ("мене" as Мен, Maine) is the pronoun."""
+    if h.end_tok - h.start_tok != 1 or h.method != "morph" or not is_cyrillic_word(tokens[h.start_tok].text):
+        return False
+    low = tokens[h.start_tok].text.lower()
+    return any(p.tag.POS == "NPRO" for lg in ("uk", "ru") for p in analyzer(lg).parse(low))
+
+
 def _settlement_cue(text: str, tokens: list[Token], h: Hit, index: Index) -> bool:
     cues = index.lexicon.settlement_cues
     j = h.start_tok
@@ -139,7 +147,7 @@ def apply_stop_layer(text: str, tokens: list[Token], hits: list[Hit], index: Ind
     """Hits with stop-layer surfaces lose their generated candidates unless evidence says a
     settlement is meant, and are capped at STOP_CAP; hits left with no candidate go. A name that is
     part of a web address goes whatever it is."""
-    hits = [h for h in hits if not web_address(text, tokens, h)]
+    hits = [h for h in hits if not web_address(text, tokens, h) and not _pronoun(tokens, h)]
     if not index.stop:
         return hits
     hits = [h for h in (_no_variant_surname(tokens, h, index) for h in hits) if h.refs]
