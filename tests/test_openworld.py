@@ -373,6 +373,9 @@ def test_a_lone_surname_is_no_person_in_a_street_name_or_beside_another_capitali
     assert not any(e.type == "person" and e.method == "generated" for e in rec.entities), rec.entities
     rec = run("Шепелєв відібрав м'яч, проскочив Задераку й дав пас.", "uk")
     assert not any(e.method == "generated" for e in rec.entities if e.surface == "Задераку")
+    # an adjective reading that agrees with the noun after it names that noun: an award, no person
+    rec = run("Творчість мисткині було відзначено Золотою медаллю на виставці.", "uk")
+    assert not any(e.type == "person" for e in rec.entities), rec.entities
 
 
 def test_an_oblique_neuter_adjective_in_a_list_of_villages_is_a_village(run):

@@ -418,9 +418,21 @@ def _surname_first(text: str, tokens: Sequence[Token], a: int, lang: str) -> boo
         return False  # a guessed oblique form's nominative is a guess too (Задераку: Задерак? Задерака?)
     before = a > 0 and capitalised(tokens[a - 1]) and text[tokens[a - 1].end:tok.start] == " "
     after = a + 1 < len(tokens) and capitalised(tokens[a + 1]) and text[tok.end:tokens[a + 1].start] == " "
-    if before or after:
+    if before or after or _adjective_of_next(tokens, a, parses, lang):
         return False
     return plain(parses[0].tag.case) == "nomn" or analyzer(word_langs(low, lang)[0]).word_is_known(low)
+
+
+def _adjective_of_next(tokens: Sequence[Token], a: int, parses, lang: str) -> bool:
+    """"Золотою медаллю", "Срібною медаллю": an adjective reading that agrees with the lower-case
+    noun after it is that noun's adjective (a title, an award), not a surname."""
+    if a + 1 >= len(tokens) or not tokens[a + 1].joined or not tokens[a + 1].text.islower():
+        return False
+    adj = {(plain(p.tag.gender), plain(p.tag.case)) for p in parses if plain(p.tag.POS) in ("ADJF", "PRTF")}
+    if not adj:
+        return False
+    return any((plain(p.tag.gender), plain(p.tag.case)) in adj for p in cyr_parses(tokens[a + 1].text, lang)
+               if plain(p.tag.POS) == "NOUN")
 
 
 def _plain_surname(tok: Token, lang: str) -> bool:
