@@ -320,6 +320,10 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
                 j += 1
             span = PersonSpan(a + i, a + j, initials=list(range(a + i + 1, a + j)), surname=[a + i],
                               reason="surname + initials")
+        elif k in ("S", "W") and cyr and n - i == 2 and ks[i + 1] == "S" and _unknown_first_name(tokens, a + i, lang):
+            # "Абуязид Манцигов", "Гюзель Хабутдінова": a first name no dictionary knows (Tatar,
+            # Caucasian) before a surname of the Russian shape in the nominative
+            span = PersonSpan(a + i, a + i + 2, given=[a + i], surname=[a + i + 1], reason="given name + surname")
         elif k == "S" and cyr and i + 2 < n and ks[i + 1] == "G" and ks[i + 2] == "P":
             span = PersonSpan(a + i, a + i + 3, given=[a + i + 1], patronymic=[a + i + 2], surname=[a + i],
                               reason="surname + given name + patronymic")
@@ -421,6 +425,19 @@ def _surname_first(text: str, tokens: Sequence[Token], a: int, lang: str) -> boo
     if before or after or _adjective_of_next(tokens, a, parses, lang):
         return False
     return plain(parses[0].tag.case) == "nomn" or analyzer(word_langs(low, lang)[0]).word_is_known(low)
+
+
+NOMINATIVE_OV_RE = re.compile(r"(?:ов|ев|ёв|єв|ин|ін|ын|ова|ева|ёва|єва|ина|іна|ына)$")
+
+
+def _unknown_first_name(tokens: Sequence[Token], i: int, lang: str) -> bool:
+    """Token i is a word the text's dictionary does not know, or the Russian one reads first as a
+    first name (Айдар, Гюзель in Ukrainian text), and the next one a surname in -ов/-ин/-ова."""
+    first, sur = tokens[i].text.lower().translate(APOSTROPHES), tokens[i + 1].text.lower()
+    if not NOMINATIVE_OV_RE.search(sur) or NOMINATIVE_OV_RE.search(first) or len(first) < 3:
+        return False
+    ru = analyzer("ru").parse(first)
+    return not analyzer(lang).word_is_known(first) or bool(ru and "Name" in ru[0].tag.grammemes)
 
 
 def _adjective_of_next(tokens: Sequence[Token], a: int, parses, lang: str) -> bool:
