@@ -91,6 +91,8 @@ def test_organisation_links_are_not_place_mentions(index):
     ("Виставку відкрив Сумський обласний художній музей.", "uk", "Сумський обласний художній музей",
      "organisation", "institution", "ua-oblast-sumy"),  # a museum, a theatre named after a place: neither
     ("Прем'єра відбулася в Одеському театрі.", "uk", "Одеському театрі", "organisation", "institution", None),
+    ("The meeting at the Valery Lobanovsky Stadium in Kyiv ended 3:1.", "en", "Valery Lobanovsky Stadium", "place",
+     "stadium", "person-valeriy-lobanovskyi"),
 ])
 def test_a_place_next_to_a_cue_word_is_one_named_thing(index, text, lang, surface, type_, kind, place):
     ents = by_surface(linked(index, text, lang))
