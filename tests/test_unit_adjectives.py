@@ -192,3 +192,12 @@ def test_a_listed_russian_district_spelt_with_i_in_ukrainian_is_that_district(fu
     assert e.gazetteer_id == "ru-district-krasnodar-seversky"
     e = at(link_segment("У Сіверській громаді Донеччини.", "uk", full_index, CFG), "Сіверській")
     assert e.canonical == "Siversk hromada"  # a hromada is Ukrainian: Siversk's
+
+
+@pytest.mark.parametrize("text, word, gid", [
+    ("A drone hit Lomakovka, Starodubsky Municipal District, Bryansk Region.", "Starodubsky",
+     "ru-district-bryansk-starodubsky"),
+    ("Shelling was reported in the Grayvoronsky City District.", "Grayvoronsky", "ru-district-belgorod-grayvoronsky"),
+])
+def test_a_capitalised_english_district_head_after_a_modifier_is_the_district(full_index, text, word, gid):
+    assert at(link_segment(text, "en", full_index, CFG), word).gazetteer_id == gid

@@ -79,16 +79,17 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
 
     for j, t in enumerate(tokens):
         noun = PLURAL_UNIT_HEADS.get(t.text)
-        if noun is None and (t.text in SINGULAR_UNIT_HEADS or t.text in HROMADA_NOUNS) and j > 0 \
+        low = t.text.lower()  # (a singular head may be capitalised: "Starodubsky Municipal District")
+        if noun is None and (low in SINGULAR_UNIT_HEADS or low in HROMADA_NOUNS) and j > 0 \
                 and j not in covered:  # "the Chuguyiv district": the name and its noun, one unit
             mod = tokens[j - 1].text.lower()
             b = j - 1 if mod == "territorial" or (
                 mod in UNIT_MODIFIERS and j > 1 and ADJECTIVE_NAME_RE.search(tokens[j - 2].text)) else j
-            if b > 0 and capitalised(tokens[b - 1]):
+            if b > 0 and capitalised(tokens[b - 1]) and (b < j or low == t.text):
                 a = b - 1
                 while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]) and tokens[a - 1].key not in stop:
                     a -= 1
-                take(a, b, SINGULAR_UNIT_HEADS.get(t.text, t.text), j, True, single=True)
+                take(a, b, SINGULAR_UNIT_HEADS.get(low, low), j, True, single=True)
             continue
         end = j - 1 if noun is not None and count_at(text, tokens, j - 1) else j  # "Bryansk (36) regions"
         while noun is not None and end > 0 and capitalised(tokens[end - 1]):
