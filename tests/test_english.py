@@ -192,3 +192,14 @@ def test_a_name_a_page_glued_to_the_next_word_is_cut_off_and_linked(full_index):
     ents = {e.surface: e for e in link("RegioNews reported that Poland and Iceland agreed.", full_index, cfg,
                                        lang="en")}
     assert "Regio" not in ents and ents["Poland"].gazetteer_id == "country-pl"
+
+
+def test_a_compound_name_written_apart_with_a_hyphen_is_joined(full_index):
+    """"Novo-Andriyivka" is Novoandriivka (it was fuzzy-matched to Novooleksandrivka); a prefix
+    is joined only when the index knows the joined name."""
+    cfg = MatchConfig()
+    text = "Shelling hit the villages of Andriyivka, Varvarivka, Novo-Andriyivka and Rohanske."
+    ents = {e.surface: e for e in link(text, full_index, cfg, lang="en")}
+    assert ents["Novo-Andriyivka"].canonical == "Novoandriivka" and ents["Novo-Andriyivka"].method == "exact"
+    ents = {e.surface: e for e in link("He met Novo-Smith in Kyiv.", full_index, cfg, lang="en")}
+    assert "Novo-Smith" not in ents or ents["Novo-Smith"].gazetteer_id is None

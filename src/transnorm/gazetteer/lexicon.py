@@ -72,6 +72,7 @@ class Lexicon:
     lowercase_names: set[str] = field(default_factory=set)  # folded names linked even lower-case (рф, росія)
     translated_toponym_words: dict[str, str] = field(default_factory=dict)  # ru word/stem- -> uk (crosslang.py)
     name_ordinals: set[str] = field(default_factory=set)  # folded: "Лиман Перший" is one numbered village
+    name_prefixes: set[str] = field(default_factory=set)  # folded: "Novo-Andriyivka" is Novoandriivka
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -113,6 +114,7 @@ class Lexicon:
             lowercase_names={fold_name(w) for w in lx.lowercase_names},
             translated_toponym_words={k.lower(): v.lower() for k, v in lx.translated_toponym_words.items()},
             name_ordinals={fold_name(w) for w in lx.name_ordinals},
+            name_prefixes={fold_name(w) for w in lx.name_prefixes},
         )
 
 

@@ -155,6 +155,7 @@ class LexiconFile(_Strict):
     home_demonyms: Names = Field(default_factory=list)
     lowercase_names: Names = Field(default_factory=list)
     name_ordinals: Names = Field(default_factory=list)
+    name_prefixes: Names = Field(default_factory=list)
     translated_toponym_words: Annotated[dict[str, str], BeforeValidator(lambda v: {} if v is None else v)] = \
         Field(default_factory=dict)
 

@@ -1,4 +1,5 @@
-"""Words that scraped text glues together: "LvivThe", "Andrivkaand", "Nikolai Shaparenkofrom".
+"""Words that scraped text glues together: "LvivThe", "Andrivkaand", "Nikolai Shaparenkofrom";
+and compound names it writes apart: "Novo-Andriyivka" (join_prefixed).
 
 A page loses the space at a line or tag break and a name runs into the next word. A capitalised
 Latin token that no index key holds is cut where a capitalised word sentences open with starts
@@ -64,3 +65,28 @@ def _cut(t: Token, index: "Index") -> int | None:
                 return len(left)
             return None
     return None
+
+
+def join_prefixed(text: str, tokens: list[Token], index: "Index") -> list[Token]:
+    """`tokens` with a name prefix hyphened to the next word joined to it ("Novo-Andriyivka",
+    "Ново-Олександрівка") when the index knows the joined name and not the two words apart."""
+    prefixes = index.lexicon.name_prefixes
+    if not prefixes:
+        return tokens
+    out: list[Token] | None = None
+    skip = False
+    for i, t in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (nxt is not None and t.key in prefixes and text[t.end:nxt.start] == "-" and nxt.text[:1].isupper()
+                and index.lookup(fold(t.text + nxt.text.lower()))
+                and not index.lookup(f"{t.key} {nxt.key}")):
+            out = list(tokens[:i]) if out is None else out
+            out.append(Token(t.start, nxt.end, text[t.start:nxt.end], fold(t.text + nxt.text.lower()), t.joined))
+            skip = True
+            continue
+        if out is not None:
+            out.append(t)
+    return tokens if out is None else out

@@ -26,7 +26,7 @@ from transnorm.config import MatchConfig
 from transnorm.gazetteer.entries import REGION_KINDS, Entry
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index, NameRef
 from transnorm.linking.coref import first_name_mentions
-from transnorm.linking.glued import split_glued
+from transnorm.linking.glued import join_prefixed, split_glued
 from transnorm.linking.guesses import dropped_guesses, generate
 from transnorm.linking.hits import (
     Hit,
@@ -62,7 +62,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     `lang` (ru, uk, en) is the text's language: the open-world passes (openworld.py) use it to
     read and romanise names the gazetteer lacks."""
     # review decisions: runs that are several names; words a page glued together ("LvivThe")
-    tokens = split_glued(split_runs(tokenize(text), index), index)
+    tokens = join_prefixed(text, split_glued(split_runs(tokenize(text), index), index), index)
     keys = keys_fn(tokens) if keys_fn else [(t.key,) for t in tokens]
     given_names = index.lexicon.given_names
     given = [t.text[:1].isupper() and not given_names.isdisjoint(ks) and not plural_noun_opening(text, t, lang)
