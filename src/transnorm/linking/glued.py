@@ -67,11 +67,23 @@ def _cut(t: Token, index: "Index") -> int | None:
     return None
 
 
+_PREFIX_RES: dict[int, tuple[set[str], re.Pattern]] = {}
+
+
+def _prefix_re(prefixes: set[str]) -> re.Pattern:
+    """A prefix hyphened to a word anywhere in a text (most texts have none); one per lexicon."""
+    got = _PREFIX_RES.get(id(prefixes))
+    if got is None or got[0] is not prefixes:
+        alts = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+        got = _PREFIX_RES[id(prefixes)] = (prefixes, re.compile(rf"(?<!\w)(?:{alts})-\w", re.IGNORECASE))
+    return got[1]
+
+
 def join_prefixed(text: str, tokens: list[Token], index: "Index") -> list[Token]:
     """`tokens` with a name prefix hyphened to the next word joined to it ("Novo-Andriyivka",
     "Ново-Олександрівка") when the index knows the joined name and not the two words apart."""
     prefixes = index.lexicon.name_prefixes
-    if not prefixes:
+    if not prefixes or "-" not in text or not _prefix_re(prefixes).search(text):
         return tokens
     out: list[Token] | None = None
     skip = False
@@ -79,8 +91,8 @@ def join_prefixed(text: str, tokens: list[Token], index: "Index") -> list[Token]
         if skip:
             skip = False
             continue
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if (nxt is not None and t.key in prefixes and text[t.end:nxt.start] == "-" and nxt.text[:1].isupper()
+        nxt = tokens[i + 1] if i + 1 < len(tokens) and t.key in prefixes else None
+        if (nxt is not None and text[t.end:nxt.start] == "-" and nxt.text[:1].isupper()
                 and index.lookup(fold(t.text + nxt.text.lower()))
                 and not index.lookup(f"{t.key} {nxt.key}")):
             out = list(tokens[:i]) if out is None else out

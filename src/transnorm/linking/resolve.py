@@ -360,12 +360,12 @@ def _russian_village(text: str, tokens: list[Token], h: Hit, namesakes: list[Ent
 def _side(h: Hit, countries: set[str], index: Index) -> set[str]:
     """The countries a mention puts the report in: a clear curated place's, or a listed person's
     named in full (one candidate, two words or more)."""
-    entries = [index.entries[ei] for ei in h.refs]
-    if any(e.source not in GENERATED_SOURCES for e in entries) and countries:
-        return countries
-    if len(entries) == 1 and entries[0].type == "person" and entries[0].country and h.end_tok - h.start_tok >= 2 \
-            and entries[0].source not in GENERATED_SOURCES:
-        return {entries[0].country}
+    if countries:
+        return countries if any(index.entries[ei].source not in GENERATED_SOURCES for ei in h.refs) else set()
+    if len(h.refs) == 1 and h.end_tok - h.start_tok >= 2:
+        e = index.entries[next(iter(h.refs))]
+        if e.type == "person" and e.country and e.source not in GENERATED_SOURCES:
+            return {e.country}
     return set()
 
 
@@ -391,9 +391,11 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     per_hit = _context(hits, index, cfg, river_cues, points)
     id_count = Counter(i for ids, _ in per_hit for i in ids)
     # a name repeated is no context for itself ("the village of Rozhdestvenka ... of Rozhdestvenka")
-    same_name: dict[frozenset, Counter] = {}
-    for h, (ids, _) in zip(hits, per_hit):
-        same_name.setdefault(frozenset(h.refs), Counter()).update(ids)
+    names = [" ".join(t.key for t in tokens[h.start_tok:h.end_tok]) for h in hits]
+    same_name: dict[str, Counter] = {}
+    for name, (ids, _) in zip(names, per_hit):
+        if ids:
+            same_name.setdefault(name, Counter()).update(ids)
     country_count = Counter(c for _, cs in per_hit for c in cs)
     # the countries of curated mentions (oblasts, cities, countries): which side a report is on
     # (and of listed people named in full: a Russian governor says the report is on Russia)
@@ -406,8 +408,8 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     out: list[Entity] = []
     for k, h in enumerate(hits):
         own_ids, own_countries = per_hit[k]
-        repeats = same_name[frozenset(h.refs)]
-        ctx_ids = {i for i, n in id_count.items() if n > repeats[i]}
+        repeats = same_name.get(names[k])
+        ctx_ids = {i for i, n in id_count.items() if n > (repeats[i] if repeats else 0)}
         ctx_countries = {c for c, n in country_count.items() if n > (c in own_countries)}
         cue = cues[k]
         qualified = _qualified(text, tokens, hits, k, index)

@@ -46,7 +46,9 @@ def stopped(tokens: list[Token], h: Hit, index: Index) -> bool:
 def web_address(text: str, tokens: list[Token], h: Hit) -> bool:
     """"URA.RU", "RIA.ru", "www.kyiv.com": the name of a site, not of the place it sounds like."""
     start, end = tokens[h.start_tok].start, tokens[h.end_tok - 1].end
-    return bool(WEB_AFTER_RE.match(text, end) or WEB_BEFORE_RE.search(text, max(0, start - 4), start))
+    if text.startswith(".", end) and WEB_AFTER_RE.match(text, end):
+        return True
+    return text[start - 1:start] in (".", "/", "@") and WEB_BEFORE_RE.search(text[max(0, start - 4):start]) is not None
 
 
 def _pronoun(tokens: list[Token], h: Hit) -> bool:

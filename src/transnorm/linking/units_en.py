@@ -79,7 +79,7 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
 
     for j, t in enumerate(tokens):
         noun = PLURAL_UNIT_HEADS.get(t.text)
-        low = t.text.lower()  # (a singular head may be capitalised: "Starodubsky Municipal District")
+        low = t.text.lower() if t.text[:1].isupper() else t.text  # "Starodubsky Municipal District"
         if noun is None and (low in SINGULAR_UNIT_HEADS or low in HROMADA_NOUNS) and j > 0 \
                 and j not in covered:  # "the Chuguyiv district": the name and its noun, one unit
             mod = tokens[j - 1].text.lower()
