@@ -391,8 +391,9 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     per_hit = _context(hits, index, cfg, river_cues, points)
     id_count = Counter(i for ids, _ in per_hit for i in ids)
     # a name repeated is no context for itself ("the village of Rozhdestvenka ... of Rozhdestvenka")
-    names = [" ".join(t.key for t in tokens[h.start_tok:h.end_tok]) for h in hits]
-    same_name: dict[str, Counter] = {}
+    # (a name is its candidates: "Niu York" is no more context for "New York" than itself)
+    names = [frozenset(h.refs) for h in hits]
+    same_name: dict[frozenset, Counter] = {}
     for name, (ids, _) in zip(names, per_hit):
         if ids:
             same_name.setdefault(name, Counter()).update(ids)
