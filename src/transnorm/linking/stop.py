@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Collection
 
 from transnorm.gazetteer.adjectives import rules_for
@@ -55,7 +56,11 @@ def _pronoun(tokens: list[Token], h: Hit) -> bool:
     """"Мене вразила": a pronoun's case form read as a name's ("мене" as Мен, Maine) is the pronoun."""
     if h.end_tok - h.start_tok != 1 or h.method != "morph" or not is_cyrillic_word(tokens[h.start_tok].text):
         return False
-    low = tokens[h.start_tok].text.lower()
+    return _pronoun_word(tokens[h.start_tok].text.lower())
+
+
+@lru_cache(maxsize=50_000)  # the same words come back in every document
+def _pronoun_word(low: str) -> bool:
     return any(p.tag.POS == "NPRO" for lg in ("uk", "ru") for p in analyzer(lg).parse(low))
 
 
@@ -228,9 +233,13 @@ def _ordinal_after(text: str, tokens: list[Token], h: Hit, index: Index, lang: s
     if not all(index.entries[ei].kind in SETTLEMENT_KINDS for ei in h.refs):
         return False
     t = tokens[j]
-    return t.key in ordinals or (is_cyrillic_word(t.text) and any(
-        fold_name(p.normal_form) in ordinals for lg in word_langs(t.text.lower(), lang) for p in
-        analyzer(lg).parse(t.text.lower())[:3]))
+    return t.key in ordinals or (is_cyrillic_word(t.text) and bool(ordinals & _lemmas(t.text.lower(), lang)))
+
+
+@lru_cache(maxsize=50_000)
+def _lemmas(low: str, lang: str) -> frozenset[str]:
+    """Folded lemmas of a word's first readings (memoised: the words recur in every document)."""
+    return frozenset(fold_name(p.normal_form) for lg in word_langs(low, lang) for p in analyzer(lg).parse(low)[:3])
 
 
 def _place_adjective_after(text: str, tokens: list[Token], h: Hit, starts: set[int], index: Index, lang: str) -> bool:
