@@ -92,11 +92,11 @@ def join_prefixed(text: str, tokens: list[Token], index: "Index") -> list[Token]
             skip = False
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) and t.key in prefixes else None
-        if (nxt is not None and text[t.end:nxt.start] == "-" and nxt.text[:1].isupper()
-                and index.lookup(fold(t.text + nxt.text.lower()))
-                and not index.lookup(f"{t.key} {nxt.key}")):
+        joined = fold(t.text + nxt.text.lower()) if nxt is not None and text[t.end:nxt.start] == "-" \
+            and nxt.text[:1].isupper() else None
+        if joined is not None and index.lookup(joined) and not index.lookup(f"{t.key} {nxt.key}"):
             out = list(tokens[:i]) if out is None else out
-            out.append(Token(t.start, nxt.end, text[t.start:nxt.end], fold(t.text + nxt.text.lower()), t.joined))
+            out.append(Token(t.start, nxt.end, text[t.start:nxt.end], joined, t.joined))
             skip = True
             continue
         if out is not None:

@@ -371,12 +371,9 @@ def _adjective_surname(text: str, tokens: Sequence[Token], g: int, j: int, lang:
     feats = {(plain(p.tag.gender), plain(p.tag.case)) for p in names}
     if any((plain(p.tag.gender), plain(p.tag.case)) in feats or plain(p.tag.number) == "plur" for p in adj):
         return False
-    if j + 1 < len(tokens) and tokens[j + 1].joined and is_cyrillic_word(tokens[j + 1].text):
-        nxt = {(plain(p.tag.gender), plain(p.tag.case)) for p in cyr_parses(tokens[j + 1].text.lower(), lang)
-               if plain(p.tag.POS) == "NOUN"}
-        if any((plain(p.tag.gender), plain(p.tag.case)) in nxt for p in adj):
-            return False  # "Владимир Красной площади": the adjective has its noun
-    return True
+    # "Владимир Красной площади": the adjective has its noun
+    return not (j + 1 < len(tokens) and tokens[j + 1].joined and is_cyrillic_word(tokens[j + 1].text)
+                and _agrees_with_noun(adj, tokens[j + 1].text, lang))
 
 
 def _initials_before_surname(ks: Sequence[str], j: int) -> bool:
@@ -443,13 +440,15 @@ def _unknown_first_name(tokens: Sequence[Token], i: int, lang: str) -> bool:
 def _adjective_of_next(tokens: Sequence[Token], a: int, parses, lang: str) -> bool:
     """"Золотою медаллю", "Срібною медаллю": an adjective reading that agrees with the lower-case
     noun after it is that noun's adjective (a title, an award), not a surname."""
-    if a + 1 >= len(tokens) or not tokens[a + 1].joined or not tokens[a + 1].text.islower():
-        return False
+    return a + 1 < len(tokens) and tokens[a + 1].joined and tokens[a + 1].text.islower() \
+        and _agrees_with_noun(parses, tokens[a + 1].text, lang)
+
+
+def _agrees_with_noun(parses, word: str, lang: str) -> bool:
+    """Does an adjective reading among `parses` agree in gender and case with a noun reading of `word`?"""
     adj = {(plain(p.tag.gender), plain(p.tag.case)) for p in parses if plain(p.tag.POS) in ("ADJF", "PRTF")}
-    if not adj:
-        return False
-    return any((plain(p.tag.gender), plain(p.tag.case)) in adj for p in cyr_parses(tokens[a + 1].text, lang)
-               if plain(p.tag.POS) == "NOUN")
+    return bool(adj) and any((plain(p.tag.gender), plain(p.tag.case)) in adj
+                             for p in cyr_parses(word.lower(), lang) if plain(p.tag.POS) == "NOUN")
 
 
 def _plain_surname(tok: Token, lang: str) -> bool:

@@ -410,7 +410,7 @@ def resolve(text: str, tokens: list[Token], hits: list[Hit], index: Index, cfg: 
     for k, h in enumerate(hits):
         own_ids, own_countries = per_hit[k]
         repeats = same_name.get(names[k])
-        ctx_ids = {i for i, n in id_count.items() if n > (repeats[i] if repeats else 0)}
+        ctx_ids = set(id_count - repeats if repeats else id_count)  # (Counter subtraction keeps what is left over)
         ctx_countries = {c for c, n in country_count.items() if n > (c in own_countries)}
         cue = cues[k]
         qualified = _qualified(text, tokens, hits, k, index)

@@ -112,12 +112,11 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
         for i in range(first + 1, len(tokens)):
             if i in taken or (i + 1 < len(tokens) and tokens[i + 1].text.lower() in HROMADA_WORDS):
                 continue
-            if LATIN_FEMININE_ADJECTIVE_RE.match(tokens[i].text):
-                if latin_adjective_places(tokens[i].text, index):
-                    take(i, i + 1, "community", first, False)
-            elif capitalised(tokens[i]) and _listed(text, tokens, i) and latin_adjective_places(
-                    tokens[i].text, index, truncated=True):
-                take(i, i + 1, "community", first, False)  # "communities include Khotyn, Yunakiv, Velykopysariv"
+            # "Khotynska", or a stem in a list: "communities include Khotyn, Yunakiv, Velykopysariv"
+            feminine = LATIN_FEMININE_ADJECTIVE_RE.match(tokens[i].text) is not None
+            if (feminine or (capitalised(tokens[i]) and _listed(text, tokens, i))) and latin_adjective_places(
+                    tokens[i].text, index, truncated=not feminine):
+                take(i, i + 1, "community", first, False)
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas, unclear
 
