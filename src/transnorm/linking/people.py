@@ -97,11 +97,21 @@ def speech_verb(tok: Token, lang: str, index: "Index") -> bool:
     return is_cyrillic_word(tok.text) and _lemma_in(tok.text, lang, verbs)
 
 
+def _after_preposition(text: str, tokens: Sequence[Token], a: int, lang: str) -> bool:
+    """Is token a right after a Cyrillic preposition, only spaces between ("в Лисках, сообщили")?
+    A word a preposition governs is no speaker."""
+    if a == 0 or text[tokens[a - 1].end:tokens[a].start].strip() or not is_cyrillic_word(tokens[a - 1].text):
+        return False
+    return any(plain(p.tag.POS) == "PREP" for p in cyr_parses(tokens[a - 1].text.lower(), lang))
+
+
 def _speech_beside(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, index: "Index") -> bool:
     """A speech verb right before the run ("- розповів Волошин", "said Voloshyn") or right after it
-    ("Voloshin complained", "Лысак отметил"), only spaces between."""
+    ("Voloshin complained", "Лысак отметил"), only spaces between; not after a preposition."""
     if not is_cyrillic_word(tokens[a].text) and not SURNAME_ENDING_RE.search(tokens[a].text):
         return False  # "Bloomberg reported", "Reuters said": an outlet, not a Slavic surname
+    if _after_preposition(text, tokens, a, lang):
+        return False
     if a > 0 and not text[tokens[a - 1].end:tokens[a].start].strip() and speech_verb(tokens[a - 1], lang, index):
         return True
     return b < len(tokens) and not text[tokens[b - 1].end:tokens[b].start].strip(" ,") \
@@ -112,6 +122,8 @@ def _speaker_of_other_gender(text: str, tokens: Sequence[Token], a: int, lang: s
     """A capitalised common noun whose gender no past-tense speech verb beside it can take is a
     surname that does not decline: "Пугач отметила", "Коваль заявила" (a woman's surname ending
     in a consonant), never the toy gun or the blacksmith."""
+    if _after_preposition(text, tokens, a, lang):
+        return False
     word = tokens[a].text.lower()
     for j in (a - 1, a + 1):
         if not 0 <= j < len(tokens) or text[tokens[min(a, j)].end:tokens[max(a, j)].start].strip(" ,"):

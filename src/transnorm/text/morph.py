@@ -307,6 +307,32 @@ def neuter_readings(word: str, lang: str, possessive: bool = False) -> tuple[str
 
 
 @lru_cache(maxsize=100_000)
+def plural_readings(word: str, lang: str) -> tuple[str, ...]:
+    """Folded nominative plurals of a noun in an oblique plural case (lower case in): a town
+    named in the plural (Лиски, Щигры, Липці, Щербаки) is declined as one ("в Лисках", "до
+    Щербаків"), and the lemma pymorphy gives is the common noun's singular (лиска)."""
+    out: list[str] = []
+    for p in _parses(word, lang):
+        tag = p.tag
+        if tag.POS != "NOUN" or tag.number != "plur" or tag.case in ("nomn", None):
+            continue
+        key = (type(p), p.normal_form, "NOUN", "plur-nomn", None)
+        got = _nominatives.get(key)
+        if got is None:
+            try:
+                f = p.inflect({"nomn", "plur"})
+            except (ValueError, KeyError):  # pragma: no cover - odd tags from the predictor
+                f = None
+            got = f.word if f is not None else ""
+            if len(_nominatives) < 200_000:
+                _nominatives[key] = got
+        k = fold(got) if got else ""
+        if k and k not in out:
+            out.append(k)
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
 def russian_spelling_keys(word: str) -> tuple[str, ...]:
     """Keys of a Russian name written in Ukrainian letters (Сизрані, Всеволожську, Єлабуга):
     its Russian spellings (crosslang.ru_spellings) and their Russian lemmas."""
@@ -404,6 +430,7 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
                 keep = [k for k in alts[1:] if k in vocab]
                 if upper:
                     keep += [k for k in neuter_readings(t.text.lower(), lang, named_on) if k in vocab and k not in keep]
+                    keep += [k for k in plural_readings(t.text.lower(), lang) if k in vocab and k not in keep]
                 if upper and not keep and alts[0] not in vocab and guessable(t.text.lower(), lang):
                     keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key]
                 if upper and not keep and alts[0] not in vocab and lang == "uk" and not t.text.isupper() \
