@@ -90,6 +90,17 @@ def test_an_unlisted_adjective_before_a_ukrainian_raions_body_is_no_russian_dist
     assert at(ents, "Новоспасском").canonical == "Novospassky District"
 
 
+def test_a_ukrainian_raions_body_never_links_a_russian_district_of_that_adjective(full_index):
+    """"Ровенской РГА" is a Ukrainian raion's administration: never Russia's Rovensky District
+    (Belgorod Oblast), which the same adjective names before "района"."""
+    ents = link_segment("Главой Ровенской РГА назначили Татьяну Новикову.", "ru", full_index, CFG)
+    assert not any(e.gazetteer_id == "ru-district-belgorod-rovensky" and e.status != "unresolved" for e in ents)
+    ents = link_segment("Главой Харьковской РГА назначили нового чиновника.", "ru", full_index, CFG)
+    assert at(ents, "Харьковской").gazetteer_id == "ua-raion-kharkiv"
+    ents = link_segment("Дроны атаковали Ровенский район Белгородской области.", "ru", full_index, CFG)
+    assert at(ents, "Ровенский").gazetteer_id == "ru-district-belgorod-rovensky"
+
+
 def test_an_unlisted_district_in_ukrainian_text_is_a_russian_one_in_its_russian_form(full_index):
     """Every Ukrainian raion, old and new, is listed: an unlisted "-ському районі" in Ukrainian news
     is a Russian district, proposed from its Russian spelling (Альметьевский -> Almetyevsky), while

@@ -333,6 +333,10 @@ def choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRu
         named = table.units.get(m.stem, ()) or (russian_unit(m.stem, table, index) if lang == "uk" else ())
         same = [p for p, lg in named if lg == lang]
         units = sorted(set(same or [p for p, _ in named]))
+        if m.head == "raion" and fold(m.head_word).startswith(rules.ukrainian_bodies):
+            # a raion state or military administration is a Ukrainian body: "Ровенской РГА" is the
+            # Rivne Raion, not Russia's Rovensky District
+            units = [p for p in units if index.entries[p].country == "UA"]
         for kind in rules.targets[m.head]:
             got = [p for p in units if index.entries[p].kind == kind]
             if got and not m.entries:
