@@ -212,3 +212,25 @@ def test_a_listed_russian_district_spelt_with_i_in_ukrainian_is_that_district(fu
 ])
 def test_a_capitalised_english_district_head_after_a_modifier_is_the_district(full_index, text, word, gid):
     assert at(link_segment(text, "en", full_index, CFG), word).gazetteer_id == gid
+
+
+def test_an_unlisted_russian_district_in_english_text_is_proposed_for_review(full_index):
+    """"the Dobrinsky District": a romanised Russian district adjective the gazetteer lacks is a
+    district proposed for review (-skiy written -sky), as "Добринском районе" is; listed districts
+    still link, and a Ukrainian raion in Russian spelling is still the raion."""
+    ents = link_segment("Shelling hit the Dobrinsky District of Lipetsk region.", "en", full_index, CFG)
+    e = at(ents, "Dobrinsky")
+    assert (e.surface, e.canonical, e.kind, e.method, e.status) == (
+        "Dobrinsky District", "Dobrinsky District", "district", "generated", "review")
+    e = at(link_segment("The Ivashkovskiy district head said so.", "en", full_index, CFG), "Ivashkovskiy")
+    assert (e.canonical, e.status) == ("Ivashkovsky District", "review")
+    ents = link_segment("Drones hit the Rylsky District and the Pokrovsky district.", "en", full_index, CFG)
+    assert (at(ents, "Rylsky").gazetteer_id, at(ents, "Pokrovsky").gazetteer_id) == (
+        "ru-district-kursk-rylsky", "ua-raion-pokrovsk")
+
+
+def test_a_hromada_adjective_in_ivska_of_a_name_in_a(full_index):
+    """"Дружбівська громада": a name in -а takes -івськ (Дружба, renamed Khutir-Mykhailivskyi in
+    2024), not only -ськ/-инськ/-янськ; it is the hromada of that town, not Druzhkivka by fuzzy match."""
+    ents = link_segment("Обстрілів зазнали Дружбівська та Свеська громади.", "uk", full_index, CFG)
+    assert at(ents, "Дружбівська").canonical == "Khutir-Mykhailivskyi hromada"

@@ -466,7 +466,8 @@ def unit_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Index, 
     from transnorm.text.translit import propose_english
 
     start, end = tokens[m.start_tok].start, tokens[m.end_tok - 1].end
-    canonical = f"{propose_english(m.unlisted, 'ru')} District"
+    name = propose_english(m.unlisted, "ru") if is_cyrillic_word(m.unlisted) else m.unlisted  # English text: as written
+    canonical = f"{name} District"
     return Entity(start=start, end=end, surface=text[start:end], type="place",
                   gazetteer_id=f"gen:place:{slug(canonical)}", canonical=canonical, score=GENERATED_SCORE,
                   method="generated", status="review", kind="district",

@@ -36,6 +36,9 @@ ADJECTIVE_NAME_RE = re.compile(r"(?:sky|skiy|skyi|skii|ska|ske|skaya|skoye)$")  
 HROMADA_NOUNS = frozenset({"community", "hromada"})  # "Znob-Novhorodske communities", "the Borova hromada"
 HROMADA_WORDS = frozenset({"community", "communities", "hromada", "hromadas"})
 LATIN_FEMININE_ADJECTIVE_RE = re.compile(r"[A-Z][a-z'’-]+ska$")  # громада is feminine: "Khotynska"
+# A Russian district's adjective romanised ("Dobrinsky", "Glushkovskiy"): Russia has some 1,800
+# districts, the gazetteer its border regions'; Ukraine's raions, old and new, are all listed.
+RUSSIAN_DISTRICT_RE = re.compile(r"[A-Z][a-z]+(?:sky|skiy|skii|skoy|tsky|tskiy)$")
 
 
 def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: Index
@@ -66,6 +69,11 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
             end = head + 1 if single else b
             hits = [h for h in hits if not (h.start_tok < end and a < h.end_tok)]
             hits.append(Hit(a, end, refs, "variant"))
+        elif noun == "district" and b == a + 1 and a not in starts and RUSSIAN_DISTRICT_RE.match(tokens[a].text):
+            # "Dobrinsky District": a district the gazetteer lacks, proposed like "Добринском районе"
+            hits = [h for h in hits if not (h.start_tok < b and a < h.end_tok)]
+            hromadas.append(UnitMatch(a, head + 1 if single else b, b, "raion", tokens[head].text, "",
+                                      unlisted=re.sub(r"(?:skiy|skii|skoy)$", "sky", tokens[a].text)))
         elif noun in HROMADA_NOUNS and (m := _english_hromada(tokens, a, b, head, own, starts, index)):
             hits = [h for h in hits if not (h.start_tok < m.end_tok and a < h.end_tok)]
             if m.clear:
@@ -85,7 +93,8 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
             mod = tokens[j - 1].text.lower()
             b = j - 1 if mod == "territorial" or (
                 mod in UNIT_MODIFIERS and j > 1 and ADJECTIVE_NAME_RE.search(tokens[j - 2].text)) else j
-            if b > 0 and capitalised(tokens[b - 1]) and (b < j or low == t.text):
+            if b > 0 and capitalised(tokens[b - 1]) and (
+                    b < j or low == t.text or RUSSIAN_DISTRICT_RE.match(tokens[b - 1].text)):
                 a = b - 1
                 while a > 0 and tokens[a].joined and capitalised(tokens[a - 1]) and tokens[a - 1].key not in stop:
                     a -= 1
