@@ -93,6 +93,14 @@ def test_organisation_links_are_not_place_mentions(index):
     ("Прем'єра відбулася в Одеському театрі.", "uk", "Одеському театрі", "organisation", "institution", None),
     ("The meeting at the Valery Lobanovsky Stadium in Kyiv ended 3:1.", "en", "Valery Lobanovsky Stadium", "place",
      "stadium", "person-valeriy-lobanovskyi"),
+    # a year joined to the name: an event, not the country or the city
+    ("Она выиграла этап Гран-при Skate Canada-2021 в Ванкувере.", "ru", "Canada-2021", "organisation", "event",
+     "country-ca"),
+    ("Вона зустрінеться з чемпіонкою Wimbledon-2024 з Чехії.", "uk", "Wimbledon-2024", "organisation", "event",
+     None),  # not a person after a role word
+    # an outlet named right after its word, unquoted
+    ("За словами начальника поліції, пише газета Полісся.", "uk", "Полісся", "organisation", "media",
+     "ua-region-polissia"),
 ])
 def test_a_place_next_to_a_cue_word_is_one_named_thing(index, text, lang, surface, type_, kind, place):
     ents = by_surface(linked(index, text, lang))

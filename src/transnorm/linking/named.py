@@ -68,6 +68,9 @@ def mark_named(text: str, tokens: list[Token], entities: list[Entity], lex: Lexi
         if found is None and whole and e.type == "place" and e.kind in QUOTED_NOT_PLACE_KINDS \
                 and _quoted(text, e.start, e.end) and is_cyrillic_word(e.surface.split()[0]):
             found = (e.start, e.end, QUOTED_NAME, "a name in quotes")
+        if found is None and whole and e.type in ("place", "person") and e.method != "morph" \
+                and (m := YEAR_AFTER_RE.match(text, e.end)):
+            found = (e.start, m.end(), EVENT, m.group())  # "Skate Canada-2021", "Вімблдон-2024", "Євро-2024"
         if found is None and whole and e.type in ("place", "person") and lex.named_verbs:
             found = _outlet(text, tokens, a, b + 1, lex, mentions)
         if found is None:
@@ -216,6 +219,11 @@ def _outlet(text: str, tokens: list[Token], a: int, b: int, lex: Lexicon, mentio
 QUOTED_NOT_PLACE_KINDS = frozenset({"city", "region", "oblast", "raion", "former-raion", "hromada", "river",
                                     "country"})
 QUOTED_NAME = NamedCue(kind="organisation", type="organisation", words=(), capital=False)
+#: A year joined to a place's name makes it an event's or a season's name: "Skate Canada-2021",
+#: "Wimbledon-2024", "Харків-2022" (a forum); a numbered village takes no year. Not an inflected
+#: name: "чемпионата Европы-2023" is a championship of Europe, which the text names.
+YEAR_AFTER_RE = re.compile(r"[-‐‑–]((?:19|20)\d\d)(?![\d-])")
+EVENT = NamedCue(kind="event", type="organisation", words=(), capital=False)
 MAX_QUOTED_WORDS = 5  # a quoted name around a mention: "Хорея Козацька", «Патріоти України»
 
 
