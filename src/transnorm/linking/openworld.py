@@ -328,7 +328,7 @@ class OpenWorld:
                 # Czechia is no Petro): the text's country only speaks for people at home
                 name = person_names.propose(self.text, self.tokens, sp, self.lang, self.index,
                                             None if abroad else country, case.get(sp.start))
-                if not name.foreign and abroad:
+                if not name.foreign and abroad and not name.caucasian:
                     name = replace(name, foreign=True)
                 ent = self._listed_by_initials(sp, name) or self._person(sp.start, sp.end, name, sp.reason)
                 found.append(ent)

@@ -7,6 +7,7 @@ surname shape in Cyrillic (Олівер Вільямс) is foreign: its translit
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
@@ -29,6 +30,7 @@ class PersonName:
     surname_key: str  # folded nominative surname (coreference: "Кіпера" later is Oleh Kiper)
     given_key: str | None  # folded nominative first name
     foreign: bool = False
+    caucasian: bool = False  # a Caucasian or Central Asian surname: spelt from Russian, even abroad
 
 
 def propose(text: str, tokens: Sequence[Token], span: PersonSpan, lang: str, index: "Index",
@@ -48,9 +50,31 @@ def propose(text: str, tokens: Sequence[Token], span: PersonSpan, lang: str, ind
     g, _p, s = nominative(given, patr, sur_text or None, lang, context_gender(tokens, span.start, span.end, lang, text),
                           case)
     foreign = _foreign(g, s, index)
-    canonical = romanise(g, s, lang, index, ukrainian=country == "UA" and lang == "ru" and not foreign,
-                         russian=country == "RU" and lang == "uk" and not foreign)
-    return PersonName(canonical, _sur_key(s or ""), fold(g) if g else None, foreign)
+    caucasian = bool(s) and CAUCASIAN_SURNAME_RE.search(s.split("-")[-1]) is not None
+    # Georgian, Armenian, Azerbaijani and Central Asian names are written in English as romanised
+    # from Russian (Gogi Koguashvili, Idris Kadyrkulov): in a Ukrainian text, through their
+    # Russian spelling, as a Russian's name is; and they are no foreign name to leave unspelt
+    foreign = foreign and not caucasian
+    if lang == "uk" and country != "RU" and not caucasian and _post_soviet(g, s):
+        # the first name as from Russian (Idris, not Idrys), the surname by KMU: Ukrainian и is ы there
+        canonical = f"{romanise(g, None, lang, index, russian=True)} {romanise(None, s, lang, index)}"
+    else:
+        canonical = romanise(g, s, lang, index, ukrainian=country == "UA" and lang == "ru" and not foreign,
+                             russian=lang == "uk" and not foreign and (country == "RU" or caucasian))
+    return PersonName(canonical, _sur_key(s or ""), fold(g) if g else None, foreign, caucasian)
+
+
+#: Surname endings of the Caucasus and Central Asia (Когуашвили, Чиладзе, Мкртчян, Алиоглу, Назарбаев
+#: is Slavic-shaped already), in Russian and Ukrainian spelling.
+CAUCASIAN_SURNAME_RE = re.compile(r"(?:швили|швілі|дзе|янц|ян|заде|оглу|огли|оглы|улы|ули|кызы|кизи)$", re.I)
+
+
+def _post_soviet(given: str | None, surname: str | None) -> bool:
+    """A first name no Ukrainian list has before a Russian-shaped surname in -ов/-ев (Ідрис
+    Кадиркулов, Тогрул Аскеров): a Russian or Central Asian name, spelt in English from Russian."""
+    if not (given and surname) or fold(given.split()[0]) in ukrainian_given_names():
+        return False
+    return re.search(r"(?:ов|ев|єв|ова|ева|єва)$", surname.split("-")[-1]) is not None
 
 
 def _span_text(text: str, tokens: Sequence[Token], idx: list[int]) -> str | None:
