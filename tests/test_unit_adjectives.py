@@ -234,3 +234,15 @@ def test_a_hromada_adjective_in_ivska_of_a_name_in_a(full_index):
     2024), not only -ськ/-инськ/-янськ; it is the hromada of that town, not Druzhkivka by fuzzy match."""
     ents = link_segment("Обстрілів зазнали Дружбівська та Свеська громади.", "uk", full_index, CFG)
     assert at(ents, "Дружбівська").canonical == "Khutir-Mykhailivskyi hromada"
+
+
+def test_the_adjective_of_a_renamed_places_old_name_is_that_place(full_index):
+    """"на красноармейском направлении": Krasnoarmiisk is Pokrovsk's old name (2016), as much its own
+    as the new one, so it outranks a Kuban stanitsa whose own name gives the same adjective; the
+    Kursk axis is still Kursk."""
+    ents = link_segment("Бои идут на красноармейском направлении.", "ru", full_index, CFG)
+    assert at(ents, "красноармейском").gazetteer_id == "ua-city-pokrovsk"
+    ents = link_segment("Бої тривають на Красноармійському напрямку.", "uk", full_index, CFG)
+    assert at(ents, "Красноармійському").gazetteer_id == "ua-city-pokrovsk"
+    ents = link_segment("Бои идут на курском направлении.", "ru", full_index, CFG)
+    assert at(ents, "курском").gazetteer_id == "ru-city-kursk"

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index
 
 RULES_FILE = "rules/adjectives.yaml"  # under the gazetteer folder: not an entry file
-TABLE_VERSION = 9  # bump when the table's layout or the derivation code changes
+TABLE_VERSION = 10  # bump when the table's layout or the derivation code changes
 
 
 def _f(word: str) -> str:
@@ -278,6 +278,7 @@ def build_table(entries, rules: AdjectiveRules, by_id=None) -> AdjectiveTable:
             continue
         named = [(n, lang) for lang in UNIT_LANGS for n in e.aliases.get(lang, ())] + [(n, "*") for n in e.historic]
         names = [n for n, _ in named]
+        former = set(e.historic)  # a renamed place's old name is its own ("красноармейском направлении": Pokrovsk)
         if e.kind in unit_kinds:
             if e.country == "RU":  # "Глушковский район" as Ukrainian news write it: Глушківський
                 named += [(uk_from_ru(n), "uk") for n in e.aliases.get("ru", ())]
@@ -288,7 +289,7 @@ def build_table(entries, rules: AdjectiveRules, by_id=None) -> AdjectiveTable:
             for n in names:
                 if e.kind in SETTLEMENT_KINDS or " " not in n:
                     # a name that is not the entry's own (GeoNames lists "Сміл" among Izmail's) ranks below
-                    own = likeness(n, e.canonical) >= OWN_NAME
+                    own = n in former or likeness(n, e.canonical) >= OWN_NAME
                     for s, rank in rules.derive(n).items():
                         rank = rank if own else 1
                         got = ranks.setdefault(s, {})
