@@ -186,11 +186,16 @@ def is_adjective(word: str) -> bool:
 
 
 @lru_cache(maxsize=300_000)
-def word_lemmas(word: str, lang: str) -> tuple[str, ...]:
-    """Folded distinct lemmas of a lower-case Cyrillic word (all analyses, best first)."""
+def word_lemmas(word: str, lang: str, written_plural: bool = True) -> tuple[str, ...]:
+    """Folded distinct lemmas of a lower-case Cyrillic word (all analyses, best first).
+
+    `written_plural=False` (a name in running text): a noun read as a plural gives its plural
+    nominative, not the singular lemma, since a place keeps its number: "Подолы" is a village
+    Подолы, never a place named Подол; "в Сумах" is Суми."""
     out: list[str] = []
     for p in _parses(word, lang):
-        k = fold(_lemma(p))
+        k = fold(_lemma(p) if written_plural or p.tag.POS != "NOUN" or p.tag.number != "plur"
+                 else _plural_nominative(p))
         if k and k not in out:
             out.append(k)
             if len(out) >= 8:
@@ -316,20 +321,33 @@ def plural_readings(word: str, lang: str) -> tuple[str, ...]:
         tag = p.tag
         if tag.POS != "NOUN" or tag.number != "plur" or tag.case in ("nomn", None):
             continue
-        key = (type(p), p.normal_form, "NOUN", "plur-nomn", None)
-        got = _nominatives.get(key)
-        if got is None:
-            try:
-                f = p.inflect({"nomn", "plur"})
-            except (ValueError, KeyError):  # pragma: no cover - odd tags from the predictor
-                f = None
-            got = f.word if f is not None else ""
-            if len(_nominatives) < 200_000:
-                _nominatives[key] = got
-        k = fold(got) if got else ""
+        k = fold(_plural_nominative(p))
         if k and k not in out:
             out.append(k)
     return tuple(out)
+
+
+def _plural_nominative(p) -> str:
+    """The nominative plural of a plural noun reading (лисках -> лиски; "" when none)."""
+    if p.tag.case == "nomn":
+        return p.word
+    key = (type(p), p.normal_form, "NOUN", "plur-nomn", None)
+    got = _nominatives.get(key)
+    if got is None:
+        try:
+            f = p.inflect({"nomn", "plur"})
+        except (ValueError, KeyError):  # pragma: no cover - odd tags from the predictor
+            f = None
+        got = f.word if f is not None else ""
+        if len(_nominatives) < 200_000:
+            _nominatives[key] = got
+    return got
+
+
+@lru_cache(maxsize=100_000)
+def plural_singulars(word: str, lang: str) -> frozenset[str]:
+    """The folded singular lemmas of a word's plural noun readings (подолы -> подол)."""
+    return frozenset(fold(p.normal_form) for p in _parses(word, lang) if p.tag.POS == "NOUN" and p.tag.number == "plur")
 
 
 @lru_cache(maxsize=100_000)
@@ -347,7 +365,7 @@ def _text_alts(text: str, key: str, lang: str) -> tuple[str, ...]:
     low = text.lower()
     out = [key]
     for lg in word_langs(low, lang):
-        out += [k for k in word_lemmas(low, lg) if k not in out]
+        out += [k for k in word_lemmas(low, lg, written_plural=False) if k not in out]
     return tuple(out)
 
 
@@ -432,7 +450,8 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
                     keep += [k for k in neuter_readings(t.text.lower(), lang, named_on) if k in vocab and k not in keep]
                     keep += [k for k in plural_readings(t.text.lower(), lang) if k in vocab and k not in keep]
                 if upper and not keep and alts[0] not in vocab and guessable(t.text.lower(), lang):
-                    keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key]
+                    plural_of = plural_singulars(t.text.lower(), lang)  # Подолы is not Подол (see word_lemmas)
+                    keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key and k not in plural_of]
                 if upper and not keep and alts[0] not in vocab and lang == "uk" and not t.text.isupper() \
                         and not _known_adjective(t.text.lower(), lang):  # Russian name in Ukrainian letters
                     keep = [k for k in russian_spelling_keys(t.text) if k in vocab and k != t.key]
