@@ -64,9 +64,11 @@ def _by_adjective_case(adj: str, word: str, lang: str) -> str | None:
     adjs = [p for p in a.parse(adj.lower()) if p.tag.POS == "ADJF" and p.tag.case != "nomn"]
     for q in adjs:
         for p in a.parse(word.lower()):
-            if p.tag.POS == "NOUN" and p.tag.case == q.tag.case and p.tag.number == q.tag.number and (
+            # an adjective-shaped last word agrees in gender too: "Русском Поречном" is Русское Поречное
+            adj_shaped = p.tag.POS == "ADJF" and p.tag.gender == "neut" == q.tag.gender
+            if (p.tag.POS == "NOUN" or adj_shaped) and p.tag.case == q.tag.case and p.tag.number == q.tag.number and (
                     q.tag.number == "plur" or q.tag.gender in (None, p.tag.gender)):
-                f = p.inflect({"nomn"})
+                f = p.inflect({"nomn"} | ({"neut", "sing"} if adj_shaped else set()))
                 if f is not None:
                     return _recased(word, f.word)
     return None
@@ -78,9 +80,12 @@ def _noun_nominative(word: str, lang: str) -> str | None:
     Щербаків -> Щербаки), when the dictionary reads it as a noun in another case."""
     if not is_cyrillic_word(word):
         return None
-    nouns = [p for p in analyzer(lang).parse(word.lower()) if p.tag.POS == "NOUN"]
+    parses = analyzer(lang).parse(word.lower())
+    nouns = [p for p in parses if p.tag.POS == "NOUN"]
     if any(p.tag.case == "nomn" for p in nouns):
         return None  # "Гута" may be the genitive of some "гут", but it is written as it is
+    if any(p.tag.POS == "ADJF" and p.tag.case == "nomn" and p.tag.gender == "neut" for p in parses):
+        return None  # "Русское Поречное": a neuter adjective-shaped name, written in the nominative
     for p in nouns[:1]:
         f = p.inflect({"nomn"})
         if f is not None:
