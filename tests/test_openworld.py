@@ -642,7 +642,7 @@ def test_an_outlet_before_a_speech_verb_is_no_person(run):
 
 
 def test_a_ukrainian_in_a_russian_text_about_ukraine_is_spelt_from_the_ukrainian_name(run):
-    from transnorm.text.morph import ukrainian_surname
+    from transnorm.text.ukrainian_spelling import ukrainian_surname
 
     assert ukrainian_surname("Крищенко") == "Крищенко" and ukrainian_surname("Ризнык") == "Різник"
     assert ukrainian_surname("Коломийчук") == "Коломійчук"  # Russian writes the Ukrainian ій as ий
@@ -666,3 +666,10 @@ def test_a_capitalised_verb_starting_a_sentence_is_not_part_of_the_name_after_it
     # a word that can be a name stays in the run
     rec = run("Глава Сумской ОВА Владимир Артюх заявил.", "ru")
     assert any(e.surface.startswith("Владимир") for e in rec.entities)
+
+
+def test_cyrillic_words_glued_into_an_english_text_do_not_break_linking(run):
+    """Found by the clean-English property test: in an English document a Cyrillic word pair
+    read as an unknown first name + surname asked pymorphy for an English dictionary and raised."""
+    rec = run("KyivКривому РозіДонеччина", "en")
+    assert rec.errors == [] and rec.entities

@@ -446,7 +446,8 @@ def _unknown_first_name(tokens: Sequence[Token], i: int, lang: str) -> bool:
     if not NOMINATIVE_OV_RE.search(sur) or NOMINATIVE_OV_RE.search(first) or len(first) < 3:
         return False
     ru = analyzer("ru").parse(first)
-    return not analyzer(lang).word_is_known(first) or bool(ru and "Name" in ru[0].tag.grammemes)
+    own = lang if lang in ("ru", "uk") else word_langs(first, lang)[0]  # Cyrillic words in an English text
+    return not analyzer(own).word_is_known(first) or bool(ru and "Name" in ru[0].tag.grammemes)
 
 
 def _adjective_of_next(tokens: Sequence[Token], a: int, parses, lang: str) -> bool:

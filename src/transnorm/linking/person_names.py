@@ -16,7 +16,8 @@ from transnorm.linking.derived import people_names, ukrainian_given_names
 from transnorm.linking.people import SLAVIC_SURNAME_RE, PersonSpan
 from transnorm.text.crosslang import ru_name_from_uk
 from transnorm.text.fold import Token, fold
-from transnorm.text.morph import analyzer, is_cyrillic_word, ukrainian_surname
+from transnorm.text.morph import analyzer, is_cyrillic_word
+from transnorm.text.ukrainian_spelling import ukrainian_surname
 
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index
