@@ -246,3 +246,22 @@ def test_the_adjective_of_a_renamed_places_old_name_is_that_place(full_index):
     assert at(ents, "Красноармійському").gazetteer_id == "ua-city-pokrovsk"
     ents = link_segment("Бои идут на курском направлении.", "ru", full_index, CFG)
     assert at(ents, "курском").gazetteer_id == "ru-city-kursk"
+
+
+def test_hromada_adjectives_of_names_in_cha_and_in_tsi(full_index):
+    """"Сенчанська" (Сенча: -ча takes -чанськ) and "Великосорочинська" (Великі Сорочинці: -ці may
+    drop for -ськ, beside Чернівці -> чернівецьк) name their centres' hromadas."""
+    ents = link_segment("Під обстрілом Сенчанська, Великосорочинська та Лохвицька громади.", "uk", full_index, CFG)
+    assert at(ents, "Сенчанська").canonical == "Sencha hromada"
+    assert at(ents, "Великосорочинська").canonical == "Velyki Sorochyntsi hromada"
+    ents = link_segment("Чернівецька та Ківерцівська громади.", "uk", full_index, CFG)
+    assert at(ents, "Чернівецька").canonical == "Chernivtsi hromada"
+
+
+def test_a_list_of_hromadas_keeps_a_namesakes_centre_in_the_oblast_the_list_shares(full_index):
+    """"Білопільської, Ворожбянської, Річківської та Миколаївської громад" are all Sumy Oblast's: the
+    Mykolaivka there (two of them: for review), not the far bigger city of Mykolaiv."""
+    text = ("У Сумській області росіяни обстріляли території Білопільської, Ворожбянської, Річківської "
+            "та Миколаївської громад.")
+    e = at(link_segment(text, "uk", full_index, CFG), "Миколаївської")
+    assert e.canonical == "Mykolaivka hromada" and e.status == "review"

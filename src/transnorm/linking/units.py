@@ -451,8 +451,8 @@ def _vote_centres(ranked: list[UnitMatch], index: Index) -> None:
         return
     for m in ranked:
         keep = [p for p in m.entries if index.entries[p].parent == top[0]]
-        if keep:
-            m.entries = keep + [p for p in m.entries if p not in keep]
+        if keep:  # the namesakes elsewhere go: resolve would pick the biggest (Mykolaiv for Миколаївської)
+            m.entries = keep
             m.centre = keep[0]
             m.clear = len(keep) == 1 or centre_weight(index.entries[keep[0]]) >= HROMADA_CLEAR * max(
                 centre_weight(index.entries[keep[1]]), 1.0)
