@@ -673,3 +673,13 @@ def test_cyrillic_words_glued_into_an_english_text_do_not_break_linking(run):
     read as an unknown first name + surname asked pymorphy for an English dictionary and raised."""
     rec = run("KyivКривому РозіДонеччина", "en")
     assert rec.errors == [] and rec.entities
+
+
+def test_a_first_name_then_a_word_no_dictionary_knows_is_one_foreign_person(run):
+    """"Кевин Ленини": after a first name, a surname no dictionary knows is no case form of Lenin or
+    of a village Lenino (whose reading pymorphy only guesses from the ending): one foreign name,
+    proposed for review, linked to nobody."""
+    rec = run("Мячи забили Кевин Ленини (8-я минута) и гости победили.", "ru")
+    assert not any(e.gazetteer_id == "person-vladimir-lenin" for e in rec.entities)
+    e = _one(rec, "Кевин Ленини")
+    assert (e.type, e.canonical) == ("person", "Kevin Lenini")

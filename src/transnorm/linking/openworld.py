@@ -153,14 +153,17 @@ class OpenWorld:
 
     def _surname_like(self, h: Hit, strong: bool = False, initial: bool = False) -> bool:
         """Can the one-word match be a surname? `strong`: a first name or an initial stands
-        before it, so any surname reading will do (Кирова is also a town's genitive); after an
+        before it, so any surname reading or an unknown word will do (Кирова is also a town's
+        genitive; Ленини no dictionary knows); after an
         initial any capitalised name will ("В. Чкалову": the town was named after him)."""
         tok = self.tokens[h.start_tok]
         entries = [self.index.entries[e] for e in h.refs]
         if all(e.type == "person" for e in entries):
             return True
         if is_cyrillic_word(tok.text):
-            return initial or people.cyr_surname(tok.text, self.lang, strong)
+            # after a first name, a word no dictionary knows is a (foreign) surname too: "Кевин Ленини"
+            return initial or people.cyr_surname(tok.text, self.lang, strong) or (
+                strong and not people.known_word(tok.text, self.lang))
         if all(e.source in GENERATED_SOURCES or e.type == "person" for e in entries):
             return True
         return bool(SURNAME_ENDING_RE.search(tok.text)) and all(

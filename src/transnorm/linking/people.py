@@ -258,6 +258,12 @@ SLAVIC_LATIN_SURNAME_RE = re.compile(r"(?:enko|chuk|ov|ova|ev|eva|sky|skyi|skiy|
 ADJ_SURNAME_RE = re.compile(r"(?:ов|ев|єв|ін|ин|ськ|цьк|зьк|ск|цк)(?:а|у|ої|ій|ою|ой|ую|ая|ий|ый|ого|ому|им|ым)$")
 
 
+def known_word(word: str, lang: str) -> bool:
+    """Does the dictionary of the word's own language know it (not only guess from its ending)?"""
+    low = word.lower()
+    return analyzer(word_langs(low, lang)[0]).word_is_known(low)
+
+
 def _surname_kind(low: str, lang: str) -> str:
     """S: a Cyrillic word that reads as a surname (tagged Surn, unknown to the dictionary, an
     animate noun); A: an adjective shaped like a surname; W: another capitalised noun or word
@@ -268,9 +274,10 @@ def _surname_kind(low: str, lang: str) -> str:
     if any("Surn" in p.tag.grammemes for p in parses[:4]):
         return "S"
     top = parses[0].tag
-    if "Geox" in top.grammemes and parses[0].score > 0.5:
-        return "N"  # a place name first: a surname only after initials ("В. Чкалову")
-    known = analyzer(word_langs(low, lang)[0]).word_is_known(low)  # by the text's own dictionary
+    known = known_word(low, lang)  # by the text's own dictionary
+    if "Geox" in top.grammemes and parses[0].score > 0.5 and known:
+        return "N"  # a place name first: a surname only after initials ("В. Чкалову"); a Geox
+        # reading of a word the dictionary does not know is a guess from its ending ("Кевин Ленини")
     if top.POS in ("ADJF", "PRTF"):  # an adjective the dictionary only guesses is a surname's shape too (Дугельний)
         return "A" if ADJ_SURNAME_RE.search(low) or not known else "X"
     if not known:
