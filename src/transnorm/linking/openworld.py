@@ -34,7 +34,7 @@ from transnorm.linking.surnames import SurnameLinks
 from transnorm.records import Candidate, Entity
 from transnorm.text.crosslang import uk_from_ru
 from transnorm.text.fold import Token, fold, fold_name
-from transnorm.text.morph import is_cyrillic_word
+from transnorm.text.morph import is_cyrillic_word, known_word
 
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.config import MatchConfig
@@ -163,7 +163,7 @@ class OpenWorld:
         if is_cyrillic_word(tok.text):
             # after a first name, a word no dictionary knows is a (foreign) surname too: "Кевин Ленини"
             return initial or people.cyr_surname(tok.text, self.lang, strong) or (
-                strong and not people.known_word(tok.text, self.lang))
+                strong and not known_word(tok.text, self.lang))
         if all(e.source in GENERATED_SOURCES or e.type == "person" for e in entries):
             return True
         return bool(SURNAME_ENDING_RE.search(tok.text)) and all(

@@ -21,7 +21,7 @@ from transnorm.linking.declension import cyr_parses, plain
 from transnorm.linking.derived import is_first_name_key, people_names
 from transnorm.linking.hits import capitalised, sentence_initial
 from transnorm.text.fold import Token, fold
-from transnorm.text.morph import APOSTROPHES, analyzer, is_cyrillic_word, word_langs
+from transnorm.text.morph import APOSTROPHES, analyzer, is_cyrillic_word, known_word, word_langs
 
 if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index
@@ -154,7 +154,7 @@ def cyr_given(word: str, lang: str, index: "Index", initial: bool = False) -> bo
         return False
     if is_first_name_key(fold(low), index, latin_ok=False):
         return True
-    known = analyzer(word_langs(low, lang)[0]).word_is_known(low)
+    known = known_word(low, lang)
     for i, p in enumerate(cyr_parses(low, lang)):
         if "Name" not in p.tag.grammemes or "voct" in p.tag.grammemes or p.tag.number == "plur":
             continue  # a vocative (Манько of Манька) is how one calls a person, never how news names one;
@@ -256,12 +256,6 @@ SLAVIC_LATIN_SURNAME_RE = re.compile(r"(?:enko|chuk|ov|ova|ev|eva|sky|skyi|skiy|
 
 
 ADJ_SURNAME_RE = re.compile(r"(?:ов|ев|єв|ін|ин|ськ|цьк|зьк|ск|цк)(?:а|у|ої|ій|ою|ой|ую|ая|ий|ый|ого|ому|им|ым)$")
-
-
-def known_word(word: str, lang: str) -> bool:
-    """Does the dictionary of the word's own language know it (not only guess from its ending)?"""
-    low = word.lower()
-    return analyzer(word_langs(low, lang)[0]).word_is_known(low)
 
 
 def _surname_kind(low: str, lang: str) -> str:
@@ -440,7 +434,7 @@ def _surname_first(text: str, tokens: Sequence[Token], a: int, lang: str) -> boo
     after = a + 1 < len(tokens) and capitalised(tokens[a + 1]) and text[tok.end:tokens[a + 1].start] == " "
     if before or after or _adjective_of_next(tokens, a, parses, lang):
         return False
-    return plain(parses[0].tag.case) == "nomn" or analyzer(word_langs(low, lang)[0]).word_is_known(low)
+    return plain(parses[0].tag.case) == "nomn" or known_word(low, lang)
 
 
 NOMINATIVE_OV_RE = re.compile(r"(?:ов|ев|ёв|єв|ин|ін|ын|ова|ева|ёва|єва|ина|іна|ына)$")

@@ -24,7 +24,7 @@ from transnorm.gazetteer.index import GENERATED_SOURCES, Index
 from transnorm.linking.declension import cyr_parses
 from transnorm.linking.hits import Hit, headline_lines, sentence_initial
 from transnorm.text.fold import Token, fold_name
-from transnorm.text.morph import analyzer, is_cyrillic_word, word_langs
+from transnorm.text.morph import analyzer, is_cyrillic_word, known_word, word_langs
 from transnorm.text.translit import likeness
 
 OWN_NAME_RATIO = 80  # text/translit.likeness of the written word to the place's canonical
@@ -284,7 +284,7 @@ def _agrees(adjective: str, noun: str, lang: str, index: Index, guessed: bool = 
     `guessed` (mid-sentence): so is one the dictionary does not know, a possessive made of a
     name ("Михальчина Слобода")."""
     words = index.words()
-    unknown = guessed and not analyzer(word_langs(adjective, lang)[0]).word_is_known(adjective)
+    unknown = guessed and not known_word(adjective, lang)
     forms = {(p.tag.case, p.tag.number) for p in cyr_parses(adjective, lang)
              if p.tag.POS == "ADJF" and (unknown or fold_name(p.normal_form) in words)}
     return bool(forms) and any((p.tag.case, p.tag.number) in forms for p in cyr_parses(noun, lang)

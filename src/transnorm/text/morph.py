@@ -139,6 +139,13 @@ def word_langs(word: str, lang: str) -> tuple[str, ...]:
     return (lang,)
 
 
+def known_word(word: str, lang: str) -> bool:
+    """Does the dictionary of the word's own language (word_langs) know it, not only guess it from
+    its ending?"""
+    low = word.lower()
+    return analyzer(word_langs(low, lang)[0]).word_is_known(low)
+
+
 _nominatives: dict[tuple, str] = {}  # (analyzer, lemma, POS, gender, number) -> nominative form
 
 
@@ -190,7 +197,7 @@ def word_lemmas(word: str, lang: str, written_plural: bool = True) -> tuple[str,
 
     `written_plural=False` (a name in running text): a noun read as a plural gives its plural
     nominative, not the singular lemma, since a place keeps its number: "Подолы" is a village
-    Подолы, never a place named Подол; "в Сумах" is Суми."""
+    Подолы, never a place named Подол; "в Сумах" is Суми, "в Лисках" Лиски."""
     out: list[str] = []
     for p in _parses(word, lang):
         k = fold(_lemma(p) if written_plural or p.tag.POS != "NOUN" or p.tag.number != "plur"
@@ -310,24 +317,10 @@ def neuter_readings(word: str, lang: str, possessive: bool = False) -> tuple[str
     return tuple(out)
 
 
-@lru_cache(maxsize=100_000)
-def plural_readings(word: str, lang: str) -> tuple[str, ...]:
-    """Folded nominative plurals of a noun in an oblique plural case (lower case in): a town
-    named in the plural (Лиски, Щигры, Липці, Щербаки) is declined as one ("в Лисках", "до
-    Щербаків"), and the lemma pymorphy gives is the common noun's singular (лиска)."""
-    out: list[str] = []
-    for p in _parses(word, lang):
-        tag = p.tag
-        if tag.POS != "NOUN" or tag.number != "plur" or tag.case in ("nomn", None):
-            continue
-        k = fold(_plural_nominative(p))
-        if k and k not in out:
-            out.append(k)
-    return tuple(out)
-
-
 def _plural_nominative(p) -> str:
-    """The nominative plural of a plural noun reading (лисках -> лиски; "" when none)."""
+    """The nominative plural of a plural noun reading (лисках -> лиски; "" when none): a town named
+    in the plural (Лиски, Липці) is declined as one, and pymorphy's lemma is the common noun's
+    singular (лиска)."""
     if p.tag.case == "nomn":
         return p.word
     key = (type(p), p.normal_form, "NOUN", "plur-nomn", None)
@@ -447,7 +440,6 @@ def token_keys(tokens: Sequence[Token], lang: str, vocab: Collection[str] | None
                 keep = [k for k in alts[1:] if k in vocab]
                 if upper:
                     keep += [k for k in neuter_readings(t.text.lower(), lang, named_on) if k in vocab and k not in keep]
-                    keep += [k for k in plural_readings(t.text.lower(), lang) if k in vocab and k not in keep]
                 if upper and not keep and alts[0] not in vocab and guessable(t.text.lower(), lang):
                     plural_of = plural_singulars(t.text.lower(), lang)  # Подолы is not Подол (see word_lemmas)
                     keep = [k for k in guess_stems(t.text.lower()) if k in vocab and k != t.key and k not in plural_of]
