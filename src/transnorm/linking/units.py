@@ -114,6 +114,11 @@ def _names_a_body(key: str, rules: AdjectiveRules) -> bool:
     return key.startswith(ADJECTIVE_HEADS) or (rules.head_of(key) == "city" and not key.startswith(rules.city_people))
 
 
+def _ukrainian_body(key: str, rules: AdjectiveRules) -> bool:
+    """Is the raion head a body only Ukraine's raions have (РГА, РДА, РВА, райрада)?"""
+    return key.startswith(rules.ukrainian_bodies)
+
+
 ELLIPSIS_GAP_RE = re.compile(r"[–—:;]|\s-\s")  # a dash or a colon after the modifier: the noun was left out
 
 
@@ -189,7 +194,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                               village=any(t.key.startswith(rules.village_modifiers) for t in tokens[hj:h + 1]))
                 if choose(m, table, index, rules, lang) or _starosta_okrug(m, h == hj, table, index, rules, lang):
                     made.append(m)
-                elif kind == "raion" and lang in ("ru", "uk") and not tokens[h].key.startswith(rules.ukrainian_bodies) \
+                elif kind == "raion" and lang in ("ru", "uk") and not _ukrainian_body(tokens[h].key, rules) \
                         and (nom := unlisted_district(tokens[a].text, lang)):
                     m.unlisted = nom
                     unlisted.append(m)
@@ -333,7 +338,7 @@ def choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRu
         named = table.units.get(m.stem, ()) or (russian_unit(m.stem, table, index) if lang == "uk" else ())
         same = [p for p, lg in named if lg == lang]
         units = sorted(set(same or [p for p, _ in named]))
-        if m.head == "raion" and fold(m.head_word).startswith(rules.ukrainian_bodies):
+        if m.head == "raion" and _ukrainian_body(fold(m.head_word), rules):
             # a raion state or military administration is a Ukrainian body: "Ровенской РГА" is the
             # Rivne Raion, not Russia's Rovensky District
             units = [p for p in units if index.entries[p].country == "UA"]
