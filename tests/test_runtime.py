@@ -166,6 +166,57 @@ def test_stopping_a_run_stops_its_temporary_server_and_frees_the_pipes(how, temp
     assert not (out / "records.jsonl").exists()  # a stopped run never looks complete
 
 
+STUCK_IN_A_RETRY = """
+import sys
+from pathlib import Path
+import transnorm.pipeline as pipeline
+from transnorm.cli.main import main
+
+MARK = Path(sys.argv[1])
+
+def failing(items, cfg):
+    MARK.touch()  # the test's signal to stop the run now
+    raise ConnectionError("transient")  # retried after retry_delay_seconds
+
+pipeline.process_batch = failing
+sys.argv = ["transnorm", "run", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.flow
+def test_sigterm_stops_a_run_whose_batch_is_waiting_out_a_retry_delay(prefect_server, tmp_path):
+    """Prefect's own SIGTERM handler unwinds the flow, and unwinding joins a task thread that sleeps
+    out its retry delay (here two minutes): the CLI still exits within its grace period of the signal."""
+    corpus = write_jsonl(tmp_path / "in" / "docs.jsonl", english_docs(40, seed=6))
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"state_dir: {tmp_path / 'state'}\nbatch_size: 10\n"
+                   "runner:\n  task_runner: threads\n  retries: 2\n  retry_delay_seconds: 120\n", encoding="utf-8")
+    script, failed = tmp_path / "stuck.py", tmp_path / "failed"
+    script.write_text(STUCK_IN_A_RETRY, encoding="utf-8")
+    env = {**prefect_server, "TRANSNORM_MODELS_DIR": str(tmp_path / "models")}
+    proc = subprocess.Popen([sys.executable, str(script), str(failed), str(corpus), "--config", str(cfg),
+                             "--out", str(tmp_path / "out")], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True, preexec_fn=as_in_a_terminal)
+    try:
+        deadline = time.time() + 180
+        while not failed.exists():
+            assert proc.poll() is None and time.time() < deadline, proc.stderr.read().decode()
+            time.sleep(0.2)
+        time.sleep(1)  # the task is now asleep until its retry
+        t0 = time.time()
+        os.kill(proc.pid, signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=30)
+        assert time.time() - t0 < 10, "the run waited for the retry delay"
+        assert proc.returncode == 130, stderr.decode()
+        assert "interrupted" in stderr.decode()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+
+
 # --- which server, and what a run tells ---------------------------------------------------------
 
 

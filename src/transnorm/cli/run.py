@@ -23,6 +23,7 @@ import typer
 
 from transnorm.cli.common import DEBUG, err, fail, fail_on
 from transnorm.ops.quiet import quiet_prefect
+from transnorm.ops.signals import ON_STOP
 
 if TYPE_CHECKING:
     from transnorm.config import Config
@@ -36,8 +37,10 @@ class Interrupts:
     """SIGINT, SIGTERM and SIGHUP: stop the run (KeyboardInterrupt), stop the temporary server, exit 130.
 
     The first signal raises KeyboardInterrupt in the main thread so Prefect can mark the run
-    Crashed; if unwinding takes longer than GRACE_SECONDS (a batch still translating in a worker
-    thread), or a second signal comes, the process exits at once. Nothing is lost either way: the
+    Crashed; if unwinding takes longer than GRACE_SECONDS from the signal (a batch still translating
+    in a worker thread, a batch task sleeping out its retry delay), or a second signal comes, the
+    process exits at once. Inside the flow Prefect's SIGTERM handler runs first; the run loop's
+    wrapper starts the deadline (ops/signals.py ON_STOP). Nothing is lost either way: the
     ledger holds whole batches only, and the next run continues where this one stopped.
     """
 
@@ -46,6 +49,7 @@ class Interrupts:
     def __init__(self):
         self.server = None  # ops.server.TemporaryServer, once started
         self.hit = False
+        self._timer: threading.Thread | None = None
         self._exiting = threading.Lock()
         self._saved: dict = {}
 
@@ -53,18 +57,28 @@ class Interrupts:
         for sig in self.SIGNALS:
             if signal.getsignal(sig) is not signal.SIG_IGN:  # `nohup`, a background job: stays ignored
                 self._saved[sig] = signal.signal(sig, self._on_signal)
+        if signal.SIGTERM in self._saved:  # Prefect's own SIGTERM handler runs first inside the flow
+            ON_STOP.append(self.start_deadline)
         return self
 
     def uninstall(self) -> None:
         for sig, handler in self._saved.items():
             signal.signal(sig, handler)
+        if self.start_deadline in ON_STOP:
+            ON_STOP.remove(self.start_deadline)
 
     def _on_signal(self, signum, frame) -> None:
         if self.hit:
             self.exit_now()
         self.hit = True
-        threading.Thread(target=self._deadline, daemon=True).start()
+        self.start_deadline()
         raise KeyboardInterrupt
+
+    def start_deadline(self) -> None:
+        """The process exits GRACE_SECONDS after the first stop signal, however long unwinding takes."""
+        if self._timer is None:
+            self._timer = threading.Thread(target=self._deadline, daemon=True)
+            self._timer.start()
 
     def _deadline(self) -> None:
         time.sleep(GRACE_SECONDS)

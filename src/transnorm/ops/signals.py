@@ -5,6 +5,10 @@ is. When that is a finalizer (an object's `__del__`, run by the garbage collecto
 "Exception ignored in ..." and drops the exception: the run went on and exited 0 (test_runtime's
 SIGTERM test met it). The run loop wraps the handler to remember the signal and raises it again at
 its next batch boundary.
+
+The same wrapper tells the CLI at once (ON_STOP): Prefect's unwinding can take as long as a batch
+task's retry delay (the task runner joins a thread sleeping it out), so the CLI's exit deadline
+starts at the signal, not when Prefect hands the signal on.
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ import signal
 import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
+
+ON_STOP: list[Callable[[], None]] = []  # called at the first SIGTERM the run loop sees (cli/run.py)
 
 
 @contextmanager
@@ -28,6 +34,9 @@ def checked_sigterm() -> Iterator[Callable[[], None]]:
     got: list[int] = []
 
     def handler(signum, frame) -> None:
+        if not got:
+            for hook in list(ON_STOP):
+                hook()
         got.append(signum)
         previous(signum, frame)
 
