@@ -123,6 +123,28 @@ def test_a_second_run_started_2_5_s_after_the_first_gets_only_the_lock_line(pref
     assert first.returncode == 130
 
 
+@pytest.mark.flow
+def test_ctrl_c_right_after_the_state_folder_is_claimed_is_exit_130(prefect_server, tmp_path):
+    """Ctrl-C while the run is still starting (Prefect being imported, the index loading) stops it as
+    Ctrl-C later does: exit 130 and the "interrupted" line, not Click's "Aborted!" and exit 1."""
+    corpus = write_jsonl(tmp_path / "in" / "docs.jsonl", english_docs(50, seed=7))
+    state = tmp_path / "state"
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"state_dir: {state}\n", encoding="utf-8")
+    env = {**prefect_server, "TRANSNORM_MODELS_DIR": str(tmp_path / "models")}
+    proc = subprocess.Popen([TRANSNORM, "run", str(corpus), "--config", str(cfg), "--out", str(tmp_path / "out")],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=as_in_a_terminal)
+    deadline = time.time() + 60
+    while not (state / "transnorm.lock").exists():
+        assert proc.poll() is None and time.time() < deadline, proc.stderr.read().decode()
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr.decode()
+    assert "interrupted" in stderr.decode() and "Aborted" not in stderr.decode()
+
+
 # --- the temporary server on Ctrl-C and kills ---------------------------------------------------
 
 

@@ -135,21 +135,21 @@ def run(
     from transnorm.ops.server import ServerError, configured_url, connect
 
     t0 = time.perf_counter()
-    try:
-        cfg = load_config(config)
-    except ConfigError as exc:
-        fail(str(exc))
-    missing = [str(p) for p in inputs if not p.exists()]
-    if missing and len(missing) == len(inputs):
-        fail(f"no such input: {', '.join(missing)}")
-    claim_folders(cfg, out)  # another run on this state or --out, or a folder not writable: exit 2 now
-    names = [str(p) for p in inputs]
-    if runner.detects_here(cfg, names):  # lingua's models load on the other core while Prefect is imported
-        warm_in_background(cfg.detect, lambda: inputs_.first_text(names, cfg.ingest))
-    quiet_prefect()
-    guard = Interrupts().install()
+    guard = Interrupts().install()  # from the start: Ctrl-C while Prefect is imported is exit 130 too
     display = PhaseDisplay(err)
     try:
+        try:
+            cfg = load_config(config)
+        except ConfigError as exc:
+            fail(str(exc))
+        missing = [str(p) for p in inputs if not p.exists()]
+        if missing and len(missing) == len(inputs):
+            fail(f"no such input: {', '.join(missing)}")
+        claim_folders(cfg, out)  # another run on this state or --out, or a folder not writable: exit 2 now
+        names = [str(p) for p in inputs]
+        if runner.detects_here(cfg, names):  # lingua's models load on the other core while Prefect is imported
+            warm_in_background(cfg.detect, lambda: inputs_.first_text(names, cfg.ingest))
+        quiet_prefect()
         with display:
             progress.use(display if display.live else None)  # piped: nothing drawn, nothing counted
             display.phase("connecting to Prefect")
