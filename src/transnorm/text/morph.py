@@ -345,10 +345,11 @@ def plural_singulars(word: str, lang: str) -> frozenset[str]:
 @lru_cache(maxsize=100_000)
 def russian_spelling_keys(word: str) -> tuple[str, ...]:
     """Keys of a Russian name written in Ukrainian letters (Сизрані, Всеволожську, Єлабуга):
-    its Russian spellings (crosslang.ru_spellings) and their Russian lemmas."""
+    its Russian spellings (crosslang.ru_spellings) and their Russian lemmas, a plural read as in
+    running text (word_lemmas written_plural=False: Богомазов is no Богомаз)."""
     out: list[str] = []
     for ru in ru_spellings(word):
-        out += (fold(ru), *word_lemmas(ru, "ru"))
+        out += (fold(ru), *word_lemmas(ru, "ru", written_plural=False))
     return tuple(dict.fromkeys(out))
 
 
