@@ -34,6 +34,19 @@ def _f(word: str) -> str:
     return fold(word) if word else ""
 
 
+CONSONANTS = frozenset("бвгґджзклмнпрстфхцчшщ")
+
+
+def _centre_rows(rows, path: Path) -> tuple[tuple[str, str | None], ...]:
+    """`centres`: [base ending, name ending or null] pairs, in order."""
+    if not isinstance(rows, list) or not all(
+            isinstance(r, list) and len(r) == 2 and isinstance(r[0], str) and (r[1] is None or isinstance(r[1], str))
+            for r in rows):
+        raise GazetteerError(str(path), getattr(rows, "__line__", None),
+                             "'centres': expected a list of [base ending, name ending or null] pairs")
+    return tuple((a, b) for a, b in rows)
+
+
 @dataclass(frozen=True)
 class AdjectiveRules:
     """adjectives.yaml, folded."""
@@ -57,6 +70,7 @@ class AdjectiveRules:
     city_bodies: tuple[str, ...] = ()  # city heads that need no modifier (МВА, сільрада)
     village_modifiers: tuple[str, ...] = ()  # a body of a village or small town, never a city's
     city_people: tuple[str, ...] = ()  # city heads naming a person (міський голова), not a body
+    centres: tuple[tuple[str, str | None], ...] = ()  # an unlisted centre's ending from its adjective's base
     digest: str = ""
     # folded word -> stem_of(word): the unit pass asks it of every token of every document
     _stems: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -112,8 +126,17 @@ class AdjectiveRules:
             city_people=words(raw.get("city_people") or [], "city_people"),
             elliptic={str(h): frozenset(words(ws, f"elliptic.{h}")) for h, ws in (raw.get("elliptic") or {}).items()
                       if h != "__line__"},  # head kinds as written (oblast, axis): not folded
+            centres=_centre_rows(raw.get("centres") or [], path),
             digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16],
         )
+
+    def centre_of(self, base: str) -> str | None:
+        """The likely centre of a hromada or starosta district from its adjective's base (Тойкут,
+        Чорноглазів), by the `centres` rows; None when no row guesses."""
+        for end, name_end in self.centres:
+            if base.endswith(end) and (end or base[-1:].lower() in CONSONANTS):
+                return None if name_end is None else base[: len(base) - len(end)] + name_end
+        return None
 
     # ------------------------------------------------------------ derivation
 

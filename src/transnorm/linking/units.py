@@ -24,6 +24,7 @@ from typing import Sequence
 from transnorm.gazetteer.adjectives import AdjectiveRules, AdjectiveTable, rules_for, table_for
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index
+from transnorm.linking.centres import centre_entity, centre_head, unlisted_centre
 from transnorm.linking.hits import capitalised
 from transnorm.linking.places import GENERATED_SCORE, crosslang_refs, ru_settlement_names, slug
 from transnorm.linking.units_ru import russian_unit, unlisted_district
@@ -60,7 +61,7 @@ class UnitMatch:
     centre: int | None = None  # hromada: the centre settlement chosen
     clear: bool = True  # hromada: the centre leads its namesakes clearly
     pool: list[tuple[int, int]] = field(default_factory=list)  # hromada: every (settlement, rank) of the stem
-    unlisted: str | None = None  # a Russian district the gazetteer lacks: the adjective in the nominative
+    unlisted: str | None = None  # a Russian district the gazetteer lacks (its nominative), or a centre (centres.py)
     village: bool = False  # city head: the body of a village or small town ("сільську", "селищної ради")
 
     def reason(self, index: Index) -> str:
@@ -194,6 +195,9 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                               village=any(t.key.startswith(rules.village_modifiers) for t in tokens[hj:h + 1]))
                 if choose(m, table, index, rules, lang) or _starosta_okrug(m, h == hj, table, index, rules, lang):
                     made.append(m)
+                elif centre_head(m.head, h == hj, m.village) and (nom := unlisted_centre(tokens[a].text, lang, rules)):
+                    m.unlisted = nom  # a village under GeoNames' floor (centres.py)
+                    unlisted.append(m)
                 elif kind == "raion" and lang in ("ru", "uk") and not _ukrainian_body(tokens[h].key, rules) \
                         and (nom := unlisted_district(tokens[a].text, lang)):
                     m.unlisted = nom
@@ -471,6 +475,8 @@ def unit_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Index, 
     from transnorm.text.translit import propose_english
 
     start, end = tokens[m.start_tok].start, tokens[m.end_tok - 1].end
+    if m.head != "raion":
+        return centre_entity(text, start, end, m.unlisted, m.head, m.head_word)
     name = propose_english(m.unlisted, "ru") if is_cyrillic_word(m.unlisted) else m.unlisted  # English text: as written
     canonical = f"{name} District"
     return Entity(start=start, end=end, surface=text[start:end], type="place",
