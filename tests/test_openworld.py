@@ -174,6 +174,21 @@ def test_a_first_name_in_a_and_a_surname_a_man_would_decline_is_a_woman(run, tex
     assert _one(run(text, lang), surface).canonical == canonical
 
 
+@pytest.mark.parametrize("text,surface,canonical", [
+    ("Нагороду отримала Олександра Наконечна.", "Олександра Наконечна", "Oleksandra Nakonechna"),
+    ("Виступила Олександра Вишневська.", "Олександра Вишневська", "Oleksandra Vyshnevska"),
+    ("Привітали Олександру Вишневську.", "Олександру Вишневську", "Oleksandra Vyshnevska"),
+    ("Слово надали Олександрі Наконечній.", "Олександрі Наконечній", "Oleksandra Nakonechna"),
+    ("Заява Олександра Вишневського.", "Олександра Вишневського", "Oleksandr Vyshnevskyi"),
+    ("Заява Олександра Кузьміна.", "Олександра Кузьміна", "Oleksandr Kuzmin"),  # also his genitive
+])
+def test_a_womans_adjectival_surname_makes_an_ambiguous_first_name_hers(run, text, surface, canonical):
+    """Олександра, Олександру are hers or his (genitive, dative): "Вишневська", "Наконечну" are only
+    ever a woman's, so the name is Oleksandra's, in the nominative, never "Oleksandr Vyshnevsko"; a
+    possessive-shaped Кузьміна is also Кузьмін's genitive, and stays his."""
+    assert _one(run(text, "uk"), surface).canonical == canonical
+
+
 def test_a_listed_foreigner_transcribed_another_way_is_linked_for_review(run):
     """"Каролин Левитт" is the listed "Кэролайн Ливитт" (same consonants, close letters): linked
     for review, never rewritten; a Slavic name never takes this path (its spelling is the name)."""

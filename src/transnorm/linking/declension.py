@@ -176,12 +176,26 @@ def _agrees(given: str | None, surname: str | None, got: tuple, lang: str) -> bo
     nominative: Петра, a woman) but changes the surname (an oblique case: Бевзи) reads them in
     two: "роботи Петра Бевзи" is Петро Бевза's work, not Петра Бевза's. So does one that takes
     the first name for a man's oblique case (Валерія -> Валерій) and keeps as written a surname
-    a man's would decline ("Валерія Дмитренко" is Valeriia: his genitive is Дмитренка)."""
+    a man's would decline ("Валерія Дмитренко" is Valeriia: his genitive is Дмитренка). A woman's
+    adjectival surname (Вишневська, Наконечну) makes her reading the only one: "Олександра
+    Вишневська" is no Олександр, and "Олександрі Наконечній" is Наконечна."""
+    if surname and given and _womans_adjective(surname, lang):
+        return got[2][-1:].lower() in ("а", "я") and got[2] != given
     if not (given and surname and given[-1:].lower() in ("а", "я")):
         return True
     if got[0] == given:
         return got[2] == surname and not MEN_OBLIQUE_SURNAME_RE.search(surname)
     return got[2] != surname or not _declines_for_men(surname, lang)
+
+
+@lru_cache(maxsize=20_000)
+def _womans_adjective(surname: str, lang: str) -> bool:
+    """Is the surname as written only ever a woman's: read as a surname or a full adjective (normal
+    form -ий/-ій; not the possessive Кузьміна, also a man's genitive) only in the feminine?"""
+    parses = [p for p in cyr_parses(surname.split("-")[-1].lower(), lang)
+              if ("Surn" in p.tag.grammemes and "Fixd" not in p.tag.grammemes)
+              or (plain(p.tag.POS) == "ADJF" and p.normal_form.endswith(("ий", "ій", "ый", "ой")))]
+    return bool(parses) and all(plain(p.tag.gender) == FEMN for p in parses)
 
 
 #: a man's surname in an oblique case, never a woman's nominative: Дмитренка (Дмитренко),
