@@ -202,6 +202,19 @@ def test_a_bare_okrug_in_ukrainian_text_is_a_starosta_district_named_after_its_v
     assert not any(e.method == "adjective" for e in linked(full_index, text, "uk"))
 
 
+@pytest.mark.parametrize("text,lang,word,gid", [
+    ("Спортсменка из Ханты-Мансийского округа заняла второе место.", "ru", "Ханты-Мансийского",
+     "ru-autonomous-okrug-khanty-mansi"),
+    ("Учения прошли в Ямало-Ненецком округе.", "ru", "Ямало-Ненецком", "ru-autonomous-okrug-yamalo-nenets"),
+    ("Спортсменка з Ханти-Мансійського округу посіла друге місце.", "uk", "Ханти-Мансійського",
+     "ru-autonomous-okrug-khanty-mansi"),
+])
+def test_an_autonomous_okrug_is_named_by_its_adjective_and_a_bare_okrug(full_index, text, lang, word, gid):
+    """News drop "автономный": "Ханты-Мансийского округа" is the autonomous okrug, not the city
+    Khanty-Mansiysk the adjective also derives from."""
+    assert links_to(linked(full_index, text, lang), text, word, gid)
+
+
 def test_a_hromada_is_generated_from_its_centre(full_index):
     text = "Охтирська міська громада"
     (e,) = [e for e in linked(full_index, text, "uk") if e.gazetteer_id]

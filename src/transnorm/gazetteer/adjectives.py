@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from transnorm.gazetteer.index import Index
 
 RULES_FILE = "rules/adjectives.yaml"  # under the gazetteer folder: not an entry file
-TABLE_VERSION = 10  # bump when the table's layout or the derivation code changes
+TABLE_VERSION = 11  # bump when the table's layout or the derivation code changes
 
 
 def _f(word: str) -> str:
@@ -288,7 +288,8 @@ def build_table(entries, rules: AdjectiveRules, by_id=None) -> AdjectiveTable:
     import time
 
     t0 = time.perf_counter()
-    unit_kinds = ADMIN_UNIT_KINDS | set(rules.targets.get("oblast", ()))
+    # every kind a head may name: an autonomous okrug too ("Ханты-Мансийского округа")
+    unit_kinds = ADMIN_UNIT_KINDS | {k for kinds in rules.targets.values() for k in kinds}
     place_kinds = SETTLEMENT_KINDS | set(rules.targets.get("oblast", ()))
     table = AdjectiveTable()
     ranks: dict[str, dict[int, int]] = {}
