@@ -126,3 +126,15 @@ def test_an_initialism_with_dots_is_the_abbreviation_and_only_that(links, pipeli
     assert "E.U" not in got
     rec = process_batch([Document(id="g", text=text, source="test_geography", lang="en")], pipeline_cfg)[0]
     assert "his U.S. counterpart. The U.K. and" in rec.text_en
+
+
+@pytest.mark.parametrize("text,surface,gid", [
+    ("Заседание Кабинета Министров РТ прошло в Казани.", "РТ", "ru-republic-tatarstan"),
+    ("Глава РД Сергей Меликов заявил о нападении.", "РД", "ru-republic-dagestan"),
+    ("В КБР и КЧР ввели режим контртеррористической операции.", "КЧР", "ru-republic-karachay-cherkessia"),
+    ("Власти РСО-Алания сообщили о пострадавших.", "РСО-Алания", "ru-republic-north-ossetia"),
+])
+def test_a_federal_subject_by_the_abbreviation_russian_news_use(links, text, surface, gid):
+    """The abbreviations regional media write every day ("Кабмин РТ", "глава РД"); the ambiguous ones
+    (РБ: Bashkortostan or Belarus, РК, ЧР, НАО) are left out."""
+    assert links(text, "ru").get(surface) == gid
