@@ -9,6 +9,7 @@ import pytest
 from transnorm.config import load_config
 from transnorm.gazetteer.adjectives import AdjectiveRules
 from transnorm.gazetteer.schema import GazetteerError
+from transnorm.linking.centres import latin_centre
 from transnorm.pipeline import link_segment
 
 CFG = load_config(None)
@@ -53,6 +54,24 @@ def test_an_unlisted_centre_is_proposed_for_review(full_index, text, word, canon
 def test_no_centre_is_guessed_where_the_rules_cannot_say(full_index, text, lang):
     assert not [e for e in link_segment(text, lang, full_index, CFG) if e.method == "generated" and e.type == "place"
                 and e.reason and "lacks" in e.reason]
+
+
+@pytest.mark.parametrize("word, centre", [
+    ("Staromayakivska", "Staromayakivka"), ("Toikutska", "Toikut"), ("Zhydychynska", "Zhydychyn"),
+    ("Andriyevo-Ivanivska", "Andriyevo-Ivanivka"), ("Pishchanska", None), ("Kyiv", None),
+])
+def test_the_centre_guessed_from_an_adjective_in_english_letters(word, centre):
+    """The same rows, in KMU 2010 letters: English reports keep a hromada's Ukrainian adjective."""
+    assert latin_centre(word, AdjectiveRules.load(RULES)) == centre
+
+
+def test_an_unlisted_centre_in_english_text_is_proposed_and_a_listed_one_linked(full_index):
+    text = "Shelling hit the Velykopysarivska and Staromayakivska hromadas."
+    ents = link_segment(text, "en", full_index, CFG)
+    e = over(ents, text, "Staromayakivska")[0]
+    assert (e.canonical, e.method, e.status) == ("Staromayakivka hromada", "generated", "review")
+    e = over(ents, text, "Velykopysarivska")[0]
+    assert (e.canonical, e.method) == ("Velyka Pysarivka hromada", "adjective")
 
 
 def test_a_listed_centre_wins_over_a_guess(full_index):

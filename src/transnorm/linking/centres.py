@@ -6,13 +6,16 @@ under GeoNames' population floor: "Тойкутський старостинсь
 settlement gives the adjective (units.choose found none), the head noun still says what it is, and
 the adjective's base gives the centre's likely name (adjectives.yaml `centres`: -івський is
 -івка two times in three). Proposed for review as a generated name, never linked outright: the
-hromada as "<centre> hromada", a starosta district or council as its centre village. Ukrainian text
-only; Russian text names Ukrainian villages in Russian spelling (Песчанский: Піщане), which this
+hromada as "<centre> hromada", a starosta district or council as its centre village. Ukrainian text,
+and English text that keeps the adjective ("Staromayakivska hromadas": the same rows in KMU 2010
+letters); Russian text names Ukrainian villages in Russian spelling (Песчанский: Піщане), which this
 does not undo.
 """
 from __future__ import annotations
 
 import re
+
+import translitua
 
 from transnorm.gazetteer.adjectives import AdjectiveRules
 from transnorm.linking.places import GENERATED_SCORE, slug
@@ -20,6 +23,10 @@ from transnorm.records import Entity
 from transnorm.text.morph import analyzer, is_cyrillic_word
 
 ADJECTIVE_BASE_RE = re.compile(r"(.+?)(?:ський|ский)$")  # "старосільский": a common misspelling
+#: a hromada's Ukrainian adjective in English letters, as reports keep it: "Staromayakivska", "Richkivskoi"
+LATIN_ADJECTIVE_RE = re.compile(r"([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*?)(?:ska|skyi|ske|skoi|skoho|skyi|skiy|skaya)")
+LATIN_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
+_KMU = str.maketrans(translitua.UkrainianKMU.MAIN_TRANSLIT_TABLE | {"ь": "", "'": "", "’": ""})
 
 
 def centre_head(head: str, bare: bool, village: bool) -> bool:
@@ -40,6 +47,23 @@ def unlisted_centre(word: str, lang: str | None, rules: AdjectiveRules) -> str |
         name = rules.centre_of(m.group(1)) if m else None
         return "-".join(w[:1].upper() + w[1:] for w in name.split("-")) if name else None
     return None
+
+
+def latin_centre(word: str, rules: AdjectiveRules) -> str | None:
+    """"Staromayakivska" -> Staromayakivka, by the `centres` rows in KMU 2010 letters; None: no guess."""
+    m = LATIN_ADJECTIVE_RE.fullmatch(word)
+    if m is None:
+        return None
+    base = m.group(1)
+    for end, name_end in _latin_rows(rules):
+        if base.endswith(end) and (end or base[-1:].lower() in LATIN_CONSONANTS):
+            return None if name_end is None else base[: len(base) - len(end)] + name_end
+    return None
+
+
+def _latin_rows(rules: AdjectiveRules) -> tuple[tuple[str, str | None], ...]:
+    return tuple((end.translate(_KMU), None if name_end is None else name_end.translate(_KMU))
+                 for end, name_end in rules.centres)
 
 
 def centre_entity(text: str, start: int, end: int, centre: str, head: str, head_word: str) -> Entity:

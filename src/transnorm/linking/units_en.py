@@ -12,6 +12,7 @@ import translitua
 from transnorm.gazetteer.adjectives import rules_for, table_for
 from transnorm.gazetteer.entries import REGION_KINDS, SETTLEMENT_KINDS
 from transnorm.gazetteer.index import Index, NameRef
+from transnorm.linking.centres import latin_centre
 from transnorm.linking.derived import per_index
 from transnorm.linking.hits import Hit, capitalised
 from transnorm.linking.units import UnitMatch, count_at, rank_centres
@@ -74,6 +75,12 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
             hits = [h for h in hits if not (h.start_tok < b and a < h.end_tok)]
             hromadas.append(UnitMatch(a, head + 1 if single else b, b, "raion", tokens[head].text, "",
                                       unlisted=re.sub(r"(?:skiy|skii|skoy)$", "sky", tokens[a].text)))
+        elif noun in HROMADA_NOUNS and b == a + 1 and _unfound(starts.get(a)) and not latin_adjective_places(
+                tokens[a].text, index) and (centre := latin_centre(tokens[a].text, rules)):
+            # "Staromayakivska hromadas": a centre the gazetteer lacks, proposed (centres.py)
+            hits = [h for h in hits if not (h.start_tok < b and a < h.end_tok)]
+            hromadas.append(UnitMatch(a, head + 1 if single else b, b, "hromada", tokens[head].text, "",
+                                      unlisted=centre))
         elif noun in HROMADA_NOUNS and (m := _english_hromada(tokens, a, b, head, own, starts, index)):
             hits = [h for h in hits if not (h.start_tok < m.end_tok and a < h.end_tok)]
             if m.clear:
@@ -128,6 +135,11 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
                 take(i, i + 1, "community", first, False)
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas, unclear
+
+
+def _unfound(h: Hit | None) -> bool:
+    """No hit, or only a near miss (fuzzy, phonetic): the name itself is not known."""
+    return h is None or h.method in ("fuzzy", "phonetic")
 
 
 def _listed(text: str, tokens: Sequence[Token], i: int) -> bool:
