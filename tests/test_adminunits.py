@@ -215,6 +215,16 @@ def test_an_autonomous_okrug_is_named_by_its_adjective_and_a_bare_okrug(full_ind
     assert links_to(linked(full_index, text, lang), text, word, gid)
 
 
+def test_a_settlement_before_the_unit_it_lies_in_is_no_first_name(full_index):
+    """"в Ямполе Лиманской громады": a one-word place GeoNames alone knows, then a capitalised word,
+    reads like "Иван Петренкович"; but the word is the unit the place lies in, in the genitive, so
+    the place stays found (Yampil), not a new place proposed from its case form ("Yampole")."""
+    text = "В Ямполе Лиманской громады ранен человек."
+    e = next(e for e in linked(full_index, text, "ru") if e.surface == "Ямполе")
+    assert e.canonical == "Yampil" and e.method == "morph"
+    assert not [e for e in linked(full_index, "Иван Петренкович заявил.", "ru") if e.gazetteer_id]
+
+
 def test_a_hromada_is_generated_from_its_centre(full_index):
     text = "Охтирська міська громада"
     (e,) = [e for e in linked(full_index, text, "uk") if e.gazetteer_id]

@@ -41,7 +41,7 @@ from transnorm.linking.hits import (
 from transnorm.linking.named import mark_named
 from transnorm.linking.openworld import OpenWorld
 from transnorm.linking.people import plural_noun_opening
-from transnorm.linking.places import cue_before
+from transnorm.linking.places import cue_after, cue_before
 from transnorm.linking.resolve import TAG_SCORE, resolve
 from transnorm.linking.reviewed import drop_decided, split_runs
 from transnorm.linking.stop import apply_stop_layer, cue_hits, release_prefixed
@@ -67,7 +67,7 @@ def link(text: str, index: Index, cfg: MatchConfig, keys_fn: KeysFn | None = Non
     given_names = index.lexicon.given_names
     given = [t.text[:1].isupper() and not given_names.isdisjoint(ks) and not plural_noun_opening(text, t, lang)
              for t, ks in zip(tokens, keys)]  # capitalised
-    hits = _first_names_dropped(_exact(text, tokens, keys, index), tokens, index)
+    hits = _first_names_dropped(text, _exact(text, tokens, keys, index), tokens, index)
     hits = _surnames_after_a_first_name_dropped(hits, tokens, keys, given, index)
     ow = OpenWorld(text, tokens, index, cfg, lang) if cfg.generate_names else None
     if ow is not None:
@@ -256,10 +256,12 @@ def _with_units(text: str, hits: list[Hit], units: list[UnitMatch], tokens: list
     return hits, hromadas, unclear
 
 
-def _first_names_dropped(hits: list[Hit], tokens: list[Token], index: Index) -> list[Hit]:
+def _first_names_dropped(text: str, hits: list[Hit], tokens: list[Token], index: Index) -> list[Hit]:
     """'Ivan Petrenkovych': a one-word match that only a generated village knows, followed by
     a capitalised word nobody knows, is the start of a name, not a place (GeoNames lists
-    villages called Ivan, Maria, Nadiia...). The whole run goes to the unknown-name queue.
+    villages called Ivan, Maria, Nadiia...). The whole run goes to the unknown-name queue; not
+    when the capitalised word is the unit the place lies in ("в Ямполе Лиманской громады": a
+    place adjective and its head in the genitive, places.cue_after).
     A country or region in a Cyrillic case form is no first name: "міністр Хорватії Гордан
     Грліч-Радман", "министр Кубы Бруно Родригес" name the country, then the person (but "Малі
     Щербаки", as written, is a village's name)."""
@@ -272,7 +274,8 @@ def _first_names_dropped(hits: list[Hit], tokens: list[Token], index: Index) -> 
                 and capitalised(tokens[nxt]) and nxt not in starts and tokens[nxt].key not in stop
                 and all(index.entries[ei].source in GENERATED_SOURCES for ei in h.refs)
                 and not (h.method == "morph" and is_cyrillic_word(tokens[h.start_tok].text) and any(
-                    index.entries[ei].kind == "country" or index.entries[ei].kind in REGION_KINDS for ei in h.refs))):
+                    index.entries[ei].kind == "country" or index.entries[ei].kind in REGION_KINDS for ei in h.refs))
+                and cue_after(text, tokens, nxt, index) is None):
             continue
         out.append(h)
     return out
