@@ -33,6 +33,17 @@ def test_an_english_hromada_named_by_its_ukrainian_adjective_is_the_hromada_of_i
     assert (e.kind, e.canonical) == ("hromada", canonical)
 
 
+def test_a_hyphenated_adjective_listed_after_a_hromada_head_is_that_hromada_not_its_parts(full_index):
+    """"communities of Chernihiv region: Novhorod-Siverska, Semenivska, ...": the compound is the
+    adjective of Novhorod-Siverskyi; its parts' own matches (Novhorod: Veliky Novgorod, Siverska:
+    Siversky) give way to it."""
+    text = "Russians shelled 4 communities of Chernihiv region: Novhorod-Siverska, Semenivska and Snovska."
+    ents = link_segment(text, "en", full_index, CFG)
+    e = at(ents, "Novhorod-Siverska")
+    assert (e.surface, e.kind, e.canonical) == ("Novhorod-Siverska", "hromada", "Novhorod-Siverskyi hromada")
+    assert not [e for e in ents if e.canonical in ("Veliky Novgorod", "Siversky")]
+
+
 def test_a_latin_adjective_no_ukrainian_settlement_makes_is_no_hromada(full_index):
     ents = link_segment("The Londonska community and the Parisian community met.", "en", full_index, CFG)
     assert not any(e.kind == "hromada" for e in ents)

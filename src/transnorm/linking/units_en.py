@@ -125,7 +125,17 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
     if first is not None:
         taken = {k for h in hits if h.method not in ("fuzzy", "phonetic") for k in range(h.start_tok, h.end_tok)}
         taken |= {k for m in hromadas for k in range(m.start_tok, m.end_tok)}
+        done = 0  # tokens up to here are a compound already taken
         for i in range(first + 1, len(tokens)):
+            if i < done:
+                continue
+            k = _compound_end(text, tokens, i)  # "Novhorod-Siverska": its parts' own hits (Novgorod,
+            if k > i + 1 and not (k < len(tokens) and tokens[k].text.lower() in HROMADA_WORDS) \
+                    and LATIN_FEMININE_ADJECTIVE_RE.match(tokens[k - 1].text) \
+                    and latin_adjective_places(" ".join(t.text for t in tokens[i:k]), index):  # Siversky) give way
+                take(i, k, "community", first, False)
+                done = k
+                continue
             if i in taken or (i + 1 < len(tokens) and tokens[i + 1].text.lower() in HROMADA_WORDS):
                 continue
             # "Khotynska", or a stem in a list: "communities include Khotyn, Yunakiv, Velykopysariv"
@@ -135,6 +145,16 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
                 take(i, i + 1, "community", first, False)
     hits.sort(key=lambda h: h.start_tok)
     return hits, hromadas, unclear
+
+
+def _compound_end(text: str, tokens: Sequence[Token], i: int) -> int:
+    """The end of the hyphenated run of capitalised words starting at token i (i + 1: one word)."""
+    if i > 0 and text[tokens[i - 1].end:tokens[i].start] == "-":
+        return i + 1  # inside a run
+    k = i + 1
+    while k < len(tokens) and text[tokens[k - 1].end:tokens[k].start] == "-" and capitalised(tokens[k]):
+        k += 1
+    return k
 
 
 def _unfound(h: Hit | None) -> bool:
