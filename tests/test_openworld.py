@@ -408,11 +408,13 @@ def test_an_oblique_neuter_adjective_in_a_list_of_villages_is_a_village(run):
 
 
 def test_a_weak_fuzzy_guess_gives_way_to_a_cue_or_a_list_of_settlements(run):
-    """Far-fetched fuzzy matches (Новомиколаївка ~ Novosibirsk, Kotlyne ~ Jilin) are too weak to
-    review; a settlement cue or a list of settlements says more, so the village is proposed."""
-    e = _proposed_place(run, "У с. Новомиколаївка Шевченківської громади постраждали двоє людей.",
-                        "uk", "Новомиколаївка")
-    assert e.canonical == "Novomykolaivka"
+    """Far-fetched fuzzy matches (Kotlyne ~ Jilin) are too weak to review; a settlement cue or a
+    list of settlements says more, so the village is proposed. A village the gazetteer lists is
+    linked, not proposed again, the unit it lies in after it or not (Новомиколаївка ... громади)."""
+    e = _proposed_place(run, "У с. Коробочкине Шевченківської громади постраждали двоє людей.", "uk", "Коробочкине")
+    assert e.canonical == "Korobochkyne"
+    e = _one(run("У с. Новомиколаївка Шевченківської громади постраждали двоє людей.", "uk"), "Новомиколаївка")
+    assert e.canonical == "Novomykolaivka" and e.gazetteer_id.startswith("gn-") and e.method == "exact"
     e = _proposed_place(run, "Fighting continued in the areas of Lysivka, Pokrovsk, Kotlyne, Udachne and Molodetske.",
                         "en", "Kotlyne")
     assert e.canonical == "Kotlyne"
