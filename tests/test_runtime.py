@@ -56,6 +56,16 @@ def one_line(stderr: str) -> str:
     return lines[0]
 
 
+def start_run(corpus: Path, tmp_path: Path, out: Path, env: dict, state: Path | None = None) -> subprocess.Popen:
+    """`transnorm run` on `corpus` with its own state folder, stdout and stderr piped, in its own
+    session (a test signals its process group), Ctrl-C handled as in a terminal."""
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"state_dir: {state or tmp_path / 'state'}\n", encoding="utf-8")
+    return subprocess.Popen([TRANSNORM, "run", str(corpus), "--config", str(cfg), "--out", str(out)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=as_in_a_terminal)
+
+
 def api(env: dict, path: str, body: dict) -> list | dict:
     req = urllib.request.Request(f"{env['PREFECT_API_URL']}{path}", data=json.dumps(body).encode(),
                                  headers={"Content-Type": "application/json"})
@@ -103,12 +113,9 @@ def test_a_temporary_server_that_does_not_start_in_time_is_one_line_and_exit_2(t
 @pytest.mark.flow
 def test_a_second_run_started_2_5_s_after_the_first_gets_only_the_lock_line(prefect_server, tmp_path):
     corpus = write_jsonl(tmp_path / "in" / "docs.jsonl", english_docs(3000, seed=4))
-    cfg = tmp_path / "c.yaml"
-    cfg.write_text(f"state_dir: {tmp_path / 'state'}\n", encoding="utf-8")
     env = {**prefect_server, "TRANSNORM_MODELS_DIR": str(tmp_path / "models")}
-    first = subprocess.Popen([TRANSNORM, "run", str(corpus), "--config", str(cfg), "--out", str(tmp_path / "a")],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                             preexec_fn=as_in_a_terminal)
+    first = start_run(corpus, tmp_path, tmp_path / "a", env)
+    cfg = tmp_path / "c.yaml"  # start_run's: the same state folder
     try:
         time.sleep(2.5)
         assert first.poll() is None, first.stderr.read()
@@ -129,12 +136,8 @@ def test_ctrl_c_right_after_the_state_folder_is_claimed_is_exit_130(prefect_serv
     Ctrl-C later does: exit 130 and the "interrupted" line, not Click's "Aborted!" and exit 1."""
     corpus = write_jsonl(tmp_path / "in" / "docs.jsonl", english_docs(50, seed=7))
     state = tmp_path / "state"
-    cfg = tmp_path / "c.yaml"
-    cfg.write_text(f"state_dir: {state}\n", encoding="utf-8")
     env = {**prefect_server, "TRANSNORM_MODELS_DIR": str(tmp_path / "models")}
-    proc = subprocess.Popen([TRANSNORM, "run", str(corpus), "--config", str(cfg), "--out", str(tmp_path / "out")],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                            preexec_fn=as_in_a_terminal)
+    proc = start_run(corpus, tmp_path, tmp_path / "out", env, state)
     deadline = time.time() + 60
     while not (state / "transnorm.lock").exists():
         assert proc.poll() is None and time.time() < deadline, proc.stderr.read().decode()
@@ -159,14 +162,9 @@ def temp_home(tmp_path_factory):
 @pytest.mark.parametrize("how", ["ctrl-c", "kill -TERM -PGID", "SIGTERM to the CLI", "SIGKILL to the CLI"])
 def test_stopping_a_run_stops_its_temporary_server_and_frees_the_pipes(how, temp_home, tmp_path):
     corpus = write_jsonl(tmp_path / "in" / "docs.jsonl", english_docs(3000, seed=5))
-    cfg = tmp_path / "c.yaml"
-    cfg.write_text(f"state_dir: {tmp_path / 'state'}\n", encoding="utf-8")
     out = tmp_path / "out"
-    env = no_server_env(temp_home, TRANSNORM_MODELS_DIR=str(tmp_path / "models"))
     # stdout and stderr are pipes, as in `$(transnorm run ...)`: they must reach EOF when the CLI is gone.
-    proc = subprocess.Popen([TRANSNORM, "run", str(corpus), "--config", str(cfg), "--out", str(out)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                            preexec_fn=as_in_a_terminal)
+    proc = start_run(corpus, tmp_path, out, no_server_env(temp_home, TRANSNORM_MODELS_DIR=str(tmp_path / "models")))
     deadline = time.time() + 180
     while not (out / ".records.jsonl.part").exists():  # the run is writing documents
         assert proc.poll() is None and time.time() < deadline, proc.stderr.read().decode()
