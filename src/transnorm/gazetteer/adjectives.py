@@ -130,11 +130,13 @@ class AdjectiveRules:
             digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16],
         )
 
-    def centre_of(self, base: str) -> str | None:
+    def centre_of(self, base: str, rows: tuple[tuple[str, str | None], ...] | None = None,
+                  consonants: frozenset[str] = CONSONANTS) -> str | None:
         """The likely centre of a hromada or starosta district from its adjective's base (Тойкут,
-        Чорноглазів), by the `centres` rows; None when no row guesses."""
-        for end, name_end in self.centres:
-            if base.endswith(end) and (end or base[-1:].lower() in CONSONANTS):
+        Чорноглазів), by the `centres` rows (or the same rows in other letters, with that
+        alphabet's `consonants`); None when no row guesses."""
+        for end, name_end in self.centres if rows is None else rows:
+            if base.endswith(end) and (end or base[-1:].lower() in consonants):
                 return None if name_end is None else base[: len(base) - len(end)] + name_end
         return None
 

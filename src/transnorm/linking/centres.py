@@ -15,24 +15,23 @@ from __future__ import annotations
 
 import re
 
-import translitua
-
 from transnorm.gazetteer.adjectives import AdjectiveRules
 from transnorm.linking.places import GENERATED_SCORE, slug
 from transnorm.records import Entity
 from transnorm.text.morph import analyzer, is_cyrillic_word
+from transnorm.text.translit import KMU_LETTERS, propose_english
 
 ADJECTIVE_BASE_RE = re.compile(r"(.+?)(?:ський|ский)$")  # "старосільский": a common misspelling
 #: a hromada's Ukrainian adjective in English letters, as reports keep it: "Staromayakivska", "Richkivskoi"
-LATIN_ADJECTIVE_RE = re.compile(r"([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*?)(?:ska|skyi|ske|skoi|skoho|skyi|skiy|skaya)")
+LATIN_ADJECTIVE_RE = re.compile(r"([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*?)(?:ska|skyi|ske|skoi|skoho|skiy|skaya)")
 LATIN_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
-_KMU = str.maketrans(translitua.UkrainianKMU.MAIN_TRANSLIT_TABLE | {"ь": "", "'": "", "’": ""})
 
 
-def centre_head(head: str, bare: bool, village: bool) -> bool:
+def centre_head(head: str, village: bool) -> bool:
     """Does this head name a unit after its centre: a hromada, a starosta district (a bare "округ"
-    in Ukrainian text is one), or a village's or small town's council?"""
-    return head in ("hromada", "starosta") or (head == "okrug" and bare) or (head == "city" and village)
+    in Ukrainian text is one: units._starosta_okrug has made its head "starosta"), or a village's
+    or small town's council?"""
+    return head in ("hromada", "starosta") or (head == "city" and village)
 
 
 def unlisted_centre(word: str, lang: str | None, rules: AdjectiveRules) -> str | None:
@@ -54,26 +53,17 @@ def latin_centre(word: str, rules: AdjectiveRules) -> str | None:
     m = LATIN_ADJECTIVE_RE.fullmatch(word)
     if m is None:
         return None
-    base = m.group(1)
-    for end, name_end in _latin_rows(rules):
-        if base.endswith(end) and (end or base[-1:].lower() in LATIN_CONSONANTS):
-            return None if name_end is None else base[: len(base) - len(end)] + name_end
-    return None
-
-
-def _latin_rows(rules: AdjectiveRules) -> tuple[tuple[str, str | None], ...]:
-    return tuple((end.translate(_KMU), None if name_end is None else name_end.translate(_KMU))
+    rows = tuple((end.translate(KMU_LETTERS), None if name_end is None else name_end.translate(KMU_LETTERS))
                  for end, name_end in rules.centres)
+    return rules.centre_of(m.group(1), rows, LATIN_CONSONANTS)
 
 
 def centre_entity(text: str, start: int, end: int, centre: str, head: str, head_word: str) -> Entity:
     """The generated entity: "<centre> hromada" under a hromada head, else the centre village."""
-    from transnorm.text.translit import propose_english
-
     name = propose_english(centre, "uk")
     hromada = head == "hromada"
     canonical = f"{name} hromada" if hromada else name
-    what = "hromada" if hromada else "starosta district" if head in ("starosta", "okrug") else "council"
+    what = "hromada" if hromada else "starosta district" if head == "starosta" else "council"
     return Entity(start=start, end=end, surface=text[start:end], type="place",
                   gazetteer_id=f"gen:place:{slug(canonical)}", canonical=canonical, score=GENERATED_SCORE,
                   method="generated", status="review", kind="hromada" if hromada else "village",

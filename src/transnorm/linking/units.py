@@ -195,7 +195,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
                               village=any(t.key.startswith(rules.village_modifiers) for t in tokens[hj:h + 1]))
                 if choose(m, table, index, rules, lang) or _starosta_okrug(m, h == hj, table, index, rules, lang):
                     made.append(m)
-                elif centre_head(m.head, h == hj, m.village) and (nom := unlisted_centre(tokens[a].text, lang, rules)):
+                elif centre_head(m.head, m.village) and (nom := unlisted_centre(tokens[a].text, lang, rules)):
                     m.unlisted = nom  # a village under GeoNames' floor (centres.py)
                     unlisted.append(m)
                 elif kind == "raion" and lang in ("ru", "uk") and not _ukrainian_body(tokens[h].key, rules) \
@@ -472,11 +472,11 @@ def unit_entity(m: UnitMatch, text: str, tokens: Sequence[Token], index: Index, 
     as "<Wikipedia romanisation> District" for review like any generated name."""
     if m.unlisted is None:
         return hromada_entity(m, text, tokens, index, cfg)
-    from transnorm.text.translit import propose_english
-
     start, end = tokens[m.start_tok].start, tokens[m.end_tok - 1].end
     if m.head != "raion":
         return centre_entity(text, start, end, m.unlisted, m.head, m.head_word)
+    from transnorm.text.translit import propose_english
+
     name = propose_english(m.unlisted, "ru") if is_cyrillic_word(m.unlisted) else m.unlisted  # English text: as written
     canonical = f"{name} District"
     return Entity(start=start, end=end, surface=text[start:end], type="place",

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-import translitua
-
 from transnorm.gazetteer.adjectives import rules_for, table_for
 from transnorm.gazetteer.entries import REGION_KINDS, SETTLEMENT_KINDS
 from transnorm.gazetteer.index import Index, NameRef
@@ -17,6 +15,7 @@ from transnorm.linking.derived import per_index
 from transnorm.linking.hits import Hit, capitalised
 from transnorm.linking.units import UnitMatch, count_at, rank_centres
 from transnorm.text.fold import Token, fold_name
+from transnorm.text.translit import KMU_LETTERS
 
 PLURAL_UNIT_HEADS = {"districts": "district", "raions": "district", "rayons": "district",
                      "communities": "community", "hromadas": "hromada", "regions": "region", "oblasts": "oblast",
@@ -75,12 +74,6 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
             hits = [h for h in hits if not (h.start_tok < b and a < h.end_tok)]
             hromadas.append(UnitMatch(a, head + 1 if single else b, b, "raion", tokens[head].text, "",
                                       unlisted=re.sub(r"(?:skiy|skii|skoy)$", "sky", tokens[a].text)))
-        elif noun in HROMADA_NOUNS and b == a + 1 and _unfound(starts.get(a)) and not latin_adjective_places(
-                tokens[a].text, index) and (centre := latin_centre(tokens[a].text, rules)):
-            # "Staromayakivska hromadas": a centre the gazetteer lacks, proposed (centres.py)
-            hits = [h for h in hits if not (h.start_tok < b and a < h.end_tok)]
-            hromadas.append(UnitMatch(a, head + 1 if single else b, b, "hromada", tokens[head].text, "",
-                                      unlisted=centre))
         elif noun in HROMADA_NOUNS and (m := _english_hromada(tokens, a, b, head, own, starts, index)):
             hits = [h for h in hits if not (h.start_tok < m.end_tok and a < h.end_tok)]
             if m.clear:
@@ -91,6 +84,13 @@ def english_unit_lists(text: str, tokens: Sequence[Token], hits: list, index: In
                         for p in m.entries[:5]}
                 hits.append(Hit(a, m.end_tok, refs, h.method if h is not None and h.end_tok == b else "variant"))
                 unclear.add((tokens[a].start, tokens[m.end_tok - 1].end))
+        elif noun in HROMADA_NOUNS and b == a + 1 and _unfound(starts.get(a)) \
+                and (centre := latin_centre(tokens[a].text, rules)):
+            # "Staromayakivska hromadas": no listed settlement makes the adjective (_english_hromada
+            # found none), a centre the gazetteer lacks is proposed (centres.py)
+            hits = [h for h in hits if not (h.start_tok < b and a < h.end_tok)]
+            hromadas.append(UnitMatch(a, head + 1 if single else b, b, "hromada", tokens[head].text, "",
+                                      unlisted=centre))
 
     for j, t in enumerate(tokens):
         noun = PLURAL_UNIT_HEADS.get(t.text)
@@ -193,7 +193,6 @@ def _english_hromada(tokens: Sequence[Token], a: int, b: int, head: int, own: bo
 # Endings of a Ukrainian adjective written in Latin letters, after fold_name ("Krasnopilska",
 # "Velykopysarivskyi", "Yunakivskoho"), longest first; the stem before them ends in -sk.
 LATIN_ADJECTIVE_ENDINGS = ("oho", "omu", "ogo", "ikh", "ih", "ii", "a", "i", "e", "o")
-_KMU = str.maketrans(translitua.UkrainianKMU.MAIN_TRANSLIT_TABLE | {"ь": "", "'": "", "ы": "y", "э": "e"})
 
 
 def latin_adjective_places(name: str, index: Index, truncated: bool = False) -> list[int]:
@@ -226,7 +225,7 @@ def _latin_stems(index: Index) -> dict[str, list[str]]:
     table = table_for(index)
     out: dict[str, list[str]] = {}
     for stem in table.places if table is not None else ():
-        out.setdefault(fold_name(stem.translate(_KMU)), []).append(stem)
+        out.setdefault(fold_name(stem.translate(KMU_LETTERS)), []).append(stem)
     return out
 
 

@@ -30,6 +30,11 @@ import translitua
 
 # --- schemes -----------------------------------------------------------------------------
 
+#: KMU 2010 letter for letter (no word-initial forms), for stems and endings rather than words:
+#: "городнянськ" -> horodniansk, "івка" -> ivka; the signs and apostrophes go, Russian ы/э read too.
+KMU_LETTERS = str.maketrans(translitua.UkrainianKMU.MAIN_TRANSLIT_TABLE
+                            | {"ь": "", "'": "", "’": "", "ы": "y", "э": "e"})
+
 #: translitua tables for Ukrainian, KMU 2010 first (the official one, used by Ukrainian
 #: authorities and most English-language media since 2010).
 UK_TABLES = (
