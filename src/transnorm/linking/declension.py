@@ -352,3 +352,29 @@ def _maker(cls):
 
 def _cap(template: str, word: str) -> str:
     return word[:1].upper() + word[1:] if template[:1].isupper() else word
+
+
+ENKO = "енко"
+
+
+def surname_reading(parses):
+    """The dictionary's surname reading of a capitalised word, if it comes first or only after
+    readings a capitalised word in running text rarely has: the plural of a first name (Филиппов:
+    "of Philips") or a possessive adjective (Філіппова: "Philip's"). An unknown word declined
+    like a surname in -енко (Чоботенка) is one too: no other word ends so."""
+    for rank, p in enumerate(parses[:4]):
+        if "Surn" not in p.tag.grammemes:
+            continue
+        if rank == 0 or p.normal_form.endswith(ENKO) or all(
+                "Name" in q.tag.grammemes or _possessive(q) for q in parses[:rank]):
+            return p
+        return None
+    return None
+
+
+def _possessive(p) -> bool:
+    return plain(p.tag.POS) == "ADJF" and ("Poss" in p.tag.grammemes or bool(POSSESSIVE_RE.search(p.normal_form)))
+
+
+#: Ukrainian possessive adjectives' lemmas (Філіппів, Ольжин), which pymorphy3-uk does not tag Poss.
+POSSESSIVE_RE = re.compile(r"(?:ів|їв|ин|їн)$")

@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from transnorm.linking.declension import cyr_parses, plain
+from transnorm.linking.declension import ENKO, cyr_parses, plain, surname_reading
 from transnorm.linking.derived import is_first_name_key, people_names
 from transnorm.linking.hits import capitalised, sentence_initial
+from transnorm.linking.places import cue_before
 from transnorm.text.fold import Token, fold
 from transnorm.text.morph import APOSTROPHES, analyzer, is_cyrillic_word, known_word, word_langs
 
@@ -351,7 +352,7 @@ def find_people(text: str, tokens: Sequence[Token], a: int, b: int, lang: str, i
             span = PersonSpan(a, a + 1, surname=[a], reason=SPEECH_REASON)
         elif k == "W" and n == 1 and cyr and _speaker_of_other_gender(text, tokens, a, lang, index):
             span = PersonSpan(a, a + 1, surname=[a], reason=SPEECH_REASON)
-        elif k == "S" and n == 1 and cyr and _surname_first(text, tokens, a, lang):
+        elif k == "S" and n == 1 and cyr and _surname_first(text, tokens, a, lang, index):
             span = PersonSpan(a, a + 1, surname=[a], reason=LONE_REASON)
         if span is not None:
             if role and span.reason != "role word + surname":
@@ -421,20 +422,27 @@ def _common_first_name(tok: Token, lang: str, index: "Index") -> bool:
         fold(p.normal_form) for p in cyr_parses(tok.text.lower(), lang) if "Name" in p.tag.grammemes)))
 
 
-def _surname_first(text: str, tokens: Sequence[Token], a: int, lang: str) -> bool:
+def _surname_first(text: str, tokens: Sequence[Token], a: int, lang: str, index: "Index") -> bool:
     """A lone word inside a sentence whose first dictionary reading is a surname: sports and
     local reports name people by surname alone ("а от Шепелєв розпочав", "зв'язка з Андрієвським").
     Not beside another capitalised word: that is a longer name read in part ("Тогрул Аскеров")."""
     tok = tokens[a]
     low = tok.text.lower()
     parses = cyr_parses(low, lang)
-    if not parses or "Surn" not in parses[0].tag.grammemes or sentence_initial(text, tok):
+    sur = surname_reading(parses)
+    if sur is None or sentence_initial(text, tok) or _settlement_word_before(text, tokens, a, lang, index):
         return False  # a guessed oblique form's nominative is a guess too (Задераку: Задерак? Задерака?)
     before = a > 0 and capitalised(tokens[a - 1]) and text[tokens[a - 1].end:tok.start] == " "
     after = a + 1 < len(tokens) and capitalised(tokens[a + 1]) and text[tok.end:tokens[a + 1].start] == " "
     if before or after or _adjective_of_next(tokens, a, parses, lang):
         return False
-    return plain(parses[0].tag.case) == "nomn" or known_word(low, lang)
+    return plain(sur.tag.case) == "nomn" or known_word(low, lang) or sur.normal_form.endswith(ENKO)
+
+
+def _settlement_word_before(text: str, tokens: Sequence[Token], a: int, lang: str, index: "Index") -> bool:
+    """"жители города Филиппов": a settlement word right before the word makes it the place."""
+    cue = cue_before(text, tokens, a, lang, index)
+    return cue is not None and cue.strong
 
 
 NOMINATIVE_OV_RE = re.compile(r"(?:ов|ев|ёв|єв|ин|ін|ын|ова|ева|ёва|єва|ина|іна|ына)$")
