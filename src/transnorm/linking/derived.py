@@ -23,9 +23,10 @@ from transnorm.once import loaded_once
 from transnorm.text.crosslang import cross_keys
 from transnorm.text.fold import fold, fold_name, is_cyrillic
 
-if TYPE_CHECKING:  # pragma: no cover
-    from transnorm.gazetteer.entries import Entry
+if TYPE_CHECKING:
+    from transnorm.gazetteer.entries import Entry  # pragma: no cover
     from transnorm.gazetteer.index import Index
+    from transnorm.text.foreign import NameReader
 
 T = TypeVar("T")
 _memo: dict[tuple[int, str], tuple[weakref.ref, object]] = {}
@@ -70,6 +71,36 @@ def _guesser_first_names() -> frozenset[str]:
              if len(n) > 2 and any(f[:west].strip() for f in freq.values())]
     # (East Asian romanised names are left out: "The", "In", "To", "So" are English words first)
     return frozenset(names) | frozenset(plain_ascii(n) for n in names if not n.isascii() and len(n) > 3)
+
+
+FOREIGN_NAMES_FILE = "rules/foreign-names.yaml"
+
+
+def foreign_name_reader(index: "Index") -> "NameReader | None":
+    """Reads foreign first names written in Cyrillic back into gender-guesser's names (text/foreign.py),
+    by the table in the index's gazetteer folder (None: no such table)."""
+    from transnorm.text.foreign import NameReader, load_scheme
+
+    folder = index.info.get("folder")
+    path = Path(folder) / FOREIGN_NAMES_FILE if folder else None
+    if path is None or not path.exists():
+        return None
+    names = per_index(index, "guesser-counts", lambda i: stored(i, "guesser-counts", _guesser_counts,
+                                                                _package_version("gender-guesser")))
+    # (made outside per_index's build of the reader: its lock is not re-entrant)
+    return per_index(index, "foreign-reader", lambda _i: NameReader(load_scheme(path), names))
+
+
+def _guesser_counts() -> dict[str, int]:
+    """gender-guesser's ASCII first names -> how common (its per-country frequency digits summed)."""
+    import gender_guesser.detector as gd
+
+    det = gd.Detector(case_sensitive=False)
+    return {n: sum(int(c, 16) for f in freq.values() for c in f if c in HEX)
+            for n, freq in det.names.items() if n.isascii() and n.isalpha() and len(n) > 2}
+
+
+HEX = frozenset("0123456789abcdefABCDEF")
 
 
 def stored(index: "Index", tag: str, make: Callable[[], T], *inputs: str) -> T:
@@ -226,6 +257,12 @@ def is_first_name_key(key: str, index: "Index", latin_ok: bool = True, written: 
         return False
     names = guesser_first_names(index)
     return written.lower() in names or plain_ascii(written) in names
+
+
+def slavic_first_name(given: str, index: "Index") -> bool:
+    """A first name the Ukrainian name dictionary, the people files or the lexicon know."""
+    gk = fold(given.split()[0])
+    return gk in ukrainian_given_names() or gk in people_names(index).first_cyrillic or gk in index.lexicon.given_names
 
 
 def fold_words(name: str) -> list[str]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 from transnorm.linking.declension import ENKO, cyr_parses, plain, surname_reading
-from transnorm.linking.derived import is_first_name_key, people_names
+from transnorm.linking.derived import foreign_name_reader, is_first_name_key, people_names
 from transnorm.linking.hits import capitalised, sentence_initial
 from transnorm.linking.places import cue_before
 from transnorm.text.fold import Token, fold
@@ -164,7 +164,14 @@ def cyr_given(word: str, lang: str, index: "Index", initial: bool = False) -> bo
             return True
         if known and (i == 0 or not initial):
             return True
-    return False
+    # a word the text's dictionary does not know that reads back as a world first name (Хесуса: Jesus)
+    return not initial and not known and foreign_first_name(low, index) is not None
+
+
+def foreign_first_name(low: str, index: "Index") -> tuple[str, str] | None:
+    """(nominative, Latin name) of a Cyrillic word read as a foreign first name (Петера: Peter)."""
+    reader = foreign_name_reader(index)
+    return reader.read(low) if reader is not None else None
 
 
 def plural_noun_opening(text: str, tok: Token, lang: str | None) -> bool:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from transnorm.linking.declension import context_gender, nominative
-from transnorm.linking.derived import people_names, ukrainian_given_names
-from transnorm.linking.people import SLAVIC_SURNAME_RE, PersonSpan
+from transnorm.linking.derived import people_names, slavic_first_name, ukrainian_given_names
+from transnorm.linking.people import SLAVIC_SURNAME_RE, PersonSpan, foreign_first_name
 from transnorm.text.crosslang import ru_name_from_uk
 from transnorm.text.fold import Token, fold
 from transnorm.text.morph import analyzer, is_cyrillic_word
@@ -60,8 +60,12 @@ def propose(text: str, tokens: Sequence[Token], span: PersonSpan, lang: str, ind
         # the first name as from Russian (Idris, not Idrys), the surname by KMU: Ukrainian и is ы there
         canonical = f"{romanise(g, None, lang, index, russian=True)} {romanise(None, s, lang, index)}"
     else:
-        canonical = romanise(g, s, lang, index, ukrainian=country == "UA" and lang == "ru" and not foreign,
-                             russian=lang == "uk" and not foreign and (country == "RU" or caucasian))
+        how = dict(ukrainian=country == "UA" and lang == "ru" and not foreign,
+                   russian=lang == "uk" and not foreign and (country == "RU" or caucasian))
+        canonical = romanise(g, s, lang, index, **how)
+        read = None if any(how.values()) else _foreign_given(words(span.given), g, foreign, index)
+        if read:  # a foreign first name read back into its own letters (Хесуса -> Jesus, not Khesus)
+            canonical = " ".join(x for x in (read, romanise(None, s, lang, index, **how)) if x)
     return PersonName(canonical, _sur_key(s or ""), fold(g) if g else None, foreign, caucasian)
 
 
@@ -88,13 +92,21 @@ def _sur_key(s: str) -> str:
 
 def _foreign(given: str | None, surname: str | None, index: "Index") -> bool:
     """No Slavic first name and no Slavic surname shape: a foreign name written in Cyrillic."""
-    if given:
-        gk = fold(given.split()[0])
-        if gk in ukrainian_given_names() or gk in people_names(index).first_cyrillic or gk in index.lexicon.given_names:
-            return False
+    if given and slavic_first_name(given, index):
+        return False
     if surname and SLAVIC_SURNAME_RE.search(surname.split("-")[-1]):
         return False
     return not (surname and " " not in surname and _common_noun(surname.lower()))
+
+
+def _foreign_given(written: list[str], given: str | None, foreign: bool, index: "Index") -> str | None:
+    """The Latin name a one-word foreign first name transcribes (Хесуса: Jesus). Not for a name
+    with a Slavic surname: English writes Central Asian and Tatar names as transliterated (Алия
+    Иксанова: Aliya, Жанат: Zhanat), and a Slavic first name is spelt by the tables."""
+    if not foreign or len(written) != 1 or "-" in written[0] or not given or slavic_first_name(given, index):
+        return None
+    read = foreign_first_name(written[0].lower(), index)
+    return read[1] if read else None
 
 
 def _common_noun(low: str) -> bool:
