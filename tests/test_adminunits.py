@@ -590,3 +590,21 @@ def test_a_regional_administration_abbreviation_names_the_oblast(full_index, tex
     """RMA, OVA, RSA, ODA after a centre's name are the oblast's bodies, as "Regional" is (a "The"
     opening the sentence is no part of the name)."""
     assert links_to(linked(full_index, text, "en"), text, word, gid)
+
+
+GOVERNORATES = load_entries(ROOT / "gazetteers" / "governorates.yaml")
+
+
+@pytest.mark.parametrize("gov", GOVERNORATES, ids=[g.id for g in GOVERNORATES])
+def test_every_governorate_links_in_the_genitive_of_a_biography_and_in_english(full_index, gov):
+    """"народився в с. Моринцях ... Київської губернії": culture and history news place people by
+    the Russian Empire's governorates; each entry links from its uk and ru names in the genitive
+    and its English canonical, never as the present-day oblast or city."""
+    for lang, head, nominative_end, ending in (("uk", "губернії", "а", "ої"), ("ru", "губернии", "ая", "ой")):
+        adj = gov.aliases[lang][0].split()[0]
+        genitive = adj[:-len(nominative_end)] + ending
+        text = f"Він народився 1850 року в {genitive} {head}." if lang == "uk" else \
+            f"Он родился в 1850 году в {genitive} {head}."
+        assert links_to(linked(full_index, text, lang), text, genitive, gov.id), (lang, text)
+    text = f"He was born in the {gov.canonical} in 1850."
+    assert links_to(linked(full_index, text, "en"), text, gov.canonical, gov.id)
