@@ -155,7 +155,7 @@ def _nominative(given, patr, surname, lang, gender=None, case=None):
         for g, _case in options or [(None, None)]:
             got = _shevchenko(given, patr, surname, g)
             if got is not None and _nominative_surname(got[2]) and _agrees(given, surname, got, lang):
-                return got
+                return got[0], got[1], _as_common_noun(surname, got[2], lang)
     for identity in (False, True):  # a declined reading in any case before "does not decline"
         for g, c in options or [(None, None)]:
             if not identity and c == "nomn" and surname and g != gender and case != "nomn":
@@ -169,6 +169,23 @@ def _nominative(given, patr, surname, lang, gender=None, case=None):
         if first is not None and (not patr or got[1]) and _agrees(given, surname, got, lang):
             return got
     return given, patr, surname
+
+
+def _as_common_noun(written: str | None, surname: str | None, lang: str) -> str | None:
+    """A surname that is a common noun declines as the noun: shevchenko's rules read "Долі" as
+    Дола, the dictionary knows the genitive of доля. Only a last-letter difference is mended."""
+    if not written or not surname or surname == written or " " in written or not is_cyrillic_word(written) \
+            or not analyzer(lang).word_is_known(written.lower()):
+        return surname  # (a word the dictionary only guesses has no noun to follow: Дмитренка)
+    parses = cyr_parses(written.lower(), lang)
+    if any("Surn" in p.tag.grammemes for p in parses):
+        return surname  # the dictionary's own surname reading stands (Дмитренка: Дмитренко)
+    for p in parses:
+        nf = p.normal_form
+        if plain(p.tag.POS) == "NOUN" and not {"Name", "Surn", "Patr", "Geox", "voct"} & p.tag.grammemes \
+                and nf != surname.lower() and nf[:-1] == surname.lower()[:-1] and len(nf) == len(surname):
+            return surname[:-1] + nf[-1]
+    return surname
 
 
 def _agrees(given: str | None, surname: str | None, got: tuple, lang: str) -> bool:

@@ -286,6 +286,8 @@ def _surname_kind(low: str, lang: str) -> str:
         return "S" if top.POS in ("NOUN", None) else "W"
     if top.POS == "NOUN":
         return "S" if "anim" in top.grammemes else "W"
+    if top.POS == "ADVB" and any(p.tag.POS == "NOUN" for p in parses[:4]):
+        return "W"  # "Дар'ї Долі": an adverb first (долі, on the ground), but also a noun (доля)
     return "X"
 
 
