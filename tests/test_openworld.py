@@ -702,21 +702,6 @@ def test_a_first_name_then_a_word_no_dictionary_knows_is_one_foreign_person(run)
     assert (e.type, e.canonical) == ("person", "Kevin Lenini")
 
 
-@pytest.mark.parametrize("text,lang,surface,canonical", [
-    ("Шепелєв дав розрізний пас на Філіппова, а той забив.", "uk", "Філіппова", "Filippov"),
-    ("Мяч после паса Шепелева забил Филиппов.", "ru", "Филиппов", "Filippov"),
-    ("Пас віддав на Чоботенка, а той забив з розвороту.", "uk", "Чоботенка", "Chobotenko"),
-    ("Капітан віддав пас Чумаченкові, і той забив.", "uk", "Чумаченкові", "Chumachenko"),
-])
-def test_a_lone_surname_in_a_case_form_is_a_person_in_its_nominative(run, text, lang, surface, canonical):
-    """Match reports name players by the surname alone, declined. A dictionary surname reading
-    that comes only after the plural of a first name (Филиппов: "of Philips") or a possessive
-    adjective (Філіппова: "Philip's") is the surname; so is any word declined like -енко."""
-    e = _one(run(text, lang), surface)
-    _generated(e, "person")
-    assert e.canonical == canonical
-
-
 def test_a_surname_shaped_word_after_a_settlement_word_is_the_place(run):
     e = _proposed_place(run, "Жители города Филиппов узнали новость первыми.", "ru", "Филиппов")
     assert e.canonical == "Filippov"
