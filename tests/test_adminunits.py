@@ -608,3 +608,16 @@ def test_every_governorate_links_in_the_genitive_of_a_biography_and_in_english(f
         assert links_to(linked(full_index, text, lang), text, genitive, gov.id), (lang, text)
     text = f"He was born in the {gov.canonical} in 1850."
     assert links_to(linked(full_index, text, "en"), text, gov.canonical, gov.id)
+
+
+def test_a_russian_hromada_adjective_may_name_a_centre_whose_i_russian_writes_as_i(full_index):
+    """Russian writes Ukrainian і as и: "Хотинская община" is Хотин's (Chernivtsi Oblast) or
+    Хотінь's (Sumy Oblast). Beside Sumy Oblast's hromadas it is Хотінь's, and a later lone
+    "Хотинской общине" in the same text is the same hromada."""
+    khotin = next(r.entry for r in full_index.lookup(fold_name("Хотінь"))
+                  if full_index.entries[r.entry].country == "UA")
+    gid = f"hromada:{full_index.entries[khotin].id}"
+    text = "Под обстрелами были Белопольская, Хотинская и Знобь-Новгородская общины. По Хотинской общине враг ударил."
+    ents = linked(full_index, text, "ru")
+    assert links_to(ents, text, "Хотинская", gid)
+    assert [e.gazetteer_id for e in ents if e.surface.startswith("Хотинской")] == [gid]

@@ -68,3 +68,15 @@ def centre_entity(text: str, start: int, end: int, centre: str, head: str, head_
                   gazetteer_id=f"gen:place:{slug(canonical)}", canonical=canonical, score=GENERATED_SCORE,
                   method="generated", status="review", kind="hromada" if hromada else "village",
                   reason=f"a {what} whose centre the gazetteer lacks: {centre} + head '{head_word}'")
+
+
+def one_centre_per_adjective(found: list) -> None:
+    """A hromada a text names twice by one adjective is one hromada: in "под обстрелами были
+    Белопольская, Хотинская и Знобь-Новгородская общины ... По Хотинской общине", the centre the
+    list decided (Хотінь, beside its Sumy neighbours) holds for the lone mention, which alone
+    would go to the bigger Хотин. `found`: units.UnitMatch objects."""
+    decided = {m.stem: m.centre for m in found if m.head == "hromada" and m.clear and m.centre is not None}
+    for m in found:
+        centre = decided.get(m.stem)
+        if m.head == "hromada" and not m.clear and centre in m.entries:
+            m.entries, m.centre, m.clear = [centre], centre, True

@@ -24,7 +24,7 @@ from typing import Sequence
 from transnorm.gazetteer.adjectives import AdjectiveRules, AdjectiveTable, rules_for, table_for
 from transnorm.gazetteer.entries import SETTLEMENT_KINDS
 from transnorm.gazetteer.index import GENERATED_SOURCES, Index
-from transnorm.linking.centres import centre_entity, centre_head, unlisted_centre
+from transnorm.linking.centres import centre_entity, centre_head, one_centre_per_adjective, unlisted_centre
 from transnorm.linking.hits import capitalised
 from transnorm.linking.places import GENERATED_SCORE, crosslang_refs, ru_settlement_names, slug
 from transnorm.linking.units_ru import russian_unit, unlisted_district
@@ -207,6 +207,7 @@ def find_units(text: str, tokens: Sequence[Token], index: Index, lang: str | Non
         i = j if head is None else head[0] + 1
     _in_named_regions(out, index)
     _in_units_beside(out, tokens, text, index)
+    one_centre_per_adjective(out)
     out += _again(text, tokens, out, rules, lang, table, index)
     return out + _colloquial(text, tokens, out, rules, table, index, lang) + unlisted
 
@@ -359,9 +360,11 @@ def choose(m: UnitMatch, table: AdjectiveTable, index: Index, rules: AdjectiveRu
         if alt != m.stem:
             places = [(p, r) for p, r in table.place_refs(alt) if index.entries[p].kind in SETTLEMENT_KINDS
                       and index.entries[p].country == "UA"]
-    if not places and lang == "ru":  # Кондрашевская громада: Кондрашевка, which is Кіндрашівка
-        places = list(dict.fromkeys((r.entry, 0) for n in ru_settlement_names(m.stem)
-                                    for r in crosslang_refs(n, index)))
+    if lang == "ru" and (not places or m.head == "hromada"):
+        # Кондрашевская громада: Кондрашевка, which is Кіндрашівка; and a hromada's Russian
+        # spelling may be another centre's too (Хотинская: Хотин, or Хотінь, whose і Russian writes и)
+        places = list(dict.fromkeys(places + [(r.entry, 0) for n in ru_settlement_names(m.stem)
+                                              for r in crosslang_refs(n, index)]))
     if m.village:
         places = [(p, r) for p, r in places if (index.entries[p].population or 0) < VILLAGE_BODY_POPULATION]
     if m.head == "hromada" or (m.head in HOME_HEADS and lang == "uk"):
