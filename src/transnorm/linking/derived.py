@@ -23,8 +23,8 @@ from transnorm.once import loaded_once
 from transnorm.text.crosslang import cross_keys
 from transnorm.text.fold import fold, fold_name, is_cyrillic
 
-if TYPE_CHECKING:
-    from transnorm.gazetteer.entries import Entry  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
+    from transnorm.gazetteer.entries import Entry
     from transnorm.gazetteer.index import Index
     from transnorm.text.foreign import NameReader
 
@@ -78,17 +78,20 @@ FOREIGN_NAMES_FILE = "rules/foreign-names.yaml"
 
 def foreign_name_reader(index: "Index") -> "NameReader | None":
     """Reads foreign first names written in Cyrillic back into gender-guesser's names (text/foreign.py),
-    by the table in the index's gazetteer folder (None: no such table)."""
+    by the table in the index's gazetteer folder (None: no such table). Made once per index: the
+    classifier asks for every capitalised word the dictionary lacks."""
+    return per_index(index, "foreign-reader", _foreign_name_reader)
+
+
+def _foreign_name_reader(index: "Index") -> "NameReader | None":
     from transnorm.text.foreign import NameReader, load_scheme
 
     folder = index.info.get("folder")
     path = Path(folder) / FOREIGN_NAMES_FILE if folder else None
     if path is None or not path.exists():
         return None
-    names = per_index(index, "guesser-counts", lambda i: stored(i, "guesser-counts", _guesser_counts,
-                                                                _package_version("gender-guesser")))
-    # (made outside per_index's build of the reader: its lock is not re-entrant)
-    return per_index(index, "foreign-reader", lambda _i: NameReader(load_scheme(path), names))
+    counts = stored(index, "guesser-counts", _guesser_counts, _package_version("gender-guesser"))
+    return NameReader(load_scheme(path), counts)
 
 
 def _guesser_counts() -> dict[str, int]:

@@ -123,11 +123,9 @@ def _word_nominative(word: str, lang: str) -> str:
     if not is_cyrillic_word(word) or lang not in DEINFLECT:
         return word
     low = word.lower()
-    known = _known_oblique(low, lang)
+    known = _dictionary_nominative(low, lang)
     if known:
         return _recased(word, known)
-    if _known_plural_nominative(low, lang):
-        return word  # "Лапні", "Піски": a plural name written in the nominative
     cands: list[tuple[str, int]] = [(low, 1)]  # (reading, 1 = the written form itself)
     for lg in word_langs(low, lang):
         for p in analyzer(lg).parse(low):
@@ -156,28 +154,25 @@ def _word_nominative(word: str, lang: str) -> str:
     return _recased(word, best)
 
 
-def _known_oblique(low: str, lang: str) -> str | None:
-    """The nominative, in its own number, of a noun the text's dictionary knows only in other
-    cases: a place named by a common word declines as the word does ("поблизу Затишка": Затишок,
-    "Городке": Городок, "Щербаків": Щербаки)."""
+def _dictionary_nominative(low: str, lang: str) -> str | None:
+    """The nominative of a noun the text's dictionary knows, when the dictionary leaves no doubt: a
+    place named by a common word declines as the word does. Known only in other cases: the
+    nominative in its own number ("поблизу Затишка": Затишок, "Городке": Городок, "Щербаків":
+    Щербаки). A plural-only noun in the nominative: as written ("Лапні", "Піски")."""
     if lang not in DEINFLECT:
         return None
     an = analyzer(lang)
     if not an.word_is_known(low):
         return None
     parses = an.parse(low)
+    if any(p.tag.POS == "NOUN" and p.tag.case == "nomn" and p.tag.number == "plur" and "Pltm" in p.tag.grammemes
+           for p in parses):
+        return low
     if not parses or any(p.tag.case == "nomn" or p.tag.POS not in ("NOUN", None) for p in parses) \
             or any({"Name", "Surn", "Patr"} & p.tag.grammemes for p in parses):
         return None
     f = parses[0].inflect({"nomn"})
     return f.word if f is not None else None
-
-
-def _known_plural_nominative(low: str, lang: str) -> bool:
-    an = analyzer(lang) if lang in DEINFLECT else None
-    return an is not None and an.word_is_known(low) and any(
-        p.tag.POS == "NOUN" and p.tag.case == "nomn" and p.tag.number == "plur" and "Pltm" in p.tag.grammemes
-        for p in an.parse(low))
 
 
 SETTLEMENT_ENDINGS_LATIN = ("ivka", "yivka", "ovka", "evka", "ivske", "ske", "ne", "ove", "eve", "yne", "ka", "ia",

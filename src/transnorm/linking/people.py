@@ -432,9 +432,10 @@ def _common_first_name(tok: Token, lang: str, index: "Index") -> bool:
 
 
 def _surname_first(text: str, tokens: Sequence[Token], a: int, lang: str, index: "Index") -> bool:
-    """A lone word inside a sentence whose first dictionary reading is a surname: sports and
-    local reports name people by surname alone ("а от Шепелєв розпочав", "зв'язка з Андрієвським").
-    Not beside another capitalised word: that is a longer name read in part ("Тогрул Аскеров")."""
+    """A lone word inside a sentence the dictionary reads as a surname (declension.surname_reading):
+    sports and local reports name people by surname alone ("а от Шепелєв розпочав", "пас на
+    Філіппова"). Not beside another capitalised word: that is a longer name read in part ("Тогрул
+    Аскеров"); not right after a settlement word ("жители города Филиппов": the town)."""
     tok = tokens[a]
     low = tok.text.lower()
     parses = cyr_parses(low, lang)
